@@ -1,0 +1,95 @@
+import Foundation
+import Vapor
+
+/// How an Aimaq server runs: from `AIMAQ_` environment variables, overridden by flags.
+public struct AimaqConfiguration: Sendable {
+    /// Folder for the SQLite database and uploaded files.
+    public var dataDirectory: String = "./aimaq-data"
+    public var host: String = "127.0.0.1"
+    public var port: Int = 8080
+    /// `postgres://user:password@host:port/database`; SQLite in the data folder when nil.
+    public var databaseURL: String?
+    /// Work factor of bcrypt password hashes (4 to 31).
+    public var bcryptCost: Int = 12
+    /// Mark the session cookie Secure (set when served over HTTPS).
+    public var secureCookies: Bool = false
+    public var logLevel: Logger.Level = .notice
+
+    public init() {}
+
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> Self {
+        var config = Self()
+        if let value = environment["AIMAQ_DATA"], !value.isEmpty { config.dataDirectory = value }
+        if let value = environment["AIMAQ_HOST"], !value.isEmpty { config.host = value }
+        if let value = environment["AIMAQ_PORT"].flatMap(Int.init) { config.port = value }
+        if let value = environment["AIMAQ_DATABASE_URL"], !value.isEmpty { config.databaseURL = value }
+        if let value = environment["AIMAQ_BCRYPT_COST"].flatMap(Int.init) { config.bcryptCost = value }
+        if let value = environment["AIMAQ_SECURE_COOKIES"] { config.secureCookies = value == "1" || value == "true" }
+        if let value = environment["AIMAQ_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) { config.logLevel = value }
+        return config
+    }
+
+    public var usesPostgres: Bool {
+        guard let url = databaseURL else { return false }
+        return url.hasPrefix("postgres://") || url.hasPrefix("postgresql://")
+    }
+
+    public var sqlitePath: String {
+        URL(fileURLWithPath: dataDirectory).appendingPathComponent("aimaq.sqlite").path
+    }
+}
+
+/// What is wrong with a data folder, said so that a person can fix it.
+public struct DataFolderError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+}
+
+public enum DataFolder {
+    /// Creates the folder when missing (for `demo` and `migrate`).
+    public static func prepare(_ config: AimaqConfiguration) throws {
+        let manager = FileManager.default
+        var isDirectory: ObjCBool = false
+        if manager.fileExists(atPath: config.dataDirectory, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else {
+                throw DataFolderError(description: "\(config.dataDirectory) exists but is not a folder")
+            }
+        } else {
+            try manager.createDirectory(atPath: config.dataDirectory, withIntermediateDirectories: true)
+        }
+        try checkWritable(config.dataDirectory)
+    }
+
+    /// For `serve`: the folder and (with SQLite) its database must already exist.
+    public static func validateForServing(_ config: AimaqConfiguration) throws {
+        let manager = FileManager.default
+        var isDirectory: ObjCBool = false
+        guard manager.fileExists(atPath: config.dataDirectory, isDirectory: &isDirectory) else {
+            throw DataFolderError(description:
+                "the data folder \(config.dataDirectory) does not exist; create it with `aimaq migrate --data \(config.dataDirectory)` or `aimaq demo --data \(config.dataDirectory)`")
+        }
+        guard isDirectory.boolValue else {
+            throw DataFolderError(description: "\(config.dataDirectory) is not a folder")
+        }
+        try checkWritable(config.dataDirectory)
+        guard !config.usesPostgres else { return }
+        guard manager.fileExists(atPath: config.sqlitePath) else {
+            throw DataFolderError(description:
+                "\(config.sqlitePath) is missing; run `aimaq migrate --data \(config.dataDirectory)` first")
+        }
+        guard let handle = FileHandle(forReadingAtPath: config.sqlitePath) else {
+            throw DataFolderError(description: "\(config.sqlitePath) cannot be read")
+        }
+        defer { try? handle.close() }
+        let header = (try? handle.read(upToCount: 16)) ?? Data()
+        guard header == Data("SQLite format 3\0".utf8) else {
+            throw DataFolderError(description:
+                "\(config.sqlitePath) is not an SQLite database (damaged or replaced); restore it from a backup")
+        }
+    }
+
+    private static func checkWritable(_ path: String) throws {
+        guard FileManager.default.isWritableFile(atPath: path) else {
+            throw DataFolderError(description: "the data folder \(path) is not writable")
+        }
+    }
+}

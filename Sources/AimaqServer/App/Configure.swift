@@ -1,0 +1,84 @@
+import AimaqCore
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Vapor
+
+/// Where the data lives.
+public enum DatabaseChoice: Sendable {
+    case sqliteFile(String)
+    case sqliteMemory
+    case postgres(String)
+
+    public static func from(_ configuration: AimaqConfiguration) -> DatabaseChoice {
+        if configuration.usesPostgres, let url = configuration.databaseURL { return .postgres(url) }
+        return .sqliteFile(configuration.sqlitePath)
+    }
+}
+
+public enum AimaqApp {
+    /// Sets up databases, migrations, sessions, middleware, reference data in memory and routes.
+    /// Does not migrate: `aimaq migrate` and `aimaq demo` do, `serve` checks.
+    public static func configure(_ app: Application, configuration: AimaqConfiguration,
+                                 database: DatabaseChoice? = nil) async throws {
+        app.logger.logLevel = configuration.logLevel
+        app.passwords.use(.bcrypt(cost: configuration.bcryptCost))
+        app.http.server.configuration.hostname = configuration.host
+        app.http.server.configuration.port = configuration.port
+
+        switch database ?? .from(configuration) {
+        case .sqliteFile(let path):
+            app.databases.use(.sqlite(.file(path), sqlLogLevel: .debug), as: .sqlite)
+        case .sqliteMemory:
+            app.databases.use(.sqlite(.memory, sqlLogLevel: .debug), as: .sqlite)
+        case .postgres(let url):
+            var postgres = try SQLPostgresConfiguration(url: url)
+            postgres.searchPath = nil
+            app.databases.use(.postgres(configuration: postgres, sqlLogLevel: .debug), as: .psql)
+        }
+        AimaqMigrations.register(on: app)
+
+        app.aimaq = AppState(configuration: configuration, catalog: try LocaleFiles.load(),
+                             throttle: LoginThrottle())
+
+        app.sessions.use(.fluent)
+        app.sessions.configuration.cookieName = "aimaq_session"
+        let secure = configuration.secureCookies
+        app.sessions.configuration.cookieFactory = { id in
+            HTTPCookies.Value(string: id.string, expires: nil, maxAge: 12 * 3600, path: "/",
+                              isSecure: secure, isHTTPOnly: true, sameSite: .lax)
+        }
+
+        app.middleware = Middlewares()
+        app.middleware.use(SecurityHeadersMiddleware())
+        app.middleware.use(LanguageMiddleware())
+        app.middleware.use(AimaqErrorMiddleware())
+        app.middleware.use(app.sessions.middleware)
+        app.middleware.use(Account.sessionAuthenticator())
+        app.middleware.use(CSRFMiddleware())
+        app.routes.defaultMaxBodySize = "1mb"
+
+        registerRoutes(app)
+    }
+
+    static func registerRoutes(_ app: Application) {
+        SystemController.register(app)
+        TerritoryController.register(app)
+        BodyController.register(app)
+        SignInController.register(app)
+        AdminController.register(app)
+    }
+
+    /// Loads what is served from memory; call after migrating.
+    public static func loadReferenceData(_ app: Application) async throws {
+        guard let sql = app.db as? any SQLDatabase else { return }
+        try await app.aimaq.territories.reload(from: sql)
+        let demo = try await Setting.value("demo", on: app.db)
+        app.aimaq.isDemo.withLock { $0 = demo == "true" }
+    }
+
+    /// Names of migrations not yet applied to the database.
+    public static func pendingMigrations(_ app: Application) async throws -> [String] {
+        try await app.migrator.previewPrepareBatch().get().map { $0.0.name }
+    }
+}

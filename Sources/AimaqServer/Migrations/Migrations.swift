@@ -1,0 +1,15 @@
+import Fluent
+import Vapor
+
+enum AimaqMigrations {
+    /// Every migration in order. Never edit one that has shipped; add the next.
+    static func register(on app: Application) {
+        app.migrations.add(M001CreateTerritories())
+        app.migrations.add(M002CreateBodies())
+        app.migrations.add(M003CreateAccounts())
+        app.migrations.add(SessionRecord.migration)
+        app.migrations.add(M004CreateAuditEntries())
+        app.migrations.add(M005CreateSettings())
+        app.migrations.add(M006CreateIndexes())
+    }
+}

@@ -1,0 +1,72 @@
+import AimaqCore
+import Fluent
+import Vapor
+
+/// A person who signs in. The role holds within `territoryID` and everything below it;
+/// no territory means the whole country.
+final class Account: Model, @unchecked Sendable {
+    static let schema = "accounts"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "email") var email: String
+    @Field(key: "display_name") var displayName: String
+    @Field(key: "password_hash") var passwordHash: String
+    @Field(key: "role") var roleName: String
+    @OptionalField(key: "territory_id") var territoryID: Int?
+    @Field(key: "active") var active: Bool
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+
+    init() {}
+
+    init(email: String, displayName: String, passwordHash: String, role: Role, scope: TerritoryScope) {
+        self.email = email
+        self.displayName = displayName
+        self.passwordHash = passwordHash
+        self.roleName = role.rawValue
+        self.territoryID = scope.code?.value
+        self.active = true
+    }
+
+    var role: Role? { Role(rawValue: roleName) }
+
+    var scope: TerritoryScope {
+        guard let territoryID, let code = try? KATOCode(number: territoryID) else { return .country }
+        return .subtree(code)
+    }
+
+    /// The actor this account acts as; `nil` for an inactive account or an unknown role.
+    var actor: AimaqCore.Actor? {
+        guard active, let role else { return nil }
+        return Actor(role: role, scope: scope)
+    }
+
+    /// The account as it goes into the audit log (never the password hash).
+    var auditSnapshot: String {
+        "{\"email\":\(jsonString(email)),\"name\":\(jsonString(displayName)),\"role\":\(jsonString(roleName)),"
+            + "\"territory\":\(territoryID.map(String.init) ?? "null"),\"active\":\(active)}"
+    }
+}
+
+extension Account: ModelSessionAuthenticatable {}
+
+/// Writes a JSON string literal, escaping what JSON requires.
+func jsonString(_ text: String) -> String {
+    var output = "\""
+    for scalar in text.unicodeScalars {
+        switch scalar {
+        case "\"": output += "\\\""
+        case "\\": output += "\\\\"
+        case "\n": output += "\\n"
+        case "\r": output += "\\r"
+        case "\t": output += "\\t"
+        default:
+            if scalar.value < 0x20 {
+                let hex = String(scalar.value, radix: 16)
+                output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            } else {
+                output.unicodeScalars.append(scalar)
+            }
+        }
+    }
+    return output + "\""
+}

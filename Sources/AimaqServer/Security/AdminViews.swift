@@ -1,0 +1,148 @@
+import AimaqCore
+import Foundation
+import Vapor
+
+enum AdminViews {
+    static func users(_ accounts: [Account], form: AdminController.NewAccount, errors: [String: String],
+                      _ request: Request) -> Node {
+        let language = request.language
+        let tree = request.tree
+        func field(_ name: String, label: String, type: String, value: String?, autocomplete: String? = nil) -> Node {
+            let errorID = "\(name)-error"
+            var attributes: [Attribute] = [.id(name), .name(name), .type(type), .value(value ?? "")]
+            if let autocomplete { attributes.append(Attribute("autocomplete", autocomplete)) }
+            if errors[name] != nil {
+                attributes.append(.aria("invalid", "true"))
+                attributes.append(.aria("describedby", errorID))
+            }
+            return fragment {
+                el("label", Attribute("for", name)) { label }
+                Node.void("input", attributes)
+                if let message = errors[name] { el("p", .class("field-error"), .id(errorID)) { message } }
+            }
+        }
+        return fragment {
+            el("h1") { request.t("users.title") }
+            if !errors.isEmpty {
+                el("div", .class("error-message"), Attribute("role", "alert")) {
+                    el("p") { request.t("form.hasErrors") }
+                    el("ul") {
+                        for key in errors.keys.sorted() {
+                            el("li") { el("a", .href("#\(key)")) { errors[key] ?? "" } }
+                        }
+                    }
+                }
+            }
+            el("table", .class("list")) {
+                el("caption") { request.t("users.count", ["n": String(accounts.count)]) }
+                el("thead") {
+                    el("tr") {
+                        el("th", Attribute("scope", "col")) { request.t("account.email") }
+                        el("th", Attribute("scope", "col")) { request.t("account.name") }
+                        el("th", Attribute("scope", "col")) { request.t("account.role") }
+                        el("th", Attribute("scope", "col")) { request.t("account.scope") }
+                        el("th", Attribute("scope", "col")) { request.t("users.status") }
+                    }
+                }
+                el("tbody") {
+                    for account in accounts {
+                        el("tr") {
+                            el("td") { account.email }
+                            el("td") { account.displayName }
+                            el("td") { request.t("role.\(account.roleName)") }
+                            el("td") {
+                                account.scope.code.flatMap { tree[$0]?.name[language] } ?? request.t("country.name")
+                            }
+                            el("td") {
+                                el("form", Attribute("method", "post"), .class("inline"),
+                                   Attribute("action", SiteURL.adminUserActive(.value(account.id ?? UUID())).path)) {
+                                    csrfField(request)
+                                    void("input", .type("hidden"), .name("active"), .value(account.active ? "false" : "true"))
+                                    account.active ? request.t("users.active") : request.t("users.inactive")
+                                    " "
+                                    el("button", .type("submit"), .class("small")) {
+                                        account.active ? request.t("users.deactivate") : request.t("users.activate")
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            el("h2", .id("new-account")) { request.t("users.new") }
+            el("form", Attribute("method", "post"), Attribute("action", SiteURL.adminUsers.path), .class("stack"),
+               .aria("labelledby", "new-account")) {
+                csrfField(request)
+                field("email", label: request.t("account.email"), type: "email", value: form.email, autocomplete: "off")
+                field("name", label: request.t("account.name"), type: "text", value: form.name)
+                el("label", Attribute("for", "role")) { request.t("account.role") }
+                el("select", .id("role"), .name("role")) {
+                    for role in Role.allCases {
+                        if form.role == role.rawValue {
+                            el("option", .value(role.rawValue), .flag("selected")) { request.t("role.\(role.rawValue)") }
+                        } else {
+                            el("option", .value(role.rawValue)) { request.t("role.\(role.rawValue)") }
+                        }
+                    }
+                }
+                if let message = errors["role"] { el("p", .class("field-error")) { message } }
+                field("territory", label: request.t("users.territoryHint"), type: "text", value: form.territory)
+                field("password", label: request.t("users.password"), type: "password", value: nil, autocomplete: "new-password")
+                el("button", .type("submit")) { request.t("users.create") }
+            }
+        }
+    }
+
+    static func audit(_ records: [AuditRecord], total: Int, paging: Paging, _ request: Request) -> Node {
+        fragment {
+            el("h1") { request.t("audit.title") }
+            el("p") { request.t("audit.lead", ["n": NumberFormat.integer(total, request.language)]) }
+            el("table", .class("list audit")) {
+                el("thead") {
+                    el("tr") {
+                        for key in ["audit.sequence", "audit.time", "audit.actor", "audit.action", "audit.entity", "audit.change", "audit.hash"] {
+                            el("th", Attribute("scope", "col")) { request.t(key) }
+                        }
+                    }
+                }
+                el("tbody") {
+                    for record in records {
+                        el("tr") {
+                            el("td", .class("num")) { String(record.sequence) }
+                            el("td") { timestamp(record.timestamp) }
+                            el("td") { record.actor }
+                            el("td") { record.action }
+                            el("td") { "\(record.entity) \(record.entityID)" }
+                            el("td") {
+                                if let before = record.before { el("div") { el("span", .class("meta")) { request.t("audit.before") + " " }; el("code") { before } } }
+                                if let after = record.after { el("div") { el("span", .class("meta")) { request.t("audit.after") + " " }; el("code") { after } } }
+                            }
+                            el("td") { el("code", Attribute("title", record.hash)) { String(record.hash.prefix(12)) } }
+                        }
+                    }
+                }
+            }
+            pager(total: total, paging: paging, path: SiteURL.adminAudit.path, request)
+        }
+    }
+
+    static func timestamp(_ milliseconds: Int64) -> String {
+        let date = Date(timeIntervalSince1970: Double(milliseconds) / 1000)
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: date)
+    }
+
+    static func pager(total: Int, paging: Paging, path: String, _ request: Request) -> Node {
+        let pages = max(1, (total + paging.per - 1) / paging.per)
+        return el("nav", .class("pager"), .aria("label", request.t("nav.pages"))) {
+            if paging.page > 1 {
+                el("a", .href("\(path)?page=\(paging.page - 1)&per=\(paging.per)"), Attribute("rel", "prev")) { request.t("nav.previous") }
+            }
+            el("span") { request.t("nav.pageOf", ["page": String(paging.page), "pages": String(pages)]) }
+            if paging.page < pages {
+                el("a", .href("\(path)?page=\(paging.page + 1)&per=\(paging.per)"), Attribute("rel", "next")) { request.t("nav.next") }
+            }
+        }
+    }
+}

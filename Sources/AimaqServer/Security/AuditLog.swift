@@ -1,0 +1,102 @@
+import AimaqCore
+import Fluent
+import SQLKit
+import Vapor
+
+final class AuditEntry: Model, @unchecked Sendable {
+    static let schema = "audit_entries"
+
+    @ID(custom: "id", generatedBy: .user) var id: Int?
+    @Field(key: "timestamp") var timestamp: Int64
+    @Field(key: "actor") var actor: String
+    @Field(key: "action") var action: String
+    @Field(key: "entity") var entity: String
+    @Field(key: "entity_id") var entityID: String
+    @OptionalField(key: "before") var before: String?
+    @OptionalField(key: "after") var after: String?
+    @Field(key: "previous_hash") var previousHash: String
+    @Field(key: "hash") var hash: String
+
+    init() {}
+
+    init(_ record: AuditRecord) {
+        id = record.sequence
+        timestamp = record.timestamp
+        actor = record.actor
+        action = record.action
+        entity = record.entity
+        entityID = record.entityID
+        before = record.before
+        after = record.after
+        previousHash = record.previousHash
+        hash = record.hash
+    }
+
+    var record: AuditRecord {
+        AuditRecord(sequence: id ?? 0, timestamp: timestamp, actor: actor, action: action,
+                    entity: entity, entityID: entityID, before: before, after: after,
+                    previousHash: previousHash, hash: hash)
+    }
+}
+
+/// What a change records: the action, what it touched and the states around it.
+struct AuditEvent: Sendable {
+    var action: String
+    var entity: String
+    var entityID: String
+    var before: String?
+    var after: String?
+}
+
+enum AuditLog {
+    /// Runs `change` in a transaction and appends its event to the chain in the same
+    /// transaction, so a change and its entry land together or not at all. Two writers that
+    /// take the same place in the chain collide on the primary key; the loser runs again.
+    @discardableResult
+    static func record<T: Sendable>(
+        on database: any Database, actor: String,
+        _ change: @escaping @Sendable (any Database) async throws -> (T, AuditEvent)
+    ) async throws -> T {
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                return try await database.transaction { db in
+                    let (result, event) = try await change(db)
+                    try await append(event, actor: actor, on: db)
+                    return result
+                }
+            } catch let error as any DatabaseError where error.isConstraintFailure && attempt < 5 {
+                continue
+            }
+        }
+    }
+
+    /// Appends one entry on `database` (call inside the transaction of the change).
+    static func append(_ event: AuditEvent, actor: String, on database: any Database) async throws {
+        let last = try await AuditEntry.query(on: database).sort(\.$id, .descending).first()
+        let now = Int64((Date().timeIntervalSince1970 * 1000).rounded())
+        let record = AuditChain.entry(
+            after: last?.record, timestamp: now, actor: actor, action: event.action,
+            entity: event.entity, entityID: event.entityID, before: event.before, after: event.after)
+        try await AuditEntry(record).create(on: database)
+    }
+
+    /// Checks the whole chain in pages of `pageSize`; the first break, or nil and the count.
+    static func verify(on database: any Database, pageSize: Int = 5_000,
+                       progress: (@Sendable (Int) -> Void)? = nil) async throws -> (AuditChain.Break?, Int) {
+        var previous: AuditRecord?
+        var checked = 0
+        while true {
+            let after = previous?.sequence ?? 0
+            let page = try await AuditEntry.query(on: database)
+                .filter(\.$id > after).sort(\.$id, .ascending).limit(pageSize).all()
+                .map(\.record)
+            if page.isEmpty { return (nil, checked) }
+            if let broken = AuditChain.verify(page, after: previous) { return (broken, checked) }
+            checked += page.count
+            progress?(checked)
+            previous = page.last
+        }
+    }
+}

@@ -1,0 +1,149 @@
+import AimaqCore
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+
+/// The territory tree and the bodies every installation has, loaded from the bundled files
+/// (or files the administrator names) in one transaction.
+public enum ReferenceData {
+    public struct Summary: Sendable {
+        public var territories: Int
+        public var bodies: Int
+        public var loaded: Bool
+    }
+
+    static func bundled(_ name: String) throws -> String {
+        guard let url = Bundle.module.url(forResource: name, withExtension: nil, subdirectory: "Resources/Data") else {
+            throw DataFolderError(description: "bundled data file \(name) is missing from the build")
+        }
+        return try String(contentsOf: url, encoding: .utf8)
+    }
+
+    /// Reads the classifier files; the bundled ones unless paths are given.
+    public static func readTerritories(classifier: String? = nil, regions: String? = nil,
+                                       names: String? = nil) throws -> [Territory] {
+        func read(_ path: String?, bundledName: String) throws -> String {
+            guard let path else { return try bundled(bundledName) }
+            do {
+                return try String(contentsOfFile: path, encoding: .utf8)
+            } catch {
+                throw DataFolderError(description: "cannot read \(path): \(error.localizedDescription)")
+            }
+        }
+        return try KATOClassifier.territories(
+            classifier: try read(classifier, bundledName: "kato.csv"),
+            regions: try read(regions, bundledName: "regions.csv"),
+            names: try read(names, bundledName: "territory-names.csv"))
+    }
+
+    /// Loads territories and bodies when the database has none (or replaces the territories
+    /// when `replace` is set). Idempotent.
+    @discardableResult
+    public static func ensure(_ app: Application, territories given: [Territory]? = nil,
+                              replace: Bool = false, actor: String = "system") async throws -> Summary {
+        let existing = try await TerritoryCount.count(on: app.db)
+        var summary = Summary(territories: existing, bodies: 0, loaded: false)
+        if existing == 0 || replace {
+            let territories = try given ?? readTerritories()
+            try await AuditLog.record(on: app.db, actor: actor) { db in
+                let sql = try db.sql
+                try await TerritoryStore.replaceAll(territories, on: sql)
+                return ((), AuditEvent(action: "territories.import", entity: "territories", entityID: "all",
+                                       before: "{\"count\":\(existing)}", after: "{\"count\":\(territories.count)}"))
+            }
+            summary.territories = territories.count
+            summary.loaded = true
+        }
+        try await AimaqApp.loadReferenceData(app)
+        summary.bodies = try await ensureBodies(app, actor: actor)
+        return summary
+    }
+
+    /// The national bodies, and a maslikhat and an akimat for every region, city and district.
+    static func ensureBodies(_ app: Application, actor: String) async throws -> Int {
+        let existing = try await BodyRecord.query(on: app.db).count()
+        guard existing == 0 else { return existing }
+        let tree = app.aimaq.territories.tree
+        var rows: [BodyDraft] = BodyDraft.national
+        for region in tree.regions {
+            rows += BodyDraft.local(for: region)
+            for child in tree.children(of: region.code) where child.level == .district {
+                rows += BodyDraft.local(for: child)
+            }
+        }
+        let drafts = rows
+        try await AuditLog.record(on: app.db, actor: actor) { db in
+            let sql = try db.sql
+            for batch in drafts.chunked(into: 400) {
+                var insert = sql.insert(into: "bodies").columns(
+                    "kind", "territory_id", "name_kk", "name_ru", "name_en", "valid_from", "valid_to", "seats")
+                for body in batch {
+                    insert = insert.values([
+                        SQLBind(body.kind.rawValue), SQLBind(body.territory?.value), SQLBind(body.name.kk),
+                        SQLBind(body.name.ru), SQLBind(body.name.en), SQLBind(body.validFrom),
+                        SQLBind(body.validTo), SQLBind(body.seats),
+                    ] as [any SQLExpression])
+                }
+                try await insert.run()
+            }
+            return ((), AuditEvent(action: "bodies.create", entity: "bodies", entityID: "all",
+                                   before: nil, after: "{\"count\":\(drafts.count)}"))
+        }
+        return drafts.count
+    }
+}
+
+struct BodyDraft: Sendable {
+    var kind: BodyKind
+    var territory: KATOCode?
+    var name: LocalizedName
+    var validFrom: String?
+    var validTo: String?
+    var seats: Int?
+
+    /// National bodies around the 2026 reform (DOMAIN.md §1, §3).
+    static let national: [BodyDraft] = [
+        BodyDraft(kind: .senate, territory: nil,
+                  name: LocalizedName(kk: "Қазақстан Республикасы Парламентінің Сенаты",
+                                      ru: "Сенат Парламента Республики Казахстан",
+                                      en: "Senate of the Parliament of the Republic of Kazakhstan"),
+                  validFrom: nil, validTo: "2026-06-30", seats: 50),
+        BodyDraft(kind: .mazhilis, territory: nil,
+                  name: LocalizedName(kk: "Қазақстан Республикасы Парламентінің Мәжілісі",
+                                      ru: "Мажилис Парламента Республики Казахстан",
+                                      en: "Mazhilis of the Parliament of the Republic of Kazakhstan"),
+                  validFrom: nil, validTo: "2026-06-30", seats: 98),
+        BodyDraft(kind: .kurultai, territory: nil,
+                  name: LocalizedName(kk: "Қазақстан Республикасының Құрылтайы",
+                                      ru: "Курултай Республики Казахстан",
+                                      en: "Kurultai of the Republic of Kazakhstan"),
+                  validFrom: "2026-07-01", validTo: nil, seats: 145),
+        BodyDraft(kind: .peoplesCouncil, territory: nil,
+                  name: LocalizedName(kk: "Халық Кеңесі", ru: "Народный совет (Халық Кеңесі)",
+                                      en: "People's Council (Khalyk Kenesi)"),
+                  validFrom: "2026-07-01", validTo: nil, seats: nil),
+    ]
+
+    static func local(for territory: Territory) -> [BodyDraft] {
+        let name = territory.name
+        return [
+            BodyDraft(kind: .maslikhat, territory: territory.code,
+                      name: LocalizedName(kk: "\(name.kk) мәслихаты", ru: "Маслихат: \(name.ru)",
+                                          en: "\(name.en) Maslikhat"),
+                      validFrom: nil, validTo: nil, seats: territory.level == .region ? 30 : 20),
+            BodyDraft(kind: .akimat, territory: territory.code,
+                      name: LocalizedName(kk: "\(name.kk) әкімдігі", ru: "Акимат: \(name.ru)",
+                                          en: "\(name.en) Akimat"),
+                      validFrom: nil, validTo: nil, seats: nil),
+        ]
+    }
+}
+
+enum TerritoryCount {
+    static func count(on db: any Database) async throws -> Int {
+        guard let sql = db as? any SQLDatabase else { return 0 }
+        return try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+            .from("territories").first(decodingColumn: "n", as: Int.self) ?? 0
+    }
+}

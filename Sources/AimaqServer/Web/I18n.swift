@@ -1,0 +1,69 @@
+import AimaqCore
+import Foundation
+import Vapor
+
+enum LocaleFiles {
+    /// Loads `Locales/{kk,ru,en}.json` from the bundle (flat objects of key to text).
+    static func load() throws -> StringCatalog {
+        var tables: [Language: [String: String]] = [:]
+        for language in Language.allCases {
+            guard let url = Bundle.module.url(forResource: language.rawValue, withExtension: "json",
+                                              subdirectory: "Resources/Locales") else {
+                throw DataFolderError(description: "locale file \(language.rawValue).json is missing from the build")
+            }
+            let data = try Data(contentsOf: url)
+            tables[language] = try JSONDecoder().decode([String: String].self, from: data)
+        }
+        return StringCatalog(tables: tables)
+    }
+}
+
+/// Picks the interface language: `?lang=` (remembered in a cookie), then the cookie, then
+/// Accept-Language, then Russian.
+struct LanguageMiddleware: AsyncMiddleware {
+    static let cookieName = "aimaq_lang"
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let requested = request.query[String.self, at: "lang"].flatMap(Language.init(rawValue:))
+        let language = requested
+            ?? request.cookies[Self.cookieName].flatMap { Language(rawValue: $0.string) }
+            ?? request.headers.first(name: .acceptLanguage).flatMap(Language.negotiate(acceptLanguage:))
+            ?? .fallback
+        request.storage[LanguageKey.self] = language
+        let response = try await next.respond(to: request)
+        if let requested {
+            response.cookies[Self.cookieName] = HTTPCookies.Value(
+                string: requested.rawValue, maxAge: 365 * 24 * 3600, path: "/",
+                isSecure: request.aimaq.configuration.secureCookies, isHTTPOnly: true, sameSite: .lax)
+        }
+        return response
+    }
+
+    struct LanguageKey: StorageKey {
+        typealias Value = Language
+    }
+}
+
+extension Request {
+    var language: Language { storage[LanguageMiddleware.LanguageKey.self] ?? .fallback }
+
+    /// An interface string in the request's language.
+    func t(_ key: String) -> String { aimaq.catalog.text(key, language) }
+    func t(_ key: String, _ values: [String: String]) -> String { aimaq.catalog.text(key, language, values) }
+}
+
+/// Numbers written the way each language writes them (thin groups of three).
+enum NumberFormat {
+    static func integer(_ value: Int, _ language: Language) -> String {
+        let digits = String(abs(value))
+        var groups: [Substring] = []
+        var end = digits.endIndex
+        while end > digits.startIndex {
+            let start = digits.index(end, offsetBy: -3, limitedBy: digits.startIndex) ?? digits.startIndex
+            groups.insert(digits[start..<end], at: 0)
+            end = start
+        }
+        let separator = language == .en ? "," : "\u{202F}"
+        return (value < 0 ? "−" : "") + groups.joined(separator: separator)
+    }
+}

@@ -1,0 +1,111 @@
+import AimaqCore
+import Vapor
+
+/// The frame of every page: landmarks, skip link, navigation, language switcher, the demo
+/// banner, and the content.
+enum Layout {
+    static func page(_ request: Request, title: String, breadcrumbs: [(String, String)] = [],
+                     content: Node) -> String {
+        let language = request.language
+        let account = request.account
+        let document = fragment {
+            el("html", .lang(language.rawValue)) {
+                el("head") {
+                    void("meta", Attribute("charset", "utf-8"))
+                    void("meta", .name("viewport"), Attribute("content", "width=device-width, initial-scale=1"))
+                    el("title") { "\(title) · Aimaq" }
+                    void("link", Attribute("rel", "stylesheet"), .href(SiteURL.stylesheet.path))
+                }
+                el("body") {
+                    el("a", .class("skip"), .href("#main")) { request.t("nav.skip") }
+                    el("header", .class("site")) {
+                        el("a", .class("brand"), .href(SiteURL.home.path)) {
+                            el("strong") { "Aimaq" }
+                            el("span") { request.t("site.tagline") }
+                        }
+                        el("nav", .aria("label", request.t("nav.main"))) {
+                            el("ul") {
+                                el("li") { el("a", .href(SiteURL.home.path)) { request.t("nav.home") } }
+                                if let account {
+                                    el("li") { el("a", .href(SiteURL.account.path)) { account.displayName } }
+                                    if account.role == .administrator {
+                                        el("li") { el("a", .href(SiteURL.adminUsers.path)) { request.t("nav.users") } }
+                                        if account.scope == .country {
+                                            el("li") { el("a", .href(SiteURL.adminAudit.path)) { request.t("nav.audit") } }
+                                        }
+                                    }
+                                    el("li") {
+                                        el("form", Attribute("method", "post"), Attribute("action", SiteURL.signOut.path), .class("inline")) {
+                                            csrfField(request)
+                                            el("button", .type("submit"), .class("link")) { request.t("nav.signOut") }
+                                        }
+                                    }
+                                } else {
+                                    el("li") { el("a", .href(SiteURL.signIn.path)) { request.t("nav.signIn") } }
+                                }
+                            }
+                        }
+                        el("nav", .class("languages"), .aria("label", request.t("nav.language"))) {
+                            el("ul") {
+                                for other in Language.allCases {
+                                    el("li") {
+                                        if other == language {
+                                            el("span", .aria("current", "true"), .lang(other.rawValue)) { other.nativeName }
+                                        } else {
+                                            el("a", .href("\(request.url.path)?lang=\(other.rawValue)"),
+                                               .lang(other.rawValue), Attribute("hreflang", other.rawValue)) { other.nativeName }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    if request.aimaq.isDemo.withLock({ $0 }) {
+                        el("p", .class("demo-banner"), Attribute("role", "note")) { request.t("demo.banner") }
+                    }
+                    if !breadcrumbs.isEmpty {
+                        el("nav", .class("breadcrumbs"), .aria("label", request.t("nav.breadcrumbs"))) {
+                            el("ol") {
+                                for (index, crumb) in breadcrumbs.enumerated() {
+                                    el("li") {
+                                        if index == breadcrumbs.count - 1 {
+                                            el("span", .aria("current", "page")) { crumb.0 }
+                                        } else {
+                                            el("a", .href(crumb.1)) { crumb.0 }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    el("main", .id("main")) { content }
+                    el("footer", .class("site")) {
+                        el("p") { request.t("site.footer") }
+                        el("p") {
+                            el("a", .href(SiteURL.api(.openAPI).path)) { request.t("nav.api") }
+                        }
+                    }
+                }
+            }
+        }
+        var output = "<!doctype html>"
+        output.reserveCapacity(16_384)
+        document.render(into: &output)
+        return output
+    }
+
+    /// A page response with the right content type.
+    static func response(_ request: Request, title: String, breadcrumbs: [(String, String)] = [],
+                         status: HTTPResponseStatus = .ok, content: Node) -> Response {
+        let response = Response(status: status)
+        response.headers.contentType = .html
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-cache")
+        response.body = .init(string: page(request, title: title, breadcrumbs: breadcrumbs, content: content))
+        return response
+    }
+}
+
+/// The hidden field every form carries.
+func csrfField(_ request: Request) -> Node {
+    void("input", .type("hidden"), .name(CSRFMiddleware.fieldName), .value(request.csrfToken))
+}

@@ -1,0 +1,77 @@
+import AimaqCore
+import Vapor
+
+/// A path parameter: `.key` when registering a route, `.value` when making a link.
+enum Parameter<Value: Sendable>: Sendable {
+    case key
+    case value(Value)
+}
+
+/// Every URL of the site, used both to register routes and to make links, so a link cannot
+/// point at a route that does not exist.
+enum SiteURL: Sendable {
+    case home
+    case territory(Parameter<KATOCode>)
+    case body(Parameter<Int>)
+    case signIn
+    case signOut
+    case account
+    case adminUsers
+    case adminUserActive(Parameter<UUID>)
+    case adminAudit
+    case health
+    case ping
+    case stylesheet
+    case api(API)
+
+    enum API: Sendable {
+        case territories
+        case territory(Parameter<KATOCode>)
+        case bodies
+        case body(Parameter<Int>)
+        case openAPI
+    }
+
+    static let territoryKey = "kato"
+    static let idKey = "id"
+
+    private var segments: [String] {
+        switch self {
+        case .home: []
+        case .territory(let p): ["territories", Self.text(p, key: Self.territoryKey)]
+        case .body(let p): ["bodies", Self.text(p, key: Self.idKey)]
+        case .signIn: ["signin"]
+        case .signOut: ["signout"]
+        case .account: ["account"]
+        case .adminUsers: ["admin", "users"]
+        case .adminUserActive(let p): ["admin", "users", Self.text(p, key: Self.idKey), "active"]
+        case .adminAudit: ["admin", "audit"]
+        case .health: ["health"]
+        case .ping: ["ping"]
+        case .stylesheet: ["static", "app.css"]
+        case .api(let api):
+            ["api", "v1"] + {
+                switch api {
+                case .territories: ["territories"]
+                case .territory(let p): ["territories", Self.text(p, key: Self.territoryKey)]
+                case .bodies: ["bodies"]
+                case .body(let p): ["bodies", Self.text(p, key: Self.idKey)]
+                case .openAPI: ["openapi.json"]
+                }
+            }()
+        }
+    }
+
+    private static func text<V>(_ parameter: Parameter<V>, key: String) -> String {
+        switch parameter {
+        case .key: ":\(key)"
+        case .value(let value): "\(value)"
+        }
+    }
+
+    /// The path for links, e.g. `/territories/430000000`.
+    var path: String { "/" + segments.joined(separator: "/") }
+
+    /// The path components for route registration, e.g. `territories/:kato`.
+    var pathComponents: [PathComponent] { segments.map { PathComponent(stringLiteral: $0) } }
+}

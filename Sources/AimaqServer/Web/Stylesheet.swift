@@ -1,0 +1,54 @@
+/// The one stylesheet, served by the binary itself (no asset build, no CDN).
+enum Stylesheet {
+    static let css = """
+    :root { --ink: #1b1f24; --muted: #4f5863; --line: #d5dae0; --bg: #ffffff; --accent: #005b96;
+            --accent-ink: #ffffff; --tile: #d9e8f5; --tile-hover: #9cc3e6; --warn: #8a1c1c; --demo: #fff4c2; }
+    * { box-sizing: border-box; }
+    body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink); background: var(--bg); }
+    a { color: var(--accent); }
+    a:focus, button:focus, input:focus, select:focus { outline: 3px solid #f2a900; outline-offset: 2px; }
+    .skip { position: absolute; left: -9999px; }
+    .skip:focus { left: 1rem; top: 1rem; background: #fff; padding: .5rem; z-index: 10; }
+    header.site { display: flex; flex-wrap: wrap; gap: 1rem; align-items: center; justify-content: space-between;
+                  padding: .75rem 1.25rem; border-bottom: 1px solid var(--line); }
+    header.site ul { list-style: none; display: flex; flex-wrap: wrap; gap: .9rem; margin: 0; padding: 0; align-items: center; }
+    .brand { text-decoration: none; color: var(--ink); display: flex; flex-direction: column; }
+    .brand strong { font-size: 1.4rem; color: var(--accent); }
+    .brand span { font-size: .8rem; color: var(--muted); }
+    .languages span[aria-current] { font-weight: 600; }
+    .demo-banner { margin: 0; padding: .4rem 1.25rem; background: var(--demo); border-bottom: 1px solid #e0c96b; font-weight: 600; }
+    .breadcrumbs ol { list-style: none; display: flex; flex-wrap: wrap; gap: .4rem; padding: .5rem 1.25rem 0; margin: 0; font-size: .9rem; }
+    .breadcrumbs li + li::before { content: "›"; margin-right: .4rem; color: var(--muted); }
+    main { padding: 1rem 1.25rem 2rem; max-width: 72rem; }
+    footer.site { border-top: 1px solid var(--line); padding: .75rem 1.25rem; color: var(--muted); font-size: .9rem; }
+    .lead { font-size: 1.1rem; color: var(--muted); max-width: 48rem; }
+    .meta, .note { color: var(--muted); }
+    .tile-map { width: 100%; max-width: 56rem; height: auto; }
+    .tile { fill: var(--tile); stroke: #fff; }
+    .tile-map a:hover .tile, .tile-map a:focus .tile { fill: var(--tile-hover); }
+    .tile-label { font-size: 13px; fill: var(--ink); font-weight: 600; }
+    .tile-code { font-size: 11px; fill: var(--muted); }
+    .region-list { columns: 16rem; padding-left: 1.2rem; }
+    dl.figures { display: flex; flex-wrap: wrap; gap: 1rem; margin: 0; }
+    dl.figures div { border: 1px solid var(--line); border-radius: 6px; padding: .5rem .9rem; min-width: 10rem; }
+    dl.figures dt { font-size: .85rem; color: var(--muted); }
+    dl.figures dd { margin: 0; font-size: 1.3rem; font-weight: 600; }
+    table.list { border-collapse: collapse; width: 100%; }
+    table.list th, table.list td { text-align: left; padding: .35rem .6rem; border-bottom: 1px solid var(--line); vertical-align: top; }
+    table.list caption { text-align: left; color: var(--muted); padding: .3rem 0; }
+    .num { text-align: right; font-variant-numeric: tabular-nums; }
+    table.audit code { font-size: .8rem; word-break: break-all; }
+    form.stack { display: grid; gap: .4rem; max-width: 26rem; }
+    form.inline { display: inline; }
+    input, select { font: inherit; padding: .4rem; border: 1px solid #8a939d; border-radius: 4px; }
+    button { font: inherit; padding: .45rem 1rem; background: var(--accent); color: var(--accent-ink); border: 0; border-radius: 4px; cursor: pointer; }
+    button.small { padding: .15rem .5rem; font-size: .85rem; }
+    button.link { background: none; color: var(--accent); padding: 0; text-decoration: underline; }
+    .error-message { color: var(--warn); border-left: 4px solid var(--warn); padding: .3rem .8rem; background: #fdf0f0; }
+    .field-error { color: var(--warn); margin: 0; font-size: .9rem; }
+    .pager { display: flex; gap: 1rem; margin-top: 1rem; }
+    ul.bodies { padding-left: 1.2rem; }
+    @media (max-width: 40rem) { header.site { flex-direction: column; align-items: flex-start; } table.list { font-size: .9rem; } }
+    @media print { header.site nav, .skip, footer.site { display: none; } a { color: var(--ink); text-decoration: none; } }
+    """
+}

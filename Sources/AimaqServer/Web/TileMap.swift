@@ -1,0 +1,72 @@
+import Foundation
+import AimaqCore
+
+/// The 20 first-level units as a tile map: one square per region, placed roughly where the
+/// region lies (west to east, north to south), each a link to its page. Drawn on the server.
+enum TileMap {
+    /// Column and row of each region's tile, by region number.
+    static let positions: [Int: (column: Int, row: Int)] = [
+        27: (0, 0), 39: (2, 0), 59: (3, 0), 55: (4, 0), 63: (5, 0),
+        23: (0, 1), 15: (1, 1), 11: (3, 1), 71: (4, 1), 10: (5, 1),
+        47: (0, 2), 62: (2, 2), 35: (3, 2), 33: (5, 2),
+        43: (2, 3), 61: (3, 3), 31: (4, 3), 19: (5, 3), 75: (6, 3),
+        79: (3, 4),
+    ]
+
+    static let tileWidth = 118
+    static let tileHeight = 64
+    static let gap = 6
+
+    /// A tile's fill class; later capabilities colour tiles by a figure.
+    struct Shade: Sendable {
+        var cssClass: String
+        var caption: String?
+    }
+
+    static func svg(regions: [Territory], language: Language, title: String,
+                    link: (KATOCode) -> String, shade: (Territory) -> Shade = { _ in Shade(cssClass: "tile") }) -> Node {
+        let columns = 7, rows = 5
+        let width = columns * (tileWidth + gap)
+        let height = rows * (tileHeight + gap)
+        return el("svg", attributes: [
+            Attribute("viewBox", "0 0 \(width) \(height)"), .class("tile-map"),
+            Attribute("role", "img"), .aria("labelledby", "tile-map-title"),
+        ]) {
+            el("title", .id("tile-map-title")) { title }
+            for region in regions {
+                if let position = positions[region.code.regionNumber] {
+                    let x = position.column * (tileWidth + gap)
+                    let y = position.row * (tileHeight + gap)
+                    let style = shade(region)
+                    el("a", .href(link(region.code))) {
+                        el("title") { region.name[language] + (style.caption.map { " — \($0)" } ?? "") }
+                        el("rect", Attribute("x", "\(x)"), Attribute("y", "\(y)"),
+                           Attribute("width", "\(tileWidth)"), Attribute("height", "\(tileHeight)"),
+                           Attribute("rx", "6"), .class(style.cssClass))
+                        el("text", Attribute("x", "\(x + tileWidth / 2)"), Attribute("y", "\(y + 28)"),
+                           Attribute("text-anchor", "middle"), .class("tile-label")) { shortName(region, language) }
+                        el("text", Attribute("x", "\(x + tileWidth / 2)"), Attribute("y", "\(y + 48)"),
+                           Attribute("text-anchor", "middle"), .class("tile-code")) {
+                            style.caption ?? (region.iso ?? region.code.isoCode)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The region's name without the word for "region", to fit a tile.
+    static func shortName(_ territory: Territory, _ language: Language) -> String {
+        let name = territory.name[language]
+        let words: [String] = switch language {
+        case .kk: [" облысы"]
+        case .ru: [" область", "область ", "г. "]
+        case .en: [" Region"]
+        }
+        var result = name
+        for word in words {
+            if let range = result.range(of: word) { result.removeSubrange(range) }
+        }
+        return result
+    }
+}

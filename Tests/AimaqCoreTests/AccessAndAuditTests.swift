@@ -1,0 +1,123 @@
+import Testing
+@testable import AimaqCore
+
+@Suite struct AccessPolicyTests {
+    let kyzylorda = try! KATOCode("430000000")
+    let shieli = try! KATOCode("435200000")
+
+    @Test func publicPagesAreOpenToEveryone() {
+        #expect(AccessPolicy.decide(.viewPublic, for: nil) == .allowed)
+        for role in Role.allCases {
+            #expect(AccessPolicy.decide(.viewPublic, for: Actor(role: role, scope: .country)) == .allowed)
+        }
+    }
+
+    @Test func onlyAdministratorsManageAccountsInsideTheirScope() {
+        let regional = Actor(role: .administrator, scope: .subtree(kyzylorda))
+        #expect(AccessPolicy.decide(.manageAccounts(.subtree(shieli)), for: regional) == .allowed)
+        #expect(AccessPolicy.decide(.manageAccounts(.country), for: regional) == .forbidden)
+        #expect(AccessPolicy.decide(.manageAccounts(.subtree(try! KATOCode("710000000"))), for: regional) == .forbidden)
+        #expect(AccessPolicy.decide(.manageAccounts(.subtree(shieli)), for: nil) == .signInRequired)
+        for role in Role.allCases where role != .administrator {
+            #expect(AccessPolicy.decide(.manageAccounts(.subtree(shieli)), for: Actor(role: role, scope: .country)) == .forbidden)
+        }
+    }
+
+    @Test func onlyNationalAdministratorsReadTheAuditLog() {
+        #expect(AccessPolicy.decide(.viewAudit, for: Actor(role: .administrator, scope: .country)) == .allowed)
+        #expect(AccessPolicy.decide(.viewAudit, for: Actor(role: .administrator, scope: .subtree(kyzylorda))) == .forbidden)
+        #expect(AccessPolicy.decide(.viewAudit, for: Actor(role: .nationalDeputy, scope: .country)) == .forbidden)
+        #expect(AccessPolicy.decide(.viewAudit, for: nil) == .signInRequired)
+    }
+
+    @Test func limiterBlocksAfterTheLimitAndForgetsAfterTheWindow() {
+        var limiter = AttemptLimiter(limit: 3, window: 60)
+        for second in 0..<3 { limiter.recordFailure("a", now: Double(second)) }
+        #expect(limiter.retryAfter("a", now: 3) == 57)
+        #expect(limiter.retryAfter("b", now: 3) == nil)
+        #expect(limiter.retryAfter("a", now: 61) == nil)
+        limiter.reset("a")
+        #expect(limiter.retryAfter("a", now: 4) == nil)
+    }
+
+    @Test func accountRules() {
+        #expect(AccountRules.isPlausibleEmail("a.b@demo.aimaq.kz"))
+        #expect(!AccountRules.isPlausibleEmail("no-at-sign"))
+        #expect(!AccountRules.isPlausibleEmail("a@b"))
+        #expect(!AccountRules.isPlausibleEmail("a b@c.kz"))
+        #expect(AccountRules.passwordProblem("short") == .short)
+        #expect(AccountRules.passwordProblem(String(repeating: "ж", count: 40)) == .long)
+        #expect(AccountRules.passwordProblem("long enough pass") == nil)
+    }
+}
+
+@Suite struct AuditChainTests {
+    func chain(_ count: Int) -> [AuditRecord] {
+        var records: [AuditRecord] = []
+        for index in 0..<count {
+            records.append(AuditChain.entry(after: records.last, timestamp: Int64(1_700_000_000_000 + index),
+                                            actor: "admin@x.kz", action: "account.create", entity: "account",
+                                            entityID: "\(index)", before: nil, after: "{\"n\":\(index)}"))
+        }
+        return records
+    }
+
+    @Test func anIntactChainVerifies() {
+        let records = chain(5)
+        #expect(records.first?.previousHash == AuditChain.genesisHash)
+        #expect(records[1].previousHash == records[0].hash)
+        #expect(AuditChain.verify(records) == nil)
+        #expect(AuditChain.verify(Array(records[2...]), after: records[1]) == nil)
+    }
+
+    @Test func aChangedEntryIsTheFirstBreak() {
+        var records = chain(5)
+        records[2].after = "{\"n\":999}"
+        #expect(AuditChain.verify(records) == .wrongHash(sequence: 3))
+    }
+
+    @Test func aRemovedEntryIsFound() {
+        var records = chain(5)
+        records.remove(at: 1)
+        #expect(AuditChain.verify(records) == .sequenceGap(expected: 2, found: 3))
+    }
+
+    @Test func aRehashedForgeryBreaksTheLink() {
+        var records = chain(4)
+        records[1].actor = "someone else"
+        records[1].hash = AuditChain.hash(of: records[1])
+        #expect(AuditChain.verify(records) == .wrongPreviousHash(sequence: 3))
+    }
+
+    @Test func nullAndEmptyFieldsHashDifferently() {
+        let a = AuditChain.entry(after: nil, timestamp: 1, actor: "a", action: "x", entity: "e", entityID: "1", before: nil, after: nil)
+        let b = AuditChain.entry(after: nil, timestamp: 1, actor: "a", action: "x", entity: "e", entityID: "1", before: "", after: nil)
+        #expect(a.hash != b.hash)
+    }
+}
+
+@Suite struct LanguageTests {
+    @Test func acceptLanguageHonoursQualities() {
+        #expect(Language.negotiate(acceptLanguage: "en-US,en;q=0.9,ru;q=0.8") == .en)
+        #expect(Language.negotiate(acceptLanguage: "de-DE, kk;q=0.5, ru;q=0.7") == .ru)
+        #expect(Language.negotiate(acceptLanguage: "kk-KZ") == .kk)
+        #expect(Language.negotiate(acceptLanguage: "fr, de") == nil)
+        #expect(Language.negotiate(acceptLanguage: "en;q=0") == nil)
+    }
+
+    @Test func catalogFindsMissingKeys() {
+        let catalog = StringCatalog(tables: [.kk: ["a": "А", "b": ""], .ru: ["a": "А"], .en: ["a": "A", "b": "B"]])
+        #expect(catalog.missingKeys() == [.kk: ["b"], .ru: ["b"]])
+        #expect(catalog.text("b", .ru) == "b")
+        #expect(catalog.text("a", .en, ["x": "y"]) == "A")
+    }
+
+    @Test func civilDatesParseAndOrder() throws {
+        #expect(try CivilDate("2026-06-30") < CivilDate("2026-07-01"))
+        #expect(throws: CivilDate.ParseError.outOfRange("2026-2-30")) { try CivilDate("2026-02-30") }
+        #expect(throws: CivilDate.ParseError.malformed("30.06.2026")) { try CivilDate("30.06.2026") }
+        let period = ValidityPeriod(from: nil, to: try CivilDate("2026-06-30"))
+        #expect(period.contains(try CivilDate("2026-06-30")))
+        #expect(!period.contains(try CivilDate("2026-07-01")))
+    }
+}

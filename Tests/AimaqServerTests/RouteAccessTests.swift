@@ -1,0 +1,123 @@
+import AimaqCore
+import Fluent
+import Testing
+import Vapor
+import VaporTesting
+@testable import AimaqServer
+
+extension ServerTests {
+    /// Walks every registered route with every role and with no session, and checks the answer.
+    @Suite struct RouteAccess {
+        enum Who: Hashable, CustomStringConvertible {
+            case anonymous
+            case account(String)
+            var description: String {
+                switch self {
+                case .anonymous: "anonymous"
+                case .account(let key): key
+                }
+            }
+        }
+
+        struct Case {
+            var method: HTTPMethod
+            var pattern: String
+            var path: String
+            var form: [String: String]? = nil
+            /// Expected status for each identity; `default` for the rest.
+            var expected: [Who: HTTPResponseStatus] = [:]
+            var `default`: HTTPResponseStatus
+        }
+
+        static let everyone: [Who] = [.anonymous] + Fixture.accounts.map { .account($0.key) }
+        static let signedIn: [Who] = Fixture.accounts.map { .account($0.key) }
+
+        static func cases(bodyID: Int, targetID: UUID) -> [Case] {
+            let adminsOnly: (HTTPResponseStatus) -> [Who: HTTPResponseStatus] = { ok in
+                [.anonymous: .seeOther, .account("admin"): ok, .account("regional-admin"): ok]
+            }
+            return [
+                Case(method: .GET, pattern: "/", path: "/", default: .ok),
+                Case(method: .GET, pattern: "/territories/:kato", path: "/territories/435200000", default: .ok),
+                Case(method: .GET, pattern: "/bodies/:id", path: "/bodies/\(bodyID)", default: .ok),
+                Case(method: .GET, pattern: "/signin", path: "/signin", default: .ok),
+                Case(method: .POST, pattern: "/signin", path: "/signin",
+                     form: ["email": "nobody@test.aimaq.kz", "password": "wrong password"], default: .unauthorized),
+                Case(method: .POST, pattern: "/signout", path: "/signout", form: [:], default: .seeOther),
+                Case(method: .GET, pattern: "/account", path: "/account", expected: [.anonymous: .seeOther], default: .ok),
+                Case(method: .GET, pattern: "/admin/users", path: "/admin/users", expected: adminsOnly(.ok), default: .forbidden),
+                Case(method: .POST, pattern: "/admin/users", path: "/admin/users", form: ["email": ""],
+                     expected: adminsOnly(.unprocessableEntity), default: .forbidden),
+                Case(method: .POST, pattern: "/admin/users/:id/active", path: "/admin/users/\(targetID)/active",
+                     form: ["active": "true"],
+                     expected: [.anonymous: .seeOther, .account("admin"): .seeOther], default: .forbidden),
+                Case(method: .GET, pattern: "/admin/audit", path: "/admin/audit",
+                     expected: [.anonymous: .seeOther, .account("admin"): .ok], default: .forbidden),
+                Case(method: .GET, pattern: "/health", path: "/health", default: .ok),
+                Case(method: .GET, pattern: "/ping", path: "/ping", default: .ok),
+                Case(method: .GET, pattern: "/static/app.css", path: "/static/app.css", default: .ok),
+                Case(method: .GET, pattern: "/api/v1/territories", path: "/api/v1/territories", default: .ok),
+                Case(method: .GET, pattern: "/api/v1/territories/:kato", path: "/api/v1/territories/430000000", default: .ok),
+                Case(method: .GET, pattern: "/api/v1/bodies", path: "/api/v1/bodies?territory=435200000", default: .ok),
+                Case(method: .GET, pattern: "/api/v1/bodies/:id", path: "/api/v1/bodies/\(bodyID)", default: .ok),
+                Case(method: .GET, pattern: "/api/v1/openapi.json", path: "/api/v1/openapi.json", default: .ok),
+            ]
+        }
+
+        @Test func everyRouteAnswersEveryRoleAsThePolicySays() async throws {
+            try await withAimaq { app, fixture in
+                // An account in Shieli for the administrators to switch on and off.
+                let target = Account(email: "target@test.aimaq.kz", displayName: "target", passwordHash: "x",
+                                     role: .citizen, scope: .subtree(try KATOCode("435200000")))
+                try await target.create(on: app.db)
+                let cases = Self.cases(bodyID: fixture.bodyID, targetID: try target.requireID())
+
+                // The table must name every route the app registers.
+                let registered = Set(app.routes.all.map { "\($0.method.rawValue) /\($0.path.map(\.description).joined(separator: "/"))" })
+                let covered = Set(cases.map { "\($0.method.rawValue) \($0.pattern)" })
+                #expect(registered == covered, "routes without an access case: \(registered.subtracting(covered).sorted())")
+
+                for who in Self.everyone {
+                    for testCase in cases {
+                        var visitor = Visitor(app)
+                        if case .account(let key) = who { try await visitor.signIn(key) }
+                        let response: TestingHTTPResponse
+                        if var form = testCase.form {
+                            // A distinct unknown account per visitor keeps the per-account limit out of the way.
+                            if form["email"] != nil { form["email"] = "nobody-\(who)@test.aimaq.kz" }
+                            response = try await visitor.post(testCase.path, form: form)
+                        } else {
+                            response = try await visitor.get(testCase.path)
+                        }
+                        let expected = testCase.expected[who] ?? testCase.default
+                        #expect(response.status == expected,
+                                "\(testCase.method.rawValue) \(testCase.path) as \(who): \(response.status.code), expected \(expected.code)")
+                        if response.status == .seeOther, who == .anonymous, testCase.expected[who] == .seeOther {
+                            #expect(response.headers.first(name: .location)?.hasPrefix("/signin?next=") == true)
+                        }
+                    }
+                }
+            }
+        }
+
+        @Test func unknownAndMalformedAddressesAre404Everywhere() async throws {
+            try await withAimaq { app, _ in
+                var visitor = Visitor(app)
+                for path in ["/territories/999999999", "/territories/43", "/territories/abc", "/bodies/999999",
+                             "/bodies/x", "/no/such/page"] {
+                    let response = try await visitor.get(path)
+                    #expect(response.status == .notFound, "\(path)")
+                    #expect(response.headers.contentType == .html, "\(path)")
+                }
+                for path in ["/api/v1/territories/999999999", "/api/v1/territories/4300", "/api/v1/bodies/999999",
+                             "/api/v1/territories?parent=999999999"] {
+                    let response = try await visitor.get(path)
+                    #expect(response.status == .notFound, "\(path)")
+                    let error = try response.content.decode(APIErrorBody.self)
+                    #expect(error.error.status == 404)
+                    #expect(!error.error.message.isEmpty)
+                }
+            }
+        }
+    }
+}
