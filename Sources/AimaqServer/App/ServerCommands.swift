@@ -25,6 +25,12 @@ public enum ServerCommands {
         }
     }
 
+    /// Prints a line to standard output at once (no buffering: the demo's logins must show
+    /// before the server blocks).
+    public static func say(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+
     /// Prints to standard error (progress), keeping standard output for results.
     public static func note(_ text: String) {
         FileHandle.standardError.write(Data((text + "\n").utf8))
@@ -59,7 +65,7 @@ public enum ServerCommands {
                 throw Failure("aimaq serve: the database needs \(pending.count) migration(s) (\(pending.joined(separator: ", "))); run `aimaq migrate` first")
             }
             try await AimaqApp.loadReferenceData(app)
-            print("Aimaq is serving \(config.dataDirectory) on http://\(config.host):\(config.port)")
+            say("Aimaq is serving \(config.dataDirectory) on http://\(config.host):\(config.port)")
             try await app.execute()
         }
     }
@@ -70,7 +76,7 @@ public enum ServerCommands {
             let pending = try await AimaqApp.pendingMigrations(app)
             try await app.autoMigrate()
             let summary = try await ReferenceData.ensure(app, actor: "aimaq migrate")
-            print("migrated: \(pending.count) migration(s) applied; \(summary.territories) territories, \(summary.bodies) bodies")
+            say("migrated: \(pending.count) migration(s) applied; \(summary.territories) territories, \(summary.bodies) bodies")
         }
     }
 
@@ -82,10 +88,10 @@ public enum ServerCommands {
             try await DemoData.load(app) { note("demo: \($0)") }
             note(String(format: "demo: data ready in %.1f s", Date().timeIntervalSince(started)))
             guard !loadOnly else { return }
-            print("Aimaq demo: http://\(config.host):\(config.port)")
-            print("Demo logins (password \(DemoData.password)):")
+            say("Aimaq demo: http://\(config.host):\(config.port)")
+            say("Demo logins (password \(DemoData.password)):")
             for login in DemoData.logins {
-                print("  \(login.role.rawValue.padding(toLength: 17, withPad: " ", startingAt: 0)) \(login.email)  [\(login.territory)]")
+                say("  \(login.role.rawValue.padding(toLength: 17, withPad: " ", startingAt: 0)) \(login.email)  [\(login.territory)]")
             }
             try await app.execute()
         }

@@ -39,9 +39,11 @@ public enum DemoData {
             let members = try await generateMembers(app)
             progress("\(members) fictional body members")
         }
-        let hash = try await app.password.async.hash(password)
+        var hash: String?
         for spec in accounts {
             if try await Account.query(on: app.db).filter(\.$email == spec.email).first() == nil {
+                if hash == nil { hash = try await app.password.async.hash(password) }
+                let hash = hash ?? ""
                 let scope: TerritoryScope = spec.territory.flatMap { try? KATOCode(number: $0) }.map { .subtree($0) } ?? .country
                 let account = Account(email: spec.email, displayName: spec.name, passwordHash: hash,
                                       role: spec.role, scope: scope)

@@ -26,7 +26,7 @@ enum Stylesheet {
     .tile-map { width: 100%; max-width: 56rem; height: auto; }
     .tile { fill: var(--tile); stroke: #fff; }
     .tile-map a:hover .tile, .tile-map a:focus .tile { fill: var(--tile-hover); }
-    .tile-label { font-size: 13px; fill: var(--ink); font-weight: 600; }
+    .tile-label { font-size: 12.5px; fill: var(--ink); font-weight: 600; }
     .tile-code { font-size: 11px; fill: var(--muted); }
     .region-list { columns: 16rem; padding-left: 1.2rem; }
     dl.figures { display: flex; flex-wrap: wrap; gap: 1rem; margin: 0; }

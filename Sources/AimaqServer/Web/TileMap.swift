@@ -43,9 +43,14 @@ enum TileMap {
                         el("rect", Attribute("x", "\(x)"), Attribute("y", "\(y)"),
                            Attribute("width", "\(tileWidth)"), Attribute("height", "\(tileHeight)"),
                            Attribute("rx", "6"), .class(style.cssClass))
-                        el("text", Attribute("x", "\(x + tileWidth / 2)"), Attribute("y", "\(y + 28)"),
-                           Attribute("text-anchor", "middle"), .class("tile-label")) { shortName(region, language) }
-                        el("text", Attribute("x", "\(x + tileWidth / 2)"), Attribute("y", "\(y + 48)"),
+                        let lines = labelLines(shortName(region, language, among: regions))
+                        el("text", Attribute("x", "\(x + tileWidth / 2)"), Attribute("y", "\(y + (lines.count > 1 ? 20 : 28))"),
+                           Attribute("text-anchor", "middle"), .class("tile-label")) {
+                            for (index, line) in lines.enumerated() {
+                                el("tspan", Attribute("x", "\(x + tileWidth / 2)"), Attribute("dy", index == 0 ? "0" : "15")) { line }
+                            }
+                        }
+                        el("text", Attribute("x", "\(x + tileWidth / 2)"), Attribute("y", "\(y + 54)"),
                            Attribute("text-anchor", "middle"), .class("tile-code")) {
                             style.caption ?? (region.iso ?? region.code.isoCode)
                         }
@@ -55,18 +60,39 @@ enum TileMap {
         }
     }
 
-    /// The region's name without the word for "region", to fit a tile.
-    static func shortName(_ territory: Territory, _ language: Language) -> String {
-        let name = territory.name[language]
+    /// The region's name without the word for "region", to fit a tile; an oblast that shares
+    /// its short name with a city (Almaty) keeps a short word for "region".
+    static func shortName(_ territory: Territory, _ language: Language, among all: [Territory] = []) -> String {
+        let short = stripped(territory, language)
+        if territory.kind == .oblast,
+           all.contains(where: { $0.kind == .republicanCity && stripped($0, language) == short }) {
+            return short + (language == .en ? " Reg." : " обл.")
+        }
+        return short
+    }
+
+    private static func stripped(_ territory: Territory, _ language: Language) -> String {
+        var result = territory.name[language]
         let words: [String] = switch language {
         case .kk: [" облысы"]
         case .ru: [" область", "область ", "г. "]
         case .en: [" Region"]
         }
-        var result = name
         for word in words {
             if let range = result.range(of: word) { result.removeSubrange(range) }
         }
         return result
+    }
+
+    /// Splits a long label into two lines at the space nearest the middle.
+    static func labelLines(_ label: String) -> [String] {
+        guard label.count > 12 else { return [label] }
+        let characters = Array(label)
+        let spaces = characters.indices.filter { characters[$0] == " " || characters[$0] == "-" }
+        guard let split = spaces.min(by: { abs($0 - characters.count / 2) < abs($1 - characters.count / 2) }) else {
+            return [label]
+        }
+        let keepHyphen = characters[split] == "-"
+        return [String(characters[..<(keepHyphen ? split + 1 : split)]), String(characters[(split + 1)...])]
     }
 }
