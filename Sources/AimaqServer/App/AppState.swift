@@ -7,6 +7,7 @@ import Vapor
 final class AppState: Sendable {
     let configuration: AimaqConfiguration
     let territories = TerritoryDirectory()
+    let bodies = BodyDirectory()
     let catalog: StringCatalog
     let throttle: LoginThrottle
     let isDemo: Mutex<Bool> = Mutex(false)

@@ -73,6 +73,7 @@ public enum AimaqApp {
     public static func loadReferenceData(_ app: Application) async throws {
         guard let sql = app.db as? any SQLDatabase else { return }
         try await app.aimaq.territories.reload(from: sql)
+        try await app.aimaq.bodies.reload(from: sql)
         let demo = try await Setting.value("demo", on: app.db)
         app.aimaq.isDemo.withLock { $0 = demo == "true" }
     }

@@ -43,15 +43,9 @@ enum BodyQueries {
         db.select().columns(bodyColumns.map { SQLIdentifier($0) }).from("bodies")
     }
 
-    /// The bodies of one territory, or the national bodies when `territory` is nil.
-    static func bodies(of territory: KATOCode?, on db: any SQLDatabase) async throws -> [BodySummary] {
-        var query = select(db)
-        if let territory {
-            query = query.where("territory_id", .equal, SQLBind(territory.value))
-        } else {
-            query = query.where("territory_id", .is, SQLLiteral.null)
-        }
-        return try await query.orderBy("kind").orderBy("id").all(decoding: BodyRow.self).compactMap(\.summary)
+    /// Every body, ordered by kind and id (for the in-memory directory).
+    static func allBodies(on db: any SQLDatabase) async throws -> [BodySummary] {
+        try await select(db).orderBy("kind").orderBy("id").all(decoding: BodyRow.self).compactMap(\.summary)
     }
 
     static func bodies(of territory: KATOCode?, page: Int, per: Int,

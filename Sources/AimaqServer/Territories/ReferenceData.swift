@@ -90,6 +90,7 @@ public enum ReferenceData {
             return ((), AuditEvent(action: "bodies.create", entity: "bodies", entityID: "all",
                                    before: nil, after: "{\"count\":\(drafts.count)}"))
         }
+        try await app.aimaq.bodies.reload(from: try app.db.sql)
         return drafts.count
     }
 }

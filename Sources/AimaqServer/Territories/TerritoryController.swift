@@ -13,7 +13,7 @@ enum TerritoryController {
     @Sendable static func home(_ request: Request) async throws -> Response {
         try request.authorize(.viewPublic)
         let tree = request.tree
-        let bodies = try await BodyQueries.bodies(of: nil, on: request.sql)
+        let bodies = request.aimaq.bodies.bodies(of: nil)
         let model = CountryPage.Model(regions: tree.regions, population: tree.nationalPopulation,
                                       counts: levelCounts(tree), bodies: bodies)
         return Layout.response(request, title: request.t("home.title"), content: CountryPage.body(model, request))
@@ -26,7 +26,7 @@ enum TerritoryController {
         guard let territory = tree[code] else {
             throw Abort(.notFound, reason: request.t("error.territoryNotFound", ["code": code.description]))
         }
-        let bodies = try await BodyQueries.bodies(of: code, on: request.sql)
+        let bodies = request.aimaq.bodies.bodies(of: code)
         let model = TerritoryPage.Model(
             territory: territory, ancestors: tree.ancestors(of: code),
             children: tree.children(of: code).map { ($0, tree.childCount(of: $0.code)) },
