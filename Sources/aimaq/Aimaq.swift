@@ -81,11 +81,12 @@ struct Demo: AsyncParsableCommand {
         abstract: "Fill the data folder with the national demo data set (when empty) and serve it.")
     @OptionGroup var options: ServerOptions
     @Flag(help: "Load the demo data and exit without serving.") var loadOnly = false
+    @Flag(help: "Generate the national-scale instruction set (50,000+ assignments) for benchmarks.") var national = false
 
     func run() async throws {
         let config = options.configuration
         ServerCommands.bootstrapLogging(config.logLevel)
-        try await ServerCommands.demo(config, loadOnly: loadOnly)
+        try await ServerCommands.demo(config, loadOnly: loadOnly, nationalScale: national)
     }
 }
 
@@ -167,7 +168,20 @@ struct AuditCommand: AsyncParsableCommand {
 
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "import", abstract: "Import reference data.", subcommands: [Territories.self])
+        commandName: "import", abstract: "Import reference data and plans.", subcommands: [Territories.self, Plan.self])
+
+    struct Plan: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import an action plan (sources, instructions, assignments) from CSV, all or nothing.")
+        @OptionGroup var options: ServerOptions
+        @Argument(help: "The CSV file; its columns are listed in docs/INSTRUCTIONS.md.") var file: String
+
+        func run() async throws {
+            let config = options.configuration
+            ServerCommands.bootstrapLogging(config.logLevel)
+            print(try await ServerCommands.importPlan(config, file: file))
+        }
+    }
 
     struct Territories: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -121,3 +121,47 @@ import Testing
         #expect(!period.contains(try CivilDate("2026-07-01")))
     }
 }
+
+@Suite struct InstructionAccessTests {
+    let shieli = try! KATOCode("435200000")
+    let aral = try! KATOCode("433200000")
+    let region = try! KATOCode("430000000")
+
+    @Test func officersReportOnlyForTheirBodyAndTerritory() {
+        let officer = Actor(role: .akimatOfficer, scope: .subtree(shieli), body: 7)
+        #expect(AccessPolicy.decide(.submitReport(territory: shieli, body: 7), for: officer) == .allowed)
+        #expect(AccessPolicy.decide(.submitReport(territory: shieli, body: 8), for: officer) == .forbidden)
+        #expect(AccessPolicy.decide(.submitReport(territory: aral, body: 7), for: officer) == .forbidden)
+        #expect(AccessPolicy.decide(.submitReport(territory: shieli, body: 7), for: Actor(role: .maslikhatDeputy, scope: .subtree(region))) == .forbidden)
+        #expect(AccessPolicy.decide(.submitReport(territory: shieli, body: 7), for: nil) == .signInRequired)
+    }
+
+    @Test func deputiesReviewInsideTheirSubtree() {
+        #expect(AccessPolicy.allows(.reviewReport(territory: shieli), for: Actor(role: .maslikhatDeputy, scope: .subtree(region))))
+        #expect(AccessPolicy.allows(.reviewReport(territory: shieli), for: Actor(role: .nationalDeputy, scope: .subtree(region))))
+        #expect(!AccessPolicy.allows(.reviewReport(territory: shieli), for: Actor(role: .maslikhatDeputy, scope: .subtree(aral))))
+        #expect(!AccessPolicy.allows(.reviewReport(territory: shieli), for: Actor(role: .akimatOfficer, scope: .subtree(shieli))))
+        #expect(!AccessPolicy.allows(.reviewReport(territory: shieli), for: Actor(role: .administrator, scope: .country)))
+    }
+
+    @Test func citizensSeeOnlyWhatIsPublic() {
+        let citizen = Actor(role: .citizen, scope: .subtree(shieli))
+        #expect(AccessPolicy.allows(.viewInstruction(isPublic: true), for: nil))
+        #expect(AccessPolicy.decide(.viewInstruction(isPublic: false), for: nil) == .signInRequired)
+        #expect(AccessPolicy.decide(.viewInstruction(isPublic: false), for: citizen) == .forbidden)
+        #expect(AccessPolicy.allows(.viewInstruction(isPublic: false), for: Actor(role: .expert, scope: .country)))
+        #expect(AccessPolicy.decide(.viewEvidence(territory: shieli, isPublic: false), for: citizen) == .forbidden)
+        #expect(AccessPolicy.allows(.viewEvidence(territory: shieli, isPublic: true), for: nil))
+        #expect(AccessPolicy.allows(.viewEvidence(territory: shieli, isPublic: false), for: Actor(role: .maslikhatDeputy, scope: .subtree(region))))
+        #expect(!AccessPolicy.allows(.viewEvidence(territory: shieli, isPublic: false), for: Actor(role: .maslikhatDeputy, scope: .subtree(aral))))
+    }
+
+    @Test func holdersManageAssignmentsInScope() {
+        #expect(AccessPolicy.allows(.manageAssignment(territory: shieli), for: Actor(role: .administrator, scope: .country)))
+        #expect(AccessPolicy.allows(.manageAssignment(territory: shieli), for: Actor(role: .nationalDeputy, scope: .subtree(region))))
+        #expect(!AccessPolicy.allows(.manageAssignment(territory: shieli), for: Actor(role: .akimatOfficer, scope: .subtree(shieli))))
+        #expect(!AccessPolicy.allows(.manageAssignment(territory: shieli), for: Actor(role: .nationalDeputy, scope: .subtree(aral))))
+        #expect(AccessPolicy.allows(.importPlan, for: Actor(role: .administrator, scope: .country)))
+        #expect(!AccessPolicy.allows(.importPlan, for: Actor(role: .administrator, scope: .subtree(region))))
+    }
+}

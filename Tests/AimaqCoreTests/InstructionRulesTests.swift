@@ -95,33 +95,33 @@ import Testing
     }
 }
 
-@Suite struct ProgressTests {
+@Suite struct CompletionTests {
     @Test func indicatorsGiveCompletionCappedAtOne() {
-        #expect(Progress.Indicator(target: 200, actual: 50).completion == 0.25)
-        #expect(Progress.Indicator(target: 200, actual: 300).completion == 1)
-        #expect(Progress.Indicator(target: 200, actual: nil).completion == 0)
-        #expect(Progress.Indicator(target: 10, actual: 20, lowerIsBetter: true).completion == 0.5)
-        #expect(Progress.Indicator(target: 0, actual: 3).completion == 1)
-        let mixed = Progress.completion(status: .inProgress, indicators: [
+        #expect(Completion.Indicator(target: 200, actual: 50).completion == 0.25)
+        #expect(Completion.Indicator(target: 200, actual: 300).completion == 1)
+        #expect(Completion.Indicator(target: 200, actual: nil).completion == 0)
+        #expect(Completion.Indicator(target: 10, actual: 20, lowerIsBetter: true).completion == 0.5)
+        #expect(Completion.Indicator(target: 0, actual: 3).completion == 1)
+        let mixed = Completion.completion(status: .inProgress, indicators: [
             .init(target: 100, actual: 50), .init(target: 4, actual: 4),
         ])
         #expect(mixed == 0.75)
-        #expect(Progress.completion(status: .accepted, indicators: [.init(target: 100, actual: 0)]) == 1)
-        #expect(Progress.completion(status: .removedFromControl, indicators: []) == nil)
-        #expect(Progress.completion(status: .reportSubmitted, indicators: []) == 0.5)
+        #expect(Completion.completion(status: .accepted, indicators: [.init(target: 100, actual: 0)]) == 1)
+        #expect(Completion.completion(status: .removedFromControl, indicators: []) == nil)
+        #expect(Completion.completion(status: .reportSubmitted, indicators: []) == 0.5)
     }
 
     @Test func rollUpIsAWeightedMeanUpTheTree() throws {
-        #expect(Progress.rollUp([.init(completion: 1, weight: 3), .init(completion: 0, weight: 1)]) == 0.75)
-        #expect(Progress.rollUp([]) == nil)
-        #expect(Progress.rollUp([.init(completion: 1, weight: 0)]) == nil)
+        #expect(Completion.rollUp([.init(completion: 1, weight: 3), .init(completion: 0, weight: 1)]) == 0.75)
+        #expect(Completion.rollUp([]) == nil)
+        #expect(Completion.rollUp([.init(completion: 1, weight: 0)]) == nil)
         let region = try KATOCode("430000000"), shieli = try KATOCode("435200000"), aral = try KATOCode("433200000")
         let tree = TerritoryTree([
             Territory(code: region, parent: nil, kind: .oblast, name: .init(kk: "", ru: "", en: "")),
             Territory(code: shieli, parent: region, kind: .district, name: .init(kk: "", ru: "", en: "")),
             Territory(code: aral, parent: region, kind: .district, name: .init(kk: "", ru: "", en: "")),
         ])
-        let rolled = Progress.rollUp(byTerritory: [
+        let rolled = Completion.rollUp(byTerritory: [
             (shieli, .init(completion: 1, weight: 1)),
             (shieli, .init(completion: 0.5, weight: 1)),
             (aral, .init(completion: 0, weight: 2)),
@@ -131,5 +131,72 @@ import Testing
         #expect(rolled[aral]?.completion == 0)
         #expect(rolled[region]?.completion == 0.375)
         #expect(rolled[region]?.count == 3)
+    }
+}
+
+@Suite struct PlanImportTests {
+    static let header = "source_key,source_kind,source_date,source_number,source_title,point,text,category,deadline,period,public,indicator_name,indicator_unit,indicator_target,territory,assignment_deadline\n"
+    let known: Set<Int> = [430000000, 435200000, 433200000]
+    let today = try! CivilDate("2026-03-02")
+
+    func parse(_ body: String) -> Result<PlanImport.Plan, PlanImport.Problems> {
+        PlanImport.parse(Self.header + body, territoryExists: { known.contains($0.value) }, calendar: WorkingCalendar(), today: today)
+    }
+
+    @Test func aGoodPlanGroupsSourcesInstructionsAndAssignments() throws {
+        let result = parse("""
+        A25,address,2025-09-08,,Action plan,1.1,"Repair roads, bridges",roads,2026-12-31,quarterly,yes,Roads repaired,km,150,430000000,
+        A25,address,2025-09-08,,Action plan,1.1,"Repair roads, bridges",roads,2026-12-31,quarterly,yes,Roads repaired,km,150,435200000,2026-10-01
+        A25,address,2025-09-08,,Action plan,1.2,Water for villages,water,2026-11-30,once,no,,,,433200000,
+
+        """)
+        let plan = try result.get()
+        #expect(plan.sources.count == 1)
+        #expect(plan.instructions.count == 2)
+        #expect(plan.instructions[0].indicator?.target == 150)
+        #expect(plan.instructions[1].isPublic == false)
+        #expect(plan.assignments.count == 3)
+        #expect(plan.assignments[1].deadline == (try CivilDate("2026-10-01")))
+        #expect(plan.assignments[0].deadline == (try CivilDate("2026-12-31")))
+    }
+
+    @Test func everyBadCellIsReportedWithLineAndColumn() {
+        let result = parse("""
+        A25,address,2025-09-08,,Action plan,1.1,Repair roads,roads,2026-12-31,quarterly,yes,,,,430000000,
+        A25,speech,2025-13-08,,Action plan,1.2,,bridges,2026-12-31,weekly,maybe,Km,,x,999999999,2026-03-03
+        A25,address,2025-09-08,,Action plan,1.1,Repair roads,roads,2026-12-31,quarterly,yes,,,,430000000,
+
+        """)
+        guard case .failure(let problems) = result else {
+            Issue.record("a bad file was accepted")
+            return
+        }
+        let where_ = problems.items.map { "\($0.line):\($0.column)" }
+        #expect(where_.contains("3:2"))   // source_kind
+        #expect(where_.contains("3:3"))   // source_date
+        #expect(where_.contains("3:7"))   // text
+        #expect(where_.contains("3:8"))   // category
+        #expect(where_.contains("3:10"))  // period
+        #expect(where_.contains("3:11"))  // public
+        #expect(where_.contains("3:13"))  // indicator unit
+        #expect(where_.contains("3:14"))  // indicator target
+        #expect(where_.contains("3:15"))  // territory
+        #expect(where_.contains("3:16"))  // deadline too soon
+        #expect(where_.contains("4:15"))  // assigned twice
+        #expect(problems.items.first { $0.line == 3 && $0.column == 15 }?.message.contains("999999999") == true)
+    }
+
+    @Test func aMissingColumnOrAnEmptyFileIsRefused() {
+        guard case .failure(let problems) = PlanImport.parse("source_key,point\nA,1\n", territoryExists: { _ in true },
+                                                             calendar: WorkingCalendar(), today: today) else {
+            Issue.record("accepted")
+            return
+        }
+        #expect(problems.items.first?.message.contains("source_kind") == true)
+        guard case .failure(let empty) = parse("") else {
+            Issue.record("accepted")
+            return
+        }
+        #expect(empty.items.first?.message.contains("no assignment lines") == true)
     }
 }

@@ -53,13 +53,105 @@ struct Fixture {
 
     static func email(_ key: String) -> String { "\(key)@test.aimaq.kz" }
 
+    /// The day the tests live in (a Monday).
+    static let today = try! CivilDate("2026-03-02")
+
     var bodyID: Int
+    var plan: Plan
+
+    /// A public instruction assigned to the region and split to Shieli and Aral, and a
+    /// non-public one assigned to Shieli, with one report carrying a restricted file.
+    struct Plan {
+        var source: Int
+        var instruction: Int
+        var hiddenInstruction: Int
+        var indicator: Int
+        var regionAssignment: Int
+        var shieliAssignment: Int
+        var aralAssignment: Int
+        var hiddenAssignment: Int
+        var evidence: Int
+    }
+
+    static func seedPlan(_ app: Application, shieliAkimat: Int) async throws -> Plan {
+        let db = app.db
+        let source = SourceDocument()
+        source.kind = "address"
+        source.date = "2025-09-08"
+        source.title = "Test plan"
+        try await source.create(on: db)
+        func instruction(_ text: String, isPublic: Bool, period: String) async throws -> Instruction {
+            let i = Instruction()
+            i.sourceID = try source.requireID()
+            i.point = isPublic ? "1.1" : "1.2"
+            i.text = text
+            i.category = "roads"
+            i.deadline = "2026-06-30"
+            i.period = period
+            i.isPublic = isPublic
+            i.weight = 1
+            try await i.create(on: db)
+            return i
+        }
+        let open = try await instruction("Repair local roads", isPublic: true, period: "once")
+        let hidden = try await instruction("Internal audit of road contracts", isPublic: false, period: "quarterly")
+        let indicator = IndicatorRecord()
+        indicator.instructionID = try open.requireID()
+        indicator.name = "Roads repaired"
+        indicator.unit = "km"
+        indicator.target = 100
+        indicator.lowerIsBetter = false
+        try await indicator.create(on: db)
+        func assignment(_ instruction: Instruction, _ territory: Int, body: Int?, parent: Int?, deadline: String,
+                        status: AssignmentStatus, evidencePublic: Bool = true) async throws -> Assignment {
+            let a = Assignment()
+            a.instructionID = try instruction.requireID()
+            a.territoryID = territory
+            a.bodyID = body
+            a.parentID = parent
+            a.deadline = deadline
+            a.statusName = status.rawValue
+            a.weight = 1
+            a.completion = Completion.completion(of: status)
+            a.evidencePublic = evidencePublic
+            a.updatedAt = 0
+            try await a.create(on: db)
+            return a
+        }
+        let region = try await assignment(open, 430000000, body: nil, parent: nil, deadline: "2026-06-30", status: .inProgress)
+        let shieli = try await assignment(open, 435200000, body: shieliAkimat, parent: region.id, deadline: "2026-04-15", status: .assigned)
+        let aral = try await assignment(open, 433200000, body: nil, parent: region.id, deadline: "2026-02-20", status: .inProgress)
+        let hiddenAssignment = try await assignment(hidden, 435200000, body: shieliAkimat, parent: nil, deadline: "2026-05-01",
+                                                    status: .reportSubmitted, evidencePublic: false)
+        let report = ReportRecord()
+        report.assignmentID = try hiddenAssignment.requireID()
+        report.period = "2026-Q1"
+        report.text = "Audit done"
+        report.author = "akimat@test.aimaq.kz"
+        report.submittedAt = 0
+        report.state = "submitted"
+        try await report.create(on: db)
+        let stored = try await app.aimaq.evidence.store([.init(fileName: "act.pdf", data: Data("%PDF-1.4 test".utf8))])
+        let file = EvidenceFile()
+        file.reportID = try report.requireID()
+        file.fileName = "act.pdf"
+        file.contentType = "application/pdf"
+        file.size = stored[0].size
+        file.storedName = stored[0].storedName
+        file.sha256 = stored[0].sha256
+        try await file.create(on: db)
+        return Plan(source: try source.requireID(), instruction: try open.requireID(), hiddenInstruction: try hidden.requireID(),
+                    indicator: try indicator.requireID(), regionAssignment: try region.requireID(),
+                    shieliAssignment: try shieli.requireID(), aralAssignment: try aral.requireID(),
+                    hiddenAssignment: try hiddenAssignment.requireID(), evidence: try file.requireID())
+    }
 }
 
 func withAimaq(_ test: (Application, Fixture) async throws -> Void) async throws {
     let app = try await Application.make(.testing)
     do {
         var config = AimaqConfiguration()
+        config.dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("aimaq-test-\(UUID().uuidString)").path
         config.bcryptCost = 4
         config.logLevel = .warning
         try await AimaqApp.configure(app, configuration: config, database: TestDatabase.choice)
@@ -68,13 +160,18 @@ func withAimaq(_ test: (Application, Fixture) async throws -> Void) async throws
         let territories = try KATOClassifier.territories(classifier: Fixture.kato, regions: Fixture.regions)
         try await ReferenceData.ensure(app, territories: territories, actor: "test")
         let hash = try Bcrypt.hash(Fixture.password, cost: 4)
+        let shieliAkimat = try #require(try await BodyRecord.query(on: app.db).filter(\.$territoryID == 435200000)
+            .filter(\.$kind == "akimat").first())
         for spec in Fixture.accounts {
             let scope: TerritoryScope = spec.territory.map { .subtree(try! KATOCode(number: $0)) } ?? .country
-            try await Account(email: Fixture.email(spec.key), displayName: spec.key, passwordHash: hash,
-                              role: spec.role, scope: scope).create(on: app.db)
+            let account = Account(email: Fixture.email(spec.key), displayName: spec.key, passwordHash: hash,
+                                  role: spec.role, scope: scope)
+            if spec.role == .akimatOfficer { account.bodyID = shieliAkimat.id }
+            try await account.create(on: app.db)
         }
-        let body = try #require(try await BodyRecord.query(on: app.db).filter(\.$territoryID == 435200000).first())
-        try await test(app, Fixture(bodyID: body.id!))
+        app.aimaq.clock.pin(Fixture.today)
+        let plan = try await Fixture.seedPlan(app, shieliAkimat: try shieliAkimat.requireID())
+        try await test(app, Fixture(bodyID: try shieliAkimat.requireID(), plan: plan))
         try await app.autoRevert()
     } catch {
         try? await app.autoRevert()
@@ -130,6 +227,32 @@ struct Visitor {
         let response = try await app.testing().sendRequest(.POST, path, headers: headers) { request in
             try request.content.encode(fields, as: .urlEncodedForm)
         }
+        keepCookies(response)
+        return response
+    }
+
+    /// Sends a multipart form as a browser does for uploads: the CSRF token in the address.
+    @discardableResult
+    mutating func postMultipart(_ path: String, fields: [String: String], files: [(field: String, name: String, data: Data)],
+                                csrf: Bool = true) async throws -> TestingHTTPResponse {
+        let token = csrf ? try await csrfToken() : nil
+        let boundary = "----aimaq-test-\(UUID().uuidString)"
+        var body = Data()
+        func add(_ text: String) { body.append(Data(text.utf8)) }
+        for (name, value) in fields.sorted(by: { $0.key < $1.key }) {
+            add("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n")
+        }
+        for file in files {
+            add("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(file.field)\"; filename=\"\(file.name)\"\r\n")
+            add("Content-Type: application/octet-stream\r\n\r\n")
+            body.append(file.data)
+            add("\r\n")
+        }
+        add("--\(boundary)--\r\n")
+        var headers = self.headers
+        headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
+        let target = token.map { path + (path.contains("?") ? "&" : "?") + "_csrf=" + $0 } ?? path
+        let response = try await app.testing().sendRequest(.POST, target, headers: headers, body: ByteBuffer(data: body))
         keepCookies(response)
         return response
     }

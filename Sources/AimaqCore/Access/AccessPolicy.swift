@@ -39,9 +39,12 @@ public enum TerritoryScope: Hashable, Sendable {
 public struct Actor: Hashable, Sendable {
     public var role: Role
     public var scope: TerritoryScope
-    public init(role: Role, scope: TerritoryScope) {
+    /// The body the person works for (an akimat officer's akimat), if bound to one.
+    public var body: Int?
+    public init(role: Role, scope: TerritoryScope, body: Int? = nil) {
         self.role = role
         self.scope = scope
+        self.body = body
     }
 }
 
@@ -56,6 +59,20 @@ public enum Action: Hashable, Sendable {
     case manageAccounts(TerritoryScope)
     /// Read the audit log.
     case viewAudit
+    /// Read an instruction and its assignments; non-public ones are for officials only.
+    case viewInstruction(isPublic: Bool)
+    /// Download the evidence of a report on an assignment in a territory.
+    case viewEvidence(territory: KATOCode, isPublic: Bool)
+    /// Report on an assignment of a body in a territory.
+    case submitReport(territory: KATOCode, body: Int?)
+    /// Accept or return a report on an assignment in a territory.
+    case reviewReport(territory: KATOCode)
+    /// Extend, remove from control or split an assignment in a territory.
+    case manageAssignment(territory: KATOCode)
+    /// Import an action plan (sources, instructions, assignments).
+    case importPlan
+    /// See one's own work list, notifications and deadline feed.
+    case viewOwnWork
 }
 
 /// The answer to "may this actor do this?". `signInRequired` lets pages send an anonymous
@@ -79,6 +96,33 @@ public enum AccessPolicy {
         case .viewAudit:
             guard let actor else { return .signInRequired }
             return actor.role == .administrator && actor.scope == .country ? .allowed : .forbidden
+        case .viewInstruction(let isPublic):
+            if isPublic { return .allowed }
+            guard let actor else { return .signInRequired }
+            return actor.role == .citizen ? .forbidden : .allowed
+        case .viewEvidence(let territory, let isPublic):
+            if isPublic { return .allowed }
+            guard let actor else { return .signInRequired }
+            return actor.role != .citizen && actor.role != .expert && actor.scope.contains(territory)
+                ? .allowed : .forbidden
+        case .submitReport(let territory, let body):
+            guard let actor else { return .signInRequired }
+            guard actor.role == .akimatOfficer, actor.scope.contains(territory) else { return .forbidden }
+            if let own = actor.body, own != body { return .forbidden }
+            return .allowed
+        case .reviewReport(let territory):
+            guard let actor else { return .signInRequired }
+            let reviewer = actor.role == .maslikhatDeputy || actor.role == .nationalDeputy
+            return reviewer && actor.scope.contains(territory) ? .allowed : .forbidden
+        case .manageAssignment(let territory):
+            guard let actor else { return .signInRequired }
+            let holder = actor.role == .administrator || actor.role == .nationalDeputy || actor.role == .maslikhatDeputy
+            return holder && actor.scope.contains(territory) ? .allowed : .forbidden
+        case .importPlan:
+            guard let actor else { return .signInRequired }
+            return actor.role == .administrator && actor.scope == .country ? .allowed : .forbidden
+        case .viewOwnWork:
+            return actor == nil ? .signInRequired : .allowed
         }
     }
 

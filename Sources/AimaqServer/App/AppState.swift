@@ -11,12 +11,31 @@ final class AppState: Sendable {
     let catalog: StringCatalog
     let throttle: LoginThrottle
     let isDemo: Mutex<Bool> = Mutex(false)
+    let calendar: WorkingCalendar
+    let evidence: EvidenceStore
+    let clock = Clock()
+    let summaries = SummaryCache()
+    /// Signs private feed addresses; generated once per installation and kept in the database.
+    var feedSecret: String { secret.withLock { $0 } }
+    let secret = Mutex("")
 
-    init(configuration: AimaqConfiguration, catalog: StringCatalog, throttle: LoginThrottle) {
+    init(configuration: AimaqConfiguration, catalog: StringCatalog, throttle: LoginThrottle,
+         calendar: WorkingCalendar) {
         self.configuration = configuration
         self.catalog = catalog
         self.throttle = throttle
+        self.calendar = calendar
+        self.evidence = EvidenceStore(dataDirectory: configuration.dataDirectory)
     }
+}
+
+/// Today in Kazakhstan; tests and demos can pin it.
+final class Clock: Sendable {
+    private let pinned = Mutex<CivilDate?>(nil)
+
+    func today() -> CivilDate { pinned.withLock { $0 } ?? todayInKazakhstan() }
+
+    func pin(_ date: CivilDate?) { pinned.withLock { $0 = date } }
 }
 
 extension Application {

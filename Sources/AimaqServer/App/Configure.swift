@@ -39,7 +39,7 @@ public enum AimaqApp {
         AimaqMigrations.register(on: app)
 
         app.aimaq = AppState(configuration: configuration, catalog: try LocaleFiles.load(),
-                             throttle: LoginThrottle())
+                             throttle: LoginThrottle(), calendar: try ReferenceData.calendar())
 
         app.sessions.use(.fluent)
         app.sessions.configuration.cookieName = "aimaq_session"
@@ -67,6 +67,9 @@ public enum AimaqApp {
         BodyController.register(app)
         SignInController.register(app)
         AdminController.register(app)
+        InstructionController.register(app)
+        MyWorkController.register(app)
+        PlanImportController.register(app)
     }
 
     /// Loads what is served from memory; call after migrating.
@@ -74,6 +77,14 @@ public enum AimaqApp {
         guard let sql = app.db as? any SQLDatabase else { return }
         try await app.aimaq.territories.reload(from: sql)
         try await app.aimaq.bodies.reload(from: sql)
+        var secret = try await Setting.value("feed_secret", on: app.db)
+        if secret == nil {
+            let fresh = [UInt8].random(count: 32).base64URLEncodedString()
+            try await Setting.set("feed_secret", fresh, on: app.db)
+            secret = fresh
+        }
+        let feedSecret = secret ?? ""
+        app.aimaq.secret.withLock { $0 = feedSecret }
         let demo = try await Setting.value("demo", on: app.db)
         app.aimaq.isDemo.withLock { $0 = demo == "true" }
     }

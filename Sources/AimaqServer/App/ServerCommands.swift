@@ -80,12 +80,12 @@ public enum ServerCommands {
         }
     }
 
-    public static func demo(_ config: AimaqConfiguration, loadOnly: Bool) async throws {
+    public static func demo(_ config: AimaqConfiguration, loadOnly: Bool, nationalScale: Bool = false) async throws {
         try DataFolder.prepare(config)
         try await withApplication(config, serving: !loadOnly) { app in
             let started = Date()
             try await app.autoMigrate()
-            try await DemoData.load(app) { note("demo: \($0)") }
+            try await DemoData.load(app, nationalScale: nationalScale) { note("demo: \($0)") }
             note(String(format: "demo: data ready in %.1f s", Date().timeIntervalSince(started)))
             guard !loadOnly else { return }
             say("Aimaq demo: http://\(config.host):\(config.port)")
@@ -112,6 +112,33 @@ public enum ServerCommands {
         try DataFolder.validateForServing(config)
         return try await withApplication(config, serving: false) { app in
             try await AuditLog.verify(on: app.db) { note("audit: \($0) entries checked") }
+        }
+    }
+
+    /// Imports an action plan file; every problem is printed with its line and column.
+    public static func importPlan(_ config: AimaqConfiguration, file: String) async throws -> String {
+        let text: String
+        do {
+            text = try String(contentsOfFile: file, encoding: .utf8)
+        } catch {
+            throw Failure("aimaq import plan: cannot read \(file): \(error.localizedDescription)")
+        }
+        try DataFolder.validateForServing(config)
+        return try await withApplication(config, serving: false) { app in
+            try await AimaqApp.loadReferenceData(app)
+            switch PlanImporter.parse(text, app: app) {
+            case .failure(let problems):
+                throw Failure("aimaq import plan: \(file) has \(problems.items.count) problem(s); nothing was imported\n"
+                              + problems.items.map { "\(file):\($0.line):\($0.column): \($0.message)" }.joined(separator: "\n"))
+            case .success(let plan):
+                do {
+                    let summary = try await PlanImporter.write(plan, app: app, actor: "aimaq import plan")
+                    return "imported \(summary.sources) source(s), \(summary.instructions) instruction(s), \(summary.assignments) assignment(s)"
+                } catch let problems as PlanImport.Problems {
+                    throw Failure("aimaq import plan: nothing was imported\n"
+                                  + problems.items.map { "\(file):\($0.line):\($0.column): \($0.message)" }.joined(separator: "\n"))
+                }
+            }
         }
     }
 

@@ -30,7 +30,8 @@ public enum DemoData {
     }
 
     /// Loads reference data, members and accounts where missing; safe to run again.
-    public static func load(_ app: Application, progress: @Sendable (String) -> Void = { _ in }) async throws {
+    public static func load(_ app: Application, nationalScale: Bool = false,
+                            progress: @escaping @Sendable (String) -> Void = { _ in }) async throws {
         progress("territories and bodies")
         let reference = try await ReferenceData.ensure(app, actor: "demo")
         progress("\(reference.territories) territories, \(reference.bodies) bodies")
@@ -47,6 +48,10 @@ public enum DemoData {
                 let scope: TerritoryScope = spec.territory.flatMap { try? KATOCode(number: $0) }.map { .subtree($0) } ?? .country
                 let account = Account(email: spec.email, displayName: spec.name, passwordHash: hash,
                                       role: spec.role, scope: scope)
+                if spec.role == .akimatOfficer {
+                    // The officer works for the akimat of their territory.
+                    account.bodyID = app.aimaq.bodies.bodies(of: scope.code).first { $0.kind == .akimat }?.id
+                }
                 try await AuditLog.record(on: app.db, actor: "demo") { db in
                     try await account.create(on: db)
                     return ((), AuditEvent(action: "account.create", entity: "account",
@@ -55,6 +60,16 @@ public enum DemoData {
             }
         }
         progress("\(accounts.count) demo accounts")
+        let today = app.aimaq.clock.today()
+        let instructions = try await InstructionDemo.load(app, scale: nationalScale ? .national : .demo, today: today,
+                                                          progress: progress)
+        if instructions.instructions > 0 {
+            progress("\(instructions.instructions) instructions, \(instructions.assignments) assignments, "
+                     + "\(instructions.reports) reports, \(instructions.events) status changes")
+        }
+        let notes = try await Notifications.sweepDeadlines(today: today, calendar: app.aimaq.calendar,
+                                                           tree: app.aimaq.territories.tree, on: app.db)
+        if notes > 0 { progress("\(notes) deadline notifications") }
         try await Setting.set("demo", "true", on: app.db)
         app.aimaq.isDemo.withLock { $0 = true }
     }

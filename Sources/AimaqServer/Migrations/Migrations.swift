@@ -11,5 +11,7 @@ enum AimaqMigrations {
         app.migrations.add(M004CreateAuditEntries())
         app.migrations.add(M005CreateSettings())
         app.migrations.add(M006CreateIndexes())
+        app.migrations.add(M007CreateInstructionControl())
+        app.migrations.add(M008CreateReports())
     }
 }

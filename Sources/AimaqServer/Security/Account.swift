@@ -14,6 +14,8 @@ final class Account: Model, @unchecked Sendable {
     @Field(key: "role") var roleName: String
     @OptionalField(key: "territory_id") var territoryID: Int?
     @Field(key: "active") var active: Bool
+    /// The body an akimat officer reports for (nil: any body in the scope).
+    @OptionalField(key: "body_id") var bodyID: Int?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
     init() {}
@@ -37,7 +39,7 @@ final class Account: Model, @unchecked Sendable {
     /// The actor this account acts as; `nil` for an inactive account or an unknown role.
     var actor: AimaqCore.Actor? {
         guard active, let role else { return nil }
-        return Actor(role: role, scope: scope)
+        return Actor(role: role, scope: scope, body: bodyID)
     }
 
     /// The account as it goes into the audit log (never the password hash).

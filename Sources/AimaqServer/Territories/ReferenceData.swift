@@ -20,6 +20,15 @@ public enum ReferenceData {
         return try String(contentsOf: url, encoding: .utf8)
     }
 
+    /// The working-day calendar from the bundled holidays file.
+    public static func calendar() throws -> WorkingCalendar {
+        do {
+            return try WorkingCalendar.parse(try bundled("holidays-kz.csv"))
+        } catch let error as CSVReader.ParseError {
+            throw DataFolderError(description: "holidays-kz.csv: \(error)")
+        }
+    }
+
     /// Reads the classifier files; the bundled ones unless paths are given.
     public static func readTerritories(classifier: String? = nil, regions: String? = nil,
                                        names: String? = nil) throws -> [Territory] {

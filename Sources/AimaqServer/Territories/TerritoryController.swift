@@ -27,10 +27,13 @@ enum TerritoryController {
             throw Abort(.notFound, reason: request.t("error.territoryNotFound", ["code": code.description]))
         }
         let bodies = request.aimaq.bodies.bodies(of: code)
+        let role = request.actor?.role
+        let instructions = try await TerritoryInstructions.cached(
+            for: code, publicOnly: role == nil || role == .citizen, today: request.aimaq.clock.today(), request: request)
         let model = TerritoryPage.Model(
             territory: territory, ancestors: tree.ancestors(of: code),
             children: tree.children(of: code).map { ($0, tree.childCount(of: $0.code)) },
-            descendants: tree.descendantCounts(of: code), bodies: bodies)
+            descendants: tree.descendantCounts(of: code), bodies: bodies, instructions: instructions)
         var crumbs = [(request.t("country.name"), SiteURL.home.path)]
         crumbs += model.ancestors.map { ($0.name[request.language], SiteURL.territory(.value($0.code)).path) }
         crumbs.append((territory.name[request.language], SiteURL.territory(.value(code)).path))

@@ -21,18 +21,30 @@ final class TerritoryDirectory: Sendable {
 /// The bodies of every territory (reference data: a few hundred rows), served from memory
 /// and reloaded whenever bodies are written.
 final class BodyDirectory: Sendable {
-    private let box = Mutex([String: [BodySummary]]())
+    private struct Index {
+        var byTerritory: [String: [BodySummary]] = [:]
+        var byID: [Int: BodySummary] = [:]
+    }
+
+    private let box = Mutex(Index())
 
     private static func key(_ code: KATOCode?) -> String { code?.description ?? "national" }
 
     func bodies(of territory: KATOCode?) -> [BodySummary] {
-        box.withLock { $0[Self.key(territory)] ?? [] }
+        box.withLock { $0.byTerritory[Self.key(territory)] ?? [] }
+    }
+
+    func body(_ id: Int) -> BodySummary? {
+        box.withLock { $0.byID[id] }
     }
 
     func reload(from database: any SQLDatabase) async throws {
         let all = try await BodyQueries.allBodies(on: database)
-        var grouped: [String: [BodySummary]] = [:]
-        for body in all { grouped[Self.key(body.territory), default: []].append(body) }
-        box.withLock { $0 = grouped }
+        var index = Index()
+        for body in all {
+            index.byTerritory[Self.key(body.territory), default: []].append(body)
+            index.byID[body.id] = body
+        }
+        box.withLock { $0 = index }
     }
 }

@@ -63,6 +63,7 @@ enum TerritoryPage {
         var children: [(Territory, Int)]
         var descendants: [KATOCode.Level: Int]
         var bodies: [BodySummary]
+        var instructions: TerritoryInstructions.Summary
     }
 
     static func body(_ model: Model, _ request: Request) -> Node {
@@ -83,6 +84,7 @@ enum TerritoryPage {
                     el("p", .class("note")) { request.t("territory.populationSource") + ": " + note }
                 }
             }
+            TerritoryInstructions.section(model.instructions, territory: t.code, request)
             el("section", .aria("labelledby", "bodies-heading")) {
                 el("h2", .id("bodies-heading")) { request.t("territory.bodies") }
                 if model.bodies.isEmpty {

@@ -66,4 +66,19 @@ enum NumberFormat {
         let separator = language == .en ? "," : "\u{202F}"
         return (value < 0 ? "−" : "") + groups.joined(separator: separator)
     }
+
+    /// A decimal with up to two places, grouped like integers, decimal point per language.
+    static func decimal(_ value: Double, _ language: Language) -> String {
+        guard value.isFinite else { return "—" }
+        let rounded = (value * 100).rounded() / 100
+        let whole = Int(rounded.rounded(.towardZero))
+        let fraction = Int((abs(rounded - Double(whole)) * 100).rounded())
+        var text = integer(whole, language)
+        if whole == 0 && rounded < 0 { text = "−0" }
+        if fraction > 0 {
+            let digits = fraction % 10 == 0 ? String(fraction / 10) : (fraction < 10 ? "0\(fraction)" : String(fraction))
+            text += (language == .en ? "." : ",") + digits
+        }
+        return text
+    }
 }

@@ -26,12 +26,15 @@ enum Layout {
                         el("nav", .aria("label", request.t("nav.main"))) {
                             el("ul") {
                                 el("li") { el("a", .href(SiteURL.home.path)) { request.t("nav.home") } }
+                                el("li") { el("a", .href(SiteURL.register.path)) { request.t("nav.register") } }
                                 if let account {
+                                    el("li") { el("a", .href(SiteURL.myWork.path)) { request.t("nav.myWork") } }
                                     el("li") { el("a", .href(SiteURL.account.path)) { account.displayName } }
                                     if account.role == .administrator {
                                         el("li") { el("a", .href(SiteURL.adminUsers.path)) { request.t("nav.users") } }
                                         if account.scope == .country {
                                             el("li") { el("a", .href(SiteURL.adminAudit.path)) { request.t("nav.audit") } }
+                                            el("li") { el("a", .href(SiteURL.adminImportPlan.path)) { request.t("nav.importPlan") } }
                                         }
                                     }
                                     el("li") {

@@ -22,6 +22,19 @@ enum SiteURL: Sendable {
     case health
     case ping
     case stylesheet
+    case register
+    case registerExport
+    case instruction(Parameter<Int>)
+    case assignment(Parameter<Int>)
+    case assignmentReports(Parameter<Int>)
+    case assignmentReview(Parameter<Int>)
+    case assignmentExtend(Parameter<Int>)
+    case assignmentRemove(Parameter<Int>)
+    case evidence(Parameter<Int>)
+    case myWork
+    case myNotificationsRead
+    case myCalendar
+    case adminImportPlan
     case api(API)
 
     enum API: Sendable {
@@ -30,6 +43,11 @@ enum SiteURL: Sendable {
         case bodies
         case body(Parameter<Int>)
         case openAPI
+        case instructions
+        case instruction(Parameter<Int>)
+        case assignments
+        case reports
+        case reviews
     }
 
     static let territoryKey = "kato"
@@ -49,6 +67,19 @@ enum SiteURL: Sendable {
         case .health: ["health"]
         case .ping: ["ping"]
         case .stylesheet: ["static", "app.css"]
+        case .register: ["instructions"]
+        case .registerExport: ["instructions", "export"]
+        case .instruction(let p): ["instructions", Self.text(p, key: Self.idKey)]
+        case .assignment(let p): ["assignments", Self.text(p, key: Self.idKey)]
+        case .assignmentReports(let p): ["assignments", Self.text(p, key: Self.idKey), "reports"]
+        case .assignmentReview(let p): ["assignments", Self.text(p, key: Self.idKey), "review"]
+        case .assignmentExtend(let p): ["assignments", Self.text(p, key: Self.idKey), "extend"]
+        case .assignmentRemove(let p): ["assignments", Self.text(p, key: Self.idKey), "remove"]
+        case .evidence(let p): ["evidence", Self.text(p, key: Self.idKey)]
+        case .myWork: ["my"]
+        case .myNotificationsRead: ["my", "notifications", "read"]
+        case .myCalendar: ["my", "deadlines.ics"]
+        case .adminImportPlan: ["admin", "import-plan"]
         case .api(let api):
             ["api", "v1"] + {
                 switch api {
@@ -57,6 +88,11 @@ enum SiteURL: Sendable {
                 case .bodies: ["bodies"]
                 case .body(let p): ["bodies", Self.text(p, key: Self.idKey)]
                 case .openAPI: ["openapi.json"]
+                case .instructions: ["instructions"]
+                case .instruction(let p): ["instructions", Self.text(p, key: Self.idKey)]
+                case .assignments: ["assignments"]
+                case .reports: ["reports"]
+                case .reviews: ["reviews"]
                 }
             }()
         }

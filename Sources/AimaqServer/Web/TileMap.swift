@@ -71,17 +71,20 @@ enum TileMap {
         return short
     }
 
+    /// Plain prefix and suffix tests (no Foundation searching: this runs for every tile).
     private static func stripped(_ territory: Territory, _ language: Language) -> String {
-        var result = territory.name[language]
-        let words: [String] = switch language {
-        case .kk: [" облысы"]
-        case .ru: [" область", "область ", "г. "]
-        case .en: [" Region"]
+        let name = territory.name[language]
+        switch language {
+        case .kk:
+            if name.hasSuffix(" облысы") { return String(name.dropLast(7)) }
+        case .ru:
+            if name.hasSuffix(" область") { return String(name.dropLast(8)) }
+            if name.hasPrefix("область ") { return String(name.dropFirst(8)) }
+            if name.hasPrefix("г. ") { return String(name.dropFirst(3)) }
+        case .en:
+            if name.hasSuffix(" Region") { return String(name.dropLast(7)) }
         }
-        for word in words {
-            if let range = result.range(of: word) { result.removeSubrange(range) }
-        }
-        return result
+        return name
     }
 
     /// Splits a long label into two lines at the space nearest the middle.

@@ -1,6 +1,6 @@
 /// How far an assignment is, from 0 to 1, and how that rolls up to an instruction and to
 /// every level of the territory tree.
-public enum Progress {
+public enum Completion {
     /// An indicator with its target and the latest reported value.
     public struct Indicator: Sendable, Equatable {
         public var target: Double

@@ -1,0 +1,59 @@
+import AimaqCore
+import Fluent
+import SQLKit
+import Vapor
+
+/// Every change of an assignment's status goes through here: the state machine decides,
+/// the history and the audit log record it, in one transaction.
+enum AssignmentWorkflow {
+    struct Refused: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// Applies `event` to the assignment inside `db` (a transaction), writing the history.
+    /// Returns the new status.
+    @discardableResult
+    static func apply(_ event: AssignmentEvent, to assignment: Assignment, actor: String, reason: String?,
+                      on db: any Database) async throws -> AssignmentStatus {
+        let from = assignment.status
+        let to: AssignmentStatus
+        do {
+            to = try from.applying(event)
+        } catch {
+            throw Refused(description: error.description)
+        }
+        assignment.statusName = to.rawValue
+        if case .extend(let deadline) = event { assignment.deadline = deadline.description }
+        assignment.updatedAt = nowMilliseconds()
+        try await assignment.save(on: db)
+        let history = AssignmentEventRecord()
+        history.assignmentID = try assignment.requireID()
+        history.at = nowMilliseconds()
+        history.actor = actor
+        history.event = event.name
+        history.fromStatus = from.rawValue
+        history.toStatus = to.rawValue
+        history.reason = reason
+        if case .extend(let deadline) = event { history.deadline = deadline.description }
+        try await history.create(on: db)
+        return to
+    }
+
+    /// Recomputes an assignment's completion from its indicators and its latest report.
+    static func refreshCompletion(_ assignment: Assignment, on db: any Database) async throws {
+        let indicators = try await IndicatorRecord.query(on: db).filter(\.$instructionID == assignment.instructionID).all()
+        var latest: [Int: Double] = [:]
+        if !indicators.isEmpty,
+           let report = try await ReportRecord.query(on: db).filter(\.$assignmentID == (try assignment.requireID()))
+            .sort(\.$submittedAt, .descending).first() {
+            for value in try await ReportValue.query(on: db).filter(\.$reportID == (try report.requireID())).all() {
+                latest[value.indicatorID] = value.value
+            }
+        }
+        let figures = indicators.map {
+            Completion.Indicator(target: $0.target, actual: latest[$0.id ?? 0], lowerIsBetter: $0.lowerIsBetter)
+        }
+        assignment.completion = Completion.completion(status: assignment.status, indicators: figures)
+        try await assignment.save(on: db)
+    }
+}

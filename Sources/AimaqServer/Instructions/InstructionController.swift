@@ -1,0 +1,356 @@
+import AimaqCore
+import Fluent
+import SQLKit
+import Vapor
+
+/// The register, the instruction and assignment pages, and the actions on assignments.
+enum InstructionController {
+    static func register(_ routes: any RoutesBuilder) {
+        routes.get(SiteURL.register.pathComponents, use: registerPage)
+        routes.get(SiteURL.registerExport.pathComponents, use: export)
+        routes.get(SiteURL.instruction(.key).pathComponents, use: instructionPage)
+        routes.get(SiteURL.assignment(.key).pathComponents, use: assignmentPage)
+        routes.on(.POST, SiteURL.assignmentReports(.key).pathComponents,
+                  body: .collect(maxSize: ByteCount(value: EvidenceStore.maxRequestBytes)), use: submitReport)
+        routes.post(SiteURL.assignmentReview(.key).pathComponents, use: review)
+        routes.post(SiteURL.assignmentExtend(.key).pathComponents, use: extend)
+        routes.post(SiteURL.assignmentRemove(.key).pathComponents, use: remove)
+        routes.get(SiteURL.evidence(.key).pathComponents, use: evidence)
+    }
+
+    static func today(_ request: Request) -> CivilDate { request.aimaq.clock.today() }
+
+    // MARK: Pages
+
+    @Sendable static func registerPage(_ request: Request) async throws -> Response {
+        try request.authorize(.viewInstruction(isPublic: true))
+        let filter = try RegisterFilter(request)
+        let paging = try Paging(request)
+        let (rows, total) = try await RegisterQuery.page(filter, today: today(request), page: paging.page,
+                                                         per: paging.per, on: request.sql)
+        let sources = try await SourceDocument.query(on: request.db).sort(\.$date, .descending).all()
+        return Layout.response(request, title: request.t("register.title"),
+                               content: InstructionViews.register(rows: rows, total: total, filter: filter,
+                                                                  paging: paging, sources: sources, request))
+    }
+
+    @Sendable static func instructionPage(_ request: Request) async throws -> Response {
+        let id = try intParameter(request)
+        guard let detail = try await InstructionQueries.instruction(id, on: request.db) else {
+            throw Abort(.notFound, reason: request.t("error.instructionNotFound"))
+        }
+        try request.authorize(.viewInstruction(isPublic: detail.instruction.isPublic))
+        return Layout.response(request, title: "\(detail.instruction.point). \(detail.instruction.text.prefix(80))",
+                               breadcrumbs: [(request.t("register.title"), SiteURL.register.path),
+                                             (detail.instruction.point, SiteURL.instruction(.value(id)).path)],
+                               content: InstructionViews.instruction(detail, today: today(request), request))
+    }
+
+    @Sendable static func assignmentPage(_ request: Request) async throws -> Response {
+        let id = try intParameter(request)
+        guard let detail = try await InstructionQueries.assignment(id, on: request.db) else {
+            throw Abort(.notFound, reason: request.t("error.assignmentNotFound"))
+        }
+        try request.authorize(.viewInstruction(isPublic: detail.instruction.isPublic))
+        return Layout.response(request, title: request.t("assignment.title", ["id": String(id)]),
+                               breadcrumbs: [(request.t("register.title"), SiteURL.register.path),
+                                             (detail.instruction.point, SiteURL.instruction(.value(detail.instruction.id!)).path),
+                                             (request.t("assignment.title", ["id": String(id)]), SiteURL.assignment(.value(id)).path)],
+                               content: InstructionViews.assignment(detail, today: today(request), request))
+    }
+
+    static func intParameter(_ request: Request) throws -> Int {
+        guard let id = request.parameters.get(SiteURL.idKey, as: Int.self) else {
+            throw Abort(.notFound)
+        }
+        return id
+    }
+
+    /// Loads an assignment for an action, with its instruction; 404 when missing.
+    static func loadForAction(_ request: Request) async throws -> (Assignment, Instruction, KATOCode) {
+        let id = try intParameter(request)
+        guard let assignment = try await Assignment.find(id, on: request.db),
+              let instruction = try await Instruction.find(assignment.instructionID, on: request.db),
+              let territory = assignment.territory else {
+            throw Abort(.notFound, reason: request.t("error.assignmentNotFound"))
+        }
+        return (assignment, instruction, territory)
+    }
+
+    static func actorLabel(_ request: Request) -> String { request.account?.email ?? "?" }
+
+    static func backToAssignment(_ request: Request, _ id: Int) -> Response {
+        request.redirect(to: SiteURL.assignment(.value(id)).path, redirectType: .normal)
+    }
+
+    // MARK: Actions
+
+    struct ReviewForm: Content {
+        var decision: String?
+        var remarks: String?
+        var final: String?
+    }
+
+    @Sendable static func review(_ request: Request) async throws -> Response {
+        let (assignment, instruction, territory) = try await loadForAction(request)
+        try request.authorize(.reviewReport(territory: territory))
+        let form = try request.content.decode(ReviewForm.self)
+        let remarks = form.remarks?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        let event: AssignmentEvent
+        switch form.decision {
+        case "accept":
+            let periodic = ReportingPeriod(rawValue: instruction.period) != .once
+            event = .accept(final: !periodic || form.final == "true")
+        case "return":
+            guard !remarks.isEmpty else {
+                throw Abort(.unprocessableEntity, reason: request.t("review.error.remarks"))
+            }
+            event = .returnReport
+        default:
+            throw Abort(.unprocessableEntity, reason: request.t("review.error.decision"))
+        }
+        let actor = actorLabel(request)
+        let reviewerID = request.account?.id
+        let id = try assignment.requireID()
+        do {
+            try await AuditLog.record(on: request.db, actor: actor) { db in
+                let before = assignment.auditSnapshot
+                guard let report = try await ReportRecord.query(on: db).filter(\.$assignmentID == id)
+                    .filter(\.$state == "submitted").sort(\.$submittedAt, .descending).first() else {
+                    throw AssignmentWorkflow.Refused(description: "no report is waiting for review")
+                }
+                try await AssignmentWorkflow.apply(event, to: assignment, actor: actor, reason: remarks.isEmpty ? nil : remarks, on: db)
+                report.state = event == .returnReport ? "returned" : "accepted"
+                try await report.save(on: db)
+                let review = ReviewRecord()
+                review.reportID = try report.requireID()
+                review.reviewerID = reviewerID
+                review.reviewer = actor
+                review.decision = event == .returnReport ? "return" : "accept"
+                review.remarks = remarks.isEmpty ? nil : remarks
+                review.at = nowMilliseconds()
+                try await review.create(on: db)
+                try await AssignmentWorkflow.refreshCompletion(assignment, on: db)
+                if event == .returnReport, let author = report.authorID {
+                    try await Notifications.notify([author], kind: .reportReturned, assignment: id, on: db)
+                }
+                return ((), AuditEvent(action: "assignment.\(review.decision)", entity: "assignment", entityID: String(id),
+                                       before: before, after: assignment.auditSnapshot))
+            }
+        } catch let refused as AssignmentWorkflow.Refused {
+            throw Abort(.conflict, reason: refused.description)
+        }
+        request.aimaq.summaries.invalidate()
+        return backToAssignment(request, id)
+    }
+
+    struct ExtendForm: Content {
+        var deadline: String?
+        var reason: String?
+    }
+
+    @Sendable static func extend(_ request: Request) async throws -> Response {
+        let (assignment, _, territory) = try await loadForAction(request)
+        try request.authorize(.manageAssignment(territory: territory))
+        let form = try request.content.decode(ExtendForm.self)
+        let reason = form.reason?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        guard !reason.isEmpty else { throw Abort(.unprocessableEntity, reason: request.t("extend.error.reason")) }
+        guard let deadline = try? CivilDate(form.deadline ?? "") else {
+            throw Abort(.unprocessableEntity, reason: request.t("extend.error.deadline"))
+        }
+        if let problem = request.aimaq.calendar.checkDeadline(deadline, setOn: today(request)) {
+            guard case .tooSoon(let earliest) = problem else { throw Abort(.unprocessableEntity) }
+            throw Abort(.unprocessableEntity, reason: request.t("extend.error.tooSoon", ["date": earliest.description]))
+        }
+        let actor = actorLabel(request)
+        let id = try assignment.requireID()
+        do {
+            try await AuditLog.record(on: request.db, actor: actor) { db in
+                let before = assignment.auditSnapshot
+                try await AssignmentWorkflow.apply(.extend(newDeadline: deadline), to: assignment, actor: actor, reason: reason, on: db)
+                return ((), AuditEvent(action: "assignment.extend", entity: "assignment", entityID: String(id),
+                                       before: before, after: assignment.auditSnapshot))
+            }
+        } catch let refused as AssignmentWorkflow.Refused {
+            throw Abort(.conflict, reason: refused.description)
+        }
+        request.aimaq.summaries.invalidate()
+        return backToAssignment(request, id)
+    }
+
+    struct RemoveForm: Content {
+        var reason: String?
+    }
+
+    @Sendable static func remove(_ request: Request) async throws -> Response {
+        let (assignment, _, territory) = try await loadForAction(request)
+        try request.authorize(.manageAssignment(territory: territory))
+        let reason = try request.content.decode(RemoveForm.self).reason?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        guard !reason.isEmpty else { throw Abort(.unprocessableEntity, reason: request.t("extend.error.reason")) }
+        let actor = actorLabel(request)
+        let id = try assignment.requireID()
+        do {
+            try await AuditLog.record(on: request.db, actor: actor) { db in
+                let before = assignment.auditSnapshot
+                try await AssignmentWorkflow.apply(.removeFromControl, to: assignment, actor: actor, reason: reason, on: db)
+                try await AssignmentWorkflow.refreshCompletion(assignment, on: db)
+                return ((), AuditEvent(action: "assignment.remove", entity: "assignment", entityID: String(id),
+                                       before: before, after: assignment.auditSnapshot))
+            }
+        } catch let refused as AssignmentWorkflow.Refused {
+            throw Abort(.conflict, reason: refused.description)
+        }
+        request.aimaq.summaries.invalidate()
+        return backToAssignment(request, id)
+    }
+
+    @Sendable static func submitReport(_ request: Request) async throws -> Response {
+        let (assignment, instruction, territory) = try await loadForAction(request)
+        try request.authorize(.submitReport(territory: territory, body: assignment.bodyID))
+        let indicators = try await IndicatorRecord.query(on: request.db).filter(\.$instructionID == instruction.id!).all()
+        let submission = try ReportSubmission.parse(request, indicators: indicators,
+                                                    period: ReportingPeriod(rawValue: instruction.period) ?? .once,
+                                                    today: today(request))
+        let stored = try await request.aimaq.evidence.store(submission.files)
+        let actor = actorLabel(request)
+        let authorID = request.account?.id
+        let id = try assignment.requireID()
+        do {
+            try await AuditLog.record(on: request.db, actor: actor) { db in
+                let before = assignment.auditSnapshot
+                try await AssignmentWorkflow.apply(.submitReport, to: assignment, actor: actor, reason: nil, on: db)
+                let report = ReportRecord()
+                report.assignmentID = id
+                report.period = submission.period
+                report.text = submission.text
+                report.authorID = authorID
+                report.author = actor
+                report.submittedAt = nowMilliseconds()
+                report.state = "submitted"
+                try await report.create(on: db)
+                let reportID = try report.requireID()
+                for (indicatorID, number) in submission.values {
+                    let value = ReportValue()
+                    value.reportID = reportID
+                    value.indicatorID = indicatorID
+                    value.value = number
+                    try await value.create(on: db)
+                }
+                for file in stored {
+                    let record = EvidenceFile()
+                    record.reportID = reportID
+                    record.fileName = file.fileName
+                    record.contentType = file.contentType
+                    record.size = file.size
+                    record.storedName = file.storedName
+                    record.sha256 = file.sha256
+                    try await record.create(on: db)
+                }
+                try await AssignmentWorkflow.refreshCompletion(assignment, on: db)
+                let reviewers = try await Notifications.reviewers(of: territory, tree: request.tree, on: db)
+                try await Notifications.notify(reviewers, kind: .reportArrived, assignment: id, on: db)
+                return ((), AuditEvent(action: "assignment.report", entity: "assignment", entityID: String(id),
+                                       before: before, after: assignment.auditSnapshot))
+            }
+        } catch {
+            // Files of a report that did not land are not kept.
+            request.aimaq.evidence.discard(stored)
+            if let refused = error as? AssignmentWorkflow.Refused {
+                throw Abort(.conflict, reason: refused.description)
+            }
+            throw error
+        }
+        request.aimaq.summaries.invalidate()
+        return backToAssignment(request, id)
+    }
+
+    @Sendable static func evidence(_ request: Request) async throws -> Response {
+        let id = try intParameter(request)
+        guard let file = try await EvidenceFile.find(id, on: request.db),
+              let report = try await ReportRecord.find(file.reportID, on: request.db),
+              let assignment = try await Assignment.find(report.assignmentID, on: request.db),
+              let instruction = try await Instruction.find(assignment.instructionID, on: request.db),
+              let territory = assignment.territory else {
+            throw Abort(.notFound, reason: request.t("error.fileNotFound"))
+        }
+        try request.authorize(.viewInstruction(isPublic: instruction.isPublic))
+        try request.authorize(.viewEvidence(territory: territory, isPublic: instruction.isPublic && assignment.evidencePublic))
+        return try await request.aimaq.evidence.response(for: file, request)
+    }
+
+    // MARK: Export
+
+    @Sendable static func export(_ request: Request) async throws -> Response {
+        try request.authorize(.viewInstruction(isPublic: true))
+        let filter = try RegisterFilter(request)
+        let format = request.query[String.self, at: "format"] ?? "csv"
+        guard format == "csv" || format == "json" else {
+            throw Abort(.badRequest, reason: request.t("error.filter", ["name": "format", "value": format]))
+        }
+        let (rows, _) = try await RegisterQuery.page(filter, today: today(request), page: 1, per: 1_000_000, on: request.sql)
+        let response = Response()
+        if format == "json" {
+            try response.content.encode(ListDTO(items: rows.map(AssignmentDTO.init), total: rows.count, page: 1, per: max(rows.count, 1)))
+            response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"assignments.json\"")
+        } else {
+            response.body = .init(string: RegisterCSV.write(rows))
+            response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
+            response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"assignments.csv\"")
+        }
+        return response
+    }
+}
+
+struct AssignmentDTO: Content {
+    var id: Int
+    var instruction: Int
+    var point: String
+    var text: String
+    var category: String
+    var source: String
+    var territory: String
+    var body: Int?
+    var deadline: String
+    var status: String
+    var completion: Double?
+
+    init(_ row: RegisterRow) {
+        id = row.id
+        instruction = row.instructionID
+        point = row.point
+        text = row.text
+        category = row.category
+        source = row.sourceTitle
+        territory = String(row.territory)
+        body = row.bodyID
+        deadline = row.deadline
+        status = row.status
+        completion = row.completion
+    }
+}
+
+enum RegisterCSV {
+    static let header = ["id", "instruction", "point", "text", "category", "source", "territory", "body",
+                         "deadline", "status", "completion"]
+
+    static func field(_ text: String) -> String {
+        // Quote every field that needs it; neutralise spreadsheet formulas.
+        var value = text
+        if let first = value.first, "=+-@".contains(first) { value = "'" + value }
+        if value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+            return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+        return value
+    }
+
+    static func write(_ rows: [RegisterRow]) -> String {
+        var output = header.joined(separator: ",") + "\r\n"
+        for row in rows {
+            let fields = [String(row.id), String(row.instructionID), row.point, row.text, row.category, row.sourceTitle,
+                          String(row.territory), row.bodyID.map(String.init) ?? "", row.deadline, row.status,
+                          row.completion.map { String(format: "%.3f", $0) } ?? ""]
+            output += fields.map(field).joined(separator: ",") + "\r\n"
+        }
+        return output
+    }
+}

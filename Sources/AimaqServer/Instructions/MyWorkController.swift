@@ -1,0 +1,218 @@
+import AimaqCore
+import Crypto
+import Fluent
+import SQLKit
+import Vapor
+
+/// "My work": what an officer reports next, what a deputy reviews, what is overdue in one's
+/// territory; notifications; a private calendar feed of deadlines.
+enum MyWorkController {
+    static func register(_ routes: any RoutesBuilder) {
+        routes.get(SiteURL.myWork.pathComponents, use: page)
+        routes.post(SiteURL.myNotificationsRead.pathComponents, use: markRead)
+        routes.get(SiteURL.myCalendar.pathComponents, use: calendar)
+    }
+
+    /// Open states an officer can still report on.
+    static let reportable = [AssignmentStatus.assigned, .inProgress, .returned, .extended].map(\.rawValue)
+
+    struct WorkRow: Decodable {
+        var id: Int
+        var territory_id: Int
+        var deadline: String
+        var status: String
+        var text: String
+        var point: String
+    }
+
+    static func work(_ db: any SQLDatabase, scope: TerritoryScope, statuses: [String], body: Int?,
+                     overdueBefore: CivilDate? = nil, limit: Int = 50) async throws -> [WorkRow] {
+        var query = RegisterQuery.base(db)
+            .column(SQLColumn("id", table: "a")).column(SQLColumn("territory_id", table: "a"))
+            .column(SQLColumn("deadline", table: "a")).column(SQLColumn("status", table: "a"))
+            .column(SQLColumn("text", table: "i")).column(SQLColumn("point", table: "i"))
+            .where(SQLColumn("status", table: "a"), .in, SQLBind.group(statuses))
+        if let code = scope.code {
+            let (low, high) = TerritoryRange.of(code)
+            query = query.where(SQLColumn("territory_id", table: "a"), .greaterThanOrEqual, SQLBind(low))
+                .where(SQLColumn("territory_id", table: "a"), .lessThan, SQLBind(high))
+        }
+        if let body { query = query.where(SQLColumn("body_id", table: "a"), .equal, SQLBind(body)) }
+        if let overdueBefore {
+            query = query.where(SQLColumn("deadline", table: "a"), .lessThan, SQLBind(overdueBefore.description))
+        }
+        return try await query.orderBy(SQLColumn("deadline", table: "a"), SQLDirection.ascending)
+            .limit(limit).all(decoding: WorkRow.self)
+    }
+
+    @Sendable static func page(_ request: Request) async throws -> Response {
+        try request.authorize(.viewOwnWork)
+        guard let account = request.account, let actor = account.actor, let accountID = account.id else { throw SignInRequired() }
+        let today = InstructionController.today(request)
+        var toReport: [WorkRow] = []
+        var toReview: [WorkRow] = []
+        var overdue: [WorkRow] = []
+        if actor.role == .akimatOfficer {
+            toReport = try await work(request.sql, scope: actor.scope, statuses: reportable, body: actor.body)
+        }
+        if actor.role == .maslikhatDeputy || actor.role == .nationalDeputy {
+            toReview = try await work(request.sql, scope: actor.scope, statuses: [AssignmentStatus.reportSubmitted.rawValue], body: nil)
+        }
+        if actor.role != .citizen && actor.role != .expert {
+            overdue = try await work(request.sql, scope: actor.scope, statuses: reportable, body: nil, overdueBefore: today)
+        }
+        let notifications = try await NotificationRecord.query(on: request.db).filter(\.$accountID == accountID)
+            .sort(\.$createdAt, .descending).limit(30).all()
+        let feed = SiteURL.myCalendar.path + "?account=\(accountID.uuidString)&key=\(try feedKey(for: accountID, request))"
+        return Layout.response(request, title: request.t("my.title"),
+                               content: MyWorkViews.page(toReport: toReport, toReview: toReview, overdue: overdue,
+                                                         notifications: notifications, feed: feed, today: today, request))
+    }
+
+    @Sendable static func markRead(_ request: Request) async throws -> Response {
+        try request.authorize(.viewOwnWork)
+        guard let accountID = request.account?.id else { throw SignInRequired() }
+        try await NotificationRecord.query(on: request.db).filter(\.$accountID == accountID).filter(\.$readAt == nil)
+            .set(\.$readAt, to: nowMilliseconds()).update()
+        return request.redirect(to: SiteURL.myWork.path, redirectType: .normal)
+    }
+
+    /// The feed key: an HMAC of the account id with the installation's secret, so the feed
+    /// works from calendar applications (no cookies) and cannot be guessed.
+    static func feedKey(for account: UUID, _ request: Request) throws -> String {
+        let secret = SymmetricKey(data: Data(request.aimaq.feedSecret.utf8))
+        let mac = HMAC<SHA256>.authenticationCode(for: Data(account.uuidString.utf8), using: secret)
+        return Data(mac).map { String(format: "%02x", $0) }.joined()
+    }
+
+    @Sendable static func calendar(_ request: Request) async throws -> Response {
+        guard let text = request.query[String.self, at: "account"], let id = UUID(uuidString: text),
+              let key = request.query[String.self, at: "key"],
+              key.count == 64, Array(key.utf8).elementsEqualConstantTime(Array(try feedKey(for: id, request).utf8)),
+              let account = try await Account.find(id, on: request.db), let actor = account.actor else {
+            throw Abort(.notFound)
+        }
+        let statuses = reportable + [AssignmentStatus.reportSubmitted.rawValue]
+        let rows = try await work(request.sql, scope: actor.scope, statuses: statuses,
+                                  body: actor.role == .akimatOfficer ? actor.body : nil, limit: 500)
+        var lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Aimaq//Deadlines//EN", "CALSCALE:GREGORIAN",
+                     "X-WR-CALNAME:Aimaq deadlines"]
+        let stamp = ICal.timestamp(Date())
+        for row in rows {
+            guard let date = try? CivilDate(row.deadline) else { continue }
+            let next = date.adding(days: 1)
+            lines += ["BEGIN:VEVENT", "UID:assignment-\(row.id)@aimaq", "DTSTAMP:\(stamp)",
+                      "DTSTART;VALUE=DATE:\(ICal.date(date))", "DTEND;VALUE=DATE:\(ICal.date(next))",
+                      ICal.fold("SUMMARY:" + ICal.escape("\(row.point). \(row.text)")),
+                      ICal.fold("URL:" + SiteURL.assignment(.value(row.id)).path), "END:VEVENT"]
+        }
+        lines.append("END:VCALENDAR")
+        let response = Response(body: .init(string: lines.joined(separator: "\r\n") + "\r\n"))
+        response.headers.contentType = HTTPMediaType(type: "text", subType: "calendar", parameters: ["charset": "utf-8"])
+        response.headers.replaceOrAdd(name: .cacheControl, value: "private, max-age=300")
+        return response
+    }
+}
+
+enum ICal {
+    static func date(_ d: CivilDate) -> String { d.description.replacingOccurrences(of: "-", with: "") }
+
+    static func timestamp(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
+        return formatter.string(from: date)
+    }
+
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: ";", with: "\\;")
+            .replacingOccurrences(of: ",", with: "\\,").replacingOccurrences(of: "\n", with: "\\n")
+    }
+
+    /// Lines longer than 75 octets are folded (RFC 5545 §3.1), never inside a character.
+    static func fold(_ line: String) -> String {
+        var result = ""
+        var count = 0
+        for character in line {
+            let size = String(character).utf8.count
+            if count + size > 75 {
+                result += "\r\n "
+                count = 1
+            }
+            result.append(character)
+            count += size
+        }
+        return result
+    }
+}
+
+extension Array where Element == UInt8 {
+    func elementsEqualConstantTime(_ other: [UInt8]) -> Bool {
+        guard count == other.count else { return false }
+        var difference: UInt8 = 0
+        for index in indices { difference |= self[index] ^ other[index] }
+        return difference == 0
+    }
+}
+
+enum MyWorkViews {
+    static func list(_ rows: [MyWorkController.WorkRow], today: CivilDate, _ request: Request) -> Node {
+        if rows.isEmpty { return el("p") { request.t("my.nothing") } }
+        return el("ul", .class("work")) {
+            for row in rows {
+                el("li") {
+                    el("a", .href(SiteURL.assignment(.value(row.id)).path)) { "\(row.point). \(row.text.prefix(120))" }
+                    " · " + InstructionViews.territoryName(row.territory_id, request) + " · " + row.deadline + " "
+                    InstructionViews.statusBadge(row.status, deadline: row.deadline, today: today, request)
+                }
+            }
+        }
+    }
+
+    static func page(toReport: [MyWorkController.WorkRow], toReview: [MyWorkController.WorkRow],
+                     overdue: [MyWorkController.WorkRow], notifications: [NotificationRecord], feed: String,
+                     today: CivilDate, _ request: Request) -> Node {
+        let role = request.actor?.role
+        return fragment {
+            el("h1") { request.t("my.title") }
+            if role == .akimatOfficer {
+                el("h2") { request.t("my.toReport") }
+                list(toReport, today: today, request)
+            }
+            if role == .maslikhatDeputy || role == .nationalDeputy {
+                el("h2") { request.t("my.toReview") }
+                list(toReview, today: today, request)
+            }
+            if role != .citizen && role != .expert {
+                el("h2") { request.t("my.overdue") }
+                list(overdue, today: today, request)
+            }
+            el("h2") { request.t("my.notifications") }
+            if notifications.isEmpty {
+                el("p") { request.t("my.noNotifications") }
+            } else {
+                el("ul", .class("notifications")) {
+                    for note in notifications {
+                        el("li") {
+                            if note.readAt == nil { el("strong", .class("unread")) { request.t("notification.unread") + " " } }
+                            if let id = note.assignmentID {
+                                el("a", .href(SiteURL.assignment(.value(id)).path)) { request.t("notification.\(note.kind)") }
+                            } else {
+                                request.t("notification.\(note.kind)")
+                            }
+                            " · " + AdminViews.timestamp(note.createdAt)
+                        }
+                    }
+                }
+                el("form", Attribute("method", "post"), Attribute("action", SiteURL.myNotificationsRead.path)) {
+                    csrfField(request)
+                    el("button", .type("submit"), .class("small")) { request.t("my.markRead") }
+                }
+            }
+            el("h2") { request.t("my.calendar") }
+            el("p") { el("a", .href(feed), .id("calendar-feed")) { request.t("my.calendar") } }
+            el("p", .class("note")) { request.t("my.calendarHint") }
+        }
+    }
+}

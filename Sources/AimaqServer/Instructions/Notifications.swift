@@ -1,0 +1,81 @@
+import AimaqCore
+import Fluent
+import SQLKit
+import Vapor
+
+/// In-app notifications: a report arrived, a report was returned, a deadline is near, a
+/// deadline passed.
+enum Notifications {
+    enum Kind: String, CaseIterable {
+        case reportArrived = "report_arrived"
+        case reportReturned = "report_returned"
+        case deadlineSoon = "deadline_soon"
+        case deadlinePassed = "deadline_passed"
+    }
+
+    static func notify(_ accounts: [UUID], kind: Kind, assignment: Int, dedupe: String? = nil,
+                       on db: any Database) async throws {
+        for account in Set(accounts) {
+            let record = NotificationRecord()
+            record.accountID = account
+            record.kind = kind.rawValue
+            record.assignmentID = assignment
+            record.createdAt = nowMilliseconds()
+            record.dedupeKey = dedupe.map { "\($0):\(account)" }
+            try await record.create(on: db)
+        }
+    }
+
+    /// Deputies who review in a territory: maslikhat and national deputies whose scope holds it.
+    static func reviewers(of territory: KATOCode, tree: TerritoryTree, on db: any Database) async throws -> [UUID] {
+        let codes = [territory.value] + tree.ancestors(of: territory).map(\.code.value)
+        let accounts = try await Account.query(on: db)
+            .filter(\.$roleName ~~ [Role.maslikhatDeputy.rawValue, Role.nationalDeputy.rawValue])
+            .filter(\.$active == true)
+            .group(.or) { $0.filter(\.$territoryID ~~ codes).filter(\.$territoryID == nil) }
+            .all()
+        return accounts.compactMap(\.id)
+    }
+
+    /// Akimat officers who report on an assignment.
+    static func reporters(territory: KATOCode, body: Int?, tree: TerritoryTree, on db: any Database) async throws -> [UUID] {
+        let codes = [territory.value] + tree.ancestors(of: territory).map(\.code.value)
+        let accounts = try await Account.query(on: db)
+            .filter(\.$roleName == Role.akimatOfficer.rawValue)
+            .filter(\.$active == true)
+            .filter(\.$territoryID ~~ codes)
+            .all()
+        return accounts.filter { $0.bodyID == nil || $0.bodyID == body }.compactMap(\.id)
+    }
+
+    /// Writes the deadline notifications due today (5 working days before, and the day after
+    /// a deadline), once each: a repeated sweep finds them already written.
+    @discardableResult
+    static func sweepDeadlines(today: CivilDate, calendar: WorkingCalendar, tree: TerritoryTree,
+                               on db: any Database) async throws -> Int {
+        let soon = calendar.adding(workingDays: 5, to: today)
+        let open = AssignmentStatus.allCases.filter { !$0.isFinal && $0 != .reportSubmitted }.map(\.rawValue)
+        let due = try await Assignment.query(on: db)
+            .filter(\.$statusName ~~ open)
+            .filter(\.$deadline >= today.adding(days: -1).description)
+            .filter(\.$deadline <= soon.description)
+            .limit(20_000).all()
+        var written = 0
+        for assignment in due {
+            guard let territory = assignment.territory, let id = assignment.id,
+                  let deadline = try? CivilDate(assignment.deadline) else { continue }
+            let kind: Kind
+            if deadline < today { kind = .deadlinePassed }
+            else if deadline <= soon { kind = .deadlineSoon }
+            else { continue }
+            let key = "\(kind.rawValue):\(id):\(assignment.deadline)"
+            if try await NotificationRecord.query(on: db).filter(\.$dedupeKey >= key).filter(\.$dedupeKey < key + "~").count() > 0 {
+                continue
+            }
+            let people = try await reporters(territory: territory, body: assignment.bodyID, tree: tree, on: db)
+            try await notify(people, kind: kind, assignment: id, dedupe: key, on: db)
+            written += people.count
+        }
+        return written
+    }
+}

@@ -1,0 +1,315 @@
+import AimaqCore
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+import Vapor
+import VaporTesting
+@testable import AimaqServer
+
+extension ServerTests {
+    @Suite struct InstructionControl {
+        @Test func registerShowsOnlyPublicInstructionsToTheUnsignedAndFilters() async throws {
+            try await withAimaq { app, fixture in
+                var anonymous = Visitor(app)
+                let all = try await anonymous.get("/instructions?lang=en").body.string
+                #expect(all.contains("3 assignments"))
+                #expect(!all.contains("Internal audit"))
+                var deputy = Visitor(app)
+                try await deputy.signIn("maslikhat")
+                #expect(try await deputy.get("/instructions?lang=en").body.string.contains("4 assignments"))
+                let overdue = try await anonymous.get("/instructions?overdue=true&lang=en").body.string
+                #expect(overdue.contains("1 assignments"))
+                #expect(overdue.contains("/assignments/\(fixture.plan.aralAssignment)"))
+                let due = try await anonymous.get("/instructions?due_within=45&lang=en").body.string
+                #expect(due.contains("/assignments/\(fixture.plan.shieliAssignment)"))
+                #expect(!due.contains("/assignments/\(fixture.plan.regionAssignment)\""))
+                let shieli = try await deputy.get("/instructions?territory=435200000&lang=en").body.string
+                #expect(shieli.contains("2 assignments"))
+                let bad = try await anonymous.get("/instructions?status=lost&lang=en")
+                #expect(bad.status == .badRequest)
+                #expect(bad.body.string.contains("status"))
+            }
+        }
+
+        @Test func reportIsReturnedResubmittedAndAcceptedWithFullHistory() async throws {
+            try await withAimaq { app, fixture in
+                let id = fixture.plan.shieliAssignment
+                var officer = Visitor(app)
+                try await officer.signIn("akimat")
+                let first = try await officer.postMultipart("/assignments/\(id)/reports",
+                    fields: ["text": "Resurfaced 10 km", "value_\(fixture.plan.indicator)": "10"],
+                    files: [("files[]", "act.pdf", Data("%PDF-1.4 act".utf8))])
+                #expect(first.status == .seeOther)
+                var assignment = try #require(try await Assignment.find(id, on: app.db))
+                #expect(assignment.status == .reportSubmitted)
+                #expect(assignment.completion == 0.1)
+                let file = try #require(try await EvidenceFile.query(on: app.db).sort(\.$id, .descending).first())
+                #expect(file.fileName == "act.pdf")
+                // Both reviewers of the region were told.
+                let reviewers = try await Account.query(on: app.db).filter(\.$email ~~ [Fixture.email("maslikhat"), Fixture.email("national")]).all()
+                for reviewer in reviewers {
+                    #expect(try await NotificationRecord.query(on: app.db).filter(\.$accountID == reviewer.id!).filter(\.$kind == "report_arrived").count() == 1)
+                }
+
+                var deputy = Visitor(app)
+                try await deputy.signIn("maslikhat")
+                let noRemarks = try await deputy.post("/assignments/\(id)/review", form: ["decision": "return"])
+                #expect(noRemarks.status == .unprocessableEntity)
+                #expect(try await deputy.post("/assignments/\(id)/review", form: ["decision": "return", "remarks": "Attach the acceptance act"]).status == .seeOther)
+                assignment = try #require(try await Assignment.find(id, on: app.db))
+                #expect(assignment.status == .returned)
+                let officerAccount = try #require(try await Account.query(on: app.db).filter(\.$email == Fixture.email("akimat")).first())
+                #expect(try await NotificationRecord.query(on: app.db).filter(\.$accountID == officerAccount.id!).filter(\.$kind == "report_returned").count() == 1)
+
+                #expect(try await officer.postMultipart("/assignments/\(id)/reports",
+                    fields: ["text": "Resurfaced 100 km, act attached", "value_\(fixture.plan.indicator)": "100"], files: []).status == .seeOther)
+                #expect(try await deputy.post("/assignments/\(id)/review", form: ["decision": "accept"]).status == .seeOther)
+                assignment = try #require(try await Assignment.find(id, on: app.db))
+                #expect(assignment.status == .accepted)
+                #expect(assignment.completion == 1)
+
+                let events = try await AssignmentEventRecord.query(on: app.db).filter(\.$assignmentID == id).sort(\.$id).all()
+                #expect(events.map(\.event) == ["submit_report", "return_report", "submit_report", "accept"])
+                #expect(events[1].reason == "Attach the acceptance act")
+                let page = try await deputy.get("/assignments/\(id)?lang=en").body.string
+                for label in ["Report submitted", "Report returned", "Report accepted", "Attach the acceptance act"] {
+                    #expect(page.contains(label), "history shows \(label)")
+                }
+                // Each step is in the audit log, and the chain holds.
+                #expect(try await AuditEntry.query(on: app.db).filter(\.$entityID == String(id)).count() == 4)
+                #expect(try await AuditLog.verify(on: app.db).0 == nil)
+                // A closed assignment takes no more reports.
+                let late = try await officer.postMultipart("/assignments/\(id)/reports", fields: ["text": "More"], files: [])
+                #expect(late.status == .conflict)
+            }
+        }
+
+        @Test func badReportsAreRefusedWholeAndKeepNothing() async throws {
+            try await withAimaq { app, fixture in
+                let id = fixture.plan.shieliAssignment
+                var officer = Visitor(app)
+                try await officer.signIn("akimat")
+                let files = try FileManager.default.contentsOfDirectory(atPath: app.aimaq.evidence.folder.path).count
+                let response = try await officer.postMultipart("/assignments/\(id)/reports?lang=en",
+                    fields: ["text": " ", "value_\(fixture.plan.indicator)": "many"],
+                    files: [("files[]", "virus.exe", Data("MZ".utf8))])
+                #expect(response.status == .unprocessableEntity)
+                let message = response.body.string
+                #expect(message.contains("Describe what was done"))
+                #expect(message.contains("Roads repaired"))
+                #expect(message.contains("virus.exe"))
+                #expect(try await Assignment.find(id, on: app.db)?.status == .assigned)
+                #expect(try await ReportRecord.query(on: app.db).filter(\.$assignmentID == id).count() == 0)
+                #expect(try FileManager.default.contentsOfDirectory(atPath: app.aimaq.evidence.folder.path).count == files)
+                // Without the token in the address the upload is refused before it is read.
+                let forged = try await officer.postMultipart("/assignments/\(id)/reports", fields: ["text": "x"], files: [], csrf: false)
+                #expect(forged.status == .forbidden)
+            }
+        }
+
+        @Test func restrictedEvidenceIsServedOnlyToOfficialsOfTheTerritory() async throws {
+            try await withAimaq { app, fixture in
+                var deputy = Visitor(app)
+                try await deputy.signIn("maslikhat")
+                let file = try await deputy.get("/evidence/\(fixture.plan.evidence)")
+                #expect(file.status == .ok)
+                #expect(file.body.string == "%PDF-1.4 test")
+                #expect(file.headers.first(name: .contentDisposition)?.contains("attachment") == true)
+                var citizen = Visitor(app)
+                try await citizen.signIn("citizen")
+                #expect(try await citizen.get("/evidence/\(fixture.plan.evidence)").status == .forbidden)
+                var stranger = Visitor(app)
+                try await stranger.signIn("regional-admin")
+                #expect(try await stranger.get("/evidence/\(fixture.plan.evidence)").status == .forbidden)
+            }
+        }
+
+        @Test func deadlinesAreExtendedOnlyTwoWorkingDaysAheadOrMore() async throws {
+            try await withAimaq { app, fixture in
+                let id = fixture.plan.aralAssignment
+                var deputy = Visitor(app)
+                try await deputy.signIn("national")
+                // Today is Monday 2 March 2026: the earliest deadline is Wednesday 4 March.
+                let soon = try await deputy.post("/assignments/\(id)/extend?lang=en", form: ["deadline": "2026-03-03", "reason": "Weather"])
+                #expect(soon.status == .unprocessableEntity)
+                #expect(soon.body.string.contains("2026-03-04"))
+                let noReason = try await deputy.post("/assignments/\(id)/extend", form: ["deadline": "2026-04-30", "reason": ""])
+                #expect(noReason.status == .unprocessableEntity)
+                #expect(try await deputy.post("/assignments/\(id)/extend", form: ["deadline": "2026-03-04", "reason": "Weather"]).status == .seeOther)
+                let assignment = try #require(try await Assignment.find(id, on: app.db))
+                #expect(assignment.status == .extended)
+                #expect(assignment.deadline == "2026-03-04")
+                let event = try #require(try await AssignmentEventRecord.query(on: app.db).filter(\.$assignmentID == id).first())
+                #expect(event.reason == "Weather")
+                #expect(event.deadline == "2026-03-04")
+            }
+        }
+
+        @Test func illegalStepsAreRefusedWithAMessageAndChangeNothing() async throws {
+            try await withAimaq { app, fixture in
+                var deputy = Visitor(app)
+                try await deputy.signIn("maslikhat")
+                let response = try await deputy.post("/assignments/\(fixture.plan.shieliAssignment)/review",
+                                                      form: ["decision": "accept"])
+                #expect(response.status == .conflict)
+                #expect(response.body.string.contains("no report is waiting"))
+                #expect(try await Assignment.find(fixture.plan.shieliAssignment, on: app.db)?.status == .assigned)
+                let events = try await AssignmentEventRecord.query(on: app.db).count()
+                #expect(events == 0)
+            }
+        }
+
+        @Test func exportFollowsTheFiltersAndNeutralisesFormulas() async throws {
+            try await withAimaq { app, fixture in
+                let instruction = try #require(try await Instruction.find(fixture.plan.instruction, on: app.db))
+                instruction.text = "=HYPERLINK(\"x\"), with a comma"
+                try await instruction.save(on: app.db)
+                var visitor = Visitor(app)
+                let csv = try await visitor.get("/instructions/export?format=csv&territory=430000000")
+                #expect(csv.headers.contentType?.subType == "csv")
+                let lines = csv.body.string.split(separator: "\r\n")
+                #expect(lines.first == "id,instruction,point,text,category,source,territory,body,deadline,status,completion")
+                #expect(lines.count == 4)
+                #expect(csv.body.string.contains("\"'=HYPERLINK(\"\"x\"\"), with a comma\""))
+                struct Listing: Decodable { var items: [AssignmentDTO]; var total: Int }
+                let json = try await visitor.get("/instructions/export?format=json&overdue=true").content.decode(Listing.self)
+                #expect(json.total == 1)
+                #expect(json.items.first?.id == fixture.plan.aralAssignment)
+                #expect(try await visitor.get("/instructions/export?format=xml").status == .badRequest)
+            }
+        }
+
+        @Test func territoryPageSummarisesInstructions() async throws {
+            try await withAimaq { app, _ in
+                var visitor = Visitor(app)
+                let page = try await visitor.get("/territories/430000000?lang=en").body.string
+                #expect(page.contains("Instructions under control"))
+                #expect(page.contains("/instructions?territory=430000000&amp;overdue=true\">1</a>"))
+                #expect(page.contains("<a href=\"/territories/435200000\">"))
+            }
+        }
+
+        @Test func myWorkListsWhatEachRoleDoesNextAndFeedsACalendar() async throws {
+            try await withAimaq { app, fixture in
+                var officer = Visitor(app)
+                try await officer.signIn("akimat")
+                let officerPage = try await officer.get("/my?lang=en").body.string
+                #expect(officerPage.contains("To report next"))
+                #expect(officerPage.contains("/assignments/\(fixture.plan.shieliAssignment)"))
+                var deputy = Visitor(app)
+                try await deputy.signIn("maslikhat")
+                let deputyPage = try await deputy.get("/my?lang=en").body.string
+                #expect(deputyPage.contains("Reports to review"))
+                #expect(deputyPage.contains("/assignments/\(fixture.plan.hiddenAssignment)"))
+                let feedPath = try #require(Visitor.attribute("href", ofElementWithID: "calendar-feed", in: officerPage))
+                var calendarApp = Visitor(app)
+                let feed = try await calendarApp.get(feedPath.replacingOccurrences(of: "&amp;", with: "&"))
+                #expect(feed.status == .ok)
+                #expect(feed.body.string.hasPrefix("BEGIN:VCALENDAR\r\n"))
+                #expect(feed.body.string.contains("UID:assignment-\(fixture.plan.shieliAssignment)@aimaq"))
+                #expect(feed.body.string.contains("DTSTART;VALUE=DATE:20260415"))
+                let forged = feedPath.replacingOccurrences(of: "&amp;", with: "&").dropLast(4) + "0000"
+                #expect(try await calendarApp.get(String(forged)).status == .notFound)
+            }
+        }
+
+        @Test func deadlineNotificationsAreWrittenOnce() async throws {
+            try await withAimaq { app, fixture in
+                let sweepDay = try CivilDate("2026-04-08") // five working days before 15 April
+                let written = try await Notifications.sweepDeadlines(today: sweepDay, calendar: app.aimaq.calendar,
+                                                                     tree: app.aimaq.territories.tree, on: app.db)
+                #expect(written == 1)
+                let again = try await Notifications.sweepDeadlines(today: sweepDay, calendar: app.aimaq.calendar,
+                                                                   tree: app.aimaq.territories.tree, on: app.db)
+                #expect(again == 0)
+                let note = try #require(try await NotificationRecord.query(on: app.db).filter(\.$kind == "deadline_soon").first())
+                #expect(note.assignmentID == fixture.plan.shieliAssignment)
+            }
+        }
+
+        @Test func demoPlanIsLargeVariedAndReplaysThroughTheStateMachine() async throws {
+            try await withAimaq { app, _ in
+                let sql = try app.db.sql
+                for table in ["evidence_files", "report_values", "reviews", "reports", "assignment_events", "assignments",
+                              "instruction_indicators", "instructions", "source_documents"] {
+                    try await sql.delete(from: table).run()
+                }
+                try await ReferenceData.ensure(app, territories: try ReferenceData.readTerritories(), replace: true, actor: "test")
+                try await BodyRecord.query(on: app.db).delete()
+                try await ReferenceData.ensureBodies(app, actor: "test")
+                let summary = try await InstructionDemo.load(app, today: try CivilDate("2026-11-29"))
+                #expect(summary.instructions >= 100)
+                #expect(summary.assignments >= 5_000)
+                let statuses = try await Assignment.query(on: app.db).all().reduce(into: [String: Int]()) { $0[$1.statusName, default: 0] += 1 }
+                for status in ["in_progress", "report_submitted", "returned", "accepted", "extended", "removed_from_control"] {
+                    #expect((statuses[status] ?? 0) > 50, "\(status): \(statuses[status] ?? 0)")
+                }
+                // Every assignment's history, replayed through the state machine, ends in its status.
+                let events = try await AssignmentEventRecord.query(on: app.db).sort(\.$assignmentID).sort(\.$id).all()
+                var replayed: [Int: AssignmentStatus] = [:]
+                for event in events {
+                    let from = replayed[event.assignmentID] ?? .registered
+                    #expect(event.fromStatus == from.rawValue)
+                    replayed[event.assignmentID] = AssignmentStatus(rawValue: event.toStatus)
+                }
+                let sample = try await Assignment.query(on: app.db).limit(500).all()
+                for assignment in sample {
+                    #expect(replayed[assignment.id!] == assignment.status, "assignment \(assignment.id!)")
+                }
+                // Kyzylorda oblast's districts receive their own assignments.
+                #expect(try await Assignment.query(on: app.db).filter(\.$territoryID == 435200000).count() >= 100)
+            }
+        }
+    }
+}
+
+extension Visitor {
+    static func attribute(_ name: String, ofElementWithID id: String, in html: String) -> String? {
+        guard let tagStart = html.range(of: "id=\"\(id)\"") else { return nil }
+        let before = html[..<tagStart.lowerBound]
+        guard let open = before.lastIndex(of: "<") else { return nil }
+        let tag = html[open...].prefix { $0 != ">" }
+        guard let attr = tag.range(of: "\(name)=\"") else { return nil }
+        return String(tag[attr.upperBound...].prefix { $0 != "\"" })
+    }
+}
+
+extension ServerTests.InstructionControl {
+    static let planHeader = PlanImport.columns.joined(separator: ",") + "\n"
+
+    @Test func aPlanIsImportedWholeOrNotAtAll() async throws {
+        try await withAimaq { app, _ in
+            var admin = Visitor(app)
+            try await admin.signIn("admin")
+            let before = try await Assignment.query(on: app.db).count()
+            let bad = Self.planHeader
+                + "K26,protocol,2026-01-08,01,Kyzylorda meeting,2.1,Build a water main,water,2026-12-31,quarterly,yes,Villages,units,5,435200000,\n"
+                + "K26,protocol,2026-01-08,01,Kyzylorda meeting,2.2,Roads,roads,2026-12-31,weekly,yes,,,,999999999,\n"
+            let refused = try await admin.postMultipart("/admin/import-plan?lang=en", fields: [:],
+                                                        files: [("file", "plan.csv", Data(bad.utf8))])
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.body.string.contains("Line 3, column 10:"))
+            #expect(refused.body.string.contains("Line 3, column 15:"))
+            #expect(try await Assignment.query(on: app.db).count() == before)
+
+            let good = Self.planHeader
+                + "K26,protocol,2026-01-08,01,Kyzylorda meeting,2.1,Build a water main,water,2026-12-31,quarterly,yes,Villages,units,5,435200000,\n"
+                + "K26,protocol,2026-01-08,01,Kyzylorda meeting,2.1,Build a water main,water,2026-12-31,quarterly,yes,Villages,units,5,433200000,2026-10-01\n"
+            let imported = try await admin.postMultipart("/admin/import-plan?lang=en", fields: [:],
+                                                         files: [("file", "plan.csv", Data(good.utf8))])
+            #expect(imported.status == .ok)
+            #expect(imported.body.string.contains("2 assignments"))
+            #expect(try await Assignment.query(on: app.db).count() == before + 2)
+            let aral = try #require(try await Assignment.query(on: app.db).filter(\.$territoryID == 433200000)
+                .filter(\.$deadline == "2026-10-01").first())
+            #expect(aral.status == .assigned)
+            // The same file again changes nothing.
+            let again = try await admin.postMultipart("/admin/import-plan?lang=en", fields: [:],
+                                                      files: [("file", "plan.csv", Data(good.utf8))])
+            #expect(again.status == .unprocessableEntity)
+            #expect(again.body.string.contains("already in the register"))
+            #expect(try await Assignment.query(on: app.db).count() == before + 2)
+        }
+    }
+}
