@@ -15,6 +15,7 @@ final class AppState: Sendable {
     let evidence: EvidenceStore
     let clock = Clock()
     let summaries = SummaryCache()
+    let pages = PageCache()
     /// Signs private feed addresses; generated once per installation and kept in the database.
     var feedSecret: String { secret.withLock { $0 } }
     let secret = Mutex("")

@@ -77,6 +77,7 @@ public enum AimaqApp {
         guard let sql = app.db as? any SQLDatabase else { return }
         try await app.aimaq.territories.reload(from: sql)
         try await app.aimaq.bodies.reload(from: sql)
+        app.aimaq.pages.clear()
         var secret = try await Setting.value("feed_secret", on: app.db)
         if secret == nil {
             let fresh = [UInt8].random(count: 32).base64URLEncodedString()

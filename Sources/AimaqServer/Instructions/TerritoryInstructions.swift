@@ -196,3 +196,29 @@ final class SummaryCache: Sendable {
         }
     }
 }
+
+/// Rendered page bodies that depend only on reference data and on the instruction summaries:
+/// kept until either changes.
+final class PageCache: Sendable {
+    private struct State {
+        var entries: [String: (fragment: Prerendered, generation: Int)] = [:]
+    }
+
+    private let state = Mutex(State())
+
+    func fragment(_ key: String, generation: Int, make: () -> Node) -> Node {
+        if let hit = state.withLock({ $0.entries[key] }), hit.generation == generation {
+            return .prerendered(hit.fragment)
+        }
+        let fragment = Prerendered(make())
+        state.withLock { state in
+            if state.entries.count > 5_000 { state.entries.removeAll() }
+            state.entries[key] = (fragment, generation)
+        }
+        return .prerendered(fragment)
+    }
+
+    func clear() {
+        state.withLock { $0.entries.removeAll() }
+    }
+}

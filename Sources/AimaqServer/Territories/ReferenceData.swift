@@ -100,6 +100,7 @@ public enum ReferenceData {
                                    before: nil, after: "{\"count\":\(drafts.count)}"))
         }
         try await app.aimaq.bodies.reload(from: try app.db.sql)
+        app.aimaq.pages.clear()
         return drafts.count
     }
 }

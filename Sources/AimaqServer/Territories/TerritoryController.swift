@@ -12,11 +12,14 @@ enum TerritoryController {
     /// The country page: the tile map of the 20 regions and the national bodies.
     @Sendable static func home(_ request: Request) async throws -> Response {
         try request.authorize(.viewPublic)
-        let tree = request.tree
-        let bodies = request.aimaq.bodies.bodies(of: nil)
-        let model = CountryPage.Model(regions: tree.regions, population: tree.nationalPopulation,
-                                      counts: levelCounts(tree), bodies: bodies)
-        return Layout.response(request, title: request.t("home.title"), content: CountryPage.body(model, request))
+        // The country page changes only with reference data: rendered once per language.
+        let content = request.aimaq.pages.fragment("home:\(request.language)", generation: 0) {
+            let tree = request.tree
+            let model = CountryPage.Model(regions: tree.regions, population: tree.nationalPopulation,
+                                          counts: levelCounts(tree), bodies: request.aimaq.bodies.bodies(of: nil))
+            return CountryPage.body(model, request)
+        }
+        return Layout.response(request, title: request.t("home.title"), content: content)
     }
 
     @Sendable static func show(_ request: Request) async throws -> Response {
@@ -26,19 +29,26 @@ enum TerritoryController {
         guard let territory = tree[code] else {
             throw Abort(.notFound, reason: request.t("error.territoryNotFound", ["code": code.description]))
         }
-        let bodies = request.aimaq.bodies.bodies(of: code)
         let role = request.actor?.role
-        let instructions = try await TerritoryInstructions.cached(
-            for: code, publicOnly: role == nil || role == .citizen, today: request.aimaq.clock.today(), request: request)
-        let model = TerritoryPage.Model(
-            territory: territory, ancestors: tree.ancestors(of: code),
-            children: tree.children(of: code).map { ($0, tree.childCount(of: $0.code)) },
-            descendants: tree.descendantCounts(of: code), bodies: bodies, instructions: instructions)
+        let publicOnly = role == nil || role == .citizen
+        let today = request.aimaq.clock.today()
+        let generation = request.aimaq.summaries.generation
+        let instructions = try await TerritoryInstructions.cached(for: code, publicOnly: publicOnly, today: today, request: request)
+        let ancestors = tree.ancestors(of: code)
+        // Rendered once per language and audience until reference data or assignments change.
+        let content = request.aimaq.pages.fragment("territory:\(code):\(request.language):\(publicOnly):\(today)",
+                                                   generation: generation) {
+            let model = TerritoryPage.Model(
+                territory: territory, ancestors: ancestors,
+                children: tree.children(of: code).map { ($0, tree.childCount(of: $0.code)) },
+                descendants: tree.descendantCounts(of: code), bodies: request.aimaq.bodies.bodies(of: code),
+                instructions: instructions)
+            return TerritoryPage.body(model, request)
+        }
         var crumbs = [(request.t("country.name"), SiteURL.home.path)]
-        crumbs += model.ancestors.map { ($0.name[request.language], SiteURL.territory(.value($0.code)).path) }
+        crumbs += ancestors.map { ($0.name[request.language], SiteURL.territory(.value($0.code)).path) }
         crumbs.append((territory.name[request.language], SiteURL.territory(.value(code)).path))
-        return Layout.response(request, title: territory.name[request.language], breadcrumbs: crumbs,
-                               content: TerritoryPage.body(model, request))
+        return Layout.response(request, title: territory.name[request.language], breadcrumbs: crumbs, content: content)
     }
 
     /// Reads the `:kato` parameter; a malformed code is a 404 like an unknown one.

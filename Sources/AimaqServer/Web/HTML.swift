@@ -6,6 +6,8 @@ public indirect enum Node: Sendable {
     case text(String)
     case trusted(StaticString)
     case fragment([Node])
+    /// Markup that our own renderer produced earlier (a cached fragment).
+    case prerendered(Prerendered)
 
     public static let empty = Node.fragment([])
 
@@ -36,6 +38,8 @@ public indirect enum Node: Sendable {
             Self.escape(text, into: &output)
         case .trusted(let markup):
             output += markup.description
+        case .prerendered(let fragment):
+            output += fragment.html
         case .fragment(let children):
             for child in children { child.render(into: &output) }
         }
@@ -118,4 +122,14 @@ public func void(_ name: String, _ attributes: Attribute...) -> Node {
 
 public func fragment(@NodeBuilder _ content: () -> [Node]) -> Node {
     .fragment(content())
+}
+
+/// A fragment rendered by ``Node/render()``: escaped by construction, so it can be cached and
+/// written again as is. It can only be made from a `Node`.
+public struct Prerendered: Sendable {
+    fileprivate let html: String
+
+    public init(_ node: Node) {
+        html = node.render()
+    }
 }
