@@ -313,3 +313,35 @@ extension ServerTests.InstructionControl {
         }
     }
 }
+
+extension ServerTests.InstructionControl {
+    @Test func apiListsTheRegisterWithTheSameRules() async throws {
+        try await withAimaq { app, fixture in
+            struct Page<Item: Decodable>: Decodable { var items: [Item]; var total: Int; var page: Int; var per: Int }
+            struct Row: Decodable { var id: Int; var status: String; var territory: String }
+            var anonymous = Visitor(app)
+            let open = try await anonymous.get("/api/v1/assignments").content.decode(Page<Row>.self)
+            #expect(open.total == 3)
+            let overdue = try await anonymous.get("/api/v1/assignments?overdue=true").content.decode(Page<Row>.self)
+            #expect(overdue.items.map(\.id) == [fixture.plan.aralAssignment])
+            var deputy = Visitor(app)
+            try await deputy.signIn("national")
+            #expect(try await deputy.get("/api/v1/assignments").content.decode(Page<Row>.self).total == 4)
+            struct Detail: Decodable {
+                struct Summary: Decodable { var id: Int; var overdue: Bool }
+                var assignments: [Summary]
+                var indicators: [InstructionAPI.IndicatorDTO]
+            }
+            let detail = try await anonymous.get("/api/v1/instructions/\(fixture.plan.instruction)").content.decode(Detail.self)
+            #expect(detail.assignments.count == 3)
+            #expect(detail.assignments.first { $0.id == fixture.plan.aralAssignment }?.overdue == true)
+            #expect(detail.indicators.first?.target == 100)
+            struct Report: Decodable { var text: String; var files: [String] }
+            let reports = try await deputy.get("/api/v1/reports?assignment=\(fixture.plan.hiddenAssignment)").content.decode(Page<Report>.self)
+            #expect(reports.items.first?.files == ["/evidence/\(fixture.plan.evidence)"])
+            let bad = try await anonymous.get("/api/v1/assignments?due_within=-1")
+            #expect(bad.status == .badRequest)
+            #expect(try bad.content.decode(APIErrorBody.self).error.message.contains("due_within"))
+        }
+    }
+}

@@ -70,6 +70,7 @@ public enum AimaqApp {
         InstructionController.register(app)
         MyWorkController.register(app)
         PlanImportController.register(app)
+        InstructionAPI.register(app)
     }
 
     /// Loads what is served from memory; call after migrating.

@@ -202,9 +202,21 @@ final class SummaryCache: Sendable {
 final class PageCache: Sendable {
     private struct State {
         var entries: [String: (fragment: Prerendered, generation: Int)] = [:]
+        var documents: [String: Data] = [:]
     }
 
     private let state = Mutex(State())
+
+    /// A JSON answer of reference data, encoded once.
+    func document(_ key: String, make: () throws -> Data) rethrows -> Data {
+        if let hit = state.withLock({ $0.documents[key] }) { return hit }
+        let data = try make()
+        state.withLock { state in
+            if state.documents.count > 20_000 { state.documents.removeAll() }
+            state.documents[key] = data
+        }
+        return data
+    }
 
     func fragment(_ key: String, generation: Int, make: () -> Node) -> Node {
         if let hit = state.withLock({ $0.entries[key] }), hit.generation == generation {
@@ -219,6 +231,9 @@ final class PageCache: Sendable {
     }
 
     func clear() {
-        state.withLock { $0.entries.removeAll() }
+        state.withLock {
+            $0.entries.removeAll()
+            $0.documents.removeAll()
+        }
     }
 }

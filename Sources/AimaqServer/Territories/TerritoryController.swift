@@ -71,14 +71,20 @@ enum TerritoryController {
 
     // MARK: API
 
-    @Sendable static func apiShow(_ request: Request) async throws -> TerritoryDTO {
+    @Sendable static func apiShow(_ request: Request) async throws -> Response {
         try request.authorize(.viewPublic)
         let code = try territoryCode(request)
         let tree = request.tree
         guard let territory = tree[code] else {
             throw Abort(.notFound, reason: request.t("error.territoryNotFound", ["code": code.description]))
         }
-        return TerritoryDTO(territory, children: tree.children(of: code))
+        // Reference data: encoded once, until the territories change.
+        let data = try request.aimaq.pages.document("api:territory:\(code)") {
+            try JSONEncoder().encode(TerritoryDTO(territory, children: tree.children(of: code)))
+        }
+        let response = Response(body: .init(data: data))
+        response.headers.contentType = .json
+        return response
     }
 
     /// `GET /api/v1/territories?parent=KATO&page=&per=`: the regions, or the children of `parent`.
