@@ -10,6 +10,8 @@ import sys
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
 
 BASE = sys.argv[1].rstrip("/") if len(sys.argv) > 1 else "http://127.0.0.1:8089"
 SHOTS = sys.argv[2] if len(sys.argv) > 2 else None
@@ -17,6 +19,13 @@ EMAIL = "akimat.shieli@demo.aimaq.kz"
 PASSWORD = "aimaq-demo-2026"
 
 results = []
+
+
+def click_and_wait(element):
+    """Clicks a link or button and waits until the next page has replaced this one."""
+    page = driver.find_element(By.TAG_NAME, "html")
+    element.click()
+    WebDriverWait(driver, 60).until(expected_conditions.staleness_of(page))
 
 
 def check(name, condition, detail=""):
@@ -46,7 +55,7 @@ try:
     check("demo banner is visible", driver.find_element(By.CSS_SELECTOR, ".demo-banner").is_displayed())
     shot(driver, "home-en")
 
-    driver.find_element(By.CSS_SELECTOR, "nav.languages a[hreflang=kk]").click()
+    click_and_wait(driver.find_element(By.CSS_SELECTOR, "nav.languages a[hreflang=kk]"))
     lang = driver.find_element(By.TAG_NAME, "html").get_attribute("lang")
     check("language switch to Kazakh", lang == "kk", lang)
     check("Kazakh region names", "Қызылорда облысы" in driver.page_source)
@@ -56,17 +65,17 @@ try:
     check("Kazakh is remembered across pages", driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "kk")
     check("region page lists Shieli district", "Шиелі ауданы" in driver.page_source)
 
-    driver.find_element(By.CSS_SELECTOR, "header.site nav a[href='/signin']").click()
+    click_and_wait(driver.find_element(By.CSS_SELECTOR, "header.site nav a[href='/signin']"))
     driver.find_element(By.ID, "email").send_keys(EMAIL)
     driver.find_element(By.ID, "password").send_keys(PASSWORD)
-    driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    click_and_wait(driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
     nav = driver.find_element(By.CSS_SELECTOR, "header.site").text
     check("signed in: the account link shows the name", "Demo Akimat Officer" in nav, nav)
-    driver.find_element(By.CSS_SELECTOR, "header.site a[href='/account']").click()
+    click_and_wait(driver.find_element(By.CSS_SELECTOR, "header.site a[href='/account']"))
     check("account page shows the e-mail", EMAIL in driver.page_source)
     shot(driver, "account-kk")
 
-    driver.find_element(By.CSS_SELECTOR, "header.site form[action='/signout'] button").click()
+    click_and_wait(driver.find_element(By.CSS_SELECTOR, "header.site form[action='/signout'] button"))
     signin_links = driver.find_elements(By.CSS_SELECTOR, "header.site nav a[href='/signin']")
     check("signed out: the sign-in link is back", len(signin_links) == 1)
     driver.get(BASE + "/account")

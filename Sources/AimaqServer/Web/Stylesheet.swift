@@ -48,6 +48,30 @@ enum Stylesheet {
     .field-error { color: var(--warn); margin: 0; font-size: .9rem; }
     .pager { display: flex; gap: 1rem; margin-top: 1rem; }
     ul.bodies { padding-left: 1.2rem; }
+    dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; margin: 0 0 1rem; }
+    dl.facts div { display: contents; }
+    dl.facts dt { color: var(--muted); }
+    dl.facts dd { margin: 0; }
+    .status { display: inline-block; padding: 0 .45rem; border-radius: 3px; font-size: .85rem; background: #e8ecf0; margin-right: .25rem; }
+    .status-accepted { background: #d6f0dc; color: #14532d; }
+    .status-returned { background: #fde8d8; color: #7c2d12; }
+    .status-report_submitted { background: #e0e7ff; color: #1e3a8a; }
+    .status-removed_from_control { background: #eeeeee; color: #555; }
+    .status-overdue { background: var(--warn); color: #fff; }
+    .tile-q0 { fill: #f3d9d9; background: #f3d9d9; } .tile-q1 { fill: #f5e6c8; background: #f5e6c8; }
+    .tile-q2 { fill: #e9efc4; background: #e9efc4; } .tile-q3 { fill: #c8e6c9; background: #c8e6c9; }
+    .tile-q4 { fill: #9ed6a5; background: #9ed6a5; } .tile-none { fill: #eef1f4; }
+    .swatch { display: inline-block; width: 1rem; height: 1rem; vertical-align: middle; border: 1px solid var(--line); }
+    form.filters { display: flex; flex-wrap: wrap; gap: .6rem 1rem; align-items: flex-end; margin-bottom: .5rem; }
+    form.filters label { display: flex; flex-direction: column; font-size: .85rem; color: var(--muted); }
+    form.filters label.check { flex-direction: row; gap: .3rem; align-items: center; }
+    article.report { border-left: 3px solid var(--line); padding-left: .8rem; margin: 1rem 0; }
+    .review-return { color: #7c2d12; } .review-accept { color: #14532d; }
+    button.secondary { background: #5b6570; }
+    .buttons { display: flex; gap: .5rem; }
+    textarea { font: inherit; padding: .4rem; border: 1px solid #8a939d; border-radius: 4px; }
+    meter { width: 10rem; }
+    .success { color: #14532d; border-left: 4px solid #14532d; padding: .3rem .8rem; background: #eef8f0; }
     @media (max-width: 40rem) { header.site { flex-direction: column; align-items: flex-start; } table.list { font-size: .9rem; } }
     @media print { header.site nav, .skip, footer.site { display: none; } a { color: var(--ink); text-decoration: none; } }
     """
