@@ -345,3 +345,47 @@ extension ServerTests.InstructionControl {
         }
     }
 }
+
+extension ServerTests.InstructionControl {
+    @Test func tokensWriteThroughTheAPIWithTheirOwnersRights() async throws {
+        try await withAimaq { app, fixture in
+            func token(for key: String) async throws -> String {
+                var visitor = Visitor(app)
+                try await visitor.signIn(key)
+                let page = try await visitor.post("/my/tokens", form: ["name": "integration"]).body.string
+                let start = try #require(page.range(of: "<code id=\"new-token\">"))
+                return String(page[start.upperBound...].prefix { $0 != "<" })
+            }
+            let officerToken = try await token(for: "akimat")
+            let deputyToken = try await token(for: "maslikhat")
+            #expect(officerToken.hasPrefix("aimaq_"))
+            #expect(try await APIToken.query(on: app.db).filter(\.$tokenHash == officerToken).count() == 0, "only the hash is stored")
+
+            func send(_ path: String, _ body: String, token: String?) async throws -> TestingHTTPResponse {
+                var headers: HTTPHeaders = ["Content-Type": "application/json"]
+                if let token { headers.add(name: .authorization, value: "Bearer \(token)") }
+                return try await app.testing().sendRequest(.POST, path, headers: headers, body: ByteBuffer(string: body))
+            }
+            let id = fixture.plan.shieliAssignment
+            let report = "{\"assignment\": \(id), \"text\": \"Resurfaced 40 km\", \"values\": {\"\(fixture.plan.indicator)\": 40}}"
+            #expect(try await send("/api/v1/reports", report, token: nil).status == .unauthorized)
+            #expect(try await send("/api/v1/reports", report, token: deputyToken).status == .forbidden)
+            let created = try await send("/api/v1/reports", report, token: officerToken)
+            #expect(created.status == .created)
+            #expect(try await Assignment.find(id, on: app.db)?.completion == 0.4)
+            let wrongReviewer = try await send("/api/v1/reviews", "{\"assignment\": \(id), \"decision\": \"accept\"}", token: officerToken)
+            #expect(wrongReviewer.status == .forbidden)
+            let accepted = try await send("/api/v1/reviews", "{\"assignment\": \(id), \"decision\": \"accept\"}", token: deputyToken)
+            #expect(accepted.status == .ok)
+            #expect(try await Assignment.find(id, on: app.db)?.status == .accepted)
+            let badValue = try await send("/api/v1/reports", "{\"assignment\": \(fixture.plan.aralAssignment), \"text\": \"x\", \"values\": {\"777\": 1}}", token: officerToken)
+            #expect(badValue.status == .forbidden, "Aral is not the officer's district")
+            // A revoked token no longer works.
+            var officer = Visitor(app)
+            try await officer.signIn("akimat")
+            let tokenRecord = try #require(try await APIToken.query(on: app.db).filter(\.$tokenHash == APITokens.hash(officerToken)).first())
+            #expect(try await officer.post("/my/tokens/\(try tokenRecord.requireID())/revoke", form: [:]).status == .seeOther)
+            #expect(try await send("/api/v1/reports", report, token: officerToken).status == .unauthorized)
+        }
+    }
+}

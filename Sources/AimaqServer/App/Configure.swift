@@ -55,6 +55,7 @@ public enum AimaqApp {
         app.middleware.use(AimaqErrorMiddleware())
         app.middleware.use(app.sessions.middleware)
         app.middleware.use(Account.sessionAuthenticator())
+        app.middleware.use(APITokens.Authenticator())
         app.middleware.use(CSRFMiddleware())
         app.routes.defaultMaxBodySize = "1mb"
 
@@ -71,6 +72,7 @@ public enum AimaqApp {
         MyWorkController.register(app)
         PlanImportController.register(app)
         InstructionAPI.register(app)
+        APITokens.register(app)
     }
 
     /// Loads what is served from memory; call after migrating.

@@ -93,14 +93,22 @@ enum InstructionController {
 
     @Sendable static func review(_ request: Request) async throws -> Response {
         let (assignment, instruction, territory) = try await loadForAction(request)
-        try request.authorize(.reviewReport(territory: territory))
         let form = try request.content.decode(ReviewForm.self)
-        let remarks = form.remarks?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        try await performReview(request, assignment: assignment, instruction: instruction, territory: territory,
+                                decision: form.decision, remarks: form.remarks, final: form.final == "true")
+        return backToAssignment(request, try assignment.requireID())
+    }
+
+    /// Accepts or returns the report waiting on an assignment (pages and API alike).
+    static func performReview(_ request: Request, assignment: Assignment, instruction: Instruction, territory: KATOCode,
+                              decision: String?, remarks: String?, final: Bool) async throws {
+        try request.authorize(.reviewReport(territory: territory))
+        let remarks = remarks?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         let event: AssignmentEvent
-        switch form.decision {
+        switch decision {
         case "accept":
             let periodic = ReportingPeriod(rawValue: instruction.period) != .once
-            event = .accept(final: !periodic || form.final == "true")
+            event = .accept(final: !periodic || final)
         case "return":
             guard !remarks.isEmpty else {
                 throw Abort(.unprocessableEntity, reason: request.t("review.error.remarks"))
@@ -141,7 +149,6 @@ enum InstructionController {
             throw Abort(.conflict, reason: refused.description)
         }
         request.aimaq.summaries.invalidate()
-        return backToAssignment(request, id)
     }
 
     struct ExtendForm: Content {
@@ -211,12 +218,22 @@ enum InstructionController {
         let submission = try ReportSubmission.parse(request, indicators: indicators,
                                                     period: ReportingPeriod(rawValue: instruction.period) ?? .once,
                                                     today: today(request))
+        try await performReport(request, assignment: assignment, territory: territory, submission: submission)
+        return backToAssignment(request, try assignment.requireID())
+    }
+
+    /// Stores a report with its values and files and moves the assignment on (pages and API).
+    @discardableResult
+    static func performReport(_ request: Request, assignment: Assignment, territory: KATOCode,
+                              submission: ReportSubmission) async throws -> Int {
+        try request.authorize(.submitReport(territory: territory, body: assignment.bodyID))
         let stored = try await request.aimaq.evidence.store(submission.files)
         let actor = actorLabel(request)
         let authorID = request.account?.id
         let id = try assignment.requireID()
+        let tree = request.tree
         do {
-            try await AuditLog.record(on: request.db, actor: actor) { db in
+            let reportID = try await AuditLog.record(on: request.db, actor: actor) { db in
                 let before = assignment.auditSnapshot
                 try await AssignmentWorkflow.apply(.submitReport, to: assignment, actor: actor, reason: nil, on: db)
                 let report = ReportRecord()
@@ -247,11 +264,13 @@ enum InstructionController {
                     try await record.create(on: db)
                 }
                 try await AssignmentWorkflow.refreshCompletion(assignment, on: db)
-                let reviewers = try await Notifications.reviewers(of: territory, tree: request.tree, on: db)
+                let reviewers = try await Notifications.reviewers(of: territory, tree: tree, on: db)
                 try await Notifications.notify(reviewers, kind: .reportArrived, assignment: id, on: db)
-                return ((), AuditEvent(action: "assignment.report", entity: "assignment", entityID: String(id),
-                                       before: before, after: assignment.auditSnapshot))
+                return (reportID, AuditEvent(action: "assignment.report", entity: "assignment", entityID: String(id),
+                                             before: before, after: assignment.auditSnapshot))
             }
+            request.aimaq.summaries.invalidate()
+            return reportID
         } catch {
             // Files of a report that did not land are not kept.
             request.aimaq.evidence.discard(stored)
@@ -260,8 +279,6 @@ enum InstructionController {
             }
             throw error
         }
-        request.aimaq.summaries.invalidate()
-        return backToAssignment(request, id)
     }
 
     @Sendable static func evidence(_ request: Request) async throws -> Response {

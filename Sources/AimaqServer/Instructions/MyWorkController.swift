@@ -63,10 +63,11 @@ enum MyWorkController {
         }
         let notifications = try await NotificationRecord.query(on: request.db).filter(\.$accountID == accountID)
             .sort(\.$createdAt, .descending).limit(30).all()
+        let tokens = try await APIToken.query(on: request.db).filter(\.$accountID == accountID).sort(\.$createdAt).all()
         let feed = SiteURL.myCalendar.path + "?account=\(accountID.uuidString)&key=\(try feedKey(for: accountID, request))"
         return Layout.response(request, title: request.t("my.title"),
                                content: MyWorkViews.page(toReport: toReport, toReview: toReview, overdue: overdue,
-                                                         notifications: notifications, feed: feed, today: today, request))
+                                                         notifications: notifications, tokens: tokens, feed: feed, today: today, request))
     }
 
     @Sendable static func markRead(_ request: Request) async throws -> Response {
@@ -171,7 +172,7 @@ enum MyWorkViews {
     }
 
     static func page(toReport: [MyWorkController.WorkRow], toReview: [MyWorkController.WorkRow],
-                     overdue: [MyWorkController.WorkRow], notifications: [NotificationRecord], feed: String,
+                     overdue: [MyWorkController.WorkRow], notifications: [NotificationRecord], tokens: [APIToken], feed: String,
                      today: CivilDate, _ request: Request) -> Node {
         let role = request.actor?.role
         return fragment {
@@ -213,6 +214,30 @@ enum MyWorkViews {
             el("h2") { request.t("my.calendar") }
             el("p") { el("a", .href(feed), .id("calendar-feed")) { request.t("my.calendar") } }
             el("p", .class("note")) { request.t("my.calendarHint") }
+            el("h2", .id("tokens")) { request.t("token.title") }
+            el("p", .class("note")) { request.t("token.hint") }
+            if !tokens.isEmpty {
+                el("ul") {
+                    for token in tokens {
+                        el("li") {
+                            token.name + " · " + AdminViews.timestamp(token.createdAt)
+                            if let used = token.lastUsedAt { " · " + request.t("token.lastUsed") + " " + AdminViews.timestamp(used) }
+                            " "
+                            el("form", Attribute("method", "post"), .class("inline"),
+                               Attribute("action", SiteURL.myTokenRevoke(.value(token.id ?? 0)).path)) {
+                                csrfField(request)
+                                el("button", .type("submit"), .class("small secondary")) { request.t("token.revoke") }
+                            }
+                        }
+                    }
+                }
+            }
+            el("form", Attribute("method", "post"), Attribute("action", SiteURL.myTokens.path), .class("stack")) {
+                csrfField(request)
+                el("label", Attribute("for", "token-name")) { request.t("token.name") }
+                void("input", .id("token-name"), .name("name"), .type("text"), .flag("required"))
+                el("button", .type("submit")) { request.t("token.create") }
+            }
         }
     }
 }

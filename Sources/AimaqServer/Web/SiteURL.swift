@@ -34,6 +34,8 @@ enum SiteURL: Sendable {
     case myWork
     case myNotificationsRead
     case myCalendar
+    case myTokens
+    case myTokenRevoke(Parameter<Int>)
     case adminImportPlan
     case api(API)
 
@@ -79,6 +81,8 @@ enum SiteURL: Sendable {
         case .myWork: ["my"]
         case .myNotificationsRead: ["my", "notifications", "read"]
         case .myCalendar: ["my", "deadlines.ics"]
+        case .myTokens: ["my", "tokens"]
+        case .myTokenRevoke(let p): ["my", "tokens", Self.text(p, key: Self.idKey), "revoke"]
         case .adminImportPlan: ["admin", "import-plan"]
         case .api(let api):
             ["api", "v1"] + {

@@ -1,0 +1,152 @@
+import AimaqCore
+import Crypto
+import Fluent
+import Vapor
+
+/// Personal API tokens: made on "My work", shown once, stored as a SHA-256 hash; a token
+/// acts with its owner's role and territory. Only the API reads them.
+enum APITokens {
+    static let prefix = "aimaq_"
+
+    static func hash(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func make() -> String {
+        prefix + [UInt8].random(count: 32).base64URLEncodedString()
+    }
+
+    /// Signs the request in as the token's owner when it carries `Authorization: Bearer`.
+    struct Authenticator: AsyncBearerAuthenticator {
+        func authenticate(bearer: BearerAuthorization, for request: Request) async throws {
+            guard bearer.token.hasPrefix(APITokens.prefix),
+                  let token = try await APIToken.query(on: request.db).filter(\.$tokenHash == APITokens.hash(bearer.token)).first(),
+                  let account = try await Account.find(token.accountID, on: request.db), account.active else { return }
+            token.lastUsedAt = nowMilliseconds()
+            try await token.save(on: request.db)
+            request.auth.login(account)
+            request.storage[TokenKey.self] = true
+        }
+    }
+
+    struct TokenKey: StorageKey { typealias Value = Bool }
+
+    struct NewToken: Content { var name: String? }
+
+    static func register(_ routes: any RoutesBuilder) {
+        routes.post(SiteURL.myTokens.pathComponents, use: create)
+        routes.post(SiteURL.myTokenRevoke(.key).pathComponents, use: revoke)
+        routes.post(SiteURL.api(.reports).pathComponents, use: apiReport)
+        routes.post(SiteURL.api(.reviews).pathComponents, use: apiReview)
+    }
+
+    @Sendable static func create(_ request: Request) async throws -> Response {
+        try request.authorize(.viewOwnWork)
+        guard let accountID = request.account?.id else { throw SignInRequired() }
+        let name = (try request.content.decode(NewToken.self).name ?? "").trimmingCharacters(in: .whitespaces)
+        guard !name.isEmpty, name.count <= 100 else {
+            throw Abort(.unprocessableEntity, reason: request.t("token.error.name"))
+        }
+        let secret = make()
+        let token = APIToken()
+        token.accountID = accountID
+        token.name = name
+        token.tokenHash = hash(secret)
+        token.createdAt = nowMilliseconds()
+        try await AuditLog.record(on: request.db, actor: request.account?.email ?? "?") { db in
+            try await token.create(on: db)
+            return ((), AuditEvent(action: "token.create", entity: "api_token", entityID: String(token.id ?? 0),
+                                   before: nil, after: "{\"name\":\(jsonString(name))}"))
+        }
+        let content = fragment {
+            el("h1") { request.t("token.created") }
+            el("p") { request.t("token.once") }
+            el("p") { el("code", .id("new-token")) { secret } }
+            el("p") { el("a", .href(SiteURL.myWork.path)) { request.t("my.title") } }
+        }
+        return Layout.response(request, title: request.t("token.created"), content: content)
+    }
+
+    @Sendable static func revoke(_ request: Request) async throws -> Response {
+        try request.authorize(.viewOwnWork)
+        guard let accountID = request.account?.id, let id = request.parameters.get(SiteURL.idKey, as: Int.self),
+              let token = try await APIToken.find(id, on: request.db), token.accountID == accountID else {
+            throw Abort(.notFound)
+        }
+        try await AuditLog.record(on: request.db, actor: request.account?.email ?? "?") { db in
+            try await token.delete(on: db)
+            return ((), AuditEvent(action: "token.revoke", entity: "api_token", entityID: String(id),
+                                   before: "{\"name\":\(jsonString(token.name))}", after: nil))
+        }
+        return request.redirect(to: SiteURL.myWork.path, redirectType: .normal)
+    }
+
+    /// API writes take a token, never a session cookie.
+    static func requireToken(_ request: Request) throws {
+        guard request.storage[TokenKey.self] == true else { throw SignInRequired() }
+    }
+
+    struct ReportInput: Content {
+        var assignment: Int
+        var period: String?
+        var text: String
+        var values: [String: Double]?
+    }
+
+    struct Created: Content {
+        var id: Int
+        var status: String
+    }
+
+    @Sendable static func apiReport(_ request: Request) async throws -> Response {
+        try requireToken(request)
+        let input = try request.content.decode(ReportInput.self)
+        guard let assignment = try await Assignment.find(input.assignment, on: request.db),
+              let instruction = try await Instruction.find(assignment.instructionID, on: request.db),
+              let territory = assignment.territory else {
+            throw Abort(.notFound, reason: request.t("error.assignmentNotFound"))
+        }
+        try request.authorize(.submitReport(territory: territory, body: assignment.bodyID))
+        let text = input.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty, text.count <= 20_000 else { throw Abort(.unprocessableEntity, reason: request.t("report.error.text")) }
+        let indicators = try await IndicatorRecord.query(on: request.db).filter(\.$instructionID == instruction.id!).all()
+        var values: [(Int, Double)] = []
+        for (key, value) in input.values ?? [:] {
+            guard let id = Int(key), let indicator = indicators.first(where: { $0.id == id }) else {
+                throw Abort(.unprocessableEntity, reason: request.t("error.filter", ["name": "values", "value": key]))
+            }
+            guard value.isFinite, value >= 0 else {
+                throw Abort(.unprocessableEntity, reason: request.t("report.error.value", ["name": indicator.name]))
+            }
+            values.append((id, value))
+        }
+        let period = ReportingPeriod(rawValue: instruction.period) ?? .once
+        let label = (input.period ?? "").trimmingCharacters(in: .whitespaces)
+        let submission = ReportSubmission(period: label.isEmpty ? period.label(for: InstructionController.today(request)) : String(label.prefix(40)),
+                                          text: text, values: values, files: [])
+        let id = try await InstructionController.performReport(request, assignment: assignment, territory: territory, submission: submission)
+        let response = Response(status: .created)
+        try response.content.encode(Created(id: id, status: assignment.statusName))
+        return response
+    }
+
+    struct ReviewInput: Content {
+        var assignment: Int
+        var decision: String
+        var remarks: String?
+        var final: Bool?
+    }
+
+    @Sendable static func apiReview(_ request: Request) async throws -> Created {
+        try requireToken(request)
+        let input = try request.content.decode(ReviewInput.self)
+        guard let assignment = try await Assignment.find(input.assignment, on: request.db),
+              let instruction = try await Instruction.find(assignment.instructionID, on: request.db),
+              let territory = assignment.territory else {
+            throw Abort(.notFound, reason: request.t("error.assignmentNotFound"))
+        }
+        try await InstructionController.performReview(request, assignment: assignment, instruction: instruction, territory: territory,
+                                                      decision: input.decision, remarks: input.remarks, final: input.final ?? false)
+        return Created(id: input.assignment, status: assignment.statusName)
+    }
+}
