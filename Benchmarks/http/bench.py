@@ -52,16 +52,24 @@ def main():
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--port", type=int, default=8090)
     parser.add_argument("--path", action="append", default=[], help="NAME=URL to measure as well")
+    parser.add_argument("--national", action="store_true", help="generate the national-scale instruction set (demo --national)")
+    parser.add_argument("--data", help="serve this existing data folder instead of generating a demo")
+    parser.add_argument("--only-extra", action="store_true", help="measure the ceiling and the --path routes only")
     args = parser.parse_args()
-    paths = DEFAULT_PATHS + [tuple(p.split("=", 1)) for p in args.path]
+    extra = [tuple(p.split("=", 1)) for p in args.path]
+    paths = (DEFAULT_PATHS[:1] if args.only_extra else DEFAULT_PATHS) + extra
 
-    data = tempfile.mkdtemp(prefix="aimaq-bench-")
-    log = open(os.path.join(data, "server.log"), "w")
-    server = subprocess.Popen([args.binary, "demo", "--data", data, "--port", str(args.port)],
-                              stdout=log, stderr=log)
+    if args.data:
+        data = args.data
+        command = [args.binary, "serve", "--data", data, "--port", str(args.port)]
+    else:
+        data = tempfile.mkdtemp(prefix="aimaq-bench-")
+        command = [args.binary, "demo", "--data", data, "--port", str(args.port)] + (["--national"] if args.national else [])
+    log = open(os.path.join(tempfile.mkdtemp(prefix="aimaq-bench-log-"), "server.log"), "w")
+    server = subprocess.Popen(command, stdout=log, stderr=log)
     base = f"http://127.0.0.1:{args.port}"
     try:
-        for _ in range(120):
+        for _ in range(240):
             try:
                 urllib.request.urlopen(base + "/health", timeout=1)
                 break

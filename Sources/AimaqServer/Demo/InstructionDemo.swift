@@ -14,9 +14,11 @@ enum InstructionDemo {
         var instructionsPerSource: Int
         /// Instructions whose assignments go down to every district of every region.
         var nationwideDistrictInstructions: Int
-        static let demo = Scale(instructionsPerSource: 26, nationwideDistrictInstructions: 16)
+        /// Earlier periods already reported and accepted, for periodic assignments still running.
+        var earlierPeriods: Int
+        static let demo = Scale(instructionsPerSource: 26, nationwideDistrictInstructions: 16, earlierPeriods: 0)
         /// At least 50,000 assignments and 200,000 reports, for benchmarks.
-        static let national = Scale(instructionsPerSource: 70, nationwideDistrictInstructions: 240)
+        static let national = Scale(instructionsPerSource: 76, nationwideDistrictInstructions: 240, earlierPeriods: 4)
     }
 
     struct Summary: Sendable {
@@ -185,6 +187,20 @@ enum InstructionDemo {
                     let deputy = "deputy.\(target.code.regionNumber)@demo.aimaq.kz"
                     event(.assign, actor: "registry@demo.aimaq.kz")
                     event(.start, actor: officer)
+                    if period != .once && state.status != .removedFromControl {
+                        for _ in 0..<scale.earlierPeriods {
+                            event(.submitReport, actor: officer)
+                            reportRows.append([SQLBind(reportID), SQLBind(assignmentID), SQLBind(period.label(for: day)),
+                                               SQLBind("Periodic report: figures for the period (demo)."), SQLBind(officer),
+                                               SQLBind(Int64(day.dayNumber) * 86_400_000 + 40_000_000), SQLBind("accepted")])
+                            reviewRows.append([SQLBind(reportID), SQLBind(deputy), SQLBind("accept"), SQLBind(nil as String?),
+                                               SQLBind(Int64(day.dayNumber) * 86_400_000 + 50_000_000)])
+                            summary.reports += 1
+                            summary.reviews += 1
+                            reportID += 1
+                            event(.accept(final: false), actor: deputy)
+                        }
+                    }
                     for round in 0..<state.reports {
                         event(.submitReport, actor: officer)
                         let isLast = round == state.reports - 1
