@@ -115,6 +115,8 @@ struct Fixture {
             a.completion = Completion.completion(of: status)
             a.evidencePublic = evidencePublic
             a.updatedAt = 0
+            a.isPublic = instruction.isPublic
+            a.category = instruction.category
             try await a.create(on: db)
             return a
         }

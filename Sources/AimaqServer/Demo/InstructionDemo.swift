@@ -168,6 +168,7 @@ enum InstructionDemo {
                         SQLBind(assignmentID), SQLBind(instructionID), SQLBind(target.code.value), SQLBind(akimat(of: target.code)),
                         SQLBind(target.parent), SQLBind(ownDeadline.description), SQLBind(state.status.rawValue),
                         SQLBind(1.0), SQLBind(completion), SQLBind(index % 5 != 2), SQLBind(Int64(today.dayNumber) * 86_400_000),
+                        SQLBind(isPublic), SQLBind(topic.category.rawValue),
                     ])
                     // History and reports, replayed through the state machine.
                     var status = AssignmentStatus.registered
@@ -176,7 +177,7 @@ enum InstructionDemo {
                         guard let next = try? status.applying(e) else { return }
                         var newDeadline: String?
                         if case .extend(let d) = e { newDeadline = d.description }
-                        eventRows.append([SQLBind(assignmentID), SQLBind(Int64(day.dayNumber) * 86_400_000 + 36_000_000),
+                        eventRows.append([SQLBind(assignmentID), SQLBind(instructionID), SQLBind(Int64(day.dayNumber) * 86_400_000 + 36_000_000),
                                           SQLBind(actor), SQLBind(e.name), SQLBind(status.rawValue), SQLBind(next.rawValue),
                                           SQLBind(reason), SQLBind(newDeadline)])
                         summary.events += 1
@@ -252,8 +253,8 @@ enum InstructionDemo {
                               "deadline", "period", "completion_form", "is_public", "weight"], instructionRows.map(Row.init)),
             ("instruction_indicators", ["id", "instruction_id", "name", "unit", "target", "lower_is_better"], indicatorRows.map(Row.init)),
             ("assignments", ["id", "instruction_id", "territory_id", "body_id", "parent_id", "deadline", "status",
-                             "weight", "completion", "evidence_public", "updated_at"], assignmentRows.map(Row.init)),
-            ("assignment_events", ["assignment_id", "at", "actor", "event", "from_status", "to_status", "reason", "deadline"],
+                             "weight", "completion", "evidence_public", "updated_at", "is_public", "category"], assignmentRows.map(Row.init)),
+            ("assignment_events", ["assignment_id", "instruction_id", "at", "actor", "event", "from_status", "to_status", "reason", "deadline"],
              eventRows.map(Row.init)),
             ("reports", ["id", "assignment_id", "period", "text", "author", "submitted_at", "state"], reportRows.map(Row.init)),
             ("report_values", ["report_id", "indicator_id", "value"], valueRows.map(Row.init)),

@@ -28,6 +28,7 @@ enum AssignmentWorkflow {
         try await assignment.save(on: db)
         let history = AssignmentEventRecord()
         history.assignmentID = try assignment.requireID()
+        history.instructionID = assignment.instructionID
         history.at = nowMilliseconds()
         history.actor = actor
         history.event = event.name

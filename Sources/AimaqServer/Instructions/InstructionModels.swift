@@ -54,6 +54,9 @@ final class Assignment: Model, @unchecked Sendable {
     @OptionalField(key: "completion") var completion: Double?
     @Field(key: "evidence_public") var evidencePublic: Bool
     @Field(key: "updated_at") var updatedAt: Int64
+    /// Copies of the instruction's visibility and category, for the register's filters.
+    @Field(key: "is_public") var isPublic: Bool
+    @Field(key: "category") var category: String
     init() {}
 
     var status: AssignmentStatus { AssignmentStatus(rawValue: statusName) ?? .registered }
@@ -69,6 +72,7 @@ final class AssignmentEventRecord: Model, @unchecked Sendable {
     static let schema = "assignment_events"
     @ID(custom: "id") var id: Int?
     @Field(key: "assignment_id") var assignmentID: Int
+    @OptionalField(key: "instruction_id") var instructionID: Int?
     @Field(key: "at") var at: Int64
     @Field(key: "actor") var actor: String
     @Field(key: "event") var event: String

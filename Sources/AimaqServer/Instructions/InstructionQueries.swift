@@ -19,9 +19,7 @@ enum InstructionQueries {
         let indicators = try await IndicatorRecord.query(on: db).filter(\.$instructionID == id).sort(\.$id).all()
         let assignments = try await Assignment.query(on: db).filter(\.$instructionID == id)
             .sort(\.$territoryID).limit(5_000).all()
-        let history = try await AssignmentEventRecord.query(on: db)
-            .join(Assignment.self, on: \AssignmentEventRecord.$assignmentID == \Assignment.$id)
-            .filter(Assignment.self, \.$instructionID == id)
+        let history = try await AssignmentEventRecord.query(on: db).filter(\.$instructionID == id)
             .sort(\.$at, .descending).limit(50).all()
         return InstructionDetail(instruction: instruction, source: source, indicators: indicators,
                                  assignments: assignments, history: history)

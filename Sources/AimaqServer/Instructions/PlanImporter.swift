@@ -80,9 +80,12 @@ enum PlanImporter {
                 record.completion = 0
                 record.evidencePublic = true
                 record.updatedAt = now
+                record.isPublic = plan.instructions.first { $0.sourceKey == assignment.sourceKey && $0.point == assignment.point }?.isPublic ?? true
+                record.category = plan.instructions.first { $0.sourceKey == assignment.sourceKey && $0.point == assignment.point }?.category.rawValue ?? ""
                 try await record.create(on: db)
                 let event = AssignmentEventRecord()
                 event.assignmentID = try record.requireID()
+                event.instructionID = instructionID
                 event.at = now
                 event.actor = actor
                 event.event = AssignmentEvent.assign.name

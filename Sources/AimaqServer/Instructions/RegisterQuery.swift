@@ -110,8 +110,11 @@ enum RegisterQuery {
     /// Applies the filter to a select over `assignments a JOIN instructions i JOIN source_documents s`.
     static func apply(_ filter: RegisterFilter, today: CivilDate, to query: SQLSelectBuilder) -> SQLSelectBuilder {
         var q = query
-        if filter.publicOnly { q = q.where(SQLColumn("is_public", table: "i"), .equal, SQLLiteral.boolean(true)) }
-        if let source = filter.source { q = q.where(SQLColumn("source_id", table: "i"), .equal, SQLBind(source)) }
+        if filter.publicOnly { q = q.where(SQLColumn("is_public", table: "a"), .equal, SQLLiteral.boolean(true)) }
+        if let source = filter.source {
+            q = q.where(SQLColumn("instruction_id", table: "a"), .in,
+                        SQLGroupExpression(SQLQueryString("SELECT id FROM instructions WHERE source_id = \(bind: source)")))
+        }
         if let instruction = filter.instruction { q = q.where(SQLColumn("instruction_id", table: "a"), .equal, SQLBind(instruction)) }
         if let status = filter.status { q = q.where(SQLColumn("status", table: "a"), .equal, SQLBind(status.rawValue)) }
         if let territory = filter.territory {
@@ -120,7 +123,7 @@ enum RegisterQuery {
                 .where(SQLColumn("territory_id", table: "a"), .lessThan, SQLBind(high))
         }
         if let body = filter.body { q = q.where(SQLColumn("body_id", table: "a"), .equal, SQLBind(body)) }
-        if let category = filter.category { q = q.where(SQLColumn("category", table: "i"), .equal, SQLBind(category.rawValue)) }
+        if let category = filter.category { q = q.where(SQLColumn("category", table: "a"), .equal, SQLBind(category.rawValue)) }
         if filter.overdue {
             q = q.where(SQLColumn("deadline", table: "a"), .lessThan, SQLBind(today.description))
                 .where(SQLColumn("status", table: "a"), .notIn, SQLBind.group(finalOrWaiting))
@@ -186,7 +189,9 @@ enum RegisterQuery {
                         bodyID: $0.body_id, deadline: $0.deadline, status: $0.status, completion: $0.completion,
                         isPublic: $0.is_public)
         }
-        let total = try await apply(filter, today: today, to: base(db))
+        // Every filter reads the assignments table alone, so the count needs no join.
+        let total = try await apply(filter, today: today,
+                                    to: db.select().from(SQLAlias(SQLIdentifier("assignments"), as: SQLIdentifier("a"))))
             .column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
             .first(decodingColumn: "n", as: Int.self) ?? 0
         return (rows, total)

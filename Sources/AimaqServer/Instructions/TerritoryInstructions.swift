@@ -54,10 +54,8 @@ enum TerritoryInstructions {
                 SQLBinaryExpression(SQLColumn("completion", table: "a"), .isNot, SQLLiteral.null),
                 then: SQLColumn("weight", table: "a"), else: SQLLiteral.numeric("0"))), as: "weight")
             .from(SQLAlias(SQLIdentifier("assignments"), as: SQLIdentifier("a")))
-            .join(SQLAlias(SQLIdentifier("instructions"), as: SQLIdentifier("i")), method: SQLJoinMethod.inner,
-                  on: SQLColumn("instruction_id", table: "a"), .equal, SQLColumn("id", table: "i"))
             .where(SQLColumn("status", table: "a"), .notEqual, SQLBind(AssignmentStatus.removedFromControl.rawValue))
-        if publicOnly { query = query.where(SQLColumn("is_public", table: "i"), SQLBinaryOperator.equal, SQLLiteral.boolean(true)) }
+        if publicOnly { query = query.where(SQLColumn("is_public", table: "a"), SQLBinaryOperator.equal, SQLLiteral.boolean(true)) }
         if let territory {
             let (low, high) = TerritoryRange.of(territory)
             query = query.where(SQLColumn("territory_id", table: "a"), .greaterThanOrEqual, SQLBind(low))

@@ -13,5 +13,6 @@ enum AimaqMigrations {
         app.migrations.add(M006CreateIndexes())
         app.migrations.add(M007CreateInstructionControl())
         app.migrations.add(M008CreateReports())
+        app.migrations.add(M009DenormaliseRegister())
     }
 }
