@@ -17,8 +17,10 @@ enum InstructionQueries {
         guard let instruction = try await Instruction.find(id, on: db),
               let source = try await SourceDocument.find(instruction.sourceID, on: db) else { return nil }
         let indicators = try await IndicatorRecord.query(on: db).filter(\.$instructionID == id).sort(\.$id).all()
-        let assignments = try await Assignment.query(on: db).filter(\.$instructionID == id)
-            .sort(\.$territoryID).limit(5_000).all()
+        // Sorted here: asking SQLite to order by territory lets it walk the territory index
+        // over every assignment instead of using the instruction index.
+        let assignments = try await Assignment.query(on: db).filter(\.$instructionID == id).limit(5_000).all()
+            .sorted { $0.territoryID < $1.territoryID }
         let history = try await AssignmentEventRecord.query(on: db).filter(\.$instructionID == id)
             .sort(\.$at, .descending).limit(50).all()
         return InstructionDetail(instruction: instruction, source: source, indicators: indicators,
