@@ -237,7 +237,7 @@ extension ServerTests {
                 }
                 try await ReferenceData.ensure(app, territories: try ReferenceData.readTerritories(), replace: true, actor: "test")
                 try await BodyRecord.query(on: app.db).delete()
-                try await ReferenceData.ensureBodies(app, actor: "test")
+                _ = try await ReferenceData.ensureBodies(app, actor: "test")
                 let summary = try await InstructionDemo.load(app, today: try CivilDate("2026-11-29"))
                 #expect(summary.instructions >= 100)
                 #expect(summary.assignments >= 5_000)
