@@ -74,12 +74,14 @@ import Testing
         var records = chain(5)
         records[2].after = "{\"n\":999}"
         #expect(AuditChain.verify(records) == .wrongHash(sequence: 3))
+        #expect(AuditChain.verify(records)?.intactBefore == 2)
     }
 
     @Test func aRemovedEntryIsFound() {
         var records = chain(5)
         records.remove(at: 1)
         #expect(AuditChain.verify(records) == .sequenceGap(expected: 2, found: 3))
+        #expect(AuditChain.verify(records)?.intactBefore == 1)
     }
 
     @Test func aRehashedForgeryBreaksTheLink() {

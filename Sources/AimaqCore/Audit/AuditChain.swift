@@ -86,6 +86,14 @@ public enum AuditChain {
             }
         }
 
+        /// How many entries before the break are intact (the chain is checked from the start).
+        public var intactBefore: Int {
+            switch self {
+            case .sequenceGap(let expected, _): expected - 1
+            case .wrongPreviousHash(let sequence), .wrongHash(let sequence): sequence - 1
+            }
+        }
+
         public var description: String {
             switch self {
             case .sequenceGap(let expected, let found):

@@ -93,7 +93,7 @@ enum AuditLog {
                 .filter(\.$id > after).sort(\.$id, .ascending).limit(pageSize).all()
                 .map(\.record)
             if page.isEmpty { return (nil, checked) }
-            if let broken = AuditChain.verify(page, after: previous) { return (broken, checked) }
+            if let broken = AuditChain.verify(page, after: previous) { return (broken, broken.intactBefore) }
             checked += page.count
             progress?(checked)
             previous = page.last
