@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .executable(name: "aimaq", targets: ["aimaq"]),
         .library(name: "AimaqCore", targets: ["AimaqCore"]),
+        .library(name: "OpinionMap", targets: ["OpinionMap"]),
     ],
     dependencies: [
         .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
@@ -29,6 +30,8 @@ let package = Package(
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
+        // The opinion-map engine: standard library and Foundation only.
+        .target(name: "OpinionMap", swiftSettings: strict),
         .target(
             name: "AimaqServer",
             dependencies: [
@@ -46,12 +49,14 @@ let package = Package(
         .executableTarget(
             name: "aimaq",
             dependencies: [
-                "AimaqServer", "AimaqCore",
+                "AimaqServer", "AimaqCore", "OpinionMap",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
         ),
         .testTarget(name: "AimaqCoreTests", dependencies: ["AimaqCore"], swiftSettings: strict),
+        .testTarget(name: "OpinionMapTests", dependencies: ["OpinionMap"],
+                    resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(
             name: "AimaqServerTests",
             dependencies: [
