@@ -389,3 +389,23 @@ extension ServerTests.InstructionControl {
         }
     }
 }
+
+extension ServerTests.InstructionControl {
+    @Test func cachedPagesFollowEveryChange() async throws {
+        try await withAimaq { app, fixture in
+            var anonymous = Visitor(app)
+            let overdueLink = "/instructions?territory=430000000&amp;overdue=true\">"
+            #expect(try await anonymous.get("/territories/430000000").body.string.contains(overdueLink + "1</a>"))
+            // Served again from the cache.
+            #expect(try await anonymous.get("/territories/430000000").body.string.contains(overdueLink + "1</a>"))
+            var deputy = Visitor(app)
+            try await deputy.signIn("national")
+            #expect(try await deputy.post("/assignments/\(fixture.plan.aralAssignment)/extend",
+                                          form: ["deadline": "2026-05-29", "reason": "Floods"]).status == .seeOther)
+            #expect(try await anonymous.get("/territories/430000000").body.string.contains(overdueLink + "0</a>"))
+            // Signed-in visitors get their own header, never the anonymous page.
+            #expect(try await deputy.get("/territories/430000000").body.string.contains("/signout"))
+            #expect(!(try await anonymous.get("/territories/430000000").body.string.contains("/signout")))
+        }
+    }
+}

@@ -72,6 +72,7 @@ public enum DemoData {
         if notes > 0 { progress("\(notes) deadline notifications") }
         try await Setting.set("demo", "true", on: app.db)
         app.aimaq.isDemo.withLock { $0 = true }
+        app.aimaq.pages.clear()
     }
 
     /// Members for every body, from a fixed seed so every demo looks the same.

@@ -201,6 +201,31 @@ final class PageCache: Sendable {
     private struct State {
         var entries: [String: (fragment: Prerendered, generation: Int)] = [:]
         var documents: [String: Data] = [:]
+        var pages: [String: (html: String, generation: Int)] = [:]
+    }
+
+    func cachedAnonymousPage(_ key: String, generation: Int) -> String? {
+        guard let hit = state.withLock({ $0.pages[key] }), hit.generation == generation else { return nil }
+        return hit.html
+    }
+
+    func storeAnonymousPage(_ key: String, _ html: String, generation: Int) {
+        state.withLock { state in
+            if state.pages.count > 5_000 { state.pages.removeAll() }
+            state.pages[key] = (html, generation)
+        }
+    }
+
+    /// A whole page for visitors who are not signed in (the same for all of them), kept like
+    /// the fragments; `make` renders it on a miss.
+    func anonymousPage(_ key: String, generation: Int, make: () throws -> String) rethrows -> String {
+        if let hit = state.withLock({ $0.pages[key] }), hit.generation == generation { return hit.html }
+        let html = try make()
+        state.withLock { state in
+            if state.pages.count > 5_000 { state.pages.removeAll() }
+            state.pages[key] = (html, generation)
+        }
+        return html
     }
 
     private let state = Mutex(State())
@@ -232,6 +257,7 @@ final class PageCache: Sendable {
         state.withLock {
             $0.entries.removeAll()
             $0.documents.removeAll()
+            $0.pages.removeAll()
         }
     }
 }

@@ -12,6 +12,15 @@ enum TerritoryController {
     /// The country page: the tile map of the 20 regions and the national bodies.
     @Sendable static func home(_ request: Request) async throws -> Response {
         try request.authorize(.viewPublic)
+        if Layout.isCacheableAnonymous(request) {
+            return Layout.html(request.aimaq.pages.anonymousPage("home:\(request.language)", generation: 0) {
+                homePage(request)
+            })
+        }
+        return Layout.html(homePage(request))
+    }
+
+    static func homePage(_ request: Request) -> String {
         // The country page changes only with reference data: rendered once per language.
         let content = request.aimaq.pages.fragment("home:\(request.language)", generation: 0) {
             let tree = request.tree
@@ -19,7 +28,7 @@ enum TerritoryController {
                                           counts: levelCounts(tree), bodies: request.aimaq.bodies.bodies(of: nil))
             return CountryPage.body(model, request)
         }
-        return Layout.response(request, title: request.t("home.title"), content: content)
+        return Layout.page(request, title: request.t("home.title"), content: content)
     }
 
     @Sendable static func show(_ request: Request) async throws -> Response {
@@ -29,6 +38,21 @@ enum TerritoryController {
         guard let territory = tree[code] else {
             throw Abort(.notFound, reason: request.t("error.territoryNotFound", ["code": code.description]))
         }
+        if Layout.isCacheableAnonymous(request) {
+            let today = request.aimaq.clock.today()
+            let generation = request.aimaq.summaries.generation
+            let key = "territory:\(code):\(request.language):\(today)"
+            if let html = request.aimaq.pages.cachedAnonymousPage(key, generation: generation) {
+                return Layout.html(html)
+            }
+            let page = try await territoryPage(request, code: code, territory: territory, tree: tree)
+            request.aimaq.pages.storeAnonymousPage(key, page, generation: generation)
+            return Layout.html(page)
+        }
+        return Layout.html(try await territoryPage(request, code: code, territory: territory, tree: tree))
+    }
+
+    static func territoryPage(_ request: Request, code: KATOCode, territory: Territory, tree: TerritoryTree) async throws -> String {
         let role = request.actor?.role
         let publicOnly = role == nil || role == .citizen
         let today = request.aimaq.clock.today()
@@ -48,7 +72,7 @@ enum TerritoryController {
         var crumbs = [(request.t("country.name"), SiteURL.home.path)]
         crumbs += ancestors.map { ($0.name[request.language], SiteURL.territory(.value($0.code)).path) }
         crumbs.append((territory.name[request.language], SiteURL.territory(.value(code)).path))
-        return Layout.response(request, title: territory.name[request.language], breadcrumbs: crumbs, content: content)
+        return Layout.page(request, title: territory.name[request.language], breadcrumbs: crumbs, content: content)
     }
 
     /// Reads the `:kato` parameter; a malformed code is a 404 like an unknown one.

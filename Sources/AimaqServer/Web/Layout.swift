@@ -100,11 +100,21 @@ enum Layout {
     /// A page response with the right content type.
     static func response(_ request: Request, title: String, breadcrumbs: [(String, String)] = [],
                          status: HTTPResponseStatus = .ok, content: Node) -> Response {
+        html(page(request, title: title, breadcrumbs: breadcrumbs, content: content), status: status)
+    }
+
+    static func html(_ html: String, status: HTTPResponseStatus = .ok) -> Response {
         let response = Response(status: status)
         response.headers.contentType = .html
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-cache")
-        response.body = .init(string: page(request, title: title, breadcrumbs: breadcrumbs, content: content))
+        response.body = .init(string: html)
         return response
+    }
+
+    /// Whether the whole page can come from the cache: nobody signed in and no query string
+    /// (a query may switch the language, which also sets a cookie).
+    static func isCacheableAnonymous(_ request: Request) -> Bool {
+        request.account == nil && request.url.query == nil
     }
 }
 
