@@ -204,6 +204,10 @@ final class PageCache: Sendable {
         var pages: [String: (html: String, generation: Int)] = [:]
     }
 
+    private let state = Mutex(State())
+
+    /// A whole page for visitors who are not signed in (the same for all of them), kept like
+    /// the fragments until its generation changes.
     func cachedAnonymousPage(_ key: String, generation: Int) -> String? {
         guard let hit = state.withLock({ $0.pages[key] }), hit.generation == generation else { return nil }
         return hit.html
@@ -215,20 +219,6 @@ final class PageCache: Sendable {
             state.pages[key] = (html, generation)
         }
     }
-
-    /// A whole page for visitors who are not signed in (the same for all of them), kept like
-    /// the fragments; `make` renders it on a miss.
-    func anonymousPage(_ key: String, generation: Int, make: () throws -> String) rethrows -> String {
-        if let hit = state.withLock({ $0.pages[key] }), hit.generation == generation { return hit.html }
-        let html = try make()
-        state.withLock { state in
-            if state.pages.count > 5_000 { state.pages.removeAll() }
-            state.pages[key] = (html, generation)
-        }
-        return html
-    }
-
-    private let state = Mutex(State())
 
     /// A JSON answer of reference data, encoded once.
     func document(_ key: String, make: () throws -> Data) rethrows -> Data {

@@ -13,9 +13,11 @@ enum TerritoryController {
     @Sendable static func home(_ request: Request) async throws -> Response {
         try request.authorize(.viewPublic)
         if Layout.isCacheableAnonymous(request) {
-            return Layout.html(request.aimaq.pages.anonymousPage("home:\(request.language)", generation: 0) {
-                homePage(request)
-            })
+            let key = "home:\(request.language)"
+            if let html = request.aimaq.pages.cachedAnonymousPage(key, generation: 0) { return Layout.html(html) }
+            let page = homePage(request)
+            request.aimaq.pages.storeAnonymousPage(key, page, generation: 0)
+            return Layout.html(page)
         }
         return Layout.html(homePage(request))
     }
