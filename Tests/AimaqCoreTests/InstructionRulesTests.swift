@@ -17,6 +17,15 @@ import Testing
         #expect(try CivilDate(dayNumber: CivilDate("2031-08-31").dayNumber) == CivilDate("2031-08-31"))
     }
 
+    @Test func aDecreesTransfersOverrideTheLawsDays() throws {
+        let decree = try WorkingCalendar.parse("date,kind,name\n2026-03-28,day_off,Cancelled transfer\n2026-01-03,working_day,Transfer\n")
+        let merged = calendar.overlaid(with: decree)
+        #expect(!merged.isWorkingDay(try CivilDate("2026-03-28")))
+        #expect(merged.isWorkingDay(try CivilDate("2026-01-03"))) // a Saturday
+        #expect(!merged.isWorkingDay(try CivilDate("2026-03-23"))) // kept from the first
+        #expect(merged.specialDays.count == 4)
+    }
+
     @Test func weekendsHolidaysAndTransfersCount() throws {
         #expect(!calendar.isWorkingDay(try CivilDate("2026-03-21"))) // Saturday
         #expect(!calendar.isWorkingDay(try CivilDate("2026-03-23"))) // holiday on a Monday
@@ -198,5 +207,15 @@ import Testing
             return
         }
         #expect(empty.items.first?.message.contains("no assignment lines") == true)
+    }
+}
+
+@Suite struct UTCTimeTests {
+    @Test func formatsUTCMomentsLikeTheStandards() {
+        #expect(UTCTime.iso8601(milliseconds: 0) == "1970-01-01T00:00:00Z")
+        #expect(UTCTime.iso8601(milliseconds: 1_772_442_907_999) == "2026-03-02T09:15:07Z")
+        #expect(UTCTime.compact(milliseconds: 1_772_442_907_000) == "20260302T091507Z")
+        #expect(UTCTime.iso8601(milliseconds: -1) == "1969-12-31T23:59:59Z")
+        #expect(UTCTime.iso8601(milliseconds: 951_782_400_000) == "2000-02-29T00:00:00Z")
     }
 }

@@ -228,6 +228,23 @@ extension ServerTests {
             }
         }
 
+        @Test func theServerSweepsDeadlinesOnItsOwnAndStopsWithIt() async throws {
+            try await withAimaq { app, fixture in
+                app.aimaq.clock.pin(try CivilDate("2026-04-08"))
+                let sweeper = DeadlineSweeper(interval: .milliseconds(20))
+                try await sweeper.didBootAsync(app)
+                var notes: [NotificationRecord] = []
+                for _ in 0..<250 where notes.isEmpty {
+                    try await Task.sleep(for: .milliseconds(20))
+                    notes = try await NotificationRecord.query(on: app.db).filter(\.$kind == "deadline_soon").all()
+                }
+                try await Task.sleep(for: .milliseconds(100)) // several more turns
+                await sweeper.shutdownAsync(app)
+                notes = try await NotificationRecord.query(on: app.db).filter(\.$kind == "deadline_soon").all()
+                #expect(notes.map(\.assignmentID) == [fixture.plan.shieliAssignment])
+            }
+        }
+
         @Test func demoPlanIsLargeVariedAndReplaysThroughTheStateMachine() async throws {
             try await withAimaq { app, _ in
                 let sql = try app.db.sql
@@ -406,6 +423,54 @@ extension ServerTests.InstructionControl {
             // Signed-in visitors get their own header, never the anonymous page.
             #expect(try await deputy.get("/territories/430000000").body.string.contains("/signout"))
             #expect(!(try await anonymous.get("/territories/430000000").body.string.contains("/signout")))
+        }
+    }
+
+    @Test func anAssignmentIsHandedDownToTheTerritoriesBelowIt() async throws {
+        try await withAimaq { app, fixture in
+            let region = fixture.plan.regionAssignment
+            var deputy = Visitor(app)
+            try await deputy.signIn("maslikhat")
+            let page = try await deputy.get("/assignments/\(region)?lang=en").body.string
+            #expect(page.contains("id=\"split-form\""))
+            // Shieli and Aral already have it; only the city of Kyzylorda is offered.
+            #expect(page.contains("value=\"431000000\""))
+            #expect(!page.contains("value=\"435200000\""))
+            let path = "/assignments/\(region)/split"
+            func refused(_ fields: [(String, String)]) async throws -> String? {
+                let response = try await deputy.post(path, fields: fields)
+                return response.status == .seeOther ? nil : "\(response.status.code) \(response.body.string)"
+            }
+            #expect(try await refused([("deadline", "2026-05-29")])?.contains("at least one territory") == true)
+            #expect(try await refused([("territories[]", "711100000"), ("deadline", "2026-05-29")])?.contains("not a territory directly below") == true)
+            #expect(try await refused([("territories[]", "435233000"), ("deadline", "2026-05-29")])?.contains("not a territory directly below") == true)
+            #expect(try await refused([("territories[]", "431000000"), ("deadline", "2026-07-15")])?.contains("2026-06-30") == true)
+            #expect(try await refused([("territories[]", "431000000"), ("deadline", "2026-03-03")])?.contains("2 working days") == true)
+            #expect(try await refused([("territories[]", "431000000"), ("territories[]", "433200000"), ("deadline", "2026-05-29")])?
+                .contains("Aral") == true)
+            // Nothing was written by the refused attempts.
+            #expect(try await Assignment.query(on: app.db).filter(\.$parentID == region).count() == 2)
+
+            var anonymous = Visitor(app)
+            let before = try await anonymous.get("/instructions?territory=431000000").body.string
+            #expect(before.contains("<tbody></tbody>") || !before.contains("/assignments/"))
+            #expect(try await refused([("territories[]", "431000000"), ("deadline", "2026-05-29")]) == nil)
+            let child = try #require(try await Assignment.query(on: app.db).filter(\.$parentID == region)
+                .filter(\.$territoryID == 431000000).first())
+            #expect(child.status == .assigned)
+            #expect(child.deadline == "2026-05-29")
+            #expect(child.instructionID == (try await Assignment.find(region, on: app.db))?.instructionID)
+            let history = try await AssignmentEventRecord.query(on: app.db).filter(\.$assignmentID == child.id!).all()
+            #expect(history.map(\.event) == ["assign"])
+            #expect(history.first?.toStatus == "assigned")
+            // The register and the parent's page follow at once.
+            #expect(try await anonymous.get("/instructions?territory=431000000").body.string.contains("/assignments/\(child.id!)"))
+            let after = try await deputy.get("/assignments/\(region)?lang=en").body.string
+            #expect(after.contains("/assignments/\(child.id!)"))
+            #expect(!after.contains("id=\"split-form\""))
+            #expect(try await refused([("territories[]", "431000000"), ("deadline", "2026-05-29")])?.contains("already has") == true)
+            let audit = try await AuditEntry.query(on: app.db).filter(\.$action == "assignment.split").all()
+            #expect(audit.count == 1)
         }
     }
 }

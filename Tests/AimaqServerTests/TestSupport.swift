@@ -233,6 +233,19 @@ struct Visitor {
         return response
     }
 
+    /// Posts fields in order, a name possibly repeated (checkbox lists), as a browser does.
+    mutating func post(_ path: String, fields: [(String, String)]) async throws -> TestingHTTPResponse {
+        let all = fields + [(CSRFMiddleware.fieldName, try await csrfToken())]
+        let body = all.map { name, value in
+            [name, value].map { $0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0 }.joined(separator: "=")
+        }.joined(separator: "&")
+        var headers = self.headers
+        headers.contentType = .urlEncodedForm
+        let response = try await app.testing().sendRequest(.POST, path, headers: headers, body: ByteBuffer(string: body))
+        keepCookies(response)
+        return response
+    }
+
     /// Sends a multipart form as a browser does for uploads: the CSRF token in the address.
     @discardableResult
     mutating func postMultipart(_ path: String, fields: [String: String], files: [(field: String, name: String, data: Data)],

@@ -30,6 +30,14 @@ public struct WorkingCalendar: Sendable {
 
     public var specialDays: [SpecialDay] { special.values.sorted { $0.date < $1.date } }
 
+    /// This calendar with `other`'s days added; where both name a date, `other` wins (a
+    /// decree's transfers laid over the holidays of the law).
+    public func overlaid(with other: WorkingCalendar) -> WorkingCalendar {
+        var result = self
+        for (date, day) in other.special { result.special[date] = day }
+        return result
+    }
+
     public func specialDay(_ date: CivilDate) -> SpecialDay? { special[date] }
 
     public func isWorkingDay(_ date: CivilDate) -> Bool {

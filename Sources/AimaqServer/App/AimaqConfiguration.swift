@@ -14,6 +14,14 @@ public struct AimaqConfiguration: Sendable {
     /// Mark the session cookie Secure (set when served over HTTPS).
     public var secureCookies: Bool = false
     public var logLevel: Logger.Level = .notice
+    /// Keep rendered pages in memory until the data under them changes (off only to measure
+    /// the rendering path in benchmarks).
+    public var pageCache: Bool = true
+    /// Minutes between two sweeps for deadline notifications while serving (1 to 1440).
+    public var sweepMinutes: Int = 60
+    /// A CSV of extra calendar days (`date,kind,name`: holiday, day_off, working_day) laid
+    /// over the bundled holidays, for the transfers the Government decrees each year.
+    public var calendarFile: String?
 
     public init() {}
 
@@ -25,6 +33,11 @@ public struct AimaqConfiguration: Sendable {
         if let value = environment["AIMAQ_DATABASE_URL"], !value.isEmpty { config.databaseURL = value }
         if let value = environment["AIMAQ_BCRYPT_COST"].flatMap(Int.init) { config.bcryptCost = value }
         if let value = environment["AIMAQ_SECURE_COOKIES"] { config.secureCookies = value == "1" || value == "true" }
+        if let value = environment["AIMAQ_PAGE_CACHE"] { config.pageCache = !(value == "0" || value == "off" || value == "false") }
+        if let value = environment["AIMAQ_SWEEP_MINUTES"].flatMap(Int.init), (1...1_440).contains(value) {
+            config.sweepMinutes = value
+        }
+        if let value = environment["AIMAQ_CALENDAR"], !value.isEmpty { config.calendarFile = value }
         if let value = environment["AIMAQ_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) { config.logLevel = value }
         return config
     }

@@ -14,8 +14,8 @@ final class AppState: Sendable {
     let calendar: WorkingCalendar
     let evidence: EvidenceStore
     let clock = Clock()
-    let summaries = SummaryCache()
-    let pages = PageCache()
+    let register = RegisterSnapshots()
+    let pages: PageCache
     /// Signs private feed addresses; generated once per installation and kept in the database.
     var feedSecret: String { secret.withLock { $0 } }
     let secret = Mutex("")
@@ -27,6 +27,7 @@ final class AppState: Sendable {
         self.throttle = throttle
         self.calendar = calendar
         self.evidence = EvidenceStore(dataDirectory: configuration.dataDirectory)
+        self.pages = PageCache(enabled: configuration.pageCache)
     }
 }
 

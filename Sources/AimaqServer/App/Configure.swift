@@ -39,7 +39,7 @@ public enum AimaqApp {
         AimaqMigrations.register(on: app)
 
         app.aimaq = AppState(configuration: configuration, catalog: try LocaleFiles.load(),
-                             throttle: LoginThrottle(), calendar: try ReferenceData.calendar())
+                             throttle: LoginThrottle(), calendar: try ReferenceData.calendar(extra: configuration.calendarFile))
 
         app.sessions.use(.fluent)
         app.sessions.configuration.cookieName = "aimaq_session"

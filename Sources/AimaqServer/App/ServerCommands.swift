@@ -44,6 +44,7 @@ public enum ServerCommands {
         let app = try await Application.make(Environment(name: "production", arguments: arguments))
         do {
             try await AimaqApp.configure(app, configuration: config)
+            if serving { app.lifecycle.use(DeadlineSweeper(interval: .seconds(config.sweepMinutes * 60))) }
             let result = try await body(app)
             try await app.asyncShutdown()
             return result

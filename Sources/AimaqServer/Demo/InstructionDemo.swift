@@ -267,7 +267,7 @@ enum InstructionDemo {
             }
             try await resetSequences(sql, tables: ["source_documents", "instructions", "instruction_indicators", "assignments", "reports"])
         }
-        app.aimaq.summaries.invalidate()
+        app.aimaq.register.invalidate()
         let written = summary
         try await AuditLog.record(on: app.db, actor: "demo") { _ in
             ((), AuditEvent(action: "demo.instructions", entity: "instructions", entityID: "all", before: nil,

@@ -107,23 +107,20 @@ enum APITokens {
             throw Abort(.notFound, reason: request.t("error.assignmentNotFound"))
         }
         try request.authorize(.submitReport(territory: territory, body: assignment.bodyID))
-        let text = input.text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !text.isEmpty, text.count <= 20_000 else { throw Abort(.unprocessableEntity, reason: request.t("report.error.text")) }
         let indicators = try await IndicatorRecord.query(on: request.db).filter(\.$instructionID == instruction.id!).all()
-        var values: [(Int, Double)] = []
+        var problems: [String] = []
+        var values: [Int: Double] = [:]
         for (key, value) in input.values ?? [:] {
-            guard let id = Int(key), let indicator = indicators.first(where: { $0.id == id }) else {
-                throw Abort(.unprocessableEntity, reason: request.t("error.filter", ["name": "values", "value": key]))
+            guard let id = Int(key) else {
+                problems.append(request.t("error.filter", ["name": "values", "value": key]))
+                continue
             }
-            guard value.isFinite, value >= 0 else {
-                throw Abort(.unprocessableEntity, reason: request.t("report.error.value", ["name": indicator.name]))
-            }
-            values.append((id, value))
+            values[id] = value
         }
-        let period = ReportingPeriod(rawValue: instruction.period) ?? .once
-        let label = (input.period ?? "").trimmingCharacters(in: .whitespaces)
-        let submission = ReportSubmission(period: label.isEmpty ? period.label(for: InstructionController.today(request)) : String(label.prefix(40)),
-                                          text: text, values: values, files: [])
+        let submission = try ReportSubmission.validated(
+            text: input.text, periodLabel: input.period, values: values, files: [], indicators: indicators,
+            period: ReportingPeriod(rawValue: instruction.period) ?? .once, today: InstructionController.today(request),
+            problems: problems, request)
         let id = try await InstructionController.performReport(request, assignment: assignment, territory: territory, submission: submission)
         let response = Response(status: .created)
         try response.content.encode(Created(id: id, status: assignment.statusName))

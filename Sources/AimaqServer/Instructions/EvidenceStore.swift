@@ -94,25 +94,22 @@ struct ReportSubmission {
         var files: [File]?
     }
 
+    /// Reads the multipart form of the assignment page.
     static func parse(_ request: Request, indicators: [IndicatorRecord], period: ReportingPeriod,
                       today: CivilDate) throws -> ReportSubmission {
         let form = try request.content.decode(Form.self)
         var problems: [String] = []
-        let text = (form.text ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        if text.isEmpty { problems.append(request.t("report.error.text")) }
-        if text.count > 20_000 { problems.append(request.t("report.error.textLong")) }
-        let label = (form.period ?? "").trimmingCharacters(in: .whitespaces)
-        var values: [(Int, Double)] = []
+        var values: [Int: Double] = [:]
         for indicator in indicators {
             guard let id = indicator.id else { continue }
             let field = (try? request.content.get(String.self, at: "value_\(id)")) ?? ""
             let raw = field.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: ",", with: ".")
             if raw.isEmpty { continue }
-            guard let number = Double(raw), number.isFinite, number >= 0 else {
+            guard let number = Double(raw) else {
                 problems.append(request.t("report.error.value", ["name": indicator.name]))
                 continue
             }
-            values.append((id, number))
+            values[id] = number
         }
         let files = (form.files ?? []).filter { !$0.filename.isEmpty && $0.data.readableBytes > 0 }
         if files.count > EvidenceStore.maxFiles {
@@ -128,10 +125,38 @@ struct ReportSubmission {
                 uploads.append(.init(fileName: file.filename, data: Data(buffer: file.data)))
             }
         }
+        return try validated(text: form.text, periodLabel: form.period, values: values, files: uploads,
+                             indicators: indicators, period: period, today: today, problems: problems, request)
+    }
+
+    /// The rules every report meets, whether it came from the page or the API: text present
+    /// and at most 20,000 characters, values only for the instruction's indicators, finite and
+    /// not negative, a period label of at most 40 characters (the current period when empty).
+    /// Every problem is listed at once, after those the caller found while reading its input.
+    static func validated(text: String?, periodLabel: String?, values: [Int: Double], files: [EvidenceStore.Upload],
+                          indicators: [IndicatorRecord], period: ReportingPeriod, today: CivilDate,
+                          problems found: [String], _ request: Request) throws -> ReportSubmission {
+        var problems = found
+        let text = (text ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        if text.isEmpty { problems.append(request.t("report.error.text")) }
+        if text.count > 20_000 { problems.append(request.t("report.error.textLong")) }
+        var checked: [(Int, Double)] = []
+        for (id, value) in values.sorted(by: { $0.key < $1.key }) {
+            guard let indicator = indicators.first(where: { $0.id == id }) else {
+                problems.append(request.t("error.filter", ["name": "values", "value": String(id)]))
+                continue
+            }
+            guard value.isFinite, value >= 0 else {
+                problems.append(request.t("report.error.value", ["name": indicator.name]))
+                continue
+            }
+            checked.append((id, value))
+        }
         guard problems.isEmpty else {
             throw Abort(.unprocessableEntity, reason: problems.joined(separator: " "))
         }
+        let label = (periodLabel ?? "").trimmingCharacters(in: .whitespaces)
         return ReportSubmission(period: label.isEmpty ? period.label(for: today) : String(label.prefix(40)),
-                                text: text, values: values, files: uploads)
+                                text: text, values: checked, files: files)
     }
 }

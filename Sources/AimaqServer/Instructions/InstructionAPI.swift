@@ -90,7 +90,7 @@ enum InstructionAPI {
 
     @Sendable static func instruction(_ request: Request) async throws -> InstructionDetailDTO {
         let id = try InstructionController.intParameter(request)
-        guard let detail = try await InstructionQueries.instruction(id, on: request.db) else {
+        guard let detail = try await InstructionQueries.instruction(id, on: request.db, snapshot: try await request.registerSnapshot()) else {
             throw Abort(.notFound, reason: request.t("error.instructionNotFound"))
         }
         try request.authorize(.viewInstruction(isPublic: detail.instruction.isPublic))
@@ -101,10 +101,8 @@ enum InstructionAPI {
             indicators: detail.indicators.map { IndicatorDTO(id: $0.id ?? 0, name: $0.name, unit: $0.unit, target: $0.target) },
             completion: Completion.rollUp(weighted),
             assignments: detail.assignments.map { a in
-                AssignmentSummaryDTO(id: a.id ?? 0, territory: String(a.territoryID), body: a.bodyID, deadline: a.deadline,
-                                     status: a.statusName,
-                                     overdue: (try? CivilDate(a.deadline)).map { a.status.isOverdue(deadline: $0, today: today) } ?? false,
-                                     completion: a.completion)
+                AssignmentSummaryDTO(id: a.id, territory: String(a.territory), body: a.bodyID, deadline: a.deadline.description,
+                                     status: a.status.rawValue, overdue: a.isOverdue(today: today), completion: a.completion)
             })
     }
 
@@ -112,8 +110,8 @@ enum InstructionAPI {
         try request.authorize(.viewInstruction(isPublic: true))
         let filter = try RegisterFilter(request)
         let paging = try Paging(request)
-        let (rows, total) = try await RegisterQuery.page(filter, today: InstructionController.today(request),
-                                                         page: paging.page, per: paging.per, on: request.sql)
+        let (rows, total) = RegisterQuery.page(filter, today: InstructionController.today(request),
+                                               page: paging.page, per: paging.per, in: try await request.registerSnapshot())
         return ListDTO(items: rows.map(AssignmentDTO.init), total: total, page: paging.page, per: paging.per)
     }
 

@@ -15,6 +15,7 @@ enum InstructionController {
         routes.post(SiteURL.assignmentReview(.key).pathComponents, use: review)
         routes.post(SiteURL.assignmentExtend(.key).pathComponents, use: extend)
         routes.post(SiteURL.assignmentRemove(.key).pathComponents, use: remove)
+        routes.post(SiteURL.assignmentSplit(.key).pathComponents, use: split)
         routes.get(SiteURL.evidence(.key).pathComponents, use: evidence)
     }
 
@@ -26,24 +27,51 @@ enum InstructionController {
         try request.authorize(.viewInstruction(isPublic: true))
         let filter = try RegisterFilter(request)
         let paging = try Paging(request)
-        let (rows, total) = try await RegisterQuery.page(filter, today: today(request), page: paging.page,
-                                                         per: paging.per, on: request.sql)
-        let sources = try await SourceDocument.query(on: request.db).sort(\.$date, .descending).all()
-        return Layout.response(request, title: request.t("register.title"),
-                               content: InstructionViews.register(rows: rows, total: total, filter: filter,
-                                                                  paging: paging, sources: sources, request))
+        let snapshot = try await request.registerSnapshot()
+        let today = today(request)
+        // The same filters give the same page until an assignment changes (a new snapshot).
+        let key = "register:\(request.language):\(filter.publicOnly):\(today):\(paging.page):\(paging.per):"
+            + filter.queryItems.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
+        let anonymous = Layout.isCacheableAnonymous(request, filtersOnly: true)
+        if anonymous, let html = request.aimaq.pages.cachedAnonymousPage(key, generation: snapshot.version) {
+            return Layout.html(html)
+        }
+        let content = request.aimaq.pages.fragment(key, generation: snapshot.version) {
+            let (rows, total) = RegisterQuery.page(filter, today: today, page: paging.page, per: paging.per, in: snapshot)
+            return InstructionViews.register(rows: rows, total: total, filter: filter, paging: paging,
+                                             sources: snapshot.sources, request)
+        }
+        let html = Layout.page(request, title: request.t("register.title"), content: content)
+        if anonymous { request.aimaq.pages.storeAnonymousPage(key, html, generation: snapshot.version) }
+        return Layout.html(html)
     }
 
     @Sendable static func instructionPage(_ request: Request) async throws -> Response {
         let id = try intParameter(request)
-        guard let detail = try await InstructionQueries.instruction(id, on: request.db) else {
+        let snapshot = try await request.registerSnapshot()
+        guard let heading = snapshot.headings[id] else {
             throw Abort(.notFound, reason: request.t("error.instructionNotFound"))
         }
-        try request.authorize(.viewInstruction(isPublic: detail.instruction.isPublic))
-        return Layout.response(request, title: "\(detail.instruction.point). \(detail.instruction.text.prefix(80))",
+        try request.authorize(.viewInstruction(isPublic: heading.isPublic))
+        let today = today(request)
+        // The page changes only with its assignments and their history: kept per snapshot.
+        let key = "instruction:\(id):\(request.language):\(today)"
+        let anonymous = Layout.isCacheableAnonymous(request)
+        if anonymous, let html = request.aimaq.pages.cachedAnonymousPage(key, generation: snapshot.version) {
+            return Layout.html(html)
+        }
+        let content = try await request.aimaq.pages.fragment(key, generation: snapshot.version) {
+            guard let detail = try await InstructionQueries.instruction(id, on: request.db, snapshot: snapshot) else {
+                throw Abort(.notFound, reason: request.t("error.instructionNotFound"))
+            }
+            return InstructionViews.instruction(detail, today: today, request)
+        }
+        let html = Layout.page(request, title: "\(heading.point). \(heading.text.prefix(80))",
                                breadcrumbs: [(request.t("register.title"), SiteURL.register.path),
-                                             (detail.instruction.point, SiteURL.instruction(.value(id)).path)],
-                               content: InstructionViews.instruction(detail, today: today(request), request))
+                                             (heading.point, SiteURL.instruction(.value(id)).path)],
+                               content: content)
+        if anonymous { request.aimaq.pages.storeAnonymousPage(key, html, generation: snapshot.version) }
+        return Layout.html(html)
     }
 
     @Sendable static func assignmentPage(_ request: Request) async throws -> Response {
@@ -148,7 +176,7 @@ enum InstructionController {
         } catch let refused as AssignmentWorkflow.Refused {
             throw Abort(.conflict, reason: refused.description)
         }
-        request.aimaq.summaries.invalidate()
+        request.aimaq.register.invalidate()
     }
 
     struct ExtendForm: Content {
@@ -181,7 +209,7 @@ enum InstructionController {
         } catch let refused as AssignmentWorkflow.Refused {
             throw Abort(.conflict, reason: refused.description)
         }
-        request.aimaq.summaries.invalidate()
+        request.aimaq.register.invalidate()
         return backToAssignment(request, id)
     }
 
@@ -207,8 +235,80 @@ enum InstructionController {
         } catch let refused as AssignmentWorkflow.Refused {
             throw Abort(.conflict, reason: refused.description)
         }
-        request.aimaq.summaries.invalidate()
+        request.aimaq.register.invalidate()
         return backToAssignment(request, id)
+    }
+
+    struct SplitForm: Content {
+        var territories: [String]?
+        var deadline: String?
+    }
+
+    /// Hands an assignment down to territories directly below its own, each to that
+    /// territory's akimat, with a deadline no later than the parent's. One transaction: all
+    /// the new assignments or none.
+    @Sendable static func split(_ request: Request) async throws -> Response {
+        let (parent, instruction, territory) = try await loadForAction(request)
+        try request.authorize(.manageAssignment(territory: territory))
+        let form = try request.content.decode(SplitForm.self)
+        let parentID = try parent.requireID()
+        guard !parent.status.isFinal else {
+            throw Abort(.conflict, reason: request.t("split.error.final"))
+        }
+        let tree = request.tree
+        let children = Set(tree.children(of: territory).map(\.code))
+        var targets: [KATOCode] = []
+        for text in form.territories ?? [] {
+            guard let code = KATOCode.parse(text), children.contains(code) else {
+                throw Abort(.unprocessableEntity, reason: request.t("split.error.notChild", ["code": text]))
+            }
+            if !targets.contains(code) { targets.append(code) }
+        }
+        guard !targets.isEmpty else { throw Abort(.unprocessableEntity, reason: request.t("split.error.none")) }
+        guard let deadline = try? CivilDate(form.deadline ?? "") else {
+            throw Abort(.unprocessableEntity, reason: request.t("extend.error.deadline"))
+        }
+        if let problem = request.aimaq.calendar.checkDeadline(deadline, setOn: today(request)) {
+            guard case .tooSoon(let earliest) = problem else { throw Abort(.unprocessableEntity) }
+            throw Abort(.unprocessableEntity, reason: request.t("extend.error.tooSoon", ["date": earliest.description]))
+        }
+        if let parentDeadline = try? CivilDate(parent.deadline), deadline > parentDeadline {
+            throw Abort(.unprocessableEntity, reason: request.t("split.error.afterParent", ["date": parent.deadline]))
+        }
+        let existing = try await Assignment.query(on: request.db).filter(\.$parentID == parentID).all()
+        if let taken = targets.first(where: { code in existing.contains { $0.territoryID == code.value } }) {
+            let name = tree[taken]?.name[request.language] ?? taken.description
+            throw Abort(.conflict, reason: request.t("split.error.exists", ["name": name]))
+        }
+        let actor = actorLabel(request)
+        let bodies = request.aimaq.bodies
+        let chosen = targets
+        try await AuditLog.record(on: request.db, actor: actor) { db in
+            var created: [Int] = []
+            for code in chosen {
+                let child = Assignment()
+                child.instructionID = parent.instructionID
+                child.territoryID = code.value
+                child.bodyID = bodies.bodies(of: code).first { $0.kind == .akimat }?.id
+                child.parentID = parentID
+                child.deadline = deadline.description
+                child.statusName = AssignmentStatus.registered.rawValue
+                child.weight = 1
+                child.evidencePublic = parent.evidencePublic
+                child.updatedAt = nowMilliseconds()
+                child.isPublic = instruction.isPublic
+                child.category = instruction.category
+                try await child.create(on: db)
+                try await AssignmentWorkflow.apply(.assign, to: child, actor: actor, reason: nil, on: db)
+                try await AssignmentWorkflow.refreshCompletion(child, on: db)
+                created.append(try child.requireID())
+            }
+            let list = created.map(String.init).joined(separator: ",")
+            return ((), AuditEvent(action: "assignment.split", entity: "assignment", entityID: String(parentID),
+                                   before: nil, after: "{\"children\":[\(list)],\"deadline\":\"\(deadline)\"}"))
+        }
+        request.aimaq.register.invalidate()
+        return backToAssignment(request, parentID)
     }
 
     @Sendable static func submitReport(_ request: Request) async throws -> Response {
@@ -269,7 +369,7 @@ enum InstructionController {
                 return (reportID, AuditEvent(action: "assignment.report", entity: "assignment", entityID: String(id),
                                              before: before, after: assignment.auditSnapshot))
             }
-            request.aimaq.summaries.invalidate()
+            request.aimaq.register.invalidate()
             return reportID
         } catch {
             // Files of a report that did not land are not kept.
@@ -304,7 +404,8 @@ enum InstructionController {
         guard format == "csv" || format == "json" else {
             throw Abort(.badRequest, reason: request.t("error.filter", ["name": "format", "value": format]))
         }
-        let (rows, _) = try await RegisterQuery.page(filter, today: today(request), page: 1, per: 1_000_000, on: request.sql)
+        let (rows, _) = RegisterQuery.page(filter, today: today(request), page: 1, per: Int.max,
+                                           in: try await request.registerSnapshot())
         let response = Response()
         if format == "json" {
             try response.content.encode(ListDTO(items: rows.map(AssignmentDTO.init), total: rows.count, page: 1, per: max(rows.count, 1)))

@@ -9,20 +9,18 @@ enum InstructionQueries {
         var instruction: Instruction
         var source: SourceDocument
         var indicators: [IndicatorRecord]
-        var assignments: [Assignment]
-        var history: [AssignmentEventRecord]
+        var assignments: [AssignmentIndex.Entry]
+        var history: [HistoryEntry]
     }
 
-    static func instruction(_ id: Int, on db: any Database) async throws -> InstructionDetail? {
+    /// The assignments come from the register snapshot, in territory order.
+    static func instruction(_ id: Int, on db: any Database, snapshot: RegisterSnapshot) async throws -> InstructionDetail? {
         guard let instruction = try await Instruction.find(id, on: db),
               let source = try await SourceDocument.find(instruction.sourceID, on: db) else { return nil }
         let indicators = try await IndicatorRecord.query(on: db).filter(\.$instructionID == id).sort(\.$id).all()
-        // Sorted here: asking SQLite to order by territory lets it walk the territory index
-        // over every assignment instead of using the instruction index.
-        let assignments = try await Assignment.query(on: db).filter(\.$instructionID == id).limit(5_000).all()
-            .sorted { $0.territoryID < $1.territoryID }
-        let history = try await AssignmentEventRecord.query(on: db).filter(\.$instructionID == id)
-            .sort(\.$at, .descending).limit(50).all()
+        let assignments = snapshot.index.assignments(ofInstruction: id)
+        let history = try await HistoryEntry.read(on: db as! any SQLDatabase, column: "instruction_id", equals: id,
+                                                  newestFirst: true, limit: 50)
         return InstructionDetail(instruction: instruction, source: source, indicators: indicators,
                                  assignments: assignments, history: history)
     }
@@ -40,7 +38,7 @@ enum InstructionQueries {
         var source: SourceDocument
         var indicators: [IndicatorRecord]
         var reports: [ReportDetail]
-        var history: [AssignmentEventRecord]
+        var history: [HistoryEntry]
         var children: [Assignment]
     }
 
@@ -54,7 +52,8 @@ enum InstructionQueries {
         let values = reportIDs.isEmpty ? [] : try await ReportValue.query(on: db).filter(\.$reportID ~~ reportIDs).all()
         let files = reportIDs.isEmpty ? [] : try await EvidenceFile.query(on: db).filter(\.$reportID ~~ reportIDs).all()
         let reviews = reportIDs.isEmpty ? [] : try await ReviewRecord.query(on: db).filter(\.$reportID ~~ reportIDs).sort(\.$at).all()
-        let history = try await AssignmentEventRecord.query(on: db).filter(\.$assignmentID == id).sort(\.$at).sort(\.$id).all()
+        let history = try await HistoryEntry.read(on: db as! any SQLDatabase, column: "assignment_id", equals: id,
+                                                  newestFirst: false, limit: nil)
         let children = try await Assignment.query(on: db).filter(\.$parentID == id).sort(\.$territoryID).all()
         return AssignmentDetail(
             assignment: assignment, instruction: instruction, source: source, indicators: indicators,
@@ -64,5 +63,35 @@ enum InstructionQueries {
                              reviews: reviews.filter { $0.reportID == report.id })
             },
             history: history, children: children)
+    }
+}
+
+/// One step in an assignment's history, read with SQLKit (decoding Fluent models costs more
+/// than rendering them).
+struct HistoryEntry: Decodable, Sendable {
+    var id: Int
+    var at: Int64
+    var actor: String
+    var event: String
+    var fromStatus: String?
+    var toStatus: String
+    var reason: String?
+    var deadline: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, at, actor, event, reason, deadline
+        case fromStatus = "from_status"
+        case toStatus = "to_status"
+    }
+
+    static func read(on db: any SQLDatabase, column: String, equals value: Int, newestFirst: Bool,
+                     limit: Int?) async throws -> [HistoryEntry] {
+        let direction: SQLDirection = newestFirst ? .descending : .ascending
+        var query = db.select().from("assignment_events")
+            .columns("id", "at", "actor", "event", "from_status", "to_status", "reason", "deadline")
+            .where(SQLIdentifier(column), .equal, SQLBind(value))
+            .orderBy("at", direction).orderBy("id", direction)
+        if let limit { query = query.limit(limit) }
+        return try await query.all(decoding: HistoryEntry.self)
     }
 }

@@ -8,9 +8,10 @@ enum InstructionViews {
         return "\(Int((value * 100).rounded()))%"
     }
 
-    static func territoryName(_ code: Int, _ request: Request) -> String {
-        guard let kato = try? KATOCode(number: code), let territory = request.tree[kato] else { return String(code) }
-        return territory.name[request.language]
+    /// The territory's name; lists read the tree once and pass it to every row.
+    static func territoryName(_ code: Int, in tree: TerritoryTree, _ language: Language) -> String {
+        guard let kato = try? KATOCode(number: code), let territory = tree[kato] else { return String(code) }
+        return territory.name[language]
     }
 
     static func bodyName(_ id: Int?, _ request: Request) -> String {
@@ -21,8 +22,12 @@ enum InstructionViews {
     static func statusBadge(_ status: String, deadline: String, today: CivilDate, _ request: Request) -> Node {
         let parsed = AssignmentStatus(rawValue: status) ?? .registered
         let overdue = (try? CivilDate(deadline)).map { parsed.isOverdue(deadline: $0, today: today) } ?? false
-        return fragment {
-            el("span", .class("status status-\(status)")) { request.t("status.\(status)") }
+        return statusBadge(parsed, overdue: overdue, request)
+    }
+
+    static func statusBadge(_ status: AssignmentStatus, overdue: Bool, _ request: Request) -> Node {
+        fragment {
+            el("span", .class("status status-\(status.rawValue)")) { request.t("status.\(status.rawValue)") }
             if overdue { el("span", .class("status status-overdue")) { request.t("status.overdue") } }
         }
     }
@@ -34,7 +39,8 @@ enum InstructionViews {
     // MARK: Register
 
     static func register(rows: [RegisterRow], total: Int, filter: RegisterFilter, paging: Paging,
-                         sources: [SourceDocument], _ request: Request) -> Node {
+                         sources: [RegisterSnapshot.Source], _ request: Request) -> Node {
+        let tree = request.tree
         let today = InstructionController.today(request)
         func option(_ value: String, _ label: String, selected: Bool) -> Node {
             selected ? el("option", .value(value), .flag("selected")) { label } : el("option", .value(value)) { label }
@@ -50,7 +56,7 @@ enum InstructionViews {
                     el("select", .name("source")) {
                         option("", request.t("register.any"), selected: filter.source == nil)
                         for source in sources {
-                            option(String(source.id ?? 0), "\(source.date) · \(source.title.prefix(60))", selected: filter.source == source.id)
+                            option(String(source.id), "\(source.date) · \(source.title.prefix(60))", selected: filter.source == source.id)
                         }
                     }
                 }
@@ -127,7 +133,7 @@ enum InstructionViews {
                         el("tr") {
                             el("td") { el("a", .href(SiteURL.assignment(.value(row.id)).path)) { row.point } }
                             el("td") { el("a", .href(SiteURL.instruction(.value(row.instructionID)).path)) { String(row.text.prefix(140)) } }
-                            el("td") { territoryName(row.territory, request) }
+                            el("td") { territoryName(row.territory, in: tree, request.language) }
                             el("td") { bodyName(row.bodyID, request) }
                             el("td") { row.deadline }
                             el("td") { statusBadge(row.status, deadline: row.deadline, today: today, request) }
@@ -160,7 +166,7 @@ enum InstructionViews {
         let i = detail.instruction
         let tree = request.tree
         let items = detail.assignments.compactMap { a -> (territory: KATOCode, item: Completion.Weighted)? in
-            guard let code = a.territory, let completion = a.completion else { return nil }
+            guard let code = try? KATOCode(number: a.territory), let completion = a.completion else { return nil }
             return (code, Completion.Weighted(completion: completion, weight: a.weight))
         }
         let rolled = Completion.rollUp(byTerritory: items, tree: tree)
@@ -210,10 +216,10 @@ enum InstructionViews {
                 el("tbody") {
                     for a in detail.assignments {
                         el("tr") {
-                            el("td") { el("a", .href(SiteURL.assignment(.value(a.id ?? 0)).path)) { territoryName(a.territoryID, request) } }
+                            el("td") { el("a", .href(SiteURL.assignment(.value(a.id)).path)) { territoryName(a.territory, in: tree, request.language) } }
                             el("td") { bodyName(a.bodyID, request) }
-                            el("td") { a.deadline }
-                            el("td") { statusBadge(a.statusName, deadline: a.deadline, today: today, request) }
+                            el("td") { a.deadline.description }
+                            el("td") { statusBadge(a.status, overdue: a.isOverdue(today: today), request) }
                             el("td", .class("num")) { percent(a.completion) }
                         }
                     }
@@ -228,7 +234,7 @@ enum InstructionViews {
         el("div") { el("dt") { label }; el("dd") { value } }
     }
 
-    static func history(_ events: [AssignmentEventRecord], _ request: Request) -> Node {
+    static func history(_ events: [HistoryEntry], _ request: Request) -> Node {
         if events.isEmpty { return el("p") { request.t("instruction.noHistory") } }
         return el("table", .class("list history")) {
             el("thead") {
@@ -256,6 +262,7 @@ enum InstructionViews {
     // MARK: Assignment
 
     static func assignment(_ d: InstructionQueries.AssignmentDetail, today: CivilDate, _ request: Request) -> Node {
+        let tree = request.tree
         let a = d.assignment
         let id = a.id ?? 0
         let territory = a.territory
@@ -276,7 +283,7 @@ enum InstructionViews {
                 el("a", .href(SiteURL.instruction(.value(d.instruction.id ?? 0)).path)) { "\(d.instruction.point). \(d.instruction.text)" }
             }
             el("dl", .class("facts")) {
-                fact(request.t("register.territory"), territoryName(a.territoryID, request))
+                fact(request.t("register.territory"), territoryName(a.territoryID, in: tree, request.language))
                 fact(request.t("register.body"), bodyName(a.bodyID, request))
                 fact(request.t("register.deadline"), a.deadline)
                 el("div") { el("dt") { request.t("register.status") }; el("dd") { statusBadge(a.statusName, deadline: a.deadline, today: today, request) } }
@@ -335,13 +342,18 @@ enum InstructionViews {
             }
             if canManage, !status.isFinal {
                 manageForms(id: id, request)
+                if let code = a.territory {
+                    let taken = Set(d.children.map(\.territoryID))
+                    let free = tree.children(of: code).filter { !taken.contains($0.code.value) }
+                    if !free.isEmpty { splitForm(id: id, free: free, latest: a.deadline, request) }
+                }
             }
             if !d.children.isEmpty {
                 el("h2") { request.t("assignment.children") }
                 el("ul") {
                     for child in d.children {
                         el("li") {
-                            el("a", .href(SiteURL.assignment(.value(child.id ?? 0)).path)) { territoryName(child.territoryID, request) }
+                            el("a", .href(SiteURL.assignment(.value(child.id ?? 0)).path)) { territoryName(child.territoryID, in: tree, request.language) }
                             " · " + request.t("status.\(child.statusName)") + " · " + percent(child.completion)
                         }
                     }
@@ -390,6 +402,27 @@ enum InstructionViews {
                 el("button", .type("submit"), .name("decision"), .value("accept")) { request.t("review.acceptButton") }
                 el("button", .type("submit"), .name("decision"), .value("return"), .class("secondary")) { request.t("review.returnButton") }
             }
+        }
+    }
+
+    /// Hands the assignment down to territories directly below it that have none yet.
+    static func splitForm(id: Int, free: [Territory], latest: String, _ request: Request) -> Node {
+        el("form", Attribute("method", "post"), Attribute("action", SiteURL.assignmentSplit(.value(id)).path), .class("stack"),
+           .id("split-form"), .aria("labelledby", "split-heading")) {
+            el("h2", .id("split-heading")) { request.t("split.title") }
+            csrfField(request)
+            el("fieldset") {
+                el("legend") { request.t("split.territories") }
+                for territory in free {
+                    el("label", .class("check")) {
+                        void("input", .type("checkbox"), .name("territories[]"), .value(territory.code.description))
+                        " " + territory.name[request.language]
+                    }
+                }
+            }
+            el("label", Attribute("for", "split-deadline")) { request.t("split.deadline", ["date": latest]) }
+            void("input", .id("split-deadline"), .name("deadline"), .type("date"), Attribute("max", latest), .flag("required"))
+            el("button", .type("submit")) { request.t("split.submit") }
         }
     }
 

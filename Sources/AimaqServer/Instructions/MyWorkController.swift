@@ -119,11 +119,7 @@ enum ICal {
     static func date(_ d: CivilDate) -> String { d.description.replacingOccurrences(of: "-", with: "") }
 
     static func timestamp(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
-        return formatter.string(from: date)
+        UTCTime.compact(milliseconds: Int64((date.timeIntervalSince1970 * 1_000).rounded(.down)))
     }
 
     static func escape(_ text: String) -> String {
@@ -160,11 +156,12 @@ extension Array where Element == UInt8 {
 enum MyWorkViews {
     static func list(_ rows: [MyWorkController.WorkRow], today: CivilDate, _ request: Request) -> Node {
         if rows.isEmpty { return el("p") { request.t("my.nothing") } }
+        let tree = request.tree
         return el("ul", .class("work")) {
             for row in rows {
                 el("li") {
                     el("a", .href(SiteURL.assignment(.value(row.id)).path)) { "\(row.point). \(row.text.prefix(120))" }
-                    " · " + InstructionViews.territoryName(row.territory_id, request) + " · " + row.deadline + " "
+                    " · " + InstructionViews.territoryName(row.territory_id, in: tree, request.language) + " · " + row.deadline + " "
                     InstructionViews.statusBadge(row.status, deadline: row.deadline, today: today, request)
                 }
             }

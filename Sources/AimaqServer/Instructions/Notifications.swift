@@ -1,6 +1,7 @@
 import AimaqCore
 import Fluent
 import SQLKit
+import Synchronization
 import Vapor
 
 /// In-app notifications: a report arrived, a report was returned, a deadline is near, a
@@ -77,5 +78,44 @@ enum Notifications {
             written += people.count
         }
         return written
+    }
+}
+
+/// Runs the deadline sweep while the server runs: once at start, then every `interval`, so
+/// "deadline in 5 working days" and "deadline passed" arrive without anyone loading a page.
+/// A failed sweep is logged and tried again at the next turn.
+final class DeadlineSweeper: LifecycleHandler, Sendable {
+    let interval: Duration
+    private let task = Mutex<Task<Void, Never>?>(nil)
+
+    init(interval: Duration) {
+        self.interval = interval
+    }
+
+    func didBootAsync(_ app: Application) async throws {
+        let interval = interval
+        let loop = Task {
+            while !Task.isCancelled {
+                do {
+                    let written = try await Notifications.sweepDeadlines(
+                        today: app.aimaq.clock.today(), calendar: app.aimaq.calendar,
+                        tree: app.aimaq.territories.tree, on: app.db)
+                    if written > 0 { app.logger.notice("deadline sweep: \(written) notification(s) written") }
+                } catch {
+                    app.logger.error("deadline sweep failed: \(String(reflecting: error))")
+                }
+                try? await Task.sleep(for: interval)
+            }
+        }
+        task.withLock { $0 = loop }
+    }
+
+    func shutdownAsync(_ app: Application) async {
+        let loop = task.withLock { task -> Task<Void, Never>? in
+            defer { task = nil }
+            return task
+        }
+        loop?.cancel()
+        await loop?.value
     }
 }

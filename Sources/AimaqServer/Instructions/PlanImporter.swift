@@ -20,7 +20,7 @@ enum PlanImporter {
 
     static func write(_ plan: PlanImport.Plan, app: Application, actor: String) async throws -> Summary {
         let bodies = app.aimaq.bodies
-        defer { app.aimaq.summaries.invalidate() }
+        defer { app.aimaq.register.invalidate() }
         return try await AuditLog.record(on: app.db, actor: actor) { db in
             var sourceIDs: [String: Int] = [:]
             for source in plan.sources {

@@ -4,9 +4,7 @@ import Vapor
 
 /// The filters of the register of assignments, shared by the page, the API and exports.
 struct RegisterFilter: Sendable, Equatable {
-    enum Sort: String, Sendable, CaseIterable {
-        case deadline, deadlineDescending = "-deadline", territory, status, completion
-    }
+    typealias Sort = AssignmentIndex.Sort
 
     var source: Int?
     var instruction: Int?
@@ -22,9 +20,9 @@ struct RegisterFilter: Sendable, Equatable {
 
     /// Reads the query string; a bad value is a 400 that names the parameter.
     init(_ request: Request) throws {
+        let values = Self.queryValues(request.url.query)
         func value(_ name: String) -> String? {
-            guard let text = request.query[String.self, at: name]?.trimmingCharacters(in: .whitespaces),
-                  !text.isEmpty else { return nil }
+            guard let text = values[name]?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
             return text
         }
         func bad(_ name: String, _ text: String) -> Abort {
@@ -72,6 +70,42 @@ struct RegisterFilter: Sendable, Equatable {
 
     init() {}
 
+    /// The query string split once into names and values (`+` is a space, `%XX` decoded;
+    /// the first of repeated names counts).
+    static func queryValues(_ query: String?) -> [String: String] {
+        guard let query, !query.isEmpty else { return [:] }
+        func decode(_ part: Substring) -> String {
+            let spaced = part.replacingOccurrences(of: "+", with: " ")
+            return spaced.removingPercentEncoding ?? spaced
+        }
+        var values: [String: String] = [:]
+        for pair in query.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let name = decode(parts[0])
+            if values[name] == nil { values[name] = parts.count > 1 ? decode(parts[1]) : "" }
+        }
+        return values
+    }
+
+    /// The same filters for the in-memory index.
+    var indexQuery: AssignmentIndex.Query {
+        var query = AssignmentIndex.Query()
+        query.source = source
+        query.instruction = instruction
+        query.status = status
+        query.territories = territory.map { code in
+            let (low, high) = TerritoryRange.of(code)
+            return low..<high
+        }
+        query.body = body
+        query.category = category
+        query.overdue = overdue
+        query.dueWithin = dueWithin
+        query.publicOnly = publicOnly
+        query.sort = sort
+        return query
+    }
+
     /// The filters as a query string, for links that keep them (paging, export).
     var queryItems: [(String, String)] {
         var items: [(String, String)] = []
@@ -107,35 +141,7 @@ struct RegisterRow: Sendable, Codable {
 enum RegisterQuery {
     static let finalOrWaiting = [AssignmentStatus.accepted, .removedFromControl, .reportSubmitted].map(\.rawValue)
 
-    /// Applies the filter to a select over `assignments a JOIN instructions i JOIN source_documents s`.
-    static func apply(_ filter: RegisterFilter, today: CivilDate, to query: SQLSelectBuilder) -> SQLSelectBuilder {
-        var q = query
-        if filter.publicOnly { q = q.where(SQLColumn("is_public", table: "a"), .equal, SQLLiteral.boolean(true)) }
-        if let source = filter.source {
-            q = q.where(SQLColumn("instruction_id", table: "a"), .in,
-                        SQLGroupExpression(SQLQueryString("SELECT id FROM instructions WHERE source_id = \(bind: source)")))
-        }
-        if let instruction = filter.instruction { q = q.where(SQLColumn("instruction_id", table: "a"), .equal, SQLBind(instruction)) }
-        if let status = filter.status { q = q.where(SQLColumn("status", table: "a"), .equal, SQLBind(status.rawValue)) }
-        if let territory = filter.territory {
-            let (low, high) = TerritoryRange.of(territory)
-            q = q.where(SQLColumn("territory_id", table: "a"), .greaterThanOrEqual, SQLBind(low))
-                .where(SQLColumn("territory_id", table: "a"), .lessThan, SQLBind(high))
-        }
-        if let body = filter.body { q = q.where(SQLColumn("body_id", table: "a"), .equal, SQLBind(body)) }
-        if let category = filter.category { q = q.where(SQLColumn("category", table: "a"), .equal, SQLBind(category.rawValue)) }
-        if filter.overdue {
-            q = q.where(SQLColumn("deadline", table: "a"), .lessThan, SQLBind(today.description))
-                .where(SQLColumn("status", table: "a"), .notIn, SQLBind.group(finalOrWaiting))
-        }
-        if let days = filter.dueWithin {
-            q = q.where(SQLColumn("deadline", table: "a"), .greaterThanOrEqual, SQLBind(today.description))
-                .where(SQLColumn("deadline", table: "a"), .lessThanOrEqual, SQLBind(today.adding(days: days).description))
-                .where(SQLColumn("status", table: "a"), .notIn, SQLBind.group(finalOrWaiting))
-        }
-        return q
-    }
-
+    /// Joins assignments `a` to their instructions `i` and sources `s`.
     static func base(_ db: any SQLDatabase) -> SQLSelectBuilder {
         db.select()
             .from(SQLAlias(SQLIdentifier("assignments"), as: SQLIdentifier("a")))
@@ -145,56 +151,11 @@ enum RegisterQuery {
                   on: SQLColumn("source_id", table: "i"), .equal, SQLColumn("id", table: "s"))
     }
 
-    private struct Row: Decodable {
-        var id: Int
-        var instruction_id: Int
-        var point: String
-        var text: String
-        var category: String
-        var source_title: String
-        var territory_id: Int
-        var body_id: Int?
-        var deadline: String
-        var status: String
-        var completion: Double?
-        var is_public: Bool
-    }
-
+    /// One page of the register and the number of rows that match, from the in-memory snapshot.
     static func page(_ filter: RegisterFilter, today: CivilDate, page: Int, per: Int,
-                     on db: any SQLDatabase) async throws -> (rows: [RegisterRow], total: Int) {
-        var select = apply(filter, today: today, to: base(db))
-            .column(SQLColumn("id", table: "a"))
-            .column(SQLColumn("instruction_id", table: "a"))
-            .column(SQLColumn("point", table: "i"))
-            .column(SQLColumn("text", table: "i"))
-            .column(SQLColumn("category", table: "i"))
-            .column(SQLAlias(SQLColumn("title", table: "s"), as: SQLIdentifier("source_title")))
-            .column(SQLColumn("territory_id", table: "a"))
-            .column(SQLColumn("body_id", table: "a"))
-            .column(SQLColumn("deadline", table: "a"))
-            .column(SQLColumn("status", table: "a"))
-            .column(SQLColumn("completion", table: "a"))
-            .column(SQLColumn("is_public", table: "i"))
-        switch filter.sort {
-        case .deadline: select = select.orderBy(SQLColumn("deadline", table: "a"), SQLDirection.ascending)
-        case .deadlineDescending: select = select.orderBy(SQLColumn("deadline", table: "a"), SQLDirection.descending)
-        case .territory: select = select.orderBy(SQLColumn("territory_id", table: "a"), SQLDirection.ascending)
-        case .status: select = select.orderBy(SQLColumn("status", table: "a"), SQLDirection.ascending)
-        case .completion: select = select.orderBy(SQLColumn("completion", table: "a"), SQLDirection.descending)
-        }
-        select = select.orderBy(SQLColumn("id", table: "a"), SQLDirection.ascending).limit(per).offset((page - 1) * per)
-        let rows = try await select.all(decoding: Row.self).map {
-            RegisterRow(id: $0.id, instructionID: $0.instruction_id, point: $0.point, text: $0.text,
-                        category: $0.category, sourceTitle: $0.source_title, territory: $0.territory_id,
-                        bodyID: $0.body_id, deadline: $0.deadline, status: $0.status, completion: $0.completion,
-                        isPublic: $0.is_public)
-        }
-        // Every filter reads the assignments table alone, so the count needs no join.
-        let total = try await apply(filter, today: today,
-                                    to: db.select().from(SQLAlias(SQLIdentifier("assignments"), as: SQLIdentifier("a"))))
-            .column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
-            .first(decodingColumn: "n", as: Int.self) ?? 0
-        return (rows, total)
+                     in snapshot: RegisterSnapshot) -> (rows: [RegisterRow], total: Int) {
+        let (entries, total) = snapshot.index.page(filter.indexQuery, today: today, page: page, per: per)
+        return (entries.map { snapshot.row($0) }, total)
     }
 }
 

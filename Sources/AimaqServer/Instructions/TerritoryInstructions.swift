@@ -5,7 +5,8 @@ import Synchronization
 import Vapor
 
 /// The "instructions" section of a territory page: what is assigned in the subtree, what is
-/// overdue, what awaits review, and completion by subordinate territory. One query.
+/// overdue, what awaits review, and completion by subordinate territory, from the register
+/// snapshot in memory.
 enum TerritoryInstructions {
     struct Summary {
         var assigned = 0
@@ -15,79 +16,35 @@ enum TerritoryInstructions {
         var byChild: [(Territory, Double, Int)] = []
     }
 
-    private struct Row: Decodable {
-        var territory_id: Int
-        var n: Int
-        var overdue: Int
-        var waiting: Int
-        var weighted: Double?
-        var weight: Double?
-    }
-
-    /// The summary, from the cache while no assignment has changed (and for a minute at most,
-    /// which bounds staleness when several servers share one database).
-    static func cached(for territory: KATOCode?, publicOnly: Bool, today: CivilDate, request: Request) async throws -> Summary {
-        let key = "\(territory?.description ?? "all"):\(publicOnly):\(today)"
-        let cache = request.aimaq.summaries
-        if let hit = cache.get(key) { return hit }
-        let generation = cache.generation
-        let summary = try await summary(for: territory, publicOnly: publicOnly, today: today, tree: request.tree, on: request.sql)
-        cache.put(key, summary, generation: generation)
-        return summary
-    }
-
+    /// Counts and completion for the subtree of `territory` (the whole country when nil),
+    /// with completion per child territory, from the register snapshot.
     static func summary(for territory: KATOCode?, publicOnly: Bool, today: CivilDate, tree: TerritoryTree,
-                        on db: any SQLDatabase) async throws -> Summary {
-        let waiting = SQLBind(AssignmentStatus.reportSubmitted.rawValue)
-        var query = db.select()
-            .column(SQLColumn("territory_id", table: "a"))
-            .column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
-            .column(SQLFunction("SUM", args: SQLCaseWhen(
-                SQLBinaryExpression(SQLBinaryExpression(SQLColumn("deadline", table: "a"), .lessThan, SQLBind(today.description)),
-                                    .and, SQLBinaryExpression(SQLColumn("status", table: "a"), .notIn, SQLBind.group(RegisterQuery.finalOrWaiting))),
-                then: SQLLiteral.numeric("1"), else: SQLLiteral.numeric("0"))), as: "overdue")
-            .column(SQLFunction("SUM", args: SQLCaseWhen(
-                SQLBinaryExpression(SQLColumn("status", table: "a"), .equal, waiting),
-                then: SQLLiteral.numeric("1"), else: SQLLiteral.numeric("0"))), as: "waiting")
-            .column(SQLFunction("SUM", args: SQLBinaryExpression(SQLColumn("completion", table: "a"), .multiply, SQLColumn("weight", table: "a"))), as: "weighted")
-            .column(SQLFunction("SUM", args: SQLCaseWhen(
-                SQLBinaryExpression(SQLColumn("completion", table: "a"), .isNot, SQLLiteral.null),
-                then: SQLColumn("weight", table: "a"), else: SQLLiteral.numeric("0"))), as: "weight")
-            .from(SQLAlias(SQLIdentifier("assignments"), as: SQLIdentifier("a")))
-            .where(SQLColumn("status", table: "a"), .notEqual, SQLBind(AssignmentStatus.removedFromControl.rawValue))
-        if publicOnly { query = query.where(SQLColumn("is_public", table: "a"), SQLBinaryOperator.equal, SQLLiteral.boolean(true)) }
-        if let territory {
-            let (low, high) = TerritoryRange.of(territory)
-            query = query.where(SQLColumn("territory_id", table: "a"), .greaterThanOrEqual, SQLBind(low))
-                .where(SQLColumn("territory_id", table: "a"), .lessThan, SQLBind(high))
+                        snapshot: RegisterSnapshot) -> Summary {
+        let range = territory.map { code -> Range<Int> in
+            let (low, high) = TerritoryRange.of(code)
+            return low..<high
         }
-        let rows = try await query.groupBy(SQLColumn("territory_id", table: "a")).all(decoding: Row.self)
-
-        var summary = Summary()
-        var totalWeighted = 0.0, totalWeight = 0.0
-        var perChild: [KATOCode: (weighted: Double, weight: Double, count: Int)] = [:]
+        let tallies = snapshot.index.tallies(in: range, publicOnly: publicOnly, today: today)
+        var total = AssignmentIndex.Tally()
+        var perChild: [KATOCode: AssignmentIndex.Tally] = [:]
         let children = territory.map { tree.children(of: $0) } ?? tree.regions
         let childCodes = Set(children.map(\.code))
-        for row in rows {
-            summary.assigned += row.n
-            summary.overdue += row.overdue
-            summary.awaitingReview += row.waiting
-            totalWeighted += row.weighted ?? 0
-            totalWeight += row.weight ?? 0
-            guard let code = try? KATOCode(number: row.territory_id) else { continue }
+        for (number, tally) in tallies {
+            total.add(tally)
+            guard let code = try? KATOCode(number: number) else { continue }
             let chain = [code] + tree.ancestors(of: code).map(\.code)
             if let child = chain.first(where: { childCodes.contains($0) }) {
-                var sum = perChild[child] ?? (0, 0, 0)
-                sum.weighted += row.weighted ?? 0
-                sum.weight += row.weight ?? 0
-                sum.count += row.n
-                perChild[child] = sum
+                perChild[child, default: AssignmentIndex.Tally()].add(tally)
             }
         }
-        summary.completion = totalWeight > 0 ? totalWeighted / totalWeight : nil
+        var summary = Summary()
+        summary.assigned = total.assigned
+        summary.overdue = total.overdue
+        summary.awaitingReview = total.awaitingReview
+        summary.completion = total.completion
         summary.byChild = children.compactMap { child in
-            guard let sum = perChild[child.code], sum.weight > 0 else { return nil }
-            return (child, sum.weighted / sum.weight, sum.count)
+            guard let tally = perChild[child.code], let completion = tally.completion else { return nil }
+            return (child, completion, tally.assigned)
         }
         return summary
     }
@@ -132,69 +89,6 @@ enum TerritoryInstructions {
     }
 }
 
-/// `CASE WHEN condition THEN a ELSE b END`, which both databases understand.
-struct SQLCaseWhen: SQLExpression {
-    let condition: any SQLExpression
-    let then: any SQLExpression
-    let otherwise: any SQLExpression
-
-    init(_ condition: any SQLExpression, then: any SQLExpression, else otherwise: any SQLExpression) {
-        self.condition = condition
-        self.then = then
-        self.otherwise = otherwise
-    }
-
-    func serialize(to serializer: inout SQLSerializer) {
-        serializer.write("CASE WHEN ")
-        condition.serialize(to: &serializer)
-        serializer.write(" THEN ")
-        then.serialize(to: &serializer)
-        serializer.write(" ELSE ")
-        otherwise.serialize(to: &serializer)
-        serializer.write(" END")
-    }
-}
-
-/// A small cache of territory summaries, emptied whenever an assignment changes.
-final class SummaryCache: Sendable {
-    private struct State {
-        var generation = 0
-        var entries: [String: (summary: TerritoryInstructions.Summary, generation: Int, at: Double)] = [:]
-    }
-
-    private let state = Mutex(State())
-    static let lifetime = 60.0
-
-    var generation: Int { state.withLock { $0.generation } }
-
-    func get(_ key: String) -> TerritoryInstructions.Summary? {
-        let now = Date().timeIntervalSince1970
-        return state.withLock { state in
-            guard let entry = state.entries[key], entry.generation == state.generation,
-                  now - entry.at < Self.lifetime else { return nil }
-            return entry.summary
-        }
-    }
-
-    func put(_ key: String, _ summary: TerritoryInstructions.Summary, generation: Int) {
-        let now = Date().timeIntervalSince1970
-        state.withLock { state in
-            // A summary computed before a change must not be kept after it.
-            guard generation == state.generation else { return }
-            if state.entries.count > 20_000 { state.entries.removeAll() }
-            state.entries[key] = (summary, generation, now)
-        }
-    }
-
-    /// Called after every write to assignments.
-    func invalidate() {
-        state.withLock { state in
-            state.generation += 1
-            state.entries.removeAll()
-        }
-    }
-}
-
 /// Rendered page bodies that depend only on reference data and on the instruction summaries:
 /// kept until either changes.
 final class PageCache: Sendable {
@@ -205,15 +99,22 @@ final class PageCache: Sendable {
     }
 
     private let state = Mutex(State())
+    /// When false nothing is kept and every page is rendered afresh.
+    let enabled: Bool
+
+    init(enabled: Bool = true) {
+        self.enabled = enabled
+    }
 
     /// A whole page for visitors who are not signed in (the same for all of them), kept like
     /// the fragments until its generation changes.
     func cachedAnonymousPage(_ key: String, generation: Int) -> String? {
-        guard let hit = state.withLock({ $0.pages[key] }), hit.generation == generation else { return nil }
+        guard enabled, let hit = state.withLock({ $0.pages[key] }), hit.generation == generation else { return nil }
         return hit.html
     }
 
     func storeAnonymousPage(_ key: String, _ html: String, generation: Int) {
+        guard enabled else { return }
         state.withLock { state in
             if state.pages.count > 5_000 { state.pages.removeAll() }
             state.pages[key] = (html, generation)
@@ -222,6 +123,7 @@ final class PageCache: Sendable {
 
     /// A JSON answer of reference data, encoded once.
     func document(_ key: String, make: () throws -> Data) rethrows -> Data {
+        guard enabled else { return try make() }
         if let hit = state.withLock({ $0.documents[key] }) { return hit }
         let data = try make()
         state.withLock { state in
@@ -232,10 +134,26 @@ final class PageCache: Sendable {
     }
 
     func fragment(_ key: String, generation: Int, make: () -> Node) -> Node {
+        guard enabled else { return make() }
         if let hit = state.withLock({ $0.entries[key] }), hit.generation == generation {
             return .prerendered(hit.fragment)
         }
         let fragment = Prerendered(make())
+        state.withLock { state in
+            if state.entries.count > 5_000 { state.entries.removeAll() }
+            state.entries[key] = (fragment, generation)
+        }
+        return .prerendered(fragment)
+    }
+
+    /// The same for a fragment whose data must first be read from the database.
+    func fragment(_ key: String, generation: Int, make: () async throws -> Node) async rethrows -> Node {
+        if enabled, let hit = state.withLock({ $0.entries[key] }), hit.generation == generation {
+            return .prerendered(hit.fragment)
+        }
+        let node = try await make()
+        guard enabled else { return node }
+        let fragment = Prerendered(node)
         state.withLock { state in
             if state.entries.count > 5_000 { state.entries.removeAll() }
             state.entries[key] = (fragment, generation)

@@ -126,12 +126,7 @@ enum AdminViews {
         }
     }
 
-    static func timestamp(_ milliseconds: Int64) -> String {
-        let date = Date(timeIntervalSince1970: Double(milliseconds) / 1000)
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: date)
-    }
+    static func timestamp(_ milliseconds: Int64) -> String { UTCTime.iso8601(milliseconds: milliseconds) }
 
     static func pager(total: Int, paging: Paging, path: String, _ request: Request) -> Node {
         let pages = max(1, (total + paging.per - 1) / paging.per)

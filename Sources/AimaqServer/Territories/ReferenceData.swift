@@ -21,12 +21,28 @@ public enum ReferenceData {
     }
 
     /// The working-day calendar from the bundled holidays file.
-    public static func calendar() throws -> WorkingCalendar {
+    /// The bundled holidays, with the days of `extra` (a file of the same form, for example
+    /// the transfers of working days decreed for a year) laid over them.
+    public static func calendar(extra: String? = nil) throws -> WorkingCalendar {
+        var calendar: WorkingCalendar
         do {
-            return try WorkingCalendar.parse(try bundled("holidays-kz.csv"))
+            calendar = try WorkingCalendar.parse(try bundled("holidays-kz.csv"))
         } catch let error as CSVReader.ParseError {
             throw DataFolderError(description: "holidays-kz.csv: \(error)")
         }
+        guard let extra else { return calendar }
+        let text: String
+        do {
+            text = try String(contentsOfFile: extra, encoding: .utf8)
+        } catch {
+            throw DataFolderError(description: "cannot read the calendar file \(extra): \(error.localizedDescription)")
+        }
+        do {
+            calendar = calendar.overlaid(with: try WorkingCalendar.parse(text))
+        } catch let error as CSVReader.ParseError {
+            throw DataFolderError(description: "\(extra): \(error)")
+        }
+        return calendar
     }
 
     /// Reads the classifier files; the bundled ones unless paths are given.

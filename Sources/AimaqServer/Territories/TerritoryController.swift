@@ -40,35 +40,35 @@ enum TerritoryController {
         guard let territory = tree[code] else {
             throw Abort(.notFound, reason: request.t("error.territoryNotFound", ["code": code.description]))
         }
+        let snapshot = try await request.registerSnapshot()
         if Layout.isCacheableAnonymous(request) {
             let today = request.aimaq.clock.today()
-            let generation = request.aimaq.summaries.generation
             let key = "territory:\(code):\(request.language):\(today)"
-            if let html = request.aimaq.pages.cachedAnonymousPage(key, generation: generation) {
+            if let html = request.aimaq.pages.cachedAnonymousPage(key, generation: snapshot.version) {
                 return Layout.html(html)
             }
-            let page = try await territoryPage(request, code: code, territory: territory, tree: tree)
-            request.aimaq.pages.storeAnonymousPage(key, page, generation: generation)
+            let page = territoryPage(request, code: code, territory: territory, tree: tree, snapshot: snapshot)
+            request.aimaq.pages.storeAnonymousPage(key, page, generation: snapshot.version)
             return Layout.html(page)
         }
-        return Layout.html(try await territoryPage(request, code: code, territory: territory, tree: tree))
+        return Layout.html(territoryPage(request, code: code, territory: territory, tree: tree, snapshot: snapshot))
     }
 
-    static func territoryPage(_ request: Request, code: KATOCode, territory: Territory, tree: TerritoryTree) async throws -> String {
+    static func territoryPage(_ request: Request, code: KATOCode, territory: Territory, tree: TerritoryTree,
+                              snapshot: RegisterSnapshot) -> String {
         let role = request.actor?.role
         let publicOnly = role == nil || role == .citizen
         let today = request.aimaq.clock.today()
-        let generation = request.aimaq.summaries.generation
-        let instructions = try await TerritoryInstructions.cached(for: code, publicOnly: publicOnly, today: today, request: request)
         let ancestors = tree.ancestors(of: code)
         // Rendered once per language and audience until reference data or assignments change.
         let content = request.aimaq.pages.fragment("territory:\(code):\(request.language):\(publicOnly):\(today)",
-                                                   generation: generation) {
+                                                   generation: snapshot.version) {
             let model = TerritoryPage.Model(
                 territory: territory, ancestors: ancestors,
                 children: tree.children(of: code).map { ($0, tree.childCount(of: $0.code)) },
                 descendants: tree.descendantCounts(of: code), bodies: request.aimaq.bodies.bodies(of: code),
-                instructions: instructions)
+                instructions: TerritoryInstructions.summary(for: code, publicOnly: publicOnly, today: today,
+                                                            tree: tree, snapshot: snapshot))
             return TerritoryPage.body(model, request)
         }
         var crumbs = [(request.t("country.name"), SiteURL.home.path)]

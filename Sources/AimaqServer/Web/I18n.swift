@@ -22,9 +22,10 @@ enum LocaleFiles {
 /// Accept-Language, then Russian.
 struct LanguageMiddleware: AsyncMiddleware {
     static let cookieName = "aimaq_lang"
+    static let parameter = "lang"
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        let requested = request.query[String.self, at: "lang"].flatMap(Language.init(rawValue:))
+        let requested = request.query[String.self, at: Self.parameter].flatMap(Language.init(rawValue:))
         let language = requested
             ?? request.cookies[Self.cookieName].flatMap { Language(rawValue: $0.string) }
             ?? request.headers.first(name: .acceptLanguage).flatMap(Language.negotiate(acceptLanguage:))

@@ -112,9 +112,12 @@ enum Layout {
     }
 
     /// Whether the whole page can come from the cache: nobody signed in and no query string
-    /// (a query may switch the language, which also sets a cookie).
-    static func isCacheableAnonymous(_ request: Request) -> Bool {
-        request.account == nil && request.url.query == nil
+    /// (a query may switch the language, which also sets a cookie). Pages whose query only
+    /// filters (the register) pass `filtersOnly` and key the cache by the parsed filters.
+    static func isCacheableAnonymous(_ request: Request, filtersOnly: Bool = false) -> Bool {
+        guard request.account == nil else { return false }
+        guard let query = request.url.query else { return true }
+        return filtersOnly && request.query[String.self, at: LanguageMiddleware.parameter] == nil && !query.isEmpty
     }
 }
 

@@ -30,6 +30,7 @@ enum SiteURL: Sendable {
     case assignmentReview(Parameter<Int>)
     case assignmentExtend(Parameter<Int>)
     case assignmentRemove(Parameter<Int>)
+    case assignmentSplit(Parameter<Int>)
     case evidence(Parameter<Int>)
     case myWork
     case myNotificationsRead
@@ -77,6 +78,7 @@ enum SiteURL: Sendable {
         case .assignmentReview(let p): ["assignments", Self.text(p, key: Self.idKey), "review"]
         case .assignmentExtend(let p): ["assignments", Self.text(p, key: Self.idKey), "extend"]
         case .assignmentRemove(let p): ["assignments", Self.text(p, key: Self.idKey), "remove"]
+        case .assignmentSplit(let p): ["assignments", Self.text(p, key: Self.idKey), "split"]
         case .evidence(let p): ["evidence", Self.text(p, key: Self.idKey)]
         case .myWork: ["my"]
         case .myNotificationsRead: ["my", "notifications", "read"]
