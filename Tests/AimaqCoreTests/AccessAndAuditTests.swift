@@ -136,6 +136,12 @@ import Testing
         #expect(AccessPolicy.decide(.submitReport(territory: aral, body: 7), for: officer) == .forbidden)
         #expect(AccessPolicy.decide(.submitReport(territory: shieli, body: 7), for: Actor(role: .maslikhatDeputy, scope: .subtree(region))) == .forbidden)
         #expect(AccessPolicy.decide(.submitReport(territory: shieli, body: 7), for: nil) == .signInRequired)
+        // Department 70 of akimat 7: its own officers and the akimat's report; another department's do not.
+        #expect(AccessPolicy.decide(.submitReport(territory: shieli, body: 70, bodyParent: 7), for: officer) == .allowed)
+        let departmentOfficer = Actor(role: .akimatOfficer, scope: .subtree(shieli), body: 70)
+        #expect(AccessPolicy.decide(.submitReport(territory: shieli, body: 70, bodyParent: 7), for: departmentOfficer) == .allowed)
+        #expect(AccessPolicy.decide(.submitReport(territory: shieli, body: 71, bodyParent: 7), for: departmentOfficer) == .forbidden)
+        #expect(AccessPolicy.decide(.submitReport(territory: shieli, body: 7), for: departmentOfficer) == .forbidden)
     }
 
     @Test func deputiesReviewInsideTheirSubtree() {

@@ -473,4 +473,46 @@ extension ServerTests.InstructionControl {
             #expect(audit.count == 1)
         }
     }
+
+    @Test func departmentsOfAnAkimatAnswerForTheirOwnAssignments() async throws {
+        try await withAimaq { app, fixture in
+            let kyzylorda = try KATOCode("430000000")
+            let bodies = app.aimaq.bodies
+            let akimat = try #require(bodies.bodies(of: kyzylorda).first { $0.kind == .akimat })
+            let departments = bodies.bodies(of: kyzylorda).filter { $0.kind == .akimatDepartment }
+            #expect(departments.count == 8)
+            #expect(departments.allSatisfy { $0.parent == akimat.id })
+            let roads = try #require(departments.first { $0.remit.contains(.roads) })
+            let finance = try #require(departments.first { $0.remit.contains(.budget) })
+            #expect(bodies.responsible(for: kyzylorda, category: .roads) == roads.id)
+            #expect(bodies.responsible(for: kyzylorda, category: .governance) == akimat.id)
+            // Districts have no departments here: their akimat answers.
+            #expect(bodies.responsible(for: try KATOCode("435200000"), category: .roads) == fixture.bodyID)
+
+            // The region's assignment goes to its roads department.
+            let region = try #require(try await Assignment.find(fixture.plan.regionAssignment, on: app.db))
+            region.bodyID = roads.id
+            try await region.save(on: app.db)
+            app.aimaq.register.invalidate()
+            let hash = try Bcrypt.hash(Fixture.password, cost: 4)
+            for (key, body) in [("roads-officer", roads.id), ("finance-officer", finance.id), ("akimat-officer", akimat.id)] {
+                let account = Account(email: Fixture.email(key), displayName: key, passwordHash: hash,
+                                      role: .akimatOfficer, scope: .subtree(kyzylorda))
+                account.bodyID = body
+                try await account.create(on: app.db)
+            }
+            let path = "/assignments/\(fixture.plan.regionAssignment)/reports"
+            let fields = ["text": "Repaired 40 km", "value_\(fixture.plan.indicator)": "40"]
+            var other = Visitor(app)
+            try await other.signIn("finance-officer")
+            #expect(try await other.postMultipart(path, fields: fields, files: []).status == .forbidden)
+            var own = Visitor(app)
+            try await own.signIn("roads-officer")
+            #expect(try await own.get("/assignments/\(fixture.plan.regionAssignment)").body.string.contains("id=\"report-form\""))
+            #expect(try await own.postMultipart(path, fields: fields, files: []).status == .seeOther)
+            #expect(try await Assignment.find(fixture.plan.regionAssignment, on: app.db)?.status == .reportSubmitted)
+            // The akimat's own officers may answer for its departments.
+            #expect(try await Notifications.reporters(territory: kyzylorda, body: roads.id, tree: app.aimaq.territories.tree, on: app.db).count == 2)
+        }
+    }
 }

@@ -64,7 +64,9 @@ public enum Action: Hashable, Sendable {
     /// Download the evidence of a report on an assignment in a territory.
     case viewEvidence(territory: KATOCode, isPublic: Bool)
     /// Report on an assignment of a body in a territory.
-    case submitReport(territory: KATOCode, body: Int?)
+    /// `bodyParent` is the akimat when the body is one of its departments: the akimat's
+    /// officers answer for their departments too.
+    case submitReport(territory: KATOCode, body: Int?, bodyParent: Int? = nil)
     /// Accept or return a report on an assignment in a territory.
     case reviewReport(territory: KATOCode)
     /// Extend, remove from control or split an assignment in a territory.
@@ -105,10 +107,10 @@ public enum AccessPolicy {
             guard let actor else { return .signInRequired }
             return actor.role != .citizen && actor.role != .expert && actor.scope.contains(territory)
                 ? .allowed : .forbidden
-        case .submitReport(let territory, let body):
+        case .submitReport(let territory, let body, let bodyParent):
             guard let actor else { return .signInRequired }
             guard actor.role == .akimatOfficer, actor.scope.contains(territory) else { return .forbidden }
-            if let own = actor.body, own != body { return .forbidden }
+            if let own = actor.body, own != body, bodyParent == nil || own != bodyParent { return .forbidden }
             return .allowed
         case .reviewReport(let territory):
             guard let actor else { return .signInRequired }

@@ -8,9 +8,11 @@ public enum BodyKind: String, Sendable, CaseIterable, Codable {
     case mazhilis
     case kurultai
     case peoplesCouncil = "peoples_council"
+    /// A department (управление / басқарма) of an akimat, answerable to it.
+    case akimatDepartment = "akimat_department"
 
     /// Representative bodies hold deputies; executive bodies hold officers.
-    public var isRepresentative: Bool { self != .akimat }
+    public var isRepresentative: Bool { self != .akimat && self != .akimatDepartment }
     public var isNational: Bool { self == .senate || self == .mazhilis || self == .kurultai || self == .peoplesCouncil }
 }
 
@@ -45,15 +47,21 @@ public struct BodySummary: Hashable, Sendable, Codable {
     public var name: LocalizedName
     public var validity: ValidityPeriod
     public var seats: Int?
+    /// The akimat a department belongs to.
+    public var parent: Int?
+    /// The instruction categories a department answers for.
+    public var remit: [InstructionCategory]
 
     public init(id: Int, kind: BodyKind, territory: KATOCode?, name: LocalizedName,
-                validity: ValidityPeriod, seats: Int?) {
+                validity: ValidityPeriod, seats: Int?, parent: Int? = nil, remit: [InstructionCategory] = []) {
         self.id = id
         self.kind = kind
         self.territory = territory
         self.name = name
         self.validity = validity
         self.seats = seats
+        self.parent = parent
+        self.remit = remit
     }
 }
 

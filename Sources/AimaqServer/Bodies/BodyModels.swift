@@ -13,6 +13,8 @@ final class BodyRecord: Model, @unchecked Sendable {
     @OptionalField(key: "valid_from") var validFrom: String?
     @OptionalField(key: "valid_to") var validTo: String?
     @OptionalField(key: "seats") var seats: Int?
+    @OptionalField(key: "parent_id") var parentID: Int?
+    @OptionalField(key: "remit") var remit: String?
 
     init() {}
 }

@@ -15,6 +15,8 @@ enum BodyQueries {
         var valid_from: String?
         var valid_to: String?
         var seats: Int?
+        var parent_id: Int?
+        var remit: String?
 
         var summary: BodySummary? {
             guard let kind = BodyKind(rawValue: kind) else { return nil }
@@ -23,7 +25,8 @@ enum BodyQueries {
                 name: LocalizedName(kk: name_kk, ru: name_ru, en: name_en),
                 validity: ValidityPeriod(from: valid_from.flatMap { try? CivilDate($0) },
                                          to: valid_to.flatMap { try? CivilDate($0) }),
-                seats: seats)
+                seats: seats, parent: parent_id,
+                remit: (remit ?? "").split(separator: " ").compactMap { InstructionCategory(rawValue: String($0)) })
         }
     }
 
@@ -37,7 +40,7 @@ enum BodyQueries {
     }
 
     private static let bodyColumns = ["id", "kind", "territory_id", "name_kk", "name_ru", "name_en",
-                                      "valid_from", "valid_to", "seats"]
+                                      "valid_from", "valid_to", "seats", "parent_id", "remit"]
 
     private static func select(_ db: any SQLDatabase) -> SQLSelectBuilder {
         db.select().columns(bodyColumns.map { SQLIdentifier($0) }).from("bodies")

@@ -134,6 +134,8 @@ public enum DemoData {
                 plan.append(PlannedMember(role: role, commission: commission, from: from, to: to))
             }
             return plan
+        case .akimatDepartment:
+            return [PlannedMember(role: .officer, from: "2025-01-10")]
         case .akimat:
             return [PlannedMember(role: .akim, from: "2024-01-15"),
                     PlannedMember(role: .deputyAkim, from: "2024-02-01"),

@@ -165,7 +165,8 @@ enum InstructionDemo {
                         completion = Completion.completion(status: state.status, indicators: [])
                     }
                     assignmentRows.append([
-                        SQLBind(assignmentID), SQLBind(instructionID), SQLBind(target.code.value), SQLBind(akimat(of: target.code)),
+                        SQLBind(assignmentID), SQLBind(instructionID), SQLBind(target.code.value),
+                        SQLBind(bodies.responsible(for: target.code, category: topic.category)),
                         SQLBind(target.parent), SQLBind(ownDeadline.description), SQLBind(state.status.rawValue),
                         SQLBind(1.0), SQLBind(completion), SQLBind(index % 5 != 2), SQLBind(Int64(today.dayNumber) * 86_400_000),
                         SQLBind(isPublic), SQLBind(topic.category.rawValue),

@@ -106,7 +106,8 @@ enum APITokens {
               let territory = assignment.territory else {
             throw Abort(.notFound, reason: request.t("error.assignmentNotFound"))
         }
-        try request.authorize(.submitReport(territory: territory, body: assignment.bodyID))
+        try request.authorize(.submitReport(territory: territory, body: assignment.bodyID,
+                                            bodyParent: request.aimaq.bodies.parent(of: assignment.bodyID)))
         let indicators = try await IndicatorRecord.query(on: request.db).filter(\.$instructionID == instruction.id!).all()
         var problems: [String] = []
         var values: [Int: Double] = [:]

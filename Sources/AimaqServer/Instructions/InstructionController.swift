@@ -289,7 +289,7 @@ enum InstructionController {
                 let child = Assignment()
                 child.instructionID = parent.instructionID
                 child.territoryID = code.value
-                child.bodyID = bodies.bodies(of: code).first { $0.kind == .akimat }?.id
+                child.bodyID = bodies.responsible(for: code, category: InstructionCategory(rawValue: instruction.category))
                 child.parentID = parentID
                 child.deadline = deadline.description
                 child.statusName = AssignmentStatus.registered.rawValue
@@ -313,7 +313,8 @@ enum InstructionController {
 
     @Sendable static func submitReport(_ request: Request) async throws -> Response {
         let (assignment, instruction, territory) = try await loadForAction(request)
-        try request.authorize(.submitReport(territory: territory, body: assignment.bodyID))
+        try request.authorize(.submitReport(territory: territory, body: assignment.bodyID,
+                                            bodyParent: request.aimaq.bodies.parent(of: assignment.bodyID)))
         let indicators = try await IndicatorRecord.query(on: request.db).filter(\.$instructionID == instruction.id!).all()
         let submission = try ReportSubmission.parse(request, indicators: indicators,
                                                     period: ReportingPeriod(rawValue: instruction.period) ?? .once,
@@ -326,7 +327,8 @@ enum InstructionController {
     @discardableResult
     static func performReport(_ request: Request, assignment: Assignment, territory: KATOCode,
                               submission: ReportSubmission) async throws -> Int {
-        try request.authorize(.submitReport(territory: territory, body: assignment.bodyID))
+        try request.authorize(.submitReport(territory: territory, body: assignment.bodyID,
+                                            bodyParent: request.aimaq.bodies.parent(of: assignment.bodyID)))
         let stored = try await request.aimaq.evidence.store(submission.files)
         let actor = actorLabel(request)
         let authorID = request.account?.id

@@ -46,7 +46,9 @@ enum Notifications {
             .filter(\.$active == true)
             .filter(\.$territoryID ~~ codes)
             .all()
-        return accounts.filter { $0.bodyID == nil || $0.bodyID == body }.compactMap(\.id)
+        // A department's assignment also goes to the officers of its akimat.
+        let parent = try await body.asyncFlatMap { try await BodyRecord.find($0, on: db)?.parentID }
+        return accounts.filter { $0.bodyID == nil || $0.bodyID == body || ($0.bodyID != nil && $0.bodyID == parent) }.compactMap(\.id)
     }
 
     /// Writes the deadline notifications due today (5 working days before, and the day after
@@ -117,5 +119,12 @@ final class DeadlineSweeper: LifecycleHandler, Sendable {
         }
         loop?.cancel()
         await loop?.value
+    }
+}
+
+extension Optional {
+    func asyncFlatMap<U>(_ transform: (Wrapped) async throws -> U?) async rethrows -> U? {
+        guard let value = self else { return nil }
+        return try await transform(value)
     }
 }

@@ -73,7 +73,8 @@ enum PlanImporter {
                 let record = Assignment()
                 record.instructionID = instructionID
                 record.territoryID = assignment.territory.value
-                record.bodyID = bodies.bodies(of: assignment.territory).first { $0.kind == .akimat }?.id
+                let category = plan.instructions.first { $0.sourceKey == assignment.sourceKey && $0.point == assignment.point }?.category
+                record.bodyID = bodies.responsible(for: assignment.territory, category: category)
                 record.deadline = assignment.deadline.description
                 record.statusName = AssignmentStatus.assigned.rawValue
                 record.weight = 1
@@ -81,7 +82,7 @@ enum PlanImporter {
                 record.evidencePublic = true
                 record.updatedAt = now
                 record.isPublic = plan.instructions.first { $0.sourceKey == assignment.sourceKey && $0.point == assignment.point }?.isPublic ?? true
-                record.category = plan.instructions.first { $0.sourceKey == assignment.sourceKey && $0.point == assignment.point }?.category.rawValue ?? ""
+                record.category = category?.rawValue ?? ""
                 try await record.create(on: db)
                 let event = AssignmentEventRecord()
                 event.assignmentID = try record.requireID()

@@ -14,5 +14,6 @@ enum AimaqMigrations {
         app.migrations.add(M007CreateInstructionControl())
         app.migrations.add(M008CreateReports())
         app.migrations.add(M009DenormaliseRegister())
+        app.migrations.add(M010AddAkimatDepartments())
     }
 }

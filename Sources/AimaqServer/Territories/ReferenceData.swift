@@ -20,7 +20,6 @@ public enum ReferenceData {
         return try String(contentsOf: url, encoding: .utf8)
     }
 
-    /// The working-day calendar from the bundled holidays file.
     /// The bundled holidays, with the days of `extra` (a file of the same form, for example
     /// the transfers of working days decreed for a year) laid over them.
     public static func calendar(extra: String? = nil) throws -> WorkingCalendar {
@@ -39,7 +38,7 @@ public enum ReferenceData {
         }
         do {
             calendar = calendar.overlaid(with: try WorkingCalendar.parse(text))
-        } catch let error as CSVReader.ParseError {
+        } catch {
             throw DataFolderError(description: "\(extra): \(error)")
         }
         return calendar
@@ -82,7 +81,69 @@ public enum ReferenceData {
         }
         try await AimaqApp.loadReferenceData(app)
         summary.bodies = try await ensureBodies(app, actor: actor)
+        summary.bodies += try await ensureDepartments(app, actor: actor)
         return summary
+    }
+
+    /// One department template: what it is called and what it answers for.
+    struct DepartmentTemplate {
+        var key: String
+        var remit: [InstructionCategory]
+        var name: LocalizedName
+    }
+
+    static func departmentTemplates() throws -> [DepartmentTemplate] {
+        do {
+            return try CSVReader().records(try bundled("akimat-departments.csv"),
+                                           required: ["key", "remit", "name_kk", "name_ru", "name_en"]).map { record in
+                var remit: [InstructionCategory] = []
+                for code in record["remit"].split(separator: " ") {
+                    guard let category = InstructionCategory(rawValue: String(code)) else {
+                        throw CSVReader.ParseError(line: record.line, column: record.column(of: "remit"),
+                                                   message: "unknown instruction category \"\(code)\"")
+                    }
+                    remit.append(category)
+                }
+                return DepartmentTemplate(key: record["key"], remit: remit,
+                                          name: LocalizedName(kk: record["name_kk"], ru: record["name_ru"], en: record["name_en"]))
+            }
+        } catch let error as CSVReader.ParseError {
+            throw DataFolderError(description: "akimat-departments.csv: \(error)")
+        }
+    }
+
+    /// The departments of every regional akimat, when there are none yet (also for databases
+    /// made before departments existed). Returns how many there are.
+    static func ensureDepartments(_ app: Application, actor: String) async throws -> Int {
+        let kind = BodyKind.akimatDepartment.rawValue
+        let existing = try await BodyRecord.query(on: app.db).filter(\.$kind == kind).count()
+        guard existing == 0 else { return existing }
+        let templates = try departmentTemplates()
+        let bodies = app.aimaq.bodies
+        let akimats = app.aimaq.territories.tree.regions.compactMap { region in
+            bodies.bodies(of: region.code).first { $0.kind == .akimat }
+        }
+        guard !akimats.isEmpty else { return 0 }
+        try await AuditLog.record(on: app.db, actor: actor) { db in
+            let sql = try db.sql
+            var insert = sql.insert(into: "bodies").columns("kind", "territory_id", "name_kk", "name_ru", "name_en", "parent_id", "remit")
+            for akimat in akimats {
+                for template in templates {
+                    insert = insert.values([
+                        SQLBind(kind), SQLBind(akimat.territory?.value),
+                        SQLBind("\(template.name.kk) — \(akimat.name.kk)"), SQLBind("\(template.name.ru) — \(akimat.name.ru)"),
+                        SQLBind("\(template.name.en) — \(akimat.name.en)"), SQLBind(akimat.id),
+                        SQLBind(template.remit.map(\.rawValue).joined(separator: " ")),
+                    ] as [any SQLExpression])
+                }
+            }
+            try await insert.run()
+            return ((), AuditEvent(action: "bodies.departments", entity: "bodies", entityID: "departments",
+                                   before: nil, after: "{\"count\":\(akimats.count * templates.count)}"))
+        }
+        try await bodies.reload(from: try app.db.sql)
+        app.aimaq.pages.clear()
+        return akimats.count * templates.count
     }
 
     /// The national bodies, and a maslikhat and an akimat for every region, city and district.

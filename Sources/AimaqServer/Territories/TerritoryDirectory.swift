@@ -38,6 +38,24 @@ final class BodyDirectory: Sendable {
         box.withLock { $0.byID[id] }
     }
 
+    /// Who answers for an assignment of `category` in a territory: the department of the
+    /// territory's akimat whose remit holds the category, else the akimat itself.
+    func responsible(for territory: KATOCode, category: InstructionCategory?) -> Int? {
+        let here = bodies(of: territory)
+        guard let akimat = here.first(where: { $0.kind == .akimat }) else { return nil }
+        if let category, let department = here.first(where: {
+            $0.kind == .akimatDepartment && $0.parent == akimat.id && $0.remit.contains(category)
+        }) {
+            return department.id
+        }
+        return akimat.id
+    }
+
+    /// The akimat a department belongs to (nil for any other body).
+    func parent(of id: Int?) -> Int? {
+        id.flatMap { body($0)?.parent }
+    }
+
     func reload(from database: any SQLDatabase) async throws {
         let all = try await BodyQueries.allBodies(on: database)
         var index = Index()
