@@ -168,7 +168,21 @@ struct AuditCommand: AsyncParsableCommand {
 
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "import", abstract: "Import reference data and plans.", subcommands: [Territories.self, Plan.self])
+        commandName: "import", abstract: "Import reference data, plans and budgets.",
+        subcommands: [Territories.self, Plan.self, Budget.self])
+
+    struct Budget: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import budget lines or transfers from CSV, all or nothing; a period imported again is replaced.")
+        @OptionGroup var options: ServerOptions
+        @Argument(help: "The CSV file; its columns are listed in docs/BUDGETS.md.") var file: String
+
+        func run() async throws {
+            let config = options.configuration
+            ServerCommands.bootstrapLogging(config.logLevel)
+            print(try await ServerCommands.importBudget(config, file: file))
+        }
+    }
 
     struct Plan: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -129,6 +129,18 @@ import Testing
     let aral = try! KATOCode("433200000")
     let region = try! KATOCode("430000000")
 
+    @Test func budgetsAreImportedByAdministratorsAndTheTerritorysMaslikhat() {
+        let deputy = Actor(role: .maslikhatDeputy, scope: .subtree(region))
+        #expect(AccessPolicy.decide(.importBudget(territory: shieli), for: deputy) == .allowed)
+        #expect(AccessPolicy.decide(.importBudget(territory: try! KATOCode("710000000")), for: deputy) == .forbidden)
+        #expect(AccessPolicy.decide(.importBudget(territory: nil), for: deputy) == .forbidden)
+        #expect(AccessPolicy.decide(.importBudget(territory: nil), for: Actor(role: .administrator, scope: .country)) == .allowed)
+        for role in [Role.nationalDeputy, .akimatOfficer, .expert, .citizen] {
+            #expect(AccessPolicy.decide(.importBudget(territory: shieli), for: Actor(role: role, scope: .country)) == .forbidden)
+        }
+        #expect(AccessPolicy.decide(.importBudget(territory: shieli), for: nil) == .signInRequired)
+    }
+
     @Test func officersReportOnlyForTheirBodyAndTerritory() {
         let officer = Actor(role: .akimatOfficer, scope: .subtree(shieli), body: 7)
         #expect(AccessPolicy.decide(.submitReport(territory: shieli, body: 7), for: officer) == .allowed)

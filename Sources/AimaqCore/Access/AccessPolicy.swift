@@ -73,6 +73,8 @@ public enum Action: Hashable, Sendable {
     case manageAssignment(territory: KATOCode)
     /// Import an action plan (sources, instructions, assignments).
     case importPlan
+    /// Import budget figures for a territory (nil: transfers of the republican budget).
+    case importBudget(territory: KATOCode?)
     /// See one's own work list, notifications and deadline feed.
     case viewOwnWork
 }
@@ -120,6 +122,12 @@ public enum AccessPolicy {
             guard let actor else { return .signInRequired }
             let holder = actor.role == .administrator || actor.role == .nationalDeputy || actor.role == .maslikhatDeputy
             return holder && actor.scope.contains(territory) ? .allowed : .forbidden
+        case .importBudget(let territory):
+            guard let actor else { return .signInRequired }
+            // Administrators, and the maslikhat (its deputies and staff) of the territory.
+            guard actor.role == .administrator || actor.role == .maslikhatDeputy else { return .forbidden }
+            guard let territory else { return actor.scope == .country ? .allowed : .forbidden }
+            return actor.scope.contains(territory) ? .allowed : .forbidden
         case .importPlan:
             guard let actor else { return .signInRequired }
             return actor.role == .administrator && actor.scope == .country ? .allowed : .forbidden

@@ -15,13 +15,15 @@ final class AppState: Sendable {
     let evidence: EvidenceStore
     let clock = Clock()
     let register = RegisterSnapshots()
+    let budget: BudgetState
     let pages: PageCache
     /// Signs private feed addresses; generated once per installation and kept in the database.
     var feedSecret: String { secret.withLock { $0 } }
     let secret = Mutex("")
 
     init(configuration: AimaqConfiguration, catalog: StringCatalog, throttle: LoginThrottle,
-         calendar: WorkingCalendar) {
+         calendar: WorkingCalendar, budget: BudgetState) {
+        self.budget = budget
         self.configuration = configuration
         self.catalog = catalog
         self.throttle = throttle

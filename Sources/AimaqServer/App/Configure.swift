@@ -39,7 +39,8 @@ public enum AimaqApp {
         AimaqMigrations.register(on: app)
 
         app.aimaq = AppState(configuration: configuration, catalog: try LocaleFiles.load(),
-                             throttle: LoginThrottle(), calendar: try ReferenceData.calendar(extra: configuration.calendarFile))
+                             throttle: LoginThrottle(), calendar: try ReferenceData.calendar(extra: configuration.calendarFile),
+                             budget: try BudgetState.bundled())
 
         app.sessions.use(.fluent)
         app.sessions.configuration.cookieName = "aimaq_session"
@@ -73,6 +74,7 @@ public enum AimaqApp {
         PlanImportController.register(app)
         InstructionAPI.register(app)
         APITokens.register(app)
+        BudgetController.register(app)
     }
 
     /// Loads what is served from memory; call after migrating.

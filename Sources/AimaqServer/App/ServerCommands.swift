@@ -143,6 +143,39 @@ public enum ServerCommands {
         }
     }
 
+    /// Imports a budget file (lines or transfers); progress goes to standard error, problems
+    /// are printed as `file:line:column: message`, and the answer is a one-line summary.
+    public static func importBudget(_ config: AimaqConfiguration, file: String) async throws -> String {
+        let started = Date()
+        let text: String
+        do {
+            text = try String(contentsOfFile: file, encoding: .utf8)
+        } catch {
+            throw Failure("aimaq import budget: cannot read \(file): \(error.localizedDescription)")
+        }
+        try DataFolder.validateForServing(config)
+        return try await withApplication(config, serving: false) { app in
+            try await AimaqApp.loadReferenceData(app)
+            note("budget: checking \(file)")
+            switch BudgetImporter.parse(text, app: app) {
+            case .failure(let problems):
+                let more = problems.items.count >= BudgetImport.maxProblems ? " (reading stopped there)" : ""
+                throw Failure("aimaq import budget: \(file) has \(problems.items.count) problem(s)\(more); nothing was imported\n"
+                              + problems.items.map { "\(file):\($0.line):\($0.column): \($0.message)" }.joined(separator: "\n"))
+            case .success(let parsed):
+                let checked = Date().timeIntervalSince(started)
+                let step = max(BudgetStore.batch, parsed.count / 10)
+                let summary = try await BudgetStore.write(parsed.file, app: app, actor: "aimaq import budget") { done, total in
+                    if done % step < BudgetStore.batch || done == total { note("budget: written \(done)/\(total)") }
+                }
+                let seconds = Date().timeIntervalSince(started)
+                return String(format: "imported %d %@ in %.1f s (%.0f lines/s; checked in %.1f s), replacing %d",
+                              summary.written, parsed.what, seconds, Double(summary.written) / max(seconds, 0.001),
+                              checked, summary.replaced)
+            }
+        }
+    }
+
     public static func importTerritories(_ config: AimaqConfiguration, classifier: String?, regions: String?,
                                          names: String?) async throws -> Int {
         let territories: [Territory]

@@ -67,6 +67,8 @@ public enum DemoData {
             progress("\(instructions.instructions) instructions, \(instructions.assignments) assignments, "
                      + "\(instructions.reports) reports, \(instructions.events) status changes")
         }
+        let budgets = try await BudgetDemo.load(app, progress: progress)
+        if budgets.lines > 0 { progress("\(budgets.lines) budget lines, \(budgets.transfers) transfers") }
         let notes = try await Notifications.sweepDeadlines(today: today, calendar: app.aimaq.calendar,
                                                            tree: app.aimaq.territories.tree, on: app.db)
         if notes > 0 { progress("\(notes) deadline notifications") }

@@ -1,7 +1,6 @@
 import AimaqCore
 import Foundation
 import SQLKit
-import Synchronization
 import Vapor
 
 /// The register in memory: every assignment as an `AssignmentIndex` entry, with the headings
@@ -27,7 +26,6 @@ struct RegisterSnapshot: Sendable {
     let sources: [Source]
     /// Grows with every load: pages rendered from this snapshot are kept under this number.
     var version = 0
-    let loadedAt: Double
 
     func row(_ entry: AssignmentIndex.Entry) -> RegisterRow {
         let heading = headings[entry.instructionID]
@@ -76,7 +74,6 @@ struct RegisterSnapshot: Sendable {
 
     /// Reads every assignment, instruction heading and source: three queries.
     static func load(_ db: any SQLDatabase) async throws -> RegisterSnapshot {
-        let loadedAt = Date().timeIntervalSince1970
         let rows = try await db.select()
             .from(SQLAlias(SQLIdentifier("assignments"), as: SQLIdentifier("a")))
             .join(SQLAlias(SQLIdentifier("instructions"), as: SQLIdentifier("i")), method: SQLJoinMethod.inner,
@@ -124,88 +121,25 @@ struct RegisterSnapshot: Sendable {
                 ($0.id, Heading(point: $0.point, text: $0.text, sourceTitle: $0.source_title,
                                 isPublic: $0.is_public))
             }, uniquingKeysWith: { first, _ in first }),
-            sources: sources.map { Source(id: $0.id, date: $0.date, title: $0.title) },
-            loadedAt: loadedAt)
+            sources: sources.map { Source(id: $0.id, date: $0.date, title: $0.title) })
     }
 }
 
-/// Holds the current `RegisterSnapshot`. A write to assignments calls `invalidate()`; the next
-/// reader loads a new snapshot and every reader arriving meanwhile waits for that one load
-/// (so a writer sees its own change). A snapshot older than `maxAge` is still served while
-/// one background load replaces it, which bounds how stale the register can be when several
-/// servers share one database.
+/// Holds the current `RegisterSnapshot` (see `LoadedValues`): a write to assignments calls
+/// `invalidate()`, the next reader loads a new snapshot, and a snapshot older than `maxAge`
+/// is served while one background load replaces it.
 final class RegisterSnapshots: Sendable {
     static let maxAge = 60.0
-
-    private struct Loading {
-        var generation: Int
-        var task: Task<RegisterSnapshot, any Error>
-    }
-
-    private struct State {
-        var generation = 0
-        var current: RegisterSnapshot?
-        var currentGeneration = -1
-        var loading: Loading?
-        var versions = 0
-    }
-
-    private let state = Mutex(State())
-
-    /// Increments on every invalidation; pages cached under an older number are stale.
-    var generation: Int { state.withLock { $0.generation } }
+    private let snapshots = LoadedValues<Int, RegisterSnapshot>(maxAge: maxAge)
 
     /// Called after every committed write to assignments or instructions.
-    func invalidate() {
-        state.withLock { $0.generation += 1 }
-    }
+    func invalidate() { snapshots.invalidate() }
 
     func current(_ db: any SQLDatabase) async throws -> RegisterSnapshot {
-        enum Step {
-            case ready(RegisterSnapshot)
-            case wait(Task<RegisterSnapshot, any Error>)
-        }
-        let now = Date().timeIntervalSince1970
-        let step: Step = state.withLock { state in
-            if let current = state.current, state.currentGeneration == state.generation {
-                if now - current.loadedAt >= Self.maxAge && state.loading == nil {
-                    state.loading = Loading(generation: state.generation, task: start(db, generation: state.generation))
-                }
-                return .ready(current)
-            }
-            if let loading = state.loading, loading.generation == state.generation { return .wait(loading.task) }
-            let task = start(db, generation: state.generation)
-            state.loading = Loading(generation: state.generation, task: task)
-            return .wait(task)
-        }
-        switch step {
-        case .ready(let snapshot): return snapshot
-        case .wait(let task): return try await task.value
-        }
-    }
-
-    private func start(_ db: any SQLDatabase, generation: Int) -> Task<RegisterSnapshot, any Error> {
-        Task {
-            do {
-                var snapshot = try await RegisterSnapshot.load(db)
-                return state.withLock { state in
-                    if state.loading?.generation == generation { state.loading = nil }
-                    state.versions += 1
-                    snapshot.version = state.versions
-                    // A load that began before a later write must not replace what follows it.
-                    if state.generation == generation {
-                        state.current = snapshot
-                        state.currentGeneration = generation
-                    }
-                    return snapshot
-                }
-            } catch {
-                state.withLock { state in
-                    if state.loading?.generation == generation { state.loading = nil }
-                }
-                throw error
-            }
-        }
+        let loaded = try await snapshots.value(0) { try await RegisterSnapshot.load(db) }
+        var snapshot = loaded.value
+        snapshot.version = loaded.version
+        return snapshot
     }
 }
 

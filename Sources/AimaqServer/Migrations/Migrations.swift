@@ -15,5 +15,6 @@ enum AimaqMigrations {
         app.migrations.add(M008CreateReports())
         app.migrations.add(M009DenormaliseRegister())
         app.migrations.add(M010AddAkimatDepartments())
+        app.migrations.add(M011CreateBudgets())
     }
 }

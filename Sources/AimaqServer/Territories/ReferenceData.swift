@@ -13,8 +13,8 @@ public enum ReferenceData {
         public var loaded: Bool
     }
 
-    static func bundled(_ name: String) throws -> String {
-        guard let url = Bundle.module.url(forResource: name, withExtension: nil, subdirectory: "Resources/Data") else {
+    static func bundled(_ name: String, folder: String = "Resources/Data") throws -> String {
+        guard let url = Bundle.module.url(forResource: name, withExtension: nil, subdirectory: folder) else {
             throw DataFolderError(description: "bundled data file \(name) is missing from the build")
         }
         return try String(contentsOf: url, encoding: .utf8)

@@ -41,34 +41,40 @@ enum TerritoryController {
             throw Abort(.notFound, reason: request.t("error.territoryNotFound", ["code": code.description]))
         }
         let snapshot = try await request.registerSnapshot()
+        let budget = try await BudgetController.section(for: code, request)
+        // The page shows the register and the budgets: it is stale when either changes.
+        let generation = snapshot.version << 32 | budget.version
         if Layout.isCacheableAnonymous(request) {
             let today = request.aimaq.clock.today()
             let key = "territory:\(code):\(request.language):\(today)"
-            if let html = request.aimaq.pages.cachedAnonymousPage(key, generation: snapshot.version) {
+            if let html = request.aimaq.pages.cachedAnonymousPage(key, generation: generation) {
                 return Layout.html(html)
             }
-            let page = territoryPage(request, code: code, territory: territory, tree: tree, snapshot: snapshot)
-            request.aimaq.pages.storeAnonymousPage(key, page, generation: snapshot.version)
+            let page = territoryPage(request, code: code, territory: territory, tree: tree, snapshot: snapshot,
+                                     budget: budget.node, generation: generation)
+            request.aimaq.pages.storeAnonymousPage(key, page, generation: generation)
             return Layout.html(page)
         }
-        return Layout.html(territoryPage(request, code: code, territory: territory, tree: tree, snapshot: snapshot))
+        return Layout.html(territoryPage(request, code: code, territory: territory, tree: tree, snapshot: snapshot,
+                                         budget: budget.node, generation: generation))
     }
 
     static func territoryPage(_ request: Request, code: KATOCode, territory: Territory, tree: TerritoryTree,
-                              snapshot: RegisterSnapshot) -> String {
+                              snapshot: RegisterSnapshot, budget: Node?, generation: Int) -> String {
         let role = request.actor?.role
         let publicOnly = role == nil || role == .citizen
         let today = request.aimaq.clock.today()
         let ancestors = tree.ancestors(of: code)
         // Rendered once per language and audience until reference data or assignments change.
         let content = request.aimaq.pages.fragment("territory:\(code):\(request.language):\(publicOnly):\(today)",
-                                                   generation: snapshot.version) {
+                                                   generation: generation) {
             let model = TerritoryPage.Model(
                 territory: territory, ancestors: ancestors,
                 children: tree.children(of: code).map { ($0, tree.childCount(of: $0.code)) },
                 descendants: tree.descendantCounts(of: code), bodies: request.aimaq.bodies.bodies(of: code),
                 instructions: TerritoryInstructions.summary(for: code, publicOnly: publicOnly, today: today,
-                                                            tree: tree, snapshot: snapshot))
+                                                            tree: tree, snapshot: snapshot),
+                budget: budget)
             return TerritoryPage.body(model, request)
         }
         var crumbs = [(request.t("country.name"), SiteURL.home.path)]

@@ -64,6 +64,7 @@ enum TerritoryPage {
         var descendants: [KATOCode.Level: Int]
         var bodies: [BodySummary]
         var instructions: TerritoryInstructions.Summary
+        var budget: Node?
     }
 
     static func body(_ model: Model, _ request: Request) -> Node {
@@ -85,6 +86,7 @@ enum TerritoryPage {
                 }
             }
             TerritoryInstructions.section(model.instructions, territory: t.code, request)
+            if let budget = model.budget { budget }
             el("section", .aria("labelledby", "bodies-heading")) {
                 el("h2", .id("bodies-heading")) { request.t("territory.bodies") }
                 if model.bodies.isEmpty {

@@ -27,9 +27,13 @@ enum Layout {
                             el("ul") {
                                 el("li") { el("a", .href(SiteURL.home.path)) { request.t("nav.home") } }
                                 el("li") { el("a", .href(SiteURL.register.path)) { request.t("nav.register") } }
+                                el("li") { el("a", .href(SiteURL.budget.path)) { request.t("nav.budget") } }
                                 if let account {
                                     el("li") { el("a", .href(SiteURL.myWork.path)) { request.t("nav.myWork") } }
                                     el("li") { el("a", .href(SiteURL.account.path)) { account.displayName } }
+                                    if account.role == .administrator || account.role == .maslikhatDeputy {
+                                        el("li") { el("a", .href(SiteURL.adminImportBudget.path)) { request.t("nav.importBudget") } }
+                                    }
                                     if account.role == .administrator {
                                         el("li") { el("a", .href(SiteURL.adminUsers.path)) { request.t("nav.users") } }
                                         if account.scope == .country {

@@ -38,6 +38,10 @@ enum SiteURL: Sendable {
     case myTokens
     case myTokenRevoke(Parameter<Int>)
     case adminImportPlan
+    case budget
+    case budgetWhatIf
+    case budgetExport
+    case adminImportBudget
     case api(API)
 
     enum API: Sendable {
@@ -51,6 +55,10 @@ enum SiteURL: Sendable {
         case assignments
         case reports
         case reviews
+        case budgetLines
+        case budgetTransfers
+        case budgetIndicators
+        case budgetWhatIf
     }
 
     static let territoryKey = "kato"
@@ -86,6 +94,10 @@ enum SiteURL: Sendable {
         case .myTokens: ["my", "tokens"]
         case .myTokenRevoke(let p): ["my", "tokens", Self.text(p, key: Self.idKey), "revoke"]
         case .adminImportPlan: ["admin", "import-plan"]
+        case .budget: ["budget"]
+        case .budgetWhatIf: ["budget", "what-if"]
+        case .budgetExport: ["budget", "export"]
+        case .adminImportBudget: ["admin", "import-budget"]
         case .api(let api):
             ["api", "v1"] + {
                 switch api {
@@ -99,6 +111,10 @@ enum SiteURL: Sendable {
                 case .assignments: ["assignments"]
                 case .reports: ["reports"]
                 case .reviews: ["reviews"]
+                case .budgetLines: ["budget", "lines"]
+                case .budgetTransfers: ["budget", "transfers"]
+                case .budgetIndicators: ["budget", "indicators"]
+                case .budgetWhatIf: ["budget", "what-if"]
                 }
             }()
         }

@@ -62,6 +62,11 @@ enum Stylesheet {
     .tile-q2 { fill: #e9efc4; background: #e9efc4; } .tile-q3 { fill: #c8e6c9; background: #c8e6c9; }
     .tile-q4 { fill: #9ed6a5; background: #9ed6a5; } .tile-none { fill: #eef1f4; }
     .swatch { display: inline-block; width: 1rem; height: 1rem; vertical-align: middle; border: 1px solid var(--line); }
+    .bar-chart, .month-chart { width: 100%; max-width: 46rem; height: auto; font-size: 12px; }
+    .bar-chart .bar { fill: #4a7fb5; } .month-chart .plan, .swatch.plan { fill: #c9d6e3; background: #c9d6e3; }
+    .month-chart .done, .swatch.done { fill: #2f6b3a; background: #2f6b3a; }
+    .demo-note { border-left: 4px solid #c77d00; padding: .3rem .6rem; background: #fff6e5; }
+    .columns { display: flex; flex-wrap: wrap; gap: 2rem; } tr.spending td { color: #5a3d00; }
     form.filters { display: flex; flex-wrap: wrap; gap: .6rem 1rem; align-items: flex-end; margin-bottom: .5rem; }
     form.filters label { display: flex; flex-direction: column; font-size: .85rem; color: var(--muted); }
     form.filters label.check { flex-direction: row; gap: .3rem; align-items: center; }

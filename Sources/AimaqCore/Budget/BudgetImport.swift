@@ -1,0 +1,257 @@
+/// A budget file: either budget lines or transfers, told apart by the header. Every line is
+/// checked before anything is written, and every problem is reported with its line and
+/// column (the same `Problem` type as action plans).
+public enum BudgetImport {
+    public typealias Problem = PlanImport.Problem
+    public typealias Problems = PlanImport.Problems
+
+    public static let lineColumns = ["kind", "territory", "year", "month", "code", "approved", "adjusted", "executed"]
+    public static let transferColumns = ["kind", "from", "to", "year", "amount"]
+    /// A file with more problems than this stops being read; the count says so.
+    public static let maxProblems = 1_000
+
+    public enum LineKind: String, Sendable, CaseIterable {
+        /// What the territory's budget received, by revenue code.
+        case revenue
+        /// What the territory's budget spent, by functional group.
+        case expenditure
+        /// Revenue collected in the territory before it is split between levels (the base
+        /// the rule table and the what-if work on).
+        case collected
+    }
+
+    public enum TransferKind: String, Sendable, CaseIterable {
+        case subvention, withdrawal
+        case targetedCurrent = "targeted_current"
+        case targetedDevelopment = "targeted_development"
+
+        /// Subventions and targeted transfers go down the tree; withdrawals go up.
+        public var goesDown: Bool { self != .withdrawal }
+    }
+
+    public struct Line: Sendable, Equatable {
+        public var kind: LineKind
+        public var territory: KATOCode
+        public var level: BudgetLevel
+        public var year: Int
+        /// 1…12, or 0 for the whole year.
+        public var month: Int
+        /// A six-digit revenue code, or a two-digit functional group for expenditure.
+        public var code: String
+        public var approved: Int64
+        public var adjusted: Int64
+        public var executed: Int64
+
+        public init(kind: LineKind, territory: KATOCode, level: BudgetLevel, year: Int, month: Int, code: String,
+                    approved: Int64, adjusted: Int64, executed: Int64) {
+            self.kind = kind
+            self.territory = territory
+            self.level = level
+            self.year = year
+            self.month = month
+            self.code = code
+            self.approved = approved
+            self.adjusted = adjusted
+            self.executed = executed
+        }
+    }
+
+    public struct Transfer: Sendable, Equatable {
+        public var kind: TransferKind
+        /// nil is the republican budget.
+        public var from: KATOCode?
+        public var to: KATOCode?
+        public var year: Int
+        public var amount: Int64
+
+        public init(kind: TransferKind, from: KATOCode?, to: KATOCode?, year: Int, amount: Int64) {
+            self.kind = kind
+            self.from = from
+            self.to = to
+            self.year = year
+            self.amount = amount
+        }
+    }
+
+    public enum File: Sendable, Equatable {
+        case lines([Line])
+        case transfers([Transfer])
+    }
+
+    /// Reads a file. `level` answers the classifier level of a known territory (nil when the
+    /// code is not in the tree); `parent` its parent, for the direction of transfers.
+    public static func parse(_ text: String, classification: BudgetClassification,
+                             level: (KATOCode) -> KATOCode.Level?, parent: (KATOCode) -> KATOCode?) -> Result<File, Problems> {
+        let reader = CSVReader()
+        let rows: [CSVReader.Row]
+        do {
+            rows = try reader.rows(text)
+        } catch {
+            return .failure(Problems(items: [Problem(line: error.line, column: error.column, message: error.message)]))
+        }
+        guard let header = rows.first else {
+            return .failure(Problems(items: [Problem(line: 1, column: 1, message: "the file is empty")]))
+        }
+        let names = header.fields.map { $0.lowercased() }
+        if names == lineColumns {
+            return parseLines(rows.dropFirst(), classification: classification, level: level).map(File.lines)
+        }
+        if names == transferColumns {
+            return parseTransfers(rows.dropFirst(), level: level, parent: parent).map(File.transfers)
+        }
+        return .failure(Problems(items: [Problem(line: header.line, column: 1, message:
+            "the header must be \(lineColumns.joined(separator: ",")) (budget lines) or \(transferColumns.joined(separator: ",")) (transfers)")]))
+    }
+
+    /// Reads digits (an optional leading minus) without Foundation, which is the slow part of
+    /// a two-million-line file.
+    static func integer(_ text: String) -> Int64? {
+        var value: Int64 = 0
+        var negative = false
+        var digits = 0
+        for byte in text.utf8 {
+            if byte == 45, digits == 0, !negative { negative = true; continue } // "-"
+            guard byte >= 48, byte <= 57 else { return nil }
+            let (times, overflow1) = value.multipliedReportingOverflow(by: 10)
+            let (sum, overflow2) = times.addingReportingOverflow(Int64(byte - 48))
+            guard !overflow1, !overflow2 else { return nil }
+            value = sum
+            digits += 1
+        }
+        guard digits > 0 else { return nil }
+        return negative ? -value : value
+    }
+
+    static func year(_ text: String) -> Int? {
+        guard let value = integer(text), (2000...2100).contains(value) else { return nil }
+        return Int(value)
+    }
+
+    private static func parseLines(_ rows: ArraySlice<CSVReader.Row>, classification: BudgetClassification,
+                                   level: (KATOCode) -> KATOCode.Level?) -> Result<[Line], Problems> {
+        var lines: [Line] = []
+        lines.reserveCapacity(rows.count)
+        var problems: [Problem] = []
+        var codes: [String: Bool] = [:]
+        var levels: [Int: KATOCode.Level?] = [:]
+        var seen: Set<String> = []
+        for row in rows {
+            if problems.count >= maxProblems { break }
+            let f = row.fields
+            func fail(_ column: Int, _ message: String) { problems.append(Problem(line: row.line, column: column, message: message)) }
+            guard f.count == lineColumns.count else {
+                fail(1, "expected \(lineColumns.count) fields, found \(f.count)")
+                continue
+            }
+            let before = problems.count
+            let kind = LineKind(rawValue: f[0])
+            if kind == nil { fail(1, "kind must be revenue, expenditure or collected, got \"\(f[0])\"") }
+            var territory: KATOCode?
+            var territoryLevel: KATOCode.Level?
+            if let number = integer(f[1]), let code = try? KATOCode(number: Int(number)) {
+                let known = levels[code.value] ?? level(code)
+                levels[code.value] = known
+                if let known { territory = code; territoryLevel = known } else { fail(2, "territory \(f[1]) is not in the classifier") }
+            } else {
+                fail(2, "territory must be a nine-digit KATO code, got \"\(f[1])\"")
+            }
+            let year = year(f[2])
+            if year == nil { fail(3, "year must be four digits, got \"\(f[2])\"") }
+            let month = integer(f[3]).flatMap { (0...12).contains($0) ? Int($0) : nil }
+            if month == nil { fail(4, "month must be 0 (the whole year) to 12, got \"\(f[3])\"") }
+            if let kind {
+                let known: Bool
+                if let cached = codes["\(kind.rawValue):\(f[4])"] {
+                    known = cached
+                } else {
+                    if kind == .expenditure {
+                        known = classification.functions[f[4]] != nil
+                    } else {
+                        known = RevenueCode(f[4]).map { $0.depth == .specific && classification.revenue[$0] != nil } ?? false
+                    }
+                    codes["\(kind.rawValue):\(f[4])"] = known
+                }
+                if !known {
+                    fail(5, kind == .expenditure
+                         ? "\"\(f[4])\" is not a functional group of expenditure in the classification"
+                         : "\"\(f[4])\" is not a six-digit revenue code in the classification")
+                }
+            }
+            var amounts: [Int64] = []
+            for (index, name) in ["approved", "adjusted", "executed"].enumerated() {
+                let text = f[5 + index]
+                if text.isEmpty { amounts.append(0); continue }
+                guard let value = integer(text) else {
+                    fail(6 + index, "\(name) must be whole tenge, got \"\(text)\"")
+                    continue
+                }
+                if index < 2 && value < 0 { fail(6 + index, "\(name) cannot be negative, got \(text)") }
+                amounts.append(value)
+            }
+            guard problems.count == before, let kind, let territory, let territoryLevel, let year, let month else { continue }
+            let key = "\(kind.rawValue):\(territory.value):\(year):\(month):\(f[4])"
+            guard seen.insert(key).inserted else {
+                fail(5, "\(kind.rawValue) \(f[4]) of \(territory) for \(year)-\(month) is given twice")
+                continue
+            }
+            lines.append(Line(kind: kind, territory: territory, level: BudgetLevel(territory: territoryLevel), year: year,
+                              month: month, code: f[4], approved: amounts[0], adjusted: amounts[1], executed: amounts[2]))
+        }
+        return problems.isEmpty ? .success(lines) : .failure(Problems(items: problems))
+    }
+
+    /// The budget directly above a territory's: the district above a rural district or
+    /// village, the region above a district, the republic (nil) above a region.
+    static func budgetAbove(_ code: KATOCode, level: (KATOCode) -> KATOCode.Level?,
+                            parent: (KATOCode) -> KATOCode?) -> KATOCode? {
+        guard let own = level(code), own != .region else { return nil }
+        var current = parent(code)
+        while let candidate = current {
+            if let found = level(candidate), found == .region || (found == .district && own > .district) { return candidate }
+            current = parent(candidate)
+        }
+        return nil
+    }
+
+    private static func parseTransfers(_ rows: ArraySlice<CSVReader.Row>, level: (KATOCode) -> KATOCode.Level?,
+                                       parent: (KATOCode) -> KATOCode?) -> Result<[Transfer], Problems> {
+        var transfers: [Transfer] = []
+        var problems: [Problem] = []
+        for row in rows {
+            if problems.count >= maxProblems { break }
+            let f = row.fields
+            func fail(_ column: Int, _ message: String) { problems.append(Problem(line: row.line, column: column, message: message)) }
+            guard f.count == transferColumns.count else {
+                fail(1, "expected \(transferColumns.count) fields, found \(f.count)")
+                continue
+            }
+            let before = problems.count
+            let kind = TransferKind(rawValue: f[0])
+            if kind == nil { fail(1, "kind must be subvention, withdrawal, targeted_current or targeted_development, got \"\(f[0])\"") }
+            func budget(_ text: String, column: Int) -> KATOCode?? {
+                if text.isEmpty || text == "republic" { return .some(nil) }
+                guard let number = integer(text), let code = try? KATOCode(number: Int(number)), level(code) != nil else {
+                    fail(column, "\(column == 2 ? "from" : "to") must be a KATO code in the classifier or \"republic\", got \"\(text)\"")
+                    return nil
+                }
+                return .some(code)
+            }
+            let from = budget(f[1], column: 2)
+            let to = budget(f[2], column: 3)
+            let year = year(f[3])
+            if year == nil { fail(4, "year must be four digits, got \"\(f[3])\"") }
+            let amount = integer(f[4])
+            if amount == nil || amount! <= 0 { fail(5, "amount must be whole tenge above zero, got \"\(f[4])\"") }
+            guard problems.count == before, let kind, let from, let to, let year, let amount else { continue }
+            // The lower budget must sit directly below the higher one.
+            let (upper, lower) = kind.goesDown ? (from, to) : (to, from)
+            guard let lower, budgetAbove(lower, level: level, parent: parent) == upper,
+                  upper != nil || level(lower) == .region else {
+                fail(kind.goesDown ? 3 : 2, "a \(kind.rawValue) goes \(kind.goesDown ? "from a budget to one directly below it" : "from a budget to the one directly above it")")
+                continue
+            }
+            transfers.append(Transfer(kind: kind, from: from, to: to, year: year, amount: amount))
+        }
+        return problems.isEmpty ? .success(transfers) : .failure(Problems(items: problems))
+    }
+}

@@ -1,0 +1,290 @@
+import AimaqCore
+import Foundation
+import SQLKit
+import Vapor
+
+/// Budget pages, export, the administrators' import page and `/api/v1/budget/`. Budget data
+/// is public to read; importing is for administrators and the territory's maslikhat.
+enum BudgetController {
+    static func register(_ routes: any RoutesBuilder) {
+        routes.get(SiteURL.budget.pathComponents, use: overview)
+        routes.get(SiteURL.budgetWhatIf.pathComponents, use: whatIfPage)
+        routes.get(SiteURL.budgetExport.pathComponents, use: export)
+        routes.get(SiteURL.adminImportBudget.pathComponents, use: importForm)
+        routes.on(.POST, SiteURL.adminImportBudget.pathComponents, body: .collect(maxSize: "200mb"), use: importUpload)
+        routes.get(SiteURL.api(.budgetLines).pathComponents, use: apiLines)
+        routes.get(SiteURL.api(.budgetTransfers).pathComponents, use: apiTransfers)
+        routes.get(SiteURL.api(.budgetIndicators).pathComponents, use: apiIndicators)
+        routes.get(SiteURL.api(.budgetWhatIf).pathComponents, use: apiWhatIf)
+    }
+
+    // MARK: Reading
+
+    /// `?year=` (today's year when absent), checked.
+    static func year(_ request: Request) throws -> Int {
+        guard let text = request.query[String.self, at: "year"] else { return request.aimaq.clock.today().year }
+        guard let year = Int(text), (2000...2100).contains(year) else {
+            throw Abort(.badRequest, reason: request.t("error.filter", ["name": "year", "value": text]))
+        }
+        return year
+    }
+
+    static func territory(_ request: Request, required: Bool) throws -> KATOCode? {
+        guard let text = request.query[String.self, at: "territory"] else {
+            if required { throw Abort(.badRequest, reason: request.t("error.filter", ["name": "territory", "value": ""])) }
+            return nil
+        }
+        guard let code = KATOCode.parse(text), request.tree[code] != nil else {
+            throw Abort(.notFound, reason: request.t("error.territoryNotFound", ["code": text]))
+        }
+        return code
+    }
+
+    static func load(_ request: Request, _ year: Int) async throws -> (figures: BudgetYear, version: Int) {
+        try await request.aimaq.budget.year(year, db: request.application.db as! any SQLDatabase, tree: request.tree)
+    }
+
+    // MARK: API
+
+    struct LineDTO: Content {
+        var kind: String
+        var territory: String
+        var level: Int
+        var year: Int
+        var month: Int
+        var code: String
+        var approved: Int64
+        var adjusted: Int64
+        var executed: Int64
+        var demo: Bool
+    }
+
+    struct TransferDTO: Content {
+        var kind: String
+        var from: String?
+        var to: String?
+        var year: Int
+        var amount: Int64
+        var demo: Bool
+    }
+
+    private struct LineRow: Decodable {
+        var kind: String
+        var territory_id: Int
+        var level: Int
+        var year: Int
+        var month: Int
+        var code: String
+        var approved: Int64
+        var adjusted: Int64
+        var executed: Int64
+        var demo: Bool
+    }
+
+    /// Lines filtered by `year`, `territory` (its own budget), `kind` and `month`.
+    static func lines(_ request: Request, page: Int, per: Int) async throws -> (items: [LineDTO], total: Int) {
+        try request.authorize(.viewPublic)
+        let year = try year(request)
+        let territory = try territory(request, required: false)
+        var query = request.sql.select().from("budget_lines").where("year", .equal, SQLBind(year))
+        if let territory { query = query.where("territory_id", .equal, SQLBind(territory.value)) }
+        if let kind = request.query[String.self, at: "kind"] {
+            guard BudgetImport.LineKind(rawValue: kind) != nil else {
+                throw Abort(.badRequest, reason: request.t("error.filter", ["name": "kind", "value": kind]))
+            }
+            query = query.where("kind", .equal, SQLBind(kind))
+        }
+        if let text = request.query[String.self, at: "month"] {
+            guard let month = Int(text), (0...12).contains(month) else {
+                throw Abort(.badRequest, reason: request.t("error.filter", ["name": "month", "value": text]))
+            }
+            query = query.where("month", .equal, SQLBind(month))
+        }
+        let total = try await query.column(SQLAlias(SQLQueryString("COUNT(*)"), as: SQLIdentifier("n")))
+            .first(decodingColumn: "n", as: Int.self) ?? 0
+        query.select.columns = ["kind", "territory_id", "level", "year", "month", "code", "approved", "adjusted", "executed", "demo"]
+            .map { SQLColumn($0) }
+        let rows = try await query.orderBy("territory_id").orderBy("kind").orderBy("code").orderBy("month")
+            .limit(per).offset((page - 1) * per).all(decoding: LineRow.self)
+        return (rows.map {
+            LineDTO(kind: $0.kind, territory: String($0.territory_id), level: $0.level, year: $0.year, month: $0.month,
+                    code: $0.code, approved: $0.approved, adjusted: $0.adjusted, executed: $0.executed, demo: $0.demo)
+        }, total)
+    }
+
+    @Sendable static func apiLines(_ request: Request) async throws -> ListDTO<LineDTO> {
+        let paging = try Paging(request)
+        let (items, total) = try await lines(request, page: paging.page, per: paging.per)
+        return ListDTO(items: items, total: total, page: paging.page, per: paging.per)
+    }
+
+    @Sendable static func apiTransfers(_ request: Request) async throws -> ListDTO<TransferDTO> {
+        try request.authorize(.viewPublic)
+        let year = try year(request)
+        let territory = try territory(request, required: false)
+        let data = try await load(request, year).figures
+        let items = data.transfers
+            .filter { transfer in territory.map { transfer.from == $0.value || transfer.to == $0.value } ?? true }
+            .map { TransferDTO(kind: $0.kind.rawValue, from: $0.from.map(String.init), to: $0.to.map(String.init),
+                               year: year, amount: $0.amount, demo: data.isDemo) }
+        return ListDTO(items: items, total: items.count, page: 1, per: max(items.count, 1))
+    }
+
+    @Sendable static func apiIndicators(_ request: Request) async throws -> BudgetIndicatorsDTO {
+        try request.authorize(.viewPublic)
+        let year = try year(request)
+        guard let code = try territory(request, required: true) else { throw Abort(.badRequest) }
+        let current = try await load(request, year).figures
+        let previous = try await load(request, year - 1).figures
+        return BudgetReports.indicators(code, year: current, previous: previous.isEmpty ? nil : previous,
+                                        tree: request.tree, language: request.language)
+    }
+
+    @Sendable static func apiWhatIf(_ request: Request) async throws -> Response {
+        try request.authorize(.viewPublic)
+        let query = try BudgetReports.WhatIfQuery(request, defaultYear: request.aimaq.clock.today().year)
+        let (figures, version) = try await load(request, query.year)
+        // The answer depends only on the year's figures and the inputs: encoded once per version.
+        let data = try request.aimaq.pages.document("api:what-if:\(version):\(query.queryString):\(request.language)") {
+            try JSONEncoder().encode(try BudgetReports.whatIf(query, year: figures, rules: request.aimaq.budget.rules,
+                                                              tree: request.tree, language: request.language))
+        }
+        let response = Response(status: .ok, body: .init(data: data))
+        response.headers.contentType = .json
+        return response
+    }
+
+    // MARK: Export
+
+    @Sendable static func export(_ request: Request) async throws -> Response {
+        let format = request.query[String.self, at: "format"] ?? "csv"
+        guard format == "csv" || format == "json" else {
+            throw Abort(.badRequest, reason: request.t("error.filter", ["name": "format", "value": format]))
+        }
+        let (items, _) = try await lines(request, page: 1, per: 5_000_000)
+        let response = Response()
+        if format == "json" {
+            try response.content.encode(ListDTO(items: items, total: items.count, page: 1, per: max(items.count, 1)))
+            response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"budget-lines.json\"")
+        } else {
+            var text = BudgetImport.lineColumns.joined(separator: ",") + ",demo\n"
+            for line in items {
+                text += "\(line.kind),\(line.territory),\(line.year),\(line.month),\(line.code),\(line.approved),\(line.adjusted),\(line.executed),\(line.demo)\n"
+            }
+            response.body = .init(string: text)
+            response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
+            response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"budget-lines.csv\"")
+        }
+        return response
+    }
+
+    // MARK: Pages
+
+    @Sendable static func overview(_ request: Request) async throws -> Response {
+        try request.authorize(.viewPublic)
+        let year = try year(request)
+        let indicator = BudgetViews.Indicator(rawValue: request.query[String.self, at: "indicator"] ?? "") ?? .dependence
+        let (current, version) = try await load(request, year)
+        let previous = try await load(request, year - 1).figures
+        let content = request.aimaq.pages.fragment("budget:\(year):\(indicator.rawValue):\(request.language)", generation: version) {
+            BudgetViews.overview(year: year, indicator: indicator, current: current,
+                                 previous: previous.isEmpty ? nil : previous, request)
+        }
+        return Layout.response(request, title: request.t("budget.title"), content: content)
+    }
+
+    @Sendable static func whatIfPage(_ request: Request) async throws -> Response {
+        try request.authorize(.viewPublic)
+        let query = try BudgetReports.WhatIfQuery(request, defaultYear: request.aimaq.clock.today().year)
+        let (data, version) = try await load(request, query.year)
+        let content = try await request.aimaq.pages.fragment("what-if:\(query.queryString):\(request.language)", generation: version) {
+            let result = try BudgetReports.whatIf(query, year: data, rules: request.aimaq.budget.rules,
+                                                  tree: request.tree, language: request.language)
+            return BudgetViews.whatIf(query, result: result, classification: request.aimaq.budget.classification, request)
+        }
+        return Layout.response(request, title: request.t("whatIf.title"),
+                               breadcrumbs: [(request.t("budget.title"), SiteURL.budget.path),
+                                             (request.t("whatIf.title"), SiteURL.budgetWhatIf.path)],
+                               content: content)
+    }
+
+    /// The budget section of a territory page, or nil when the year has no figures for it.
+    static func section(for code: KATOCode, _ request: Request) async throws -> (node: Node?, version: Int) {
+        let year = request.aimaq.clock.today().year
+        let (current, version) = try await load(request, year)
+        let previous = try await load(request, year - 1).figures
+        let before = try await load(request, year - 2).figures
+        guard current.budgets[code.value] != nil || !current.collected.isEmpty && current.consolidated(code, tree: request.tree).total > 0 else {
+            return (nil, version)
+        }
+        let node = try await request.aimaq.pages.fragment("budget-section:\(code):\(year):\(request.language)", generation: version) {
+            let months = try await monthly(code, year: year, on: request.sql)
+            return BudgetViews.section(code, year: current, previous: previous, before: before, months: months, request)
+        }
+        return (node, version)
+    }
+
+    private struct MonthRow: Decodable {
+        var kind: String
+        var month: Int
+        var plan: Int64
+        var executed: Int64
+    }
+
+    /// Revenue and expenditure of a territory's own budget month by month: plan and execution.
+    static func monthly(_ code: KATOCode, year: Int, on db: any SQLDatabase) async throws -> [String: [BudgetYear.Amounts]] {
+        let rows = try await db.select()
+            .column("kind").column("month")
+            .column(SQLAlias(SQLQueryString("CAST(SUM(CASE WHEN adjusted <> 0 THEN adjusted ELSE approved END) AS BIGINT)"), as: SQLIdentifier("plan")))
+            .column(SQLAlias(SQLQueryString("CAST(SUM(executed) AS BIGINT)"), as: SQLIdentifier("executed")))
+            .from("budget_lines")
+            .where("territory_id", .equal, SQLBind(code.value)).where("year", .equal, SQLBind(year))
+            .where("month", .greaterThan, SQLBind(0)).where("kind", .in, SQLBind.group(["revenue", "expenditure"]))
+            .groupBy("kind").groupBy("month")
+            .all(decoding: MonthRow.self)
+        var result: [String: [BudgetYear.Amounts]] = [:]
+        for row in rows where (1...12).contains(row.month) {
+            var months = result[row.kind] ?? Array(repeating: BudgetYear.Amounts(), count: 12)
+            months[row.month - 1] = BudgetYear.Amounts(plan: row.plan, executed: row.executed)
+            result[row.kind] = months
+        }
+        return result
+    }
+
+    // MARK: Import page
+
+    @Sendable static func importForm(_ request: Request) async throws -> Response {
+        try request.authorize(.importBudget(territory: request.actor?.scope.code))
+        return Layout.response(request, title: request.t("budgetImport.title"),
+                               content: BudgetViews.importForm(result: nil, problems: [], request))
+    }
+
+    @Sendable static func importUpload(_ request: Request) async throws -> Response {
+        try request.authorize(.importBudget(territory: request.actor?.scope.code))
+        struct Upload: Content { var file: File? }
+        let upload = try request.content.decode(Upload.self)
+        guard let file = upload.file, file.data.readableBytes > 0 else {
+            return Layout.response(request, title: request.t("budgetImport.title"), status: .unprocessableEntity,
+                                   content: BudgetViews.importForm(result: nil, problems: [request.t("budgetImport.noFile")], request))
+        }
+        let text = String(decoding: Data(buffer: file.data), as: UTF8.self)
+        switch BudgetImporter.parse(text, app: request.application) {
+        case .failure(let problems):
+            return Layout.response(request, title: request.t("budgetImport.title"), status: .unprocessableEntity,
+                                   content: BudgetViews.importForm(result: nil, problems: problems.items.map(\.description), request))
+        case .success(let parsed):
+            // Every territory the file writes for must be within the importer's scope.
+            for territory in parsed.territories.sorted(by: { $0.value < $1.value }) {
+                try request.authorize(.importBudget(territory: territory))
+            }
+            if case .transfers(let transfers) = parsed.file, transfers.contains(where: { $0.from == nil || $0.to == nil }) {
+                try request.authorize(.importBudget(territory: nil))
+            }
+            let summary = try await BudgetStore.write(parsed.file, app: request.application,
+                                                      actor: request.account?.email ?? "?")
+            let message = request.t("budgetImport.done", ["n": String(summary.written), "replaced": String(summary.replaced)])
+            return Layout.response(request, title: request.t("budgetImport.title"),
+                                   content: BudgetViews.importForm(result: message, problems: [], request))
+        }
+    }
+}

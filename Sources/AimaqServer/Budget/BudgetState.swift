@@ -1,0 +1,42 @@
+import AimaqCore
+import Foundation
+import SQLKit
+import Vapor
+
+/// The budget classification and rule table (bundled data files), and the per-year figures
+/// the pages and the API read, kept in memory until an import changes them.
+final class BudgetState: Sendable {
+    let classification: BudgetClassification
+    let rules: DistributionRules
+    private let years = LoadedValues<Int, BudgetYear>()
+
+    init(classification: BudgetClassification, rules: DistributionRules) {
+        self.classification = classification
+        self.rules = rules
+    }
+
+    /// Reads the bundled classification and rule table; a bad file stops the start with its
+    /// name, line and column.
+    static func bundled() throws -> BudgetState {
+        func file(_ name: String) throws -> String { try ReferenceData.bundled(name, folder: "Resources/Data/budget") }
+        do {
+            let classification = try BudgetClassification.parse(revenue: try file("revenue-codes.csv"),
+                                                                 functions: try file("expenditure-functions.csv"))
+            let rules = try DistributionRules.parse(try file("distribution-rules.csv"))
+            return BudgetState(classification: classification, rules: rules)
+        } catch let error as CSVReader.ParseError {
+            throw DataFolderError(description: "budget data: \(error)")
+        }
+    }
+
+    /// Called after every import: each year is read again at its next use.
+    func invalidate() { years.invalidate() }
+
+    /// The figures of one year, with the version pages rendered from them are kept under.
+    func year(_ year: Int, db: any SQLDatabase, tree: TerritoryTree) async throws -> (figures: BudgetYear, version: Int) {
+        let loaded = try await years.value(year) { [classification, rules] in
+            try await BudgetYear.load(year, db: db, tree: tree, classification: classification, rules: rules)
+        }
+        return (loaded.value, loaded.version)
+    }
+}

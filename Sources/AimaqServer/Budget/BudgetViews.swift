@@ -1,0 +1,422 @@
+import AimaqCore
+import Vapor
+
+enum BudgetViews {
+    /// What the national map and ranking show.
+    enum Indicator: String, CaseIterable, Sendable {
+        case dependence, ownPerPerson = "own_per_person", execution, own, total, change
+
+        /// For shading: whether a larger value is better.
+        var higherIsBetter: Bool { self != .dependence }
+
+        func value(_ figures: BudgetFigures, previous: BudgetFigures?) -> Double? {
+            switch self {
+            case .dependence: figures.transferDependence
+            case .ownPerPerson: figures.ownPerPerson
+            case .execution: figures.execution
+            case .own: figures.own > 0 ? Double(figures.own) : nil
+            case .total: figures.total > 0 ? Double(figures.total) : nil
+            case .change: previous.flatMap { BudgetIndicators.change(from: $0.total, to: figures.total) }
+            }
+        }
+
+        func format(_ value: Double, _ language: Language, _ request: Request) -> String {
+            switch self {
+            case .dependence, .execution, .change: InstructionViews.percent(value)
+            case .ownPerPerson: NumberFormat.integer(Int(value.rounded()), language) + " ₸"
+            case .own, .total: money(Int64(value), request)
+            }
+        }
+    }
+
+    /// Tenge in billions, millions or units, as each language writes them.
+    static func money(_ amount: Int64, _ request: Request) -> String {
+        let value = Double(amount)
+        if abs(value) >= 1e9 { return NumberFormat.decimal((value / 1e8).rounded() / 10, request.language) + " " + request.t("budget.bn") }
+        if abs(value) >= 1e6 { return NumberFormat.decimal((value / 1e5).rounded() / 10, request.language) + " " + request.t("budget.mn") }
+        return NumberFormat.integer(Int(amount), request.language) + " ₸"
+    }
+
+    static func percentOrDash(_ value: Double?) -> String { InstructionViews.percent(value) }
+
+    static func demoNote(_ isDemo: Bool, _ request: Request) -> Node {
+        isDemo ? el("p", .class("demo-note"), Attribute("role", "note")) { request.t("budget.demo") } : fragment {}
+    }
+
+    // MARK: National overview
+
+    static func overview(year: Int, indicator: Indicator, current: BudgetYear, previous: BudgetYear?, _ request: Request) -> Node {
+        let tree = request.tree
+        let language = request.language
+        let regions = tree.regions
+        let figures = Dictionary(uniqueKeysWithValues: regions.map { ($0.code, current.consolidated($0.code, tree: tree)) })
+        let before = previous.map { year in Dictionary(uniqueKeysWithValues: regions.map { ($0.code, year.consolidated($0.code, tree: tree)) }) }
+        var values: [KATOCode: Double] = [:]
+        for region in regions {
+            if let figure = figures[region.code], figure.total > 0,
+               let value = indicator.value(figure, previous: before?[region.code]) { values[region.code] = value }
+        }
+        let sorted = values.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key.value < $1.key.value }
+        let low = values.values.min() ?? 0, high = values.values.max() ?? 1
+        func bucket(_ value: Double) -> Int {
+            guard high > low else { return 2 }
+            let position = (value - low) / (high - low)
+            return min(4, Int((indicator.higherIsBetter ? position : 1 - position) * 5))
+        }
+        var byLevel: [BudgetLevel: BudgetFigures] = [:]
+        for (id, budget) in current.budgets {
+            guard let code = try? KATOCode(number: id) else { continue }
+            let level = BudgetLevel(territory: code.level)
+            var sum = byLevel[level] ?? BudgetFigures()
+            sum.tax += budget.tax; sum.nonTax += budget.nonTax; sum.saleOfCapital += budget.saleOfCapital
+            sum.transfers += budget.transfers; sum.plan += budget.plan; sum.executed += budget.executed
+            byLevel[level] = sum
+        }
+        let donors = current.transfers.filter { $0.kind == .withdrawal && $0.to == nil }.sorted { $0.amount > $1.amount }
+        let receivers = current.transfers.filter { $0.kind == .subvention && $0.from == nil }.sorted { $0.amount > $1.amount }
+        func name(_ id: Int?) -> String {
+            id.flatMap { try? KATOCode(number: $0) }.flatMap { tree[$0]?.name[language] } ?? request.t("budget.republic")
+        }
+        return fragment {
+            el("h1") { request.t("budget.title") + " · \(year)" }
+            el("p", .class("lead")) { request.t("budget.lead") }
+            demoNote(current.isDemo, request)
+            el("form", Attribute("method", "get"), Attribute("action", SiteURL.budget.path), .class("filters")) {
+                el("label") {
+                    request.t("budget.year")
+                    void("input", .name("year"), .type("number"), .value(String(year)), Attribute("min", "2000"), Attribute("max", "2100"))
+                }
+                el("label") {
+                    request.t("budget.indicator")
+                    el("select", .name("indicator")) {
+                        for option in Indicator.allCases {
+                            option == indicator
+                                ? el("option", .value(option.rawValue), .flag("selected")) { request.t("budget.ind.\(option.rawValue)") }
+                                : el("option", .value(option.rawValue)) { request.t("budget.ind.\(option.rawValue)") }
+                        }
+                    }
+                }
+                el("button", .type("submit")) { request.t("register.apply") }
+            }
+            if current.isEmpty {
+                el("p") { request.t("budget.noData") }
+            } else {
+                el("h2") { request.t("budget.map") + ": " + request.t("budget.ind.\(indicator.rawValue)") }
+                TileMap.svg(regions: regions, language: language, title: request.t("budget.ind.\(indicator.rawValue)"),
+                            link: { SiteURL.territory(.value($0)).path },
+                            shade: { region in
+                                guard let value = values[region.code] else { return TileMap.Shade(cssClass: "tile tile-none", caption: "—") }
+                                return TileMap.Shade(cssClass: "tile tile-q\(bucket(value))",
+                                                     caption: indicator.format(value, language, request))
+                            })
+                el("h2", .id("ranking-heading")) { request.t("budget.ranking") }
+                barChart(sorted.map { (tree[$0.key]?.name[language] ?? $0.key.description, $0.value,
+                                       indicator.format($0.value, language, request)) },
+                         labelledBy: "ranking-heading")
+                el("h2") { request.t("budget.byLevel") }
+                el("table", .class("list")) {
+                    el("thead") {
+                        el("tr") {
+                            InstructionViews.th(request.t("budget.level")); InstructionViews.th(request.t("budget.own"), .class("num"))
+                            InstructionViews.th(request.t("budget.transfers"), .class("num"))
+                            InstructionViews.th(request.t("budget.total"), .class("num"))
+                            InstructionViews.th(request.t("budget.ind.execution"), .class("num"))
+                        }
+                    }
+                    el("tbody") {
+                        for level in [BudgetLevel.regional, .district, .local] {
+                            let sum = byLevel[level] ?? BudgetFigures()
+                            el("tr") {
+                                el("td") { request.t("budget.level.\(level.rawValue)") }
+                                el("td", .class("num")) { money(sum.own, request) }
+                                el("td", .class("num")) { money(sum.transfers, request) }
+                                el("td", .class("num")) { money(sum.total, request) }
+                                el("td", .class("num")) { percentOrDash(sum.execution) }
+                            }
+                        }
+                    }
+                }
+                el("div", .class("columns")) {
+                    el("section", .aria("labelledby", "donors-heading")) {
+                        el("h2", .id("donors-heading")) { request.t("budget.donors") }
+                        el("ul") { for t in donors { el("li") { name(t.from) + " — " + money(t.amount, request) } } }
+                    }
+                    el("section", .aria("labelledby", "receivers-heading")) {
+                        el("h2", .id("receivers-heading")) { request.t("budget.receivers") }
+                        el("ul") { for t in receivers { el("li") { name(t.to) + " — " + money(t.amount, request) } } }
+                    }
+                }
+                el("p") { el("a", .href(SiteURL.budgetWhatIf.path + "?year=\(year)")) { request.t("whatIf.title") } }
+            }
+        }
+    }
+
+    /// A horizontal bar chart in SVG, with the figures written out for screen readers.
+    static func barChart(_ bars: [(label: String, value: Double, text: String)], labelledBy: String) -> Node {
+        let top = bars.map { abs($0.value) }.max() ?? 1
+        let rowHeight = 22, labelWidth = 230, barWidth = 380
+        return el("svg", attributes: [Attribute("viewBox", "0 0 \(labelWidth + barWidth + 120) \(bars.count * rowHeight + 4)"),
+                                      .class("bar-chart"), Attribute("role", "img"), .aria("labelledby", labelledBy)]) {
+            for (index, bar) in bars.enumerated() {
+                let y = index * rowHeight
+                let width = top > 0 ? Int((abs(bar.value) / top * Double(barWidth)).rounded()) : 0
+                el("text", Attribute("x", String(labelWidth - 6)), Attribute("y", String(y + 15)), Attribute("text-anchor", "end")) { bar.label }
+                el("rect", Attribute("x", String(labelWidth)), Attribute("y", String(y + 3)), Attribute("width", String(max(width, 1))),
+                   Attribute("height", String(rowHeight - 6)), .class("bar")) { el("title") { "\(bar.label): \(bar.text)" } }
+                el("text", Attribute("x", String(labelWidth + width + 6)), Attribute("y", String(y + 15))) { bar.text }
+            }
+        }
+    }
+
+    /// Plan against execution month by month, as paired columns in SVG.
+    static func monthChart(_ months: [BudgetYear.Amounts], title: String, id: String, _ request: Request) -> Node {
+        let top = months.map { max($0.plan, $0.executed) }.max() ?? 1
+        let height = 140, column = 40
+        return el("svg", attributes: [Attribute("viewBox", "0 0 \(12 * column + 10) \(height + 24)"), .class("month-chart"),
+                                      Attribute("role", "img"), .aria("labelledby", id)]) {
+            el("title", .id(id)) { title }
+            for (index, amounts) in months.enumerated() {
+                let x = index * column + 6
+                let planHeight = top > 0 ? Int(Double(amounts.plan) / Double(top) * Double(height)) : 0
+                let doneHeight = top > 0 ? Int(Double(amounts.executed) / Double(top) * Double(height)) : 0
+                el("rect", Attribute("x", String(x)), Attribute("y", String(height - planHeight)), Attribute("width", "15"),
+                   Attribute("height", String(planHeight)), .class("plan")) {
+                    el("title") { "\(index + 1): \(request.t("budget.plan")) \(money(amounts.plan, request))" }
+                }
+                el("rect", Attribute("x", String(x + 16)), Attribute("y", String(height - doneHeight)), Attribute("width", "15"),
+                   Attribute("height", String(doneHeight)), .class("done")) {
+                    el("title") { "\(index + 1): \(request.t("budget.executed")) \(money(amounts.executed, request))" }
+                }
+                el("text", Attribute("x", String(x + 15)), Attribute("y", String(height + 16)), Attribute("text-anchor", "middle")) { String(index + 1) }
+            }
+        }
+    }
+
+    // MARK: Territory section
+
+    static func section(_ code: KATOCode, year: BudgetYear, previous: BudgetYear, before: BudgetYear,
+                        months: [String: [BudgetYear.Amounts]], _ request: Request) -> Node {
+        let tree = request.tree
+        let language = request.language
+        let indicators = BudgetReports.indicators(code, year: year, previous: previous.isEmpty ? nil : previous,
+                                                  tree: tree, language: language)
+        let trend = [before, previous, year].filter { !$0.isEmpty }.map { ($0.year, $0.consolidated(code, tree: tree)) }
+        let classification = request.aimaq.budget.classification
+        let revenue = (year.revenue[code.value] ?? [:]).sorted { $0.key < $1.key }
+        let spending = (year.expenditure[code.value] ?? [:]).sorted { $0.key < $1.key }
+        let transfers = year.transfers.filter { $0.from == code.value || $0.to == code.value }
+        func name(_ id: Int?) -> String {
+            id.flatMap { try? KATOCode(number: $0) }.flatMap { tree[$0]?.name[language] } ?? request.t("budget.republic")
+        }
+        return el("section", .aria("labelledby", "budget-heading"), .id("budget")) {
+            el("h2", .id("budget-heading")) { request.t("budget.section") + " · \(year.year)" }
+            demoNote(year.isDemo, request)
+            el("dl", .class("figures")) {
+                el("div") { el("dt") { request.t("budget.total") }; el("dd") { money(indicators.totalRevenue, request) } }
+                el("div") { el("dt") { request.t("budget.own") }; el("dd") { money(indicators.ownRevenue, request) } }
+                el("div") { el("dt") { request.t("budget.ind.dependence") }; el("dd") { percentOrDash(indicators.transferDependence) } }
+                el("div") { el("dt") { request.t("budget.ind.execution") }; el("dd") { percentOrDash(indicators.execution) } }
+                el("div") { el("dt") { request.t("budget.ind.change") }; el("dd") { percentOrDash(indicators.changeOnYearBefore) } }
+                if let share = indicators.shareHeldBelow {
+                    el("div") { el("dt") { request.t("budget.shareBelow") }; el("dd") { percentOrDash(share) } }
+                }
+                if let perPerson = indicators.ownRevenuePerPerson {
+                    el("div") { el("dt") { request.t("budget.ind.own_per_person") }; el("dd") { NumberFormat.integer(Int(perPerson), language) + " ₸" } }
+                }
+                if let rank = indicators.rank {
+                    el("div") { el("dt") { request.t("budget.rank") }; el("dd") { "\(rank) / \(indicators.peers)" } }
+                }
+            }
+            if trend.count > 1 {
+                el("h3") { request.t("budget.trend") }
+                el("table", .class("list")) {
+                    el("thead") {
+                        el("tr") {
+                            InstructionViews.th(request.t("budget.year")); InstructionViews.th(request.t("budget.own"), .class("num"))
+                            InstructionViews.th(request.t("budget.transfers"), .class("num"))
+                            InstructionViews.th(request.t("budget.ind.dependence"), .class("num"))
+                        }
+                    }
+                    el("tbody") {
+                        for (year, figures) in trend {
+                            el("tr") {
+                                el("td") { String(year) }
+                                el("td", .class("num")) { money(figures.own, request) }
+                                el("td", .class("num")) { money(figures.transfers, request) }
+                                el("td", .class("num")) { percentOrDash(figures.transferDependence) }
+                            }
+                        }
+                    }
+                }
+            }
+            if let revenueMonths = months["revenue"] {
+                el("h3") { request.t("budget.monthly") }
+                monthChart(revenueMonths, title: request.t("budget.monthlyRevenue"), id: "months-revenue", request)
+                el("p", .class("legend")) {
+                    el("span", .class("swatch plan")) { "" }; " " + request.t("budget.plan") + "  "
+                    el("span", .class("swatch done")) { "" }; " " + request.t("budget.executed")
+                }
+            }
+            if !revenue.isEmpty {
+                el("h3") { request.t("budget.structure") }
+                el("table", .class("list")) {
+                    el("thead") {
+                        el("tr") {
+                            InstructionViews.th(request.t("budget.code")); InstructionViews.th(request.t("budget.plan"), .class("num"))
+                            InstructionViews.th(request.t("budget.executed"), .class("num"))
+                        }
+                    }
+                    el("tbody") {
+                        for (revenueCode, amounts) in revenue {
+                            el("tr") {
+                                el("td") { "\(revenueCode) " + (classification.revenue[revenueCode]?.name[language] ?? "") }
+                                el("td", .class("num")) { money(amounts.plan, request) }
+                                el("td", .class("num")) { money(amounts.executed, request) }
+                            }
+                        }
+                        for (function, amounts) in spending {
+                            el("tr", .class("spending")) {
+                                el("td") { "\(request.t("budget.function")) \(function) " + (classification.functions[function]?[language] ?? "") }
+                                el("td", .class("num")) { money(amounts.plan, request) }
+                                el("td", .class("num")) { money(amounts.executed, request) }
+                            }
+                        }
+                    }
+                }
+            }
+            if !transfers.isEmpty {
+                el("h3") { request.t("budget.transfers") }
+                el("ul") {
+                    for transfer in transfers {
+                        el("li") {
+                            request.t("transfer.\(transfer.kind.rawValue)") + ": " + name(transfer.from) + " → " + name(transfer.to)
+                                + " — " + money(transfer.amount, request)
+                        }
+                    }
+                }
+            }
+            el("p") {
+                el("a", .href(SiteURL.budget.path + "?year=\(year.year)")) { request.t("budget.title") }
+                " · "
+                el("a", .href(SiteURL.api(.budgetIndicators).path + "?territory=\(code)&year=\(year.year)")) { "API" }
+            }
+        }
+    }
+
+    // MARK: What-if
+
+    static func whatIf(_ query: BudgetReports.WhatIfQuery, result: WhatIfDTO, classification: BudgetClassification,
+                       _ request: Request) -> Node {
+        let codes = classification.revenue.values.filter { $0.code.depth == .specific && $0.code.category.isOwn }
+            .sorted { $0.code < $1.code }
+        func levelSelect(_ name: String, _ selected: BudgetLevel) -> Node {
+            el("select", .name(name)) {
+                for level in BudgetLevel.allCases {
+                    level == selected
+                        ? el("option", .value(String(level.rawValue)), .flag("selected")) { request.t("budget.level.\(level.rawValue)") }
+                        : el("option", .value(String(level.rawValue))) { request.t("budget.level.\(level.rawValue)") }
+                }
+            }
+        }
+        let total = result.totalsByLevel.values.reduce(0, +)
+        return fragment {
+            el("h1") { request.t("whatIf.title") }
+            el("p", .class("lead")) { request.t("whatIf.lead") }
+            demoNote(result.demo, request)
+            el("form", Attribute("method", "get"), Attribute("action", SiteURL.budgetWhatIf.path), .class("filters"), .id("what-if-form")) {
+                el("label") {
+                    request.t("budget.year")
+                    void("input", .name("year"), .type("number"), .value(String(query.year)))
+                }
+                el("label") {
+                    request.t("whatIf.code")
+                    el("select", .name("code")) {
+                        for entry in codes {
+                            let label = "\(entry.code) \(entry.name[request.language].prefix(70))"
+                            entry.code == query.code
+                                ? el("option", .value(entry.code.text), .flag("selected")) { label }
+                                : el("option", .value(entry.code.text)) { label }
+                        }
+                    }
+                }
+                el("label") { request.t("whatIf.from"); levelSelect("from", query.from) }
+                el("label") { request.t("whatIf.to"); levelSelect("to", query.to) }
+                el("label") {
+                    request.t("whatIf.share")
+                    void("input", .name("share"), .type("text"), .value(DistributionRules.format(query.share)), Attribute("inputmode", "decimal"))
+                }
+                el("button", .type("submit")) { request.t("whatIf.submit") }
+            }
+            el("p") { request.t("whatIf.collected") + ": " + money(result.collected, request) }
+            el("h2") { request.t("whatIf.totals") }
+            el("table", .class("list"), .id("what-if-totals")) {
+                el("tbody") {
+                    for level in BudgetLevel.allCases {
+                        el("tr") {
+                            el("td") { request.t("budget.level.\(level.rawValue)") }
+                            el("td", .class("num")) { money(result.totalsByLevel[String(level.rawValue)] ?? 0, request) }
+                        }
+                    }
+                    el("tr") {
+                        el("th") { request.t("whatIf.balance") }
+                        el("td", .class("num"), .id("what-if-balance")) { NumberFormat.integer(Int(total), request.language) + " ₸" }
+                    }
+                }
+            }
+            el("h2") { request.t("whatIf.territories") + " (\(result.rows.count))" }
+            if result.rows.isEmpty {
+                el("p") { request.t("whatIf.none") }
+            } else {
+                el("table", .class("list"), .id("what-if-rows")) {
+                    el("thead") {
+                        el("tr") {
+                            InstructionViews.th(request.t("register.territory"))
+                            InstructionViews.th(request.t("whatIf.ownBefore"), .class("num"))
+                            InstructionViews.th(request.t("whatIf.ownAfter"), .class("num"))
+                            InstructionViews.th(request.t("whatIf.change"), .class("num"))
+                            InstructionViews.th(request.t("whatIf.dependenceBefore"), .class("num"))
+                            InstructionViews.th(request.t("whatIf.dependenceAfter"), .class("num"))
+                        }
+                    }
+                    el("tbody") {
+                        for row in result.rows.prefix(500) {
+                            el("tr") {
+                                el("td") { el("a", .href(SiteURL.territory(.value(try! KATOCode(row.territory))).path)) { row.name } }
+                                el("td", .class("num")) { money(row.ownBefore, request) }
+                                el("td", .class("num")) { money(row.ownAfter, request) }
+                                el("td", .class("num")) { (row.change > 0 ? "+" : "") + money(row.change, request) }
+                                el("td", .class("num")) { percentOrDash(row.dependenceBefore) }
+                                el("td", .class("num")) { percentOrDash(row.dependenceAfter) }
+                            }
+                        }
+                    }
+                }
+                if result.rows.count > 500 {
+                    el("p") { el("a", .href(SiteURL.api(.budgetWhatIf).path + "?" + query.queryString)) { request.t("whatIf.allRows") } }
+                }
+            }
+        }
+    }
+
+    // MARK: Import
+
+    static func importForm(result: String?, problems: [String], _ request: Request) -> Node {
+        let action = SiteURL.adminImportBudget.path + "?\(CSRFMiddleware.fieldName)=\(request.csrfToken)"
+        return fragment {
+            el("h1") { request.t("budgetImport.title") }
+            el("p", .class("lead")) { request.t("budgetImport.lead") }
+            if let result { el("p", .class("notice"), Attribute("role", "status")) { result } }
+            if !problems.isEmpty {
+                el("div", .class("error"), Attribute("role", "alert")) {
+                    el("p") { request.t("budgetImport.refused") }
+                    el("ul") { for problem in problems.prefix(200) { el("li") { problem } } }
+                }
+            }
+            el("form", Attribute("method", "post"), Attribute("action", action), Attribute("enctype", "multipart/form-data"), .class("stack")) {
+                el("label", Attribute("for", "budget-file")) { request.t("budgetImport.file") }
+                void("input", .id("budget-file"), .name("file"), .type("file"), Attribute("accept", ".csv,text/csv"), .flag("required"))
+                el("button", .type("submit")) { request.t("budgetImport.submit") }
+            }
+        }
+    }
+}

@@ -1,0 +1,200 @@
+import AimaqCore
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+import VaporTesting
+@testable import AimaqServer
+
+extension ServerTests {
+    @Suite struct Budgets {
+        static let lines = """
+        kind,territory,year,month,code,approved,adjusted,executed
+        revenue,430000000,2026,0,103101,500000,0,480000
+        revenue,430000000,2026,0,402103,900000,0,900000
+        revenue,435200000,2026,1,101201,100000,0,90000
+        revenue,435200000,2026,2,101201,100000,0,110000
+        revenue,435200000,2026,0,402203,300000,0,300000
+        revenue,435233000,2026,0,104102,20000,0,15000
+        expenditure,435200000,2026,0,04,200000,210000,190000
+        collected,435233000,2026,0,101201,1000000,0,1000000
+        revenue,430000000,2025,0,103101,400000,0,400000
+        revenue,430000000,2025,0,402103,1000000,0,1000000
+
+        """
+
+        struct Indicators: Decodable {
+            var totalRevenue: Int64
+            var ownRevenue: Int64
+            var transfers: Int64
+            var transferDependence: Double?
+            var execution: Double?
+            var changeOnYearBefore: Double?
+            var shareHeldBelow: Double?
+            var demo: Bool
+        }
+
+        static func importLines(_ app: Application, _ text: String) async throws -> BudgetStore.Summary {
+            guard case .success(let parsed) = BudgetImporter.parse(text, app: app) else {
+                Issue.record("the file should parse")
+                return BudgetStore.Summary(written: 0, replaced: 0)
+            }
+            return try await BudgetStore.write(parsed.file, app: app, actor: "test")
+        }
+
+        @Test func importedLinesGiveIndicatorsAndAReimportReplaces() async throws {
+            try await withAimaq { app, _ in
+                #expect(try await Self.importLines(app, Self.lines) == .init(written: 10, replaced: 0))
+                var visitor = Visitor(app)
+                let region = try await visitor.get("/api/v1/budget/indicators?territory=430000000&year=2026")
+                    .content.decode(Indicators.self)
+                // Consolidated: the region's own (480,000) and its district's and rural district's
+                // (90,000 + 110,000 + 15,000), with the transfers the region received from above.
+                #expect(region.ownRevenue == 695_000)
+                #expect(region.transfers == 900_000)
+                #expect(region.totalRevenue == 1_595_000)
+                #expect(abs(region.shareHeldBelow! - 215_000.0 / 695_000.0) < 1e-9)
+                #expect(abs(region.changeOnYearBefore! - (1_595_000.0 / 1_400_000.0 - 1)) < 1e-9)
+                #expect(!region.demo)
+                let district = try await visitor.get("/api/v1/budget/indicators?territory=435200000&year=2026")
+                    .content.decode(Indicators.self)
+                #expect(district.ownRevenue == 215_000)
+                #expect(district.transfers == 300_000)
+                #expect(abs(district.execution! - 515_000.0 / 520_000.0) < 1e-9)
+
+                // The same period again, with one figure changed: replaced, not added.
+                let again = Self.lines.replacingOccurrences(of: "revenue,430000000,2026,0,103101,500000,0,480000",
+                                                            with: "revenue,430000000,2026,0,103101,500000,0,500000")
+                #expect(try await Self.importLines(app, again) == .init(written: 10, replaced: 10))
+                let count = try await app.db.sql.select().column(SQLAlias(SQLQueryString("COUNT(*)"), as: SQLIdentifier("n")))
+                    .from("budget_lines").first(decodingColumn: "n", as: Int.self)
+                #expect(count == 10)
+                let after = try await visitor.get("/api/v1/budget/indicators?territory=430000000&year=2026").content.decode(Indicators.self)
+                #expect(after.ownRevenue == 715_000)
+
+                let csv = try await visitor.get("/budget/export?year=2026&territory=435200000&format=csv").body.string
+                #expect(csv.hasPrefix("kind,territory,year,month,code,approved,adjusted,executed,demo\n"))
+                #expect(csv.contains("revenue,435200000,2026,2,101201,100000,0,110000,false"))
+                #expect(csv.split(separator: "\n").count == 5)
+                let page = try await visitor.get("/territories/435200000?lang=en").body.string
+                #expect(page.contains("id=\"budget\""))
+                #expect(page.contains("Revenue plan and execution by month"))
+                #expect(try await visitor.get("/budget?year=2026&lang=en").body.string.contains("Regions ranked"))
+            }
+        }
+
+        @Test func aBadFileIsRefusedWholeWithEveryProblemPlaced() async throws {
+            try await withAimaq { app, _ in
+                let bad = """
+                kind,territory,year,month,code,approved,adjusted,executed
+                revenue,430000000,2026,0,103101,500000,0,480000
+                revenue,999999999,2026,0,103101,1,0,1
+                revenue,435200000,2026,13,101201,1,0,1
+                expenditure,435200000,2026,0,99,1,0,1
+                revenue,435200000,2026,0,101201,-5,0,x
+                revenue,430000000,2026,0,103101,1,0,1
+                """
+                guard case .failure(let problems) = BudgetImporter.parse(bad, app: app) else {
+                    Issue.record("the file should be refused")
+                    return
+                }
+                #expect(problems.items.map { "\($0.line):\($0.column)" } == ["3:2", "4:4", "5:5", "6:6", "6:8", "7:5"])
+                #expect(problems.items[0].message.contains("999999999"))
+                var admin = Visitor(app)
+                try await admin.signIn("admin")
+                let response = try await admin.postMultipart("/admin/import-budget?lang=en", fields: [:],
+                                                             files: [(field: "file", name: "bad.csv", data: Data(bad.utf8))])
+                #expect(response.status == .unprocessableEntity)
+                #expect(response.body.string.contains("line 3, column 2"))
+                let count = try await app.db.sql.select().column(SQLAlias(SQLQueryString("COUNT(*)"), as: SQLIdentifier("n")))
+                    .from("budget_lines").first(decodingColumn: "n", as: Int.self)
+                #expect(count == 0)
+            }
+        }
+
+        @Test func aMaslikhatImportsOnlyForItsOwnTerritory() async throws {
+            try await withAimaq { app, _ in
+                var deputy = Visitor(app)
+                try await deputy.signIn("maslikhat") // Kyzylorda region
+                let own = "kind,territory,year,month,code,approved,adjusted,executed\nrevenue,435200000,2026,0,101201,10,0,10\n"
+                let other = "kind,territory,year,month,code,approved,adjusted,executed\nrevenue,710000000,2026,0,101201,10,0,10\n"
+                #expect(try await deputy.postMultipart("/admin/import-budget", fields: [:],
+                                                       files: [(field: "file", name: "own.csv", data: Data(own.utf8))]).status == .ok)
+                #expect(try await deputy.postMultipart("/admin/import-budget", fields: [:],
+                                                       files: [(field: "file", name: "other.csv", data: Data(other.utf8))]).status == .forbidden)
+                let transfers = "kind,from,to,year,amount\nsubvention,republic,430000000,2026,100\n"
+                #expect(try await deputy.postMultipart("/admin/import-budget", fields: [:],
+                                                       files: [(field: "file", name: "t.csv", data: Data(transfers.utf8))]).status == .forbidden)
+                var admin = Visitor(app)
+                try await admin.signIn("admin")
+                #expect(try await admin.postMultipart("/admin/import-budget", fields: [:],
+                                                      files: [(field: "file", name: "t.csv", data: Data(transfers.utf8))]).status == .ok)
+                let rows = try await app.db.sql.select().column("territory_id").from("budget_lines").all(decoding: [String: Int].self)
+                #expect(rows.map { $0["territory_id"] } == [435200000])
+                var anyone = Visitor(app)
+                let list = try await anyone.get("/api/v1/budget/transfers?year=2026").body.string
+                #expect(list.contains("\"to\":\"430000000\""))
+            }
+        }
+
+        @Test func transfersMustGoBetweenNeighbouringBudgets() async throws {
+            try await withAimaq { app, _ in
+                let text = """
+                kind,from,to,year,amount
+                subvention,republic,430000000,2026,100
+                subvention,430000000,435200000,2026,50
+                subvention,435200000,435233000,2026,5
+                withdrawal,710000000,republic,2026,70
+                subvention,republic,435200000,2026,1
+                withdrawal,republic,430000000,2026,1
+                subvention,430000000,435200000,2026,0
+                """
+                guard case .failure(let problems) = BudgetImporter.parse(text, app: app) else {
+                    Issue.record("the file should be refused")
+                    return
+                }
+                #expect(problems.items.map { "\($0.line):\($0.column)" } == ["6:3", "7:2", "8:5"])
+            }
+        }
+
+        @Test func theWhatIfBalancesAndTheDemoKeepsItsAnchors() async throws {
+            try await withAimaq { app, _ in
+                let result = BudgetDemo.generate(tree: app.aimaq.territories.tree, rules: app.aimaq.budget.rules,
+                                                 today: try CivilDate("2026-11-29"))
+                // In 2025 (executed in full) the local budgets received exactly what was collected of
+                // income tax, which stayed whole in the regions and districts.
+                func sum(_ kind: BudgetImport.LineKind, _ year: Int) -> Int64 {
+                    result.lines.filter { $0.kind == kind && $0.year == year && $0.code == "101201" }.reduce(0) { $0 + $1.executed }
+                }
+                #expect(sum(.collected, 2025) > 0)
+                #expect(sum(.revenue, 2025) == sum(.collected, 2025))
+                // In 2026 it all goes to districts.
+                #expect(result.lines.filter { $0.kind == .revenue && $0.year == 2026 && $0.code == "101201" }
+                    .allSatisfy { $0.level == .district || $0.territory.value == 710000000 })
+                let astana = result.transfers.first { $0.kind == .withdrawal && $0.from?.value == 710000000 && $0.year == 2026 }
+                #expect(astana?.amount == 125_655_286_000)
+                #expect(result.lines.allSatisfy { $0.level == BudgetLevel(territory: $0.territory.level) || $0.kind == .collected })
+
+                _ = try await BudgetStore.write(.lines(result.lines), app: app, actor: "test", demo: true)
+                _ = try await BudgetStore.write(.transfers(result.transfers), app: app, actor: "test", demo: true)
+                struct WhatIf: Decodable { var totalsByLevel: [String: Int64]; var rows: [Row]; var demo: Bool; var collected: Int64 }
+                struct Row: Decodable { var territory: String; var ownBefore: Int64; var ownAfter: Int64 }
+                var visitor = Visitor(app)
+                let answer = try await visitor.get("/api/v1/budget/what-if?year=2026&code=101201&from=3&to=4&share=0.25")
+                #expect(answer.status == .ok)
+                let whatIf = try answer.content.decode(WhatIf.self)
+                #expect(whatIf.demo)
+                #expect(whatIf.totalsByLevel.values.reduce(0, +) == 0)
+                #expect((whatIf.totalsByLevel["4"] ?? 0) > 0)
+                #expect(whatIf.totalsByLevel["4"] == -(whatIf.totalsByLevel["3"] ?? 0))
+                #expect(!whatIf.rows.isEmpty)
+                #expect(whatIf.rows.allSatisfy { $0.ownAfter != $0.ownBefore })
+                let refused = try await visitor.get("/api/v1/budget/what-if?year=2026&code=101201&from=2&to=4&share=0.5")
+                #expect(refused.status == .unprocessableEntity) // level 2 keeps nothing of it in 2026
+                let page = try await visitor.get("/budget/what-if?year=2026&code=101201&from=3&to=4&share=0.25&lang=en").body.string
+                #expect(page.contains("id=\"what-if-balance\">0 ₸"))
+                #expect(page.contains("Demo figures"))
+            }
+        }
+    }
+}
