@@ -35,7 +35,7 @@ extension ServerTests {
         }
 
         static func importLines(_ app: Application, _ text: String) async throws -> BudgetStore.Summary {
-            guard case .success(let parsed) = BudgetImporter.parse(text, app: app) else {
+            guard case .success(let parsed) = await BudgetImporter.parse(text, app: app) else {
                 Issue.record("the file should parse")
                 return BudgetStore.Summary(written: 0, replaced: 0)
             }
@@ -94,7 +94,7 @@ extension ServerTests {
                 revenue,435200000,2026,0,101201,-5,0,x
                 revenue,430000000,2026,0,103101,1,0,1
                 """
-                guard case .failure(let problems) = BudgetImporter.parse(bad, app: app) else {
+                guard case .failure(let problems) = await BudgetImporter.parse(bad, app: app) else {
                     Issue.record("the file should be refused")
                     return
                 }
@@ -149,7 +149,7 @@ extension ServerTests {
                 withdrawal,republic,430000000,2026,1
                 subvention,430000000,435200000,2026,0
                 """
-                guard case .failure(let problems) = BudgetImporter.parse(text, app: app) else {
+                guard case .failure(let problems) = await BudgetImporter.parse(text, app: app) else {
                     Issue.record("the file should be refused")
                     return
                 }

@@ -19,6 +19,16 @@ import Testing
         }
     }
 
+    @Test func migrateMakesANewDatabaseThatServingAccepts() async throws {
+        var config = AimaqConfiguration()
+        config.dataDirectory = try temporaryFolder() + "/new"
+        config.bcryptCost = 4
+        try await ServerCommands.migrate(config)
+        try DataFolder.validateForServing(config)
+        // A second run finds nothing left to do.
+        try await ServerCommands.migrate(config)
+    }
+
     @Test func servingAFolderWithoutADatabaseAsksToMigrate() throws {
         var config = AimaqConfiguration()
         config.dataDirectory = try temporaryFolder()

@@ -80,8 +80,10 @@ public enum BudgetImport {
 
     /// Reads a file. `level` answers the classifier level of a known territory (nil when the
     /// code is not in the tree); `parent` its parent, for the direction of transfers.
-    public static func parse(_ text: String, classification: BudgetClassification,
-                             level: (KATOCode) -> KATOCode.Level?, parent: (KATOCode) -> KATOCode?) -> Result<File, Problems> {
+    /// A file of budget lines is checked in `parts` slices at once (one per core).
+    public static func parse(_ text: String, classification: BudgetClassification, parts: Int = 2,
+                             level: @escaping @Sendable (KATOCode) -> KATOCode.Level?,
+                             parent: @escaping @Sendable (KATOCode) -> KATOCode?) async -> Result<File, Problems> {
         let reader = CSVReader()
         let rows: [CSVReader.Row]
         do {
@@ -94,7 +96,7 @@ public enum BudgetImport {
         }
         let names = header.fields.map { $0.lowercased() }
         if names == lineColumns {
-            return parseLines(rows.dropFirst(), classification: classification, level: level).map(File.lines)
+            return await parseLines(rows.dropFirst(), classification: classification, parts: parts, level: level).map(File.lines)
         }
         if names == transferColumns {
             return parseTransfers(rows.dropFirst(), level: level, parent: parent).map(File.transfers)
@@ -127,14 +129,59 @@ public enum BudgetImport {
         return Int(value)
     }
 
-    private static func parseLines(_ rows: ArraySlice<CSVReader.Row>, classification: BudgetClassification,
-                                   level: (KATOCode) -> KATOCode.Level?) -> Result<[Line], Problems> {
+    /// What makes a line unique in a file, packed in one integer: kind (2 bits), territory (30),
+    /// year from 2000 (7), month (4) and code (20). Codes are digits, checked before; "04" and
+    /// "4" cannot both be known codes.
+    static func key(_ line: Line) -> Int {
+        let kind = LineKind.allCases.firstIndex(of: line.kind) ?? 0
+        let code = Int(integer(line.code) ?? 0) & 0xFFFFF
+        return kind << 61 | line.territory.value << 31 | (line.year - 2000) << 24 | line.month << 20 | code
+    }
+
+    private static func parseLines(_ rows: ArraySlice<CSVReader.Row>, classification: BudgetClassification, parts: Int,
+                                   level: @escaping @Sendable (KATOCode) -> KATOCode.Level?) async -> Result<[Line], Problems> {
+        let size = max(1, (rows.count + max(1, parts) - 1) / max(1, parts))
+        let slices = stride(from: rows.startIndex, to: rows.endIndex, by: size).map { rows[$0..<min($0 + size, rows.endIndex)] }
+        let results = await withTaskGroup(of: (Int, [Line], [Int], [Problem]).self) { group in
+            for (index, slice) in slices.enumerated() {
+                group.addTask {
+                    let (lines, numbers, problems) = checkLines(slice, classification: classification, level: level)
+                    return (index, lines, numbers, problems)
+                }
+            }
+            var collected: [(Int, [Line], [Int], [Problem])] = []
+            for await result in group { collected.append(result) }
+            return collected.sorted { $0.0 < $1.0 }
+        }
+        var problems = results.flatMap(\.3)
+        var lines: [Line] = []
+        lines.reserveCapacity(results.reduce(0) { $0 + $1.1.count })
+        var seen = Set<Int>(minimumCapacity: lines.capacity)
+        for part in results {
+            for (line, number) in zip(part.1, part.2) {
+                if seen.insert(key(line)).inserted {
+                    lines.append(line)
+                } else {
+                    problems.append(Problem(line: number, column: 5,
+                                            message: "\(line.kind.rawValue) \(line.code) of \(line.territory) for \(line.year)-\(line.month) is given twice"))
+                }
+            }
+        }
+        guard problems.isEmpty else {
+            return .failure(Problems(items: Array(problems.sorted { ($0.line, $0.column) < ($1.line, $1.column) }.prefix(maxProblems))))
+        }
+        return .success(lines)
+    }
+
+    private static func checkLines(_ rows: ArraySlice<CSVReader.Row>, classification: BudgetClassification,
+                                   level: (KATOCode) -> KATOCode.Level?) -> ([Line], [Int], [Problem]) {
         var lines: [Line] = []
         lines.reserveCapacity(rows.count)
         var problems: [Problem] = []
-        var codes: [String: Bool] = [:]
+        var knownRevenue: [String: Bool] = [:], knownFunctions: [String: Bool] = [:]
         var levels: [Int: KATOCode.Level?] = [:]
-        var seen: Set<String> = []
+        var numbers: [Int] = []
+        numbers.reserveCapacity(rows.count)
         for row in rows {
             if problems.count >= maxProblems { break }
             let f = row.fields
@@ -161,15 +208,13 @@ public enum BudgetImport {
             if month == nil { fail(4, "month must be 0 (the whole year) to 12, got \"\(f[3])\"") }
             if let kind {
                 let known: Bool
-                if let cached = codes["\(kind.rawValue):\(f[4])"] {
-                    known = cached
+                if kind == .expenditure {
+                    known = knownFunctions[f[4]] ?? (classification.functions[f[4]] != nil)
+                    knownFunctions[f[4]] = known
                 } else {
-                    if kind == .expenditure {
-                        known = classification.functions[f[4]] != nil
-                    } else {
-                        known = RevenueCode(f[4]).map { $0.depth == .specific && classification.revenue[$0] != nil } ?? false
-                    }
-                    codes["\(kind.rawValue):\(f[4])"] = known
+                    known = knownRevenue[f[4]]
+                        ?? RevenueCode(f[4]).map { $0.depth == .specific && classification.revenue[$0] != nil } ?? false
+                    knownRevenue[f[4]] = known
                 }
                 if !known {
                     fail(5, kind == .expenditure
@@ -189,15 +234,12 @@ public enum BudgetImport {
                 amounts.append(value)
             }
             guard problems.count == before, let kind, let territory, let territoryLevel, let year, let month else { continue }
-            let key = "\(kind.rawValue):\(territory.value):\(year):\(month):\(f[4])"
-            guard seen.insert(key).inserted else {
-                fail(5, "\(kind.rawValue) \(f[4]) of \(territory) for \(year)-\(month) is given twice")
-                continue
-            }
-            lines.append(Line(kind: kind, territory: territory, level: BudgetLevel(territory: territoryLevel), year: year,
-                              month: month, code: f[4], approved: amounts[0], adjusted: amounts[1], executed: amounts[2]))
+            let line = Line(kind: kind, territory: territory, level: BudgetLevel(territory: territoryLevel), year: year,
+                            month: month, code: f[4], approved: amounts[0], adjusted: amounts[1], executed: amounts[2])
+            lines.append(line)
+            numbers.append(row.line)
         }
-        return problems.isEmpty ? .success(lines) : .failure(Problems(items: problems))
+        return (lines, numbers, problems)
     }
 
     /// The budget directly above a territory's: the district above a rural district or

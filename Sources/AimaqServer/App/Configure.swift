@@ -97,6 +97,8 @@ public enum AimaqApp {
 
     /// Names of migrations not yet applied to the database.
     public static func pendingMigrations(_ app: Application) async throws -> [String] {
-        try await app.migrator.previewPrepareBatch().get().map { $0.0.name }
+        // A new database has no migration log yet: make it, so that every migration is pending.
+        try await app.migrator.setupIfNeeded().get()
+        return try await app.migrator.previewPrepareBatch().get().map { $0.0.name }
     }
 }

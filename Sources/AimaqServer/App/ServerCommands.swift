@@ -157,7 +157,7 @@ public enum ServerCommands {
         return try await withApplication(config, serving: false) { app in
             try await AimaqApp.loadReferenceData(app)
             note("budget: checking \(file)")
-            switch BudgetImporter.parse(text, app: app) {
+            switch await BudgetImporter.parse(text, app: app) {
             case .failure(let problems):
                 let more = problems.items.count >= BudgetImport.maxProblems ? " (reading stopped there)" : ""
                 throw Failure("aimaq import budget: \(file) has \(problems.items.count) problem(s)\(more); nothing was imported\n"

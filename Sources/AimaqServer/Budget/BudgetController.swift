@@ -268,7 +268,7 @@ enum BudgetController {
                                    content: BudgetViews.importForm(result: nil, problems: [request.t("budgetImport.noFile")], request))
         }
         let text = String(decoding: Data(buffer: file.data), as: UTF8.self)
-        switch BudgetImporter.parse(text, app: request.application) {
+        switch await BudgetImporter.parse(text, app: request.application) {
         case .failure(let problems):
             return Layout.response(request, title: request.t("budgetImport.title"), status: .unprocessableEntity,
                                    content: BudgetViews.importForm(result: nil, problems: problems.items.map(\.description), request))

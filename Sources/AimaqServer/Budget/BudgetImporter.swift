@@ -21,10 +21,10 @@ enum BudgetImporter {
         }
     }
 
-    static func parse(_ text: String, app: Application) -> Result<Parsed, BudgetImport.Problems> {
+    static func parse(_ text: String, app: Application) async -> Result<Parsed, BudgetImport.Problems> {
         let tree = app.aimaq.territories.tree
-        return BudgetImport.parse(text, classification: app.aimaq.budget.classification,
-                                  level: { tree[$0]?.level }, parent: { tree[$0]?.parent })
+        return await BudgetImport.parse(text, classification: app.aimaq.budget.classification,
+                                        level: { tree[$0]?.level }, parent: { tree[$0]?.parent })
             .map { Parsed(file: $0) }
     }
 }
