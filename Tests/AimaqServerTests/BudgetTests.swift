@@ -80,6 +80,11 @@ extension ServerTests {
                 #expect(page.contains("id=\"budget\""))
                 #expect(page.contains("Revenue plan and execution by month"))
                 #expect(try await visitor.get("/budget?year=2026&lang=en").body.string.contains("Regions ranked"))
+                // Equalisation to 1,000,000 ₸ a person: Kyzylorda (845,900 people, 715,000 own) and
+                // Astana (1,630,640 people, nothing own) fall short by exactly this much.
+                let equalised = try await visitor.get("/budget?year=2026&standard=1000000&lang=en").body.string
+                #expect(equalised.contains("id=\"equalisation-total\">2,476,539,285,000 ₸"))
+                #expect(try await visitor.get("/budget?year=2026&standard=-5").status == .badRequest)
             }
         }
 

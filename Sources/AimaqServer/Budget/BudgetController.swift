@@ -184,10 +184,18 @@ enum BudgetController {
         try request.authorize(.viewPublic)
         let year = try year(request)
         let indicator = BudgetViews.Indicator(rawValue: request.query[String.self, at: "indicator"] ?? "") ?? .dependence
+        var standard: Int64?
+        if let text = request.query[String.self, at: "standard"], !text.isEmpty {
+            guard let value = Int64(text), (1...100_000_000).contains(value) else {
+                throw Abort(.badRequest, reason: request.t("error.filter", ["name": "standard", "value": text]))
+            }
+            standard = value
+        }
         let (current, version) = try await load(request, year)
         let previous = try await load(request, year - 1).figures
-        let content = request.aimaq.pages.fragment("budget:\(year):\(indicator.rawValue):\(request.language)", generation: version) {
-            BudgetViews.overview(year: year, indicator: indicator, current: current,
+        let key = "budget:\(year):\(indicator.rawValue):\(standard.map(String.init) ?? "-"):\(request.language)"
+        let content = request.aimaq.pages.fragment(key, generation: version) {
+            BudgetViews.overview(year: year, indicator: indicator, standard: standard, current: current,
                                  previous: previous.isEmpty ? nil : previous, request)
         }
         return Layout.response(request, title: request.t("budget.title"), content: content)

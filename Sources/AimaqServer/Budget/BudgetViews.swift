@@ -45,7 +45,8 @@ enum BudgetViews {
 
     // MARK: National overview
 
-    static func overview(year: Int, indicator: Indicator, current: BudgetYear, previous: BudgetYear?, _ request: Request) -> Node {
+    static func overview(year: Int, indicator: Indicator, standard: Int64?, current: BudgetYear, previous: BudgetYear?,
+                         _ request: Request) -> Node {
         let tree = request.tree
         let language = request.language
         let regions = tree.regions
@@ -146,7 +147,60 @@ enum BudgetViews {
                         el("ul") { for t in receivers { el("li") { name(t.to) + " — " + money(t.amount, request) } } }
                     }
                 }
+                equalisation(year: year, indicator: indicator, standard: standard, regions: regions, figures: figures, request)
                 el("p") { el("a", .href(SiteURL.budgetWhatIf.path + "?year=\(year)")) { request.t("whatIf.title") } }
+            }
+        }
+    }
+
+    /// What each region below a standard of own revenue per person would need to reach it.
+    static func equalisation(year: Int, indicator: Indicator, standard: Int64?, regions: [Territory],
+                             figures: [KATOCode: BudgetFigures], _ request: Request) -> Node {
+        let language = request.language
+        let people = regions.reduce(0) { $0 + ($1.population ?? 0) }
+        let own = regions.reduce(Int64(0)) { $0 + (figures[$1.code]?.own ?? 0) }
+        let average = people > 0 ? own / Int64(people) : 0
+        let chosen = standard ?? max(1, average / 1_000 * 1_000)
+        let (needs, total) = Equalisation.needs(standard: chosen, territories: regions.map {
+            (territory: $0.code.value, own: figures[$0.code]?.own ?? 0, population: $0.population ?? 0)
+        })
+        return el("section", .aria("labelledby", "equalisation-heading"), .id("equalisation")) {
+            el("h2", .id("equalisation-heading")) { request.t("budget.equalisation") }
+            el("form", Attribute("method", "get"), Attribute("action", SiteURL.budget.path), .class("filters")) {
+                void("input", .type("hidden"), .name("year"), .value(String(year)))
+                void("input", .type("hidden"), .name("indicator"), .value(indicator.rawValue))
+                el("label") {
+                    request.t("budget.standard")
+                    void("input", .name("standard"), .type("number"), .value(String(chosen)), Attribute("min", "1"))
+                }
+                el("button", .type("submit")) { request.t("register.apply") }
+            }
+            el("p") { request.t("budget.average", ["amount": NumberFormat.integer(Int(average), language) + " ₸"]) }
+            el("table", .class("list")) {
+                el("thead") {
+                    el("tr") {
+                        InstructionViews.th(request.t("register.territory"))
+                        InstructionViews.th(request.t("budget.ind.own_per_person"), .class("num"))
+                        InstructionViews.th(request.t("budget.need"), .class("num"))
+                    }
+                }
+                el("tbody") {
+                    for need in needs where need.amount > 0 {
+                        let code = try? KATOCode(number: need.territory)
+                        el("tr") {
+                            el("td") { code.flatMap { request.tree[$0]?.name[language] } ?? String(need.territory) }
+                            el("td", .class("num")) {
+                                code.flatMap { figures[$0]?.ownPerPerson }.map { NumberFormat.integer(Int($0), language) + " ₸" } ?? "—"
+                            }
+                            el("td", .class("num")) { money(need.amount, request) }
+                        }
+                    }
+                    el("tr") {
+                        el("th") { request.t("budget.needTotal") }
+                        el("td") { "" }
+                        el("td", .class("num"), .id("equalisation-total")) { NumberFormat.integer(Int(total), language) + " ₸" }
+                    }
+                }
             }
         }
     }
