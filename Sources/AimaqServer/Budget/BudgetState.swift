@@ -8,7 +8,9 @@ import Vapor
 final class BudgetState: Sendable {
     let classification: BudgetClassification
     let rules: DistributionRules
-    private let years = LoadedValues<Int, BudgetYear>()
+    /// A year older than ten minutes is read again in the background (several servers may
+    /// share one database; a local import invalidates at once).
+    private let years = LoadedValues<Int, BudgetYear>(maxAge: 600)
 
     init(classification: BudgetClassification, rules: DistributionRules) {
         self.classification = classification
