@@ -68,19 +68,6 @@ enum BudgetController {
         var demo: Bool
     }
 
-    private struct LineRow: Decodable {
-        var kind: String
-        var territory_id: Int
-        var level: Int
-        var year: Int
-        var month: Int
-        var code: String
-        var approved: Int64
-        var adjusted: Int64
-        var executed: Int64
-        var demo: Bool
-    }
-
     /// Lines filtered by `year`, `territory` (its own budget), `kind` and `month`.
     static func lines(_ request: Request, page: Int, per: Int) async throws -> (items: [LineDTO], total: Int) {
         try request.authorize(.viewPublic)
@@ -102,14 +89,12 @@ enum BudgetController {
         }
         let total = try await query.column(SQLAlias(SQLQueryString("COUNT(*)"), as: SQLIdentifier("n")))
             .first(decodingColumn: "n", as: Int.self) ?? 0
-        query.select.columns = ["kind", "territory_id", "level", "year", "month", "code", "approved", "adjusted", "executed", "demo"]
-            .map { SQLColumn($0) }
-        let rows = try await query.orderBy("territory_id").orderBy("kind").orderBy("code").orderBy("month")
-            .limit(per).offset((page - 1) * per).all(decoding: LineRow.self)
-        return (rows.map {
-            LineDTO(kind: $0.kind, territory: String($0.territory_id), level: $0.level, year: $0.year, month: $0.month,
-                    code: $0.code, approved: $0.approved, adjusted: $0.adjusted, executed: $0.executed, demo: $0.demo)
-        }, total)
+        // Read straight into the answer: the KATO code as text, as everywhere in the API.
+        query.select.columns = [SQLColumn("kind"), SQLAlias(SQLQueryString("CAST(territory_id AS TEXT)"), as: SQLIdentifier("territory"))]
+            + ["level", "year", "month", "code", "approved", "adjusted", "executed", "demo"].map { SQLColumn($0) }
+        let items = try await query.orderBy("territory_id").orderBy("kind").orderBy("code").orderBy("month")
+            .limit(per).offset((page - 1) * per).all(decoding: LineDTO.self)
+        return (items, total)
     }
 
     @Sendable static func apiLines(_ request: Request) async throws -> ListDTO<LineDTO> {
@@ -222,7 +207,8 @@ enum BudgetController {
         let (current, version) = try await load(request, year)
         let previous = try await load(request, year - 1).figures
         let before = try await load(request, year - 2).figures
-        guard current.budgets[code.value] != nil || !current.collected.isEmpty && current.consolidated(code, tree: request.tree).total > 0 else {
+        // A territory with its own budget, or with budgets below it (read only when it has none).
+        guard current.budgets[code.value] != nil || current.consolidated(code, tree: request.tree).total > 0 else {
             return (nil, version)
         }
         let node = try await request.aimaq.pages.fragment("budget-section:\(code):\(year):\(request.language)", generation: version) {

@@ -101,13 +101,8 @@ enum APITokens {
     @Sendable static func apiReport(_ request: Request) async throws -> Response {
         try requireToken(request)
         let input = try request.content.decode(ReportInput.self)
-        guard let assignment = try await Assignment.find(input.assignment, on: request.db),
-              let instruction = try await Instruction.find(assignment.instructionID, on: request.db),
-              let territory = assignment.territory else {
-            throw Abort(.notFound, reason: request.t("error.assignmentNotFound"))
-        }
-        try request.authorize(.submitReport(territory: territory, body: assignment.bodyID,
-                                            bodyParent: request.aimaq.bodies.parent(of: assignment.bodyID)))
+        let (assignment, instruction, territory) = try await InstructionController.loadAssignment(input.assignment, request)
+        try request.authorize(InstructionController.reportAction(assignment, territory, request))
         let indicators = try await IndicatorRecord.query(on: request.db).filter(\.$instructionID == instruction.id!).all()
         var problems: [String] = []
         var values: [Int: Double] = [:]
@@ -138,11 +133,7 @@ enum APITokens {
     @Sendable static func apiReview(_ request: Request) async throws -> Created {
         try requireToken(request)
         let input = try request.content.decode(ReviewInput.self)
-        guard let assignment = try await Assignment.find(input.assignment, on: request.db),
-              let instruction = try await Instruction.find(assignment.instructionID, on: request.db),
-              let territory = assignment.territory else {
-            throw Abort(.notFound, reason: request.t("error.assignmentNotFound"))
-        }
+        let (assignment, instruction, territory) = try await InstructionController.loadAssignment(input.assignment, request)
         try await InstructionController.performReview(request, assignment: assignment, instruction: instruction, territory: territory,
                                                       decision: input.decision, remarks: input.remarks, final: input.final ?? false)
         return Created(id: input.assignment, status: assignment.statusName)

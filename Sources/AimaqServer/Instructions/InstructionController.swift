@@ -96,13 +96,23 @@ enum InstructionController {
 
     /// Loads an assignment for an action, with its instruction; 404 when missing.
     static func loadForAction(_ request: Request) async throws -> (Assignment, Instruction, KATOCode) {
-        let id = try intParameter(request)
+        try await loadAssignment(try intParameter(request), request)
+    }
+
+    /// An assignment with its instruction and territory (pages and API alike); 404 when missing.
+    static func loadAssignment(_ id: Int, _ request: Request) async throws -> (Assignment, Instruction, KATOCode) {
         guard let assignment = try await Assignment.find(id, on: request.db),
               let instruction = try await Instruction.find(assignment.instructionID, on: request.db),
               let territory = assignment.territory else {
             throw Abort(.notFound, reason: request.t("error.assignmentNotFound"))
         }
         return (assignment, instruction, territory)
+    }
+
+    /// Reporting on an assignment: for its body, which the akimat's officers may also do when
+    /// the body is one of its departments.
+    static func reportAction(_ assignment: Assignment, _ territory: KATOCode, _ request: Request) -> Action {
+        .submitReport(territory: territory, body: assignment.bodyID, bodyParent: request.aimaq.bodies.parent(of: assignment.bodyID))
     }
 
     static func actorLabel(_ request: Request) -> String { request.account?.email ?? "?" }
@@ -313,8 +323,7 @@ enum InstructionController {
 
     @Sendable static func submitReport(_ request: Request) async throws -> Response {
         let (assignment, instruction, territory) = try await loadForAction(request)
-        try request.authorize(.submitReport(territory: territory, body: assignment.bodyID,
-                                            bodyParent: request.aimaq.bodies.parent(of: assignment.bodyID)))
+        try request.authorize(reportAction(assignment, territory, request))
         let indicators = try await IndicatorRecord.query(on: request.db).filter(\.$instructionID == instruction.id!).all()
         let submission = try ReportSubmission.parse(request, indicators: indicators,
                                                     period: ReportingPeriod(rawValue: instruction.period) ?? .once,
@@ -327,8 +336,7 @@ enum InstructionController {
     @discardableResult
     static func performReport(_ request: Request, assignment: Assignment, territory: KATOCode,
                               submission: ReportSubmission) async throws -> Int {
-        try request.authorize(.submitReport(territory: territory, body: assignment.bodyID,
-                                            bodyParent: request.aimaq.bodies.parent(of: assignment.bodyID)))
+        try request.authorize(reportAction(assignment, territory, request))
         let stored = try await request.aimaq.evidence.store(submission.files)
         let actor = actorLabel(request)
         let authorID = request.account?.id

@@ -269,7 +269,7 @@ enum InstructionViews {
         let status = a.status
         let period = ReportingPeriod(rawValue: d.instruction.period) ?? .once
         let actor = request.actor
-        let canReport = territory.map { AccessPolicy.allows(.submitReport(territory: $0, body: a.bodyID, bodyParent: request.aimaq.bodies.parent(of: a.bodyID)), for: actor) } ?? false
+        let canReport = territory.map { AccessPolicy.allows(InstructionController.reportAction(a, $0, request), for: actor) } ?? false
         let canReview = territory.map { AccessPolicy.allows(.reviewReport(territory: $0), for: actor) } ?? false
         let canManage = territory.map { AccessPolicy.allows(.manageAssignment(territory: $0), for: actor) } ?? false
         let evidenceVisible = territory.map {
