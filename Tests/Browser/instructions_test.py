@@ -25,10 +25,13 @@ results = []
 
 
 def click_and_wait(element):
-    """Clicks a link or button and waits until the next page has replaced this one."""
+    """Clicks a link or button and waits until the next page has replaced this one and loaded."""
     page = driver.find_element(By.TAG_NAME, "html")
     element.click()
     WebDriverWait(driver, 60).until(expected_conditions.staleness_of(page))
+    # Staleness only says the next page has begun; a redirect may still be on its way, and
+    # navigating again meanwhile interrupts it. Wait for the page to finish loading.
+    WebDriverWait(driver, 60).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
 def check(name, condition, detail=""):
