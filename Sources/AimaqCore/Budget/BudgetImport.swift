@@ -80,26 +80,41 @@ public enum BudgetImport {
 
     /// Reads a file. `level` answers the classifier level of a known territory (nil when the
     /// code is not in the tree); `parent` its parent, for the direction of transfers.
-    /// A file of budget lines is checked in `parts` slices at once (one per core).
+    /// A file of budget lines is cut into `parts` runs of whole records that are read and
+    /// checked at once (one per core).
     public static func parse(_ text: String, classification: BudgetClassification, parts: Int = 2,
                              level: @escaping @Sendable (KATOCode) -> KATOCode.Level?,
                              parent: @escaping @Sendable (KATOCode) -> KATOCode?) async -> Result<File, Problems> {
         let reader = CSVReader()
-        let rows: [CSVReader.Row]
+        let bytes = CSVReader.bytes(text)
+        var header: CSVReader.Row?
+        let body: Int
         do {
-            rows = try reader.rows(text)
+            body = try bytes.withUnsafeBufferPointer { (buffer) throws(CSVReader.ParseError) in
+                try reader.read(buffer) { header = $0; return false }
+            }
         } catch {
-            return .failure(Problems(items: [Problem(line: error.line, column: error.column, message: error.message)]))
+            return .failure(Problems(items: [Problem(error)]))
         }
-        guard let header = rows.first else {
+        guard let header else {
             return .failure(Problems(items: [Problem(line: 1, column: 1, message: "the file is empty")]))
         }
+        let firstLine = 1 + bytes[..<body].reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
         let names = header.fields.map { $0.lowercased() }
         if names == lineColumns {
-            return await parseLines(rows.dropFirst(), classification: classification, parts: parts, level: level).map(File.lines)
+            return await parseLines(bytes, from: body, firstLine: firstLine, reader: reader, classification: classification,
+                                    parts: parts, level: level).map(File.lines)
         }
         if names == transferColumns {
-            return parseTransfers(rows.dropFirst(), level: level, parent: parent).map(File.transfers)
+            var rows: [CSVReader.Row] = []
+            do {
+                _ = try bytes.withUnsafeBufferPointer { (buffer) throws(CSVReader.ParseError) in
+                    try reader.read(buffer, range: body..<buffer.count, firstLine: firstLine) { rows.append($0); return true }
+                }
+            } catch {
+                return .failure(Problems(items: [Problem(error)]))
+            }
+            return parseTransfers(rows[...], level: level, parent: parent).map(File.transfers)
         }
         return .failure(Problems(items: [Problem(line: header.line, column: 1, message:
             "the header must be \(lineColumns.joined(separator: ",")) (budget lines) or \(transferColumns.joined(separator: ",")) (transfers)")]))
@@ -138,27 +153,39 @@ public enum BudgetImport {
         return kind << 61 | line.territory.value << 31 | (line.year - 2000) << 24 | line.month << 20 | code
     }
 
-    private static func parseLines(_ rows: ArraySlice<CSVReader.Row>, classification: BudgetClassification, parts: Int,
+    private static func parseLines(_ bytes: [UInt8], from start: Int, firstLine: Int, reader: CSVReader,
+                                   classification: BudgetClassification, parts: Int,
                                    level: @escaping @Sendable (KATOCode) -> KATOCode.Level?) async -> Result<[Line], Problems> {
-        let size = max(1, (rows.count + max(1, parts) - 1) / max(1, parts))
-        let slices = stride(from: rows.startIndex, to: rows.endIndex, by: size).map { rows[$0..<min($0 + size, rows.endIndex)] }
-        let results = await withTaskGroup(of: (Int, [Line], [Int], [Problem]).self) { group in
-            for (index, slice) in slices.enumerated() {
+        let pieces = bytes.withUnsafeBufferPointer {
+            reader.pieces($0, range: start..<$0.count, firstLine: firstLine, parts: parts)
+        }
+        let results = await withTaskGroup(of: (Int, LineChecker).self) { group in
+            for (index, piece) in pieces.enumerated() {
                 group.addTask {
-                    let (lines, numbers, problems) = checkLines(slice, classification: classification, level: level)
-                    return (index, lines, numbers, problems)
+                    var checker = LineChecker(classification: classification, level: level)
+                    do throws(CSVReader.ParseError) {
+                        _ = try bytes.withUnsafeBufferPointer { (buffer) throws(CSVReader.ParseError) in
+                            try reader.read(buffer, range: piece.range, firstLine: piece.firstLine) {
+                                checker.check($0)
+                                return checker.problems.count < maxProblems
+                            }
+                        }
+                    } catch {
+                        checker.problems.append(Problem(error))
+                    }
+                    return (index, checker)
                 }
             }
-            var collected: [(Int, [Line], [Int], [Problem])] = []
+            var collected: [(Int, LineChecker)] = []
             for await result in group { collected.append(result) }
-            return collected.sorted { $0.0 < $1.0 }
+            return collected.sorted { $0.0 < $1.0 }.map { $0.1 }
         }
-        var problems = results.flatMap(\.3)
+        var problems = results.flatMap(\.problems)
         var lines: [Line] = []
-        lines.reserveCapacity(results.reduce(0) { $0 + $1.1.count })
+        lines.reserveCapacity(results.reduce(0) { $0 + $1.lines.count })
         var seen = Set<Int>(minimumCapacity: lines.capacity)
         for part in results {
-            for (line, number) in zip(part.1, part.2) {
+            for (line, number) in zip(part.lines, part.numbers) {
                 if seen.insert(key(line)).inserted {
                     lines.append(line)
                 } else {
@@ -173,24 +200,34 @@ public enum BudgetImport {
         return .success(lines)
     }
 
-    private static func checkLines(_ rows: ArraySlice<CSVReader.Row>, classification: BudgetClassification,
-                                   level: (KATOCode) -> KATOCode.Level?) -> ([Line], [Int], [Problem]) {
+    /// Checks budget lines one record at a time, keeping the good ones with their line
+    /// numbers and a problem for every bad cell.
+    private struct LineChecker {
+        let classification: BudgetClassification
+        let level: @Sendable (KATOCode) -> KATOCode.Level?
         var lines: [Line] = []
-        lines.reserveCapacity(rows.count)
-        var problems: [Problem] = []
-        var knownRevenue: [String: Bool] = [:], knownFunctions: [String: Bool] = [:]
-        var levels: [Int: KATOCode.Level?] = [:]
         var numbers: [Int] = []
-        numbers.reserveCapacity(rows.count)
-        for row in rows {
-            if problems.count >= maxProblems { break }
+        var problems: [Problem] = []
+        private var knownRevenue: [String: Bool] = [:], knownFunctions: [String: Bool] = [:]
+        private var levels: [Int: KATOCode.Level?] = [:]
+        private static let amountColumns = ["approved", "adjusted", "executed"]
+
+        init(classification: BudgetClassification, level: @escaping @Sendable (KATOCode) -> KATOCode.Level?) {
+            self.classification = classification
+            self.level = level
+        }
+
+        mutating func check(_ row: CSVReader.Row) {
             let f = row.fields
-            func fail(_ column: Int, _ message: String) { problems.append(Problem(line: row.line, column: column, message: message)) }
+            var failed = false
+            func fail(_ column: Int, _ message: String) {
+                problems.append(Problem(line: row.line, column: column, message: message))
+                failed = true
+            }
             guard f.count == lineColumns.count else {
                 fail(1, "expected \(lineColumns.count) fields, found \(f.count)")
-                continue
+                return
             }
-            let before = problems.count
             let kind = LineKind(rawValue: f[0])
             if kind == nil { fail(1, "kind must be revenue, expenditure or collected, got \"\(f[0])\"") }
             var territory: KATOCode?
@@ -202,7 +239,7 @@ public enum BudgetImport {
             } else {
                 fail(2, "territory must be a nine-digit KATO code, got \"\(f[1])\"")
             }
-            let year = year(f[2])
+            let year = BudgetImport.year(f[2])
             if year == nil { fail(3, "year must be four digits, got \"\(f[2])\"") }
             let month = integer(f[3]).flatMap { (0...12).contains($0) ? Int($0) : nil }
             if month == nil { fail(4, "month must be 0 (the whole year) to 12, got \"\(f[3])\"") }
@@ -222,24 +259,26 @@ public enum BudgetImport {
                          : "\"\(f[4])\" is not a six-digit revenue code in the classification")
                 }
             }
-            var amounts: [Int64] = []
-            for (index, name) in ["approved", "adjusted", "executed"].enumerated() {
+            var amounts: (Int64, Int64, Int64) = (0, 0, 0)
+            for (index, name) in Self.amountColumns.enumerated() {
                 let text = f[5 + index]
-                if text.isEmpty { amounts.append(0); continue }
+                if text.isEmpty { continue }
                 guard let value = integer(text) else {
                     fail(6 + index, "\(name) must be whole tenge, got \"\(text)\"")
                     continue
                 }
                 if index < 2 && value < 0 { fail(6 + index, "\(name) cannot be negative, got \(text)") }
-                amounts.append(value)
+                switch index {
+                case 0: amounts.0 = value
+                case 1: amounts.1 = value
+                default: amounts.2 = value
+                }
             }
-            guard problems.count == before, let kind, let territory, let territoryLevel, let year, let month else { continue }
-            let line = Line(kind: kind, territory: territory, level: BudgetLevel(territory: territoryLevel), year: year,
-                            month: month, code: f[4], approved: amounts[0], adjusted: amounts[1], executed: amounts[2])
-            lines.append(line)
+            guard !failed, let kind, let territory, let territoryLevel, let year, let month else { return }
+            lines.append(Line(kind: kind, territory: territory, level: BudgetLevel(territory: territoryLevel), year: year,
+                              month: month, code: f[4], approved: amounts.0, adjusted: amounts.1, executed: amounts.2))
             numbers.append(row.line)
         }
-        return (lines, numbers, problems)
     }
 
     /// The budget directly above a territory's: the district above a rural district or

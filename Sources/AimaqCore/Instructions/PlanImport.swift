@@ -23,6 +23,9 @@ public enum PlanImport {
             self.column = column
             self.message = message
         }
+        public init(_ error: CSVReader.ParseError) {
+            self.init(line: error.line, column: error.column, message: error.message)
+        }
     }
 
     /// Every problem of a refused file, in line order.
@@ -79,7 +82,7 @@ public enum PlanImport {
         do {
             records = try CSVReader().records(text, required: required)
         } catch {
-            return .failure(Problems(items: [Problem(line: error.line, column: error.column, message: error.message)]))
+            return .failure(Problems(items: [Problem(error)]))
         }
         var problems: [Problem] = []
         var sources: [String: Source] = [:]

@@ -31,36 +31,61 @@ public struct CSVReader: Sendable {
 
     /// Reads every record, the header included; blank lines are skipped.
     public func rows(_ text: String) throws(ParseError) -> [Row] {
+        let bytes = Self.bytes(text)
+        var rows: [Row] = []
+        try bytes.withUnsafeBufferPointer { (buffer) throws(ParseError) in
+            _ = try read(buffer) { rows.append($0); return true }
+        }
+        return rows
+    }
+
+    /// The text's bytes without a byte-order mark.
+    public static func bytes(_ text: String) -> [UInt8] {
         var bytes = Array(text.utf8)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
-        var rows: [Row] = []
+        return bytes
+    }
+
+    /// Reads the records in `bytes[range]` one at a time, without keeping them: `body` sees
+    /// each record (blank lines skipped) and returns false to stop. `firstLine` is the line
+    /// number the range starts on. Answers where reading stopped: the byte after the last
+    /// record read.
+    public func read(_ bytes: UnsafeBufferPointer<UInt8>, range: Range<Int>? = nil, firstLine: Int = 1,
+                     _ body: (Row) -> Bool) throws(ParseError) -> Int {
+        let range = range ?? 0..<bytes.count
         var fields: [String] = []
         var field: [UInt8] = []
         var inQuotes = false
-        var line = 1
-        var recordLine = 1
+        var line = firstLine
+        var recordLine = firstLine
         var column = 1
         var fieldWasQuoted = false
-        var index = 0
+        var index = range.lowerBound
+        let end = range.upperBound
+        let quote = UInt8(ascii: "\""), newline = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
 
         func finishField() {
             fields.append(String(decoding: field, as: UTF8.self))
             field.removeAll(keepingCapacity: true)
             fieldWasQuoted = false
         }
-        func finishRecord() {
+        // The fields array is handed to `body` and then emptied; when `body` kept nothing,
+        // its storage is used again for the next record.
+        func finishRecord() -> Bool {
             finishField()
+            var goOn = true
             if !(fields.count == 1 && fields[0].isEmpty) {
-                rows.append(Row(line: recordLine, fields: fields))
+                goOn = body(Row(line: recordLine, fields: fields))
             }
-            fields = []
+            fields.removeAll(keepingCapacity: true)
+            return goOn
         }
 
-        while index < bytes.count {
+        while index < end {
             let byte = bytes[index]
             if inQuotes {
-                if byte == UInt8(ascii: "\"") {
-                    if index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "\"") {
+                if byte == quote {
+                    if index + 1 < end, bytes[index + 1] == quote {
                         field.append(byte)
                         index += 1
                         column += 1
@@ -68,24 +93,25 @@ public struct CSVReader: Sendable {
                         inQuotes = false
                     }
                 } else {
-                    if byte == UInt8(ascii: "\n") { line += 1; column = 0 }
+                    if byte == newline { line += 1; column = 0 }
                     field.append(byte)
                 }
             } else if byte == delimiter {
                 finishField()
-            } else if byte == UInt8(ascii: "\""), quoting {
+            } else if byte == quote, quoting {
                 guard field.isEmpty, !fieldWasQuoted else {
                     throw ParseError(line: line, column: column,
                                      message: "a quote inside an unquoted field")
                 }
                 inQuotes = true
                 fieldWasQuoted = true
-            } else if byte == UInt8(ascii: "\n") {
-                finishRecord()
+            } else if byte == newline {
+                let goOn = finishRecord()
                 line += 1
                 recordLine = line
                 column = 0
-            } else if byte == UInt8(ascii: "\r") {
+                if !goOn { return index + 1 }
+            } else if byte == cr {
                 // Part of a CRLF line end; a lone CR is dropped too.
             } else {
                 if fieldWasQuoted {
@@ -100,8 +126,40 @@ public struct CSVReader: Sendable {
         if inQuotes {
             throw ParseError(line: recordLine, column: 1, message: "a quoted field is never closed")
         }
-        if !field.isEmpty || !fields.isEmpty || fieldWasQuoted { finishRecord() }
-        return rows
+        if !field.isEmpty || !fields.isEmpty || fieldWasQuoted { _ = finishRecord() }
+        return end
+    }
+
+    /// Cuts `bytes[range]` into at most `parts` runs of whole records of about equal size,
+    /// each with the line number it starts on, so that they can be read on several cores at
+    /// once. A cut is made only at a line end outside quotes.
+    public func pieces(_ bytes: UnsafeBufferPointer<UInt8>, range: Range<Int>, firstLine: Int,
+                       parts: Int) -> [(range: Range<Int>, firstLine: Int)] {
+        let parts = max(1, parts)
+        let size = range.count / parts
+        guard parts > 1, size > 0 else { return [(range, firstLine)] }
+        var pieces: [(range: Range<Int>, firstLine: Int)] = []
+        var start = range.lowerBound, startLine = firstLine
+        var line = firstLine
+        var inQuotes = false
+        var index = range.lowerBound
+        let quote = UInt8(ascii: "\""), newline = UInt8(ascii: "\n")
+        while index < range.upperBound {
+            let byte = bytes[index]
+            index += 1
+            if byte == quote, quoting {
+                inQuotes.toggle()
+            } else if byte == newline {
+                line += 1
+                if !inQuotes, pieces.count < parts - 1, index - start >= size {
+                    pieces.append((start..<index, startLine))
+                    start = index
+                    startLine = line
+                }
+            }
+        }
+        if start < range.upperBound || pieces.isEmpty { pieces.append((start..<range.upperBound, startLine)) }
+        return pieces
     }
 
     /// Reads a file with a header line into records keyed by column name. Every record must

@@ -63,7 +63,7 @@ enum BudgetStore {
             try await sql.raw("PRAGMA temp_store = MEMORY").run()
         }
         if rebuild {
-            for index in M011CreateBudgets.lineIndexes { try await sql.drop(index: index.name).run() }
+            for index in M012ReindexBudgetLines.lineIndexes { try await sql.drop(index: index.name).run() }
         }
         // The next statement is built on another core while the database runs this one.
         let chunks = lines.chunked(into: batch)
@@ -81,7 +81,7 @@ enum BudgetStore {
             written += chunks[index].count
             progress?(written, lines.count)
         }
-        if rebuild { try await M011CreateBudgets.createLineIndexes(on: sql) }
+        if rebuild { try await M012ReindexBudgetLines.createLineIndexes(on: sql) }
         return Summary(written: written, replaced: replaced)
     }
 

@@ -16,5 +16,6 @@ enum AimaqMigrations {
         app.migrations.add(M009DenormaliseRegister())
         app.migrations.add(M010AddAkimatDepartments())
         app.migrations.add(M011CreateBudgets())
+        app.migrations.add(M012ReindexBudgetLines())
     }
 }
