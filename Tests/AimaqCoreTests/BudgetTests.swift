@@ -111,6 +111,28 @@ import Testing
         #expect(all.shares(of: code, in: 2026) == [.district: 10_000])
     }
 
+    @Test func aSecondTableReplacesOnlyTheCodesItNames() throws {
+        var rules = DistributionRules()
+        let pit = RevenueCode("101201")!, vat = RevenueCode("105101")!, property = RevenueCode("104102")!
+        try rules.set(year: 2026, code: pit, shares: [.district: 10_000])
+        try rules.set(year: 2026, code: vat, shares: [.republican: 10_000])
+        try rules.set(year: 2025, code: pit, shares: [.regional: 5_000, .district: 5_000])
+        try rules.set(year: 2025, code: vat, shares: [.republican: 10_000])
+        // Last year's table laid over this year's: only income tax differs.
+        let (back, changed) = rules.overlaid(with: rules, from: 2025, onto: 2026)
+        #expect(changed == [pit])
+        #expect(back.shares(of: pit, in: 2026) == [.regional: 5_000, .district: 5_000])
+        #expect(back.shares(of: vat, in: 2026) == [.republican: 10_000])
+        #expect(back.shares(of: pit, in: 2025) == rules.shares(of: pit, in: 2025))
+        // A loaded table that names one new code and one unchanged code.
+        let loaded = try DistributionRules.parse("year,code,level,share\n2030,104102,4,0.75\n2030,104102,3,0.25\n2030,105101,1,1\n")
+        let (other, codes) = rules.overlaid(with: loaded, from: 2030, onto: 2026)
+        #expect(codes == [property])
+        #expect(other.shares(of: property, in: 2026) == [.local: 7_500, .district: 2_500])
+        #expect(other.shares(of: pit, in: 2026) == [.district: 10_000])
+        #expect(rules.overlaid(with: loaded, from: 2029, onto: 2026).changed.isEmpty)
+    }
+
     @Test func aBadRuleTableSaysWhatAndWhere() {
         func error(_ body: String) -> CSVReader.ParseError? {
             do { _ = try DistributionRules.parse(Self.header + body); return nil } catch { return error }

@@ -162,6 +162,82 @@ extension ServerTests {
             }
         }
 
+        struct WhatIfAnswer: Decodable {
+            var totalsByLevel: [String: Int64]
+            var rows: [Row]
+            var codes: [String]
+            var rules: String?
+            var rulesYear: Int?
+            var code: String?
+            struct Row: Decodable { var territory: String; var ownBefore: Int64; var ownAfter: Int64 }
+        }
+
+        @Test func aSecondRuleTableIsComparedKeptAndShared() async throws {
+            try await withAimaq { app, _ in
+                guard case .success(let parsed) = await BudgetImporter.parse(Self.lines, app: app) else {
+                    Issue.record("the fixture file should be good")
+                    return
+                }
+                _ = try await BudgetStore.write(parsed.file, app: app, actor: "test")
+                var visitor = Visitor(app)
+                // The bundled rules of 2025 over those of 2026: income tax collected in the rural
+                // district (1,000,000) goes back to the region and the district as in 2025.
+                let back = try await visitor.get("/api/v1/budget/what-if?year=2026&rules=2025")
+                #expect(back.status == .ok)
+                let answer = try back.content.decode(WhatIfAnswer.self)
+                let rules = app.aimaq.budget.rules
+                let then = rules.split(1_000_000, of: RevenueCode("101201")!, in: 2025, collectedAt: .local)
+                #expect(answer.codes.contains("101201") && answer.rules == "2025" && answer.rulesYear == 2025 && answer.code == nil)
+                #expect(answer.totalsByLevel.values.reduce(0, +) == 0)
+                #expect(answer.totalsByLevel["2"] == then[.regional] ?? 0)
+                #expect(answer.totalsByLevel["3"] == (then[.district] ?? 0) - 1_000_000)
+                #expect(answer.rows.first { $0.territory == "430000000" }.map { $0.ownAfter - $0.ownBefore } == then[.regional])
+
+                // A table of one's own: only signed-in visitors may load one.
+                let table = "year,code,level,share\n2026,101201,3,0.5\n2026,101201,4,0.5\n"
+                let anonymous = try await visitor.postMultipart("/budget/what-if/rules", fields: ["text": table, "year": "2026"], files: [])
+                #expect(anonymous.status == .seeOther)
+                #expect(anonymous.headers.first(name: .location)?.hasPrefix("/signin") == true)
+                try await visitor.signIn("citizen")
+                let loaded = try await visitor.postMultipart("/budget/what-if/rules", fields: ["year": "2026"],
+                                                             files: [(field: "file", name: "rules.csv", data: Data(table.utf8))])
+                let id = BudgetRuleTables.id(of: table)
+                #expect(loaded.status == .seeOther)
+                #expect(loaded.headers.first(name: .location) == "/budget/what-if?year=2026&rules=\(id)")
+                // The address is shared: anyone sees the same comparison.
+                var other = Visitor(app)
+                let shared = try await other.get("/api/v1/budget/what-if?year=2026&rules=\(id)").content.decode(WhatIfAnswer.self)
+                #expect(shared.codes == ["101201"] && shared.rulesYear == 2026)
+                #expect(shared.totalsByLevel["3"] == -500_000 && shared.totalsByLevel["4"] == 500_000)
+                #expect(shared.rows.first { $0.territory == "435233000" }.map { $0.ownAfter - $0.ownBefore } == 500_000)
+                let page = try await other.get("/budget/what-if?year=2026&rules=\(id)&lang=en").body.string
+                #expect(page.contains("id=\"what-if-codes\"") && page.contains(id))
+                #expect(page.contains("id=\"what-if-balance\">0 ₸"))
+                #expect(!page.contains("id=\"what-if-upload\"")) // anonymous visitors are asked to sign in
+                // The same text again is the same table, kept once, with one audit entry.
+                let again = try await visitor.postMultipart("/budget/what-if/rules", fields: ["text": table, "year": "2026"], files: [])
+                #expect(again.headers.first(name: .location) == "/budget/what-if?year=2026&rules=\(id)")
+                let kept = try await app.db.sql.select().column(SQLAlias(SQLQueryString("COUNT(*)"), as: SQLIdentifier("n")))
+                    .from("budget_rule_tables").first(decodingColumn: "n", as: Int.self)
+                #expect(kept == 1)
+                let audited = try await app.db.sql.select().column(SQLAlias(SQLQueryString("COUNT(*)"), as: SQLIdentifier("n")))
+                    .from("audit_entries").where("action", .equal, SQLBind("budget.rule-table"))
+                    .first(decodingColumn: "n", as: Int.self)
+                #expect(audited == 1)
+
+                // A bad table is refused with its line and column, and nothing is kept.
+                let bad = try await visitor.postMultipart("/budget/what-if/rules?lang=en",
+                                                          fields: ["text": "year,code,level,share\n2026,101201,3,0.5\n2026,101201,9,0.5\n", "year": "2026"],
+                                                          files: [])
+                #expect(bad.status == .unprocessableEntity)
+                #expect(bad.body.string.contains("line 3, column 3"))
+                #expect(bad.body.string.contains("id=\"what-if-upload\""))
+                let unknown = try await other.get("/api/v1/budget/what-if?year=2026&rules=0123456789abcdef")
+                #expect(unknown.status == .notFound)
+                #expect(try await other.get("/api/v1/budget/what-if?year=2026&rules=1999").status == .badRequest)
+            }
+        }
+
         @Test func theWhatIfBalancesAndTheDemoKeepsItsAnchors() async throws {
             try await withAimaq { app, _ in
                 let result = BudgetDemo.generate(tree: app.aimaq.territories.tree, rules: app.aimaq.budget.rules,

@@ -113,6 +113,8 @@ extension ServerTests {
                      multipart: true, expected: [.anonymous: .seeOther], default: .forbidden, mayAct: [.account("admin")]),
                 Case(method: .GET, pattern: "/budget", path: "/budget?year=2026&indicator=execution", default: .ok),
                 Case(method: .GET, pattern: "/budget/what-if", path: "/budget/what-if?year=2026&code=101201&from=3&to=4&share=0.1", default: .ok),
+                Case(method: .POST, pattern: "/budget/what-if/rules", path: "/budget/what-if/rules", form: ["text": "", "year": "2026"],
+                     multipart: true, expected: [.anonymous: .seeOther], default: .unprocessableEntity),
                 Case(method: .GET, pattern: "/budget/export", path: "/budget/export?year=2026&format=csv", default: .ok),
                 Case(method: .GET, pattern: "/admin/import-budget", path: "/admin/import-budget",
                      expected: [.anonymous: .seeOther, .account("admin"): .ok, .account("regional-admin"): .ok,

@@ -77,6 +77,8 @@ public enum Action: Hashable, Sendable {
     case importBudget(territory: KATOCode?)
     /// See one's own work list, notifications and deadline feed.
     case viewOwnWork
+    /// Load a rule table of one's own into the budget what-if (kept, so that it can be shared).
+    case loadRuleTable
 }
 
 /// The answer to "may this actor do this?". `signInRequired` lets pages send an anonymous
@@ -131,7 +133,7 @@ public enum AccessPolicy {
         case .importPlan:
             guard let actor else { return .signInRequired }
             return actor.role == .administrator && actor.scope == .country ? .allowed : .forbidden
-        case .viewOwnWork:
+        case .viewOwnWork, .loadRuleTable:
             return actor == nil ? .signInRequired : .allowed
         }
     }

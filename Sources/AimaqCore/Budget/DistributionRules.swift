@@ -72,6 +72,20 @@ public struct DistributionRules: Sendable, Equatable {
         return copy
     }
 
+    /// A copy in which every code that `other` names for `source` takes that rule in `year`:
+    /// a second rule table laid over this one, for a what-if. Codes it does not name keep
+    /// their rule. Answers the codes whose shares change, in order.
+    public func overlaid(with other: DistributionRules, from source: Int, onto year: Int)
+        -> (rules: DistributionRules, changed: [RevenueCode]) {
+        var copy = self
+        var changed: [RevenueCode] = []
+        for (code, rule) in other.shares[source] ?? [:] where shares(of: code, in: year) != rule {
+            copy.shares[year, default: [:]][code] = rule
+            changed.append(code)
+        }
+        return (copy, changed.sorted())
+    }
+
     /// `6000` → `0.6`.
     public static func format(_ share: Int) -> String {
         let whole = share / Self.whole, fraction = share % Self.whole

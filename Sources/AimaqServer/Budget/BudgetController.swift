@@ -9,6 +9,7 @@ enum BudgetController {
     static func register(_ routes: any RoutesBuilder) {
         routes.get(SiteURL.budget.pathComponents, use: overview)
         routes.get(SiteURL.budgetWhatIf.pathComponents, use: whatIfPage)
+        routes.on(.POST, SiteURL.budgetWhatIfRules.pathComponents, body: .collect(maxSize: "1mb"), use: loadRuleTable)
         routes.get(SiteURL.budgetExport.pathComponents, use: export)
         routes.get(SiteURL.adminImportBudget.pathComponents, use: importForm)
         routes.on(.POST, SiteURL.adminImportBudget.pathComponents, body: .collect(maxSize: "200mb"), use: importUpload)
@@ -125,13 +126,24 @@ enum BudgetController {
                                         tree: request.tree, language: request.language)
     }
 
+    /// The what-if inputs of a request, and the loaded rule table they name (404 when none has that id).
+    static func whatIfInputs(_ request: Request) async throws -> (query: BudgetReports.WhatIfQuery, second: DistributionRules?) {
+        let query = try BudgetReports.WhatIfQuery(request, defaultYear: request.aimaq.clock.today().year,
+                                                  bundledYears: request.aimaq.budget.rules.years)
+        guard case .loaded(let id) = query.table else { return (query, nil) }
+        guard let table = try await request.aimaq.budget.ruleTable(id, db: request.sql) else {
+            throw Abort(.notFound, reason: request.t("whatIf.noTable", ["id": id]))
+        }
+        return (query, table)
+    }
+
     @Sendable static func apiWhatIf(_ request: Request) async throws -> Response {
         try request.authorize(.viewPublic)
-        let query = try BudgetReports.WhatIfQuery(request, defaultYear: request.aimaq.clock.today().year)
+        let (query, second) = try await whatIfInputs(request)
         let (figures, version) = try await load(request, query.year)
         // The answer depends only on the year's figures and the inputs: encoded once per version.
         let data = try request.aimaq.pages.document("api:what-if:\(version):\(query.queryString):\(request.language)") {
-            try JSONEncoder().encode(try BudgetReports.whatIf(query, year: figures, rules: request.aimaq.budget.rules,
+            try JSONEncoder().encode(try BudgetReports.whatIf(query, year: figures, rules: request.aimaq.budget.rules, second: second,
                                                               tree: request.tree, language: request.language))
         }
         let response = Response(status: .ok, body: .init(data: data))
@@ -188,17 +200,59 @@ enum BudgetController {
 
     @Sendable static func whatIfPage(_ request: Request) async throws -> Response {
         try request.authorize(.viewPublic)
-        let query = try BudgetReports.WhatIfQuery(request, defaultYear: request.aimaq.clock.today().year)
+        let (query, second) = try await whatIfInputs(request)
+        return try await whatIfResponse(request, query: query, second: second)
+    }
+
+    static func whatIfResponse(_ request: Request, query: BudgetReports.WhatIfQuery, second: DistributionRules?,
+                               problems: [String] = [], status: HTTPStatus = .ok) async throws -> Response {
         let (data, version) = try await load(request, query.year)
-        let content = try await request.aimaq.pages.fragment("what-if:\(query.queryString):\(request.language)", generation: version) {
-            let result = try BudgetReports.whatIf(query, year: data, rules: request.aimaq.budget.rules,
+        // The page's form for loading a table carries the visitor's CSRF token: only the
+        // computed part is kept, per version of the year's figures.
+        let key = "what-if:\(query.queryString):\(request.language)"
+        let result = try await request.aimaq.pages.fragment(key, generation: version) {
+            let result = try BudgetReports.whatIf(query, year: data, rules: request.aimaq.budget.rules, second: second,
                                                   tree: request.tree, language: request.language)
-            return BudgetViews.whatIf(query, result: result, classification: request.aimaq.budget.classification, request)
+            return BudgetViews.whatIfResult(query, result: result, classification: request.aimaq.budget.classification, request)
         }
+        let content = BudgetViews.whatIf(query, result: result, rules: request.aimaq.budget.rules,
+                                         classification: request.aimaq.budget.classification, problems: problems, request)
         return Layout.response(request, title: request.t("whatIf.title"),
                                breadcrumbs: [(request.t("budget.title"), SiteURL.budget.path),
                                              (request.t("whatIf.title"), SiteURL.budgetWhatIf.path)],
-                               content: content)
+                               status: status, content: content)
+    }
+
+    /// Keeps a rule table sent from the what-if page and opens the what-if over it; a bad
+    /// table shows the page again with what is wrong and where.
+    @Sendable static func loadRuleTable(_ request: Request) async throws -> Response {
+        try request.authorize(.loadRuleTable)
+        struct Upload: Content {
+            var file: File?
+            var text: String?
+            var year: String?
+        }
+        let upload = try request.content.decode(Upload.self)
+        var text = upload.text ?? ""
+        if let file = upload.file, file.data.readableBytes > 0 { text = String(decoding: Data(buffer: file.data), as: UTF8.self) }
+        let year = upload.year.flatMap(Int.init).flatMap { (2000...2100).contains($0) ? $0 : nil } ?? request.aimaq.clock.today().year
+        func refuse(_ problem: String) async throws -> Response {
+            var query = try BudgetReports.WhatIfQuery(request, defaultYear: year, bundledYears: [])
+            query.year = year
+            return try await whatIfResponse(request, query: query, second: nil, problems: [problem], status: .unprocessableEntity)
+        }
+        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            return try await refuse(request.t("whatIf.noRules"))
+        }
+        switch BudgetRuleTables.check(text) {
+        case .failure(let error):
+            return try await refuse(error.description)
+        case .success:
+            guard let account = request.account, let accountID = account.id else { throw SignInRequired() }
+            let id = try await BudgetRuleTables.store(text, account: accountID, actor: account.email, on: request.db)
+            request.aimaq.budget.ruleTableStored()
+            return request.redirect(to: SiteURL.budgetWhatIf.path + "?year=\(year)&rules=\(id)", redirectType: .normal)
+        }
     }
 
     /// The budget section of a territory page, or nil when the year has no figures for it.

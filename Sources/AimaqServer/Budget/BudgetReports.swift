@@ -42,10 +42,16 @@ struct WhatIfRowDTO: Content, Equatable {
 
 struct WhatIfDTO: Content {
     var year: Int
-    var code: String
-    var from: Int
-    var to: Int
-    var share: String
+    /// A share of one code moved between levels: the code, the levels and the share.
+    var code: String?
+    var from: Int?
+    var to: Int?
+    var share: String?
+    /// A second rule table laid over the year's: a year of the bundled table or the id of a
+    /// loaded one, the year of that table used, and the codes whose shares change.
+    var rules: String?
+    var rulesYear: Int?
+    var codes: [String]
     var demo: Bool
     /// Change per level (1 is the republican budget); they add up to zero.
     var totalsByLevel: [String: Int64]
@@ -87,16 +93,32 @@ enum BudgetReports {
             rankedBy: perPerson ? "own_revenue_per_person" : "own_revenue")
     }
 
-    /// The inputs of a what-if, read and checked from the query string.
+    /// The inputs of a what-if, read and checked from the query string: either a share of one
+    /// code moved between levels (`code`, `from`, `to`, `share`), or a second rule table laid
+    /// over the year's (`rules`: a year of the bundled table, or the id of a loaded one).
     struct WhatIfQuery: Sendable {
+        enum SecondTable: Sendable, Equatable {
+            case bundled(year: Int)
+            case loaded(id: String)
+
+            var text: String {
+                switch self {
+                case .bundled(let year): String(year)
+                case .loaded(let id): id
+                }
+            }
+        }
+
         var year: Int
         var code: RevenueCode
         var from: BudgetLevel
         var to: BudgetLevel
         /// Ten-thousandths of the collected amount.
         var share: Int
+        /// When set, the what-if compares rule tables and the share fields are not used.
+        var table: SecondTable?
 
-        init(_ request: Request, defaultYear: Int) throws {
+        init(_ request: Request, defaultYear: Int, bundledYears: [Int]) throws {
             func value(_ name: String) -> String? { request.query[String.self, at: name] }
             func bad(_ name: String, _ text: String) -> Abort {
                 Abort(.badRequest, reason: request.t("error.filter", ["name": name, "value": text]))
@@ -119,24 +141,52 @@ enum BudgetReports {
             let shareText = value("share") ?? "0.1"
             guard let share = DistributionRules.parseShare(shareText) else { throw bad("share", shareText) }
             self.share = share
+            if let text = value("rules"), !text.isEmpty {
+                if let year = Int(text), bundledYears.contains(year) {
+                    table = .bundled(year: year)
+                } else if BudgetRuleTables.isID(text) {
+                    table = .loaded(id: text)
+                } else {
+                    throw bad("rules", text)
+                }
+            }
         }
 
         var queryString: String {
-            "year=\(year)&code=\(code)&from=\(from.rawValue)&to=\(to.rawValue)&share=\(DistributionRules.format(share))"
+            if let table { return "year=\(year)&rules=\(table.text)" }
+            return "year=\(year)&code=\(code)&from=\(from.rawValue)&to=\(to.rawValue)&share=\(DistributionRules.format(share))"
         }
     }
 
-    /// Moves the share between levels for the year's collected revenue of that code, and lists
-    /// every budget whose own revenue changes, largest change first.
-    static func whatIf(_ query: WhatIfQuery, year: BudgetYear, rules: DistributionRules, tree: TerritoryTree,
-                       language: Language) throws -> WhatIfDTO {
+    /// Applies the change (a moved share, or a second rule table for the codes it names) to
+    /// the year's collected revenue, and lists every budget whose own revenue changes,
+    /// largest change first. `second` is the loaded table of `query.table`, if any.
+    static func whatIf(_ query: WhatIfQuery, year: BudgetYear, rules: DistributionRules, second: DistributionRules?,
+                       tree: TerritoryTree, language: Language) throws -> WhatIfDTO {
         let changed: DistributionRules
-        do {
-            changed = try rules.moving(query.share, of: query.code, in: query.year, from: query.from, to: query.to)
-        } catch {
-            throw Abort(.unprocessableEntity, reason: error.message)
+        let codes: [RevenueCode]
+        var rulesYear: Int?
+        switch query.table {
+        case nil:
+            do {
+                changed = try rules.moving(query.share, of: query.code, in: query.year, from: query.from, to: query.to)
+            } catch {
+                throw Abort(.unprocessableEntity, reason: error.message)
+            }
+            codes = [query.code]
+        case .bundled(let source):
+            (changed, codes) = rules.overlaid(with: rules, from: source, onto: query.year)
+            rulesYear = source
+        case .loaded:
+            // The loaded table's rules for the what-if year, or for its latest year.
+            guard let second, let source = second.years.contains(query.year) ? query.year : second.years.last else {
+                throw Abort(.notFound)
+            }
+            (changed, codes) = rules.overlaid(with: second, from: source, onto: query.year)
+            rulesYear = source
         }
-        let collected = year.collected.filter { $0.code == query.code }
+        let wanted = Set(codes)
+        let collected = year.collected.filter { wanted.contains($0.code) }
         let comparison = RevenueAllocation.compare(collected, before: rules, after: changed, tree: tree)
         var totals: [String: Int64] = [:]
         var rows: [WhatIfRowDTO] = []
@@ -157,8 +207,10 @@ enum BudgetReports {
                 dependenceAfter: ownAfter + figures.transfers > 0 ? Double(figures.transfers) / Double(ownAfter + figures.transfers) : nil))
         }
         rows.sort { abs($0.change) != abs($1.change) ? abs($0.change) > abs($1.change) : $0.territory < $1.territory }
-        return WhatIfDTO(year: query.year, code: query.code.text, from: query.from.rawValue, to: query.to.rawValue,
-                         share: DistributionRules.format(query.share), demo: year.isDemo, totalsByLevel: totals,
-                         collected: collected.reduce(0) { $0 + $1.amount }, rows: rows)
+        let moved = query.table == nil
+        return WhatIfDTO(year: query.year, code: moved ? query.code.text : nil, from: moved ? query.from.rawValue : nil,
+                         to: moved ? query.to.rawValue : nil, share: moved ? DistributionRules.format(query.share) : nil,
+                         rules: query.table?.text, rulesYear: rulesYear, codes: codes.map(\.text), demo: year.isDemo,
+                         totalsByLevel: totals, collected: collected.reduce(0) { $0 + $1.amount }, rows: rows)
     }
 }

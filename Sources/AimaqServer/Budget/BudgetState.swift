@@ -11,6 +11,8 @@ final class BudgetState: Sendable {
     /// A year older than ten minutes is read again in the background (several servers may
     /// share one database; a local import invalidates at once).
     private let years = LoadedValues<Int, BudgetYear>(maxAge: 600)
+    /// Loaded rule tables never change (the id is derived from the text): read once.
+    private let ruleTables = LoadedValues<String, DistributionRules?>()
 
     init(classification: BudgetClassification, rules: DistributionRules) {
         self.classification = classification
@@ -33,6 +35,14 @@ final class BudgetState: Sendable {
 
     /// Called after every import: each year is read again at its next use.
     func invalidate() { years.invalidate() }
+
+    /// A rule table loaded for the what-if, or nil when no table has that id.
+    func ruleTable(_ id: String, db: any SQLDatabase) async throws -> DistributionRules? {
+        try await ruleTables.value(id) { try await BudgetRuleTables.load(id, on: db) }.value
+    }
+
+    /// Called after a rule table is kept (an id asked for before may now exist).
+    func ruleTableStored() { ruleTables.invalidate() }
 
     /// The figures of one year, with the version pages rendered from them are kept under.
     func year(_ year: Int, db: any SQLDatabase, tree: TerritoryTree) async throws -> (figures: BudgetYear, version: Int) {

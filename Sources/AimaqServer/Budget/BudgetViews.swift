@@ -359,8 +359,10 @@ enum BudgetViews {
 
     // MARK: What-if
 
-    static func whatIf(_ query: BudgetReports.WhatIfQuery, result: WhatIfDTO, classification: BudgetClassification,
-                       _ request: Request) -> Node {
+    /// The what-if page: the two ways to ask (move a share; lay a second rule table over the
+    /// year's) and the result, which is rendered once per version of the year's figures.
+    static func whatIf(_ query: BudgetReports.WhatIfQuery, result: Node, rules: DistributionRules,
+                       classification: BudgetClassification, problems: [String], _ request: Request) -> Node {
         let codes = classification.revenue.values.filter { $0.code.depth == .specific && $0.code.category.isOwn }
             .sorted { $0.code < $1.code }
         func levelSelect(_ name: String, _ selected: BudgetLevel) -> Node {
@@ -372,16 +374,18 @@ enum BudgetViews {
                 }
             }
         }
-        let total = result.totalsByLevel.values.reduce(0, +)
+        func yearField() -> Node {
+            el("label") {
+                request.t("budget.year")
+                void("input", .name("year"), .type("number"), .value(String(query.year)))
+            }
+        }
+        let upload = SiteURL.budgetWhatIfRules.path + "?\(CSRFMiddleware.fieldName)=\(request.csrfToken)"
         return fragment {
             el("h1") { request.t("whatIf.title") }
             el("p", .class("lead")) { request.t("whatIf.lead") }
-            demoNote(result.demo, request)
             el("form", Attribute("method", "get"), Attribute("action", SiteURL.budgetWhatIf.path), .class("filters"), .id("what-if-form")) {
-                el("label") {
-                    request.t("budget.year")
-                    void("input", .name("year"), .type("number"), .value(String(query.year)))
-                }
+                yearField()
                 el("label") {
                     request.t("whatIf.code")
                     el("select", .name("code")) {
@@ -400,6 +404,79 @@ enum BudgetViews {
                     void("input", .name("share"), .type("text"), .value(DistributionRules.format(query.share)), Attribute("inputmode", "decimal"))
                 }
                 el("button", .type("submit")) { request.t("whatIf.submit") }
+            }
+            el("details", attributes: [.id("what-if-tables")] + (query.table != nil || !problems.isEmpty ? [.flag("open")] : [])) {
+                el("summary") { request.t("whatIf.tables") }
+                el("p") { request.t("whatIf.tablesLead") }
+                el("form", Attribute("method", "get"), Attribute("action", SiteURL.budgetWhatIf.path), .class("filters"), .id("what-if-bundled")) {
+                    yearField()
+                    el("label") {
+                        request.t("whatIf.bundled")
+                        el("select", .name("rules")) {
+                            for year in rules.years {
+                                query.table == .bundled(year: year)
+                                    ? el("option", .value(String(year)), .flag("selected")) { request.t("whatIf.rulesOf", ["year": String(year)]) }
+                                    : el("option", .value(String(year))) { request.t("whatIf.rulesOf", ["year": String(year)]) }
+                            }
+                        }
+                    }
+                    el("button", .type("submit")) { request.t("whatIf.submit") }
+                }
+                if !problems.isEmpty {
+                    el("div", .class("error"), Attribute("role", "alert")) {
+                        el("p") { request.t("whatIf.tableRefused") }
+                        el("ul") { for problem in problems { el("li") { problem } } }
+                    }
+                }
+                if request.actor == nil {
+                    el("p") { el("a", .href(SiteURL.signIn.path)) { request.t("whatIf.signInToLoad") } }
+                } else {
+                    el("form", Attribute("method", "post"), Attribute("action", upload), Attribute("enctype", "multipart/form-data"),
+                       .class("stack"), .id("what-if-upload")) {
+                        void("input", .type("hidden"), .name("year"), .value(String(query.year)))
+                        el("label", Attribute("for", "rules-file")) { request.t("whatIf.file") }
+                        void("input", .id("rules-file"), .name("file"), .type("file"), Attribute("accept", ".csv,text/csv"))
+                        el("label", Attribute("for", "rules-text")) { request.t("whatIf.text") }
+                        el("textarea", .id("rules-text"), .name("text"), Attribute("rows", "6"),
+                           Attribute("placeholder", "year,code,level,share\n\(query.year),101201,3,0.5\n\(query.year),101201,4,0.5")) { "" }
+                        el("button", .type("submit")) { request.t("whatIf.load") }
+                    }
+                }
+            }
+            result
+        }
+    }
+
+    /// What the what-if computed: which change, the totals by level that balance, and every
+    /// budget that changes.
+    static func whatIfResult(_ query: BudgetReports.WhatIfQuery, result: WhatIfDTO, classification: BudgetClassification,
+                             _ request: Request) -> Node {
+        let total = result.totalsByLevel.values.reduce(0, +)
+        return fragment {
+            demoNote(result.demo, request)
+            if let table = query.table {
+                el("section", .id("what-if-table")) {
+                    el("p") {
+                        switch table {
+                        case .bundled(let year):
+                            request.t("whatIf.comparingBundled", ["year": String(year), "base": String(query.year)])
+                        case .loaded(let id):
+                            request.t("whatIf.comparingLoaded", ["id": id, "year": String(result.rulesYear ?? query.year),
+                                                                 "base": String(query.year)])
+                        }
+                    }
+                    if result.codes.isEmpty {
+                        el("p") { request.t("whatIf.sameRules") }
+                    } else {
+                        el("p") { request.t("whatIf.changedCodes") + ":" }
+                        el("ul", .id("what-if-codes")) {
+                            for text in result.codes {
+                                let name = RevenueCode(text).flatMap { classification.revenue[$0]?.name[request.language] } ?? ""
+                                el("li") { "\(text) \(name)" }
+                            }
+                        }
+                    }
+                }
             }
             el("p") { request.t("whatIf.collected") + ": " + money(result.collected, request) }
             el("h2") { request.t("whatIf.totals") }

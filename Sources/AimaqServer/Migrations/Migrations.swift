@@ -17,5 +17,6 @@ enum AimaqMigrations {
         app.migrations.add(M010AddAkimatDepartments())
         app.migrations.add(M011CreateBudgets())
         app.migrations.add(M012ReindexBudgetLines())
+        app.migrations.add(M013CreateBudgetRuleTables())
     }
 }

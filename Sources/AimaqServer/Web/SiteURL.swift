@@ -40,6 +40,7 @@ enum SiteURL: Sendable {
     case adminImportPlan
     case budget
     case budgetWhatIf
+    case budgetWhatIfRules
     case budgetExport
     case adminImportBudget
     case api(API)
@@ -96,6 +97,7 @@ enum SiteURL: Sendable {
         case .adminImportPlan: ["admin", "import-plan"]
         case .budget: ["budget"]
         case .budgetWhatIf: ["budget", "what-if"]
+        case .budgetWhatIfRules: ["budget", "what-if", "rules"]
         case .budgetExport: ["budget", "export"]
         case .adminImportBudget: ["admin", "import-budget"]
         case .api(let api):
