@@ -239,3 +239,47 @@ import Testing
         #expect(comparison[.territory(Self.code("435200000"))]! == (before: 700_001, after: 500_001))
     }
 }
+
+@Suite struct BudgetImportTests {
+    static let header = "kind,territory,year,month,code,approved,adjusted,executed\r\n"
+
+    static func parse(_ text: String, parts: Int) async throws -> Result<BudgetImport.File, BudgetImport.Problems> {
+        let classification = try BudgetClassification.parse(revenue: try BudgetClassificationTests.dataFile("revenue-codes.csv"),
+                                                             functions: try BudgetClassificationTests.dataFile("expenditure-functions.csv"))
+        return await BudgetImport.parse(text, classification: classification, parts: parts, level: { $0.level }, parent: { _ in nil })
+    }
+
+    @Test func aLinesFileIsCheckedFromItsBytesInAnyNumberOfPieces() async throws {
+        // Quoted fields, empty amounts and CRLF line ends, read in one piece or several.
+        var text = Self.header
+        for month in 1...12 { text += "\"revenue\",435200000,2026,\(month),\"101201\",\(month * 100),,\(month * 90)\r\n" }
+        text += "expenditure,435200000,2026,0,04,5,6,-7\n"
+        for parts in [1, 2, 5] {
+            guard case .success(.lines(let lines)) = try await Self.parse(text, parts: parts) else {
+                Issue.record("parts \(parts): the file should be good")
+                continue
+            }
+            #expect(lines.count == 13)
+            #expect(lines.first == BudgetImport.Line(kind: .revenue, territory: try KATOCode("435200000"), level: .district, year: 2026,
+                                                    month: 1, code: "101201", approved: 100, adjusted: 0, executed: 90))
+            #expect(lines.last == BudgetImport.Line(kind: .expenditure, territory: try KATOCode("435200000"), level: .district, year: 2026,
+                                                   month: 0, code: "04", approved: 5, adjusted: 6, executed: -7))
+        }
+    }
+
+    @Test func problemsKeepTheirLinesWhicheverPieceFindsThem() async throws {
+        var text = Self.header
+        for month in 1...12 { text += "revenue,435200000,2026,\(month),101201,1,0,1\n" }
+        // Line 14 repeats line 2; line 15 has a bad code; line 16 a bad territory and month.
+        text += "revenue,435200000,2026,1,101201,2,0,2\nrevenue,435200000,2026,1,1012x1,1,0,1\nrevenue,43520000,2026,13,101201,1,0,1\n"
+        for parts in [1, 2, 3, 8] {
+            guard case .failure(let problems) = try await Self.parse(text, parts: parts) else {
+                Issue.record("parts \(parts): the file should be refused")
+                continue
+            }
+            #expect(problems.items.map { "\($0.line):\($0.column)" } == ["14:5", "15:5", "16:2", "16:4"], "parts \(parts)")
+            #expect(problems.items[0].message.contains("given twice"))
+            #expect(problems.items[1].message.contains("\"1012x1\""))
+        }
+    }
+}

@@ -122,11 +122,13 @@ public enum BudgetImport {
 
     /// Reads digits (an optional leading minus) without Foundation, which is the slow part of
     /// a two-million-line file.
-    static func integer(_ text: String) -> Int64? {
+    static func integer(_ text: String) -> Int64? { integer(text.utf8) }
+
+    static func integer<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Int64? {
         var value: Int64 = 0
         var negative = false
         var digits = 0
-        for byte in text.utf8 {
+        for byte in bytes {
             if byte == 45, digits == 0, !negative { negative = true; continue } // "-"
             guard byte >= 48, byte <= 57 else { return nil }
             let (times, overflow1) = value.multipliedReportingOverflow(by: 10)
@@ -139,8 +141,10 @@ public enum BudgetImport {
         return negative ? -value : value
     }
 
-    static func year(_ text: String) -> Int? {
-        guard let value = integer(text), (2000...2100).contains(value) else { return nil }
+    static func year(_ text: String) -> Int? { year(text.utf8) }
+
+    static func year<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Int? {
+        guard let value = integer(bytes), (2000...2100).contains(value) else { return nil }
         return Int(value)
     }
 
@@ -159,13 +163,14 @@ public enum BudgetImport {
         let pieces = bytes.withUnsafeBufferPointer {
             reader.pieces($0, range: start..<$0.count, firstLine: firstLine, parts: parts)
         }
-        let results = await withTaskGroup(of: (Int, LineChecker).self) { group in
+        // Each piece is read, checked and freed of its own duplicates on one core.
+        var results = await withTaskGroup(of: (Int, LineChecker).self) { group in
             for (index, piece) in pieces.enumerated() {
                 group.addTask {
                     var checker = LineChecker(classification: classification, level: level)
                     do throws(CSVReader.ParseError) {
                         _ = try bytes.withUnsafeBufferPointer { (buffer) throws(CSVReader.ParseError) in
-                            try reader.read(buffer, range: piece.range, firstLine: piece.firstLine) {
+                            try reader.readFields(buffer, range: piece.range, firstLine: piece.firstLine) {
                                 checker.check($0)
                                 return checker.problems.count < maxProblems
                             }
@@ -180,104 +185,134 @@ public enum BudgetImport {
             for await result in group { collected.append(result) }
             return collected.sorted { $0.0 < $1.0 }.map { $0.1 }
         }
-        var problems = results.flatMap(\.problems)
-        var lines: [Line] = []
-        lines.reserveCapacity(results.reduce(0) { $0 + $1.lines.count })
-        var seen = Set<Int>(minimumCapacity: lines.capacity)
-        for part in results {
-            for (line, number) in zip(part.lines, part.numbers) {
-                if seen.insert(key(line)).inserted {
-                    lines.append(line)
-                } else {
-                    problems.append(Problem(line: number, column: 5,
-                                            message: "\(line.kind.rawValue) \(line.code) of \(line.territory) for \(line.year)-\(line.month) is given twice"))
-                }
+        // A line given in an earlier piece too is a duplicate of that one.
+        for later in results.indices.dropFirst() {
+            for (position, key) in results[later].keys.enumerated()
+            where results[..<later].contains(where: { $0.seen.contains(key) }) {
+                let line = results[later].lines[position]
+                results[later].problems.append(duplicate(line, at: results[later].numbers[position]))
             }
         }
+        let problems = results.flatMap(\.problems)
         guard problems.isEmpty else {
             return .failure(Problems(items: Array(problems.sorted { ($0.line, $0.column) < ($1.line, $1.column) }.prefix(maxProblems))))
         }
+        var lines: [Line] = []
+        lines.reserveCapacity(results.reduce(0) { $0 + $1.lines.count })
+        for part in results { lines.append(contentsOf: part.lines) }
         return .success(lines)
     }
 
-    /// Checks budget lines one record at a time, keeping the good ones with their line
-    /// numbers and a problem for every bad cell.
+    static func duplicate(_ line: Line, at number: Int) -> Problem {
+        Problem(line: number, column: 5, message: "\(line.kind.rawValue) \(line.code) of \(line.territory) for \(line.year)-\(line.month) is given twice")
+    }
+
+    /// Checks budget lines one record at a time from their bytes, keeping the good ones with
+    /// their line numbers and keys, and a problem for every bad cell. Territories and codes
+    /// are looked up once each.
     private struct LineChecker {
         let classification: BudgetClassification
         let level: @Sendable (KATOCode) -> KATOCode.Level?
         var lines: [Line] = []
         var numbers: [Int] = []
+        var keys: [Int] = []
+        var seen: Set<Int> = []
         var problems: [Problem] = []
-        private var knownRevenue: [String: Bool] = [:], knownFunctions: [String: Bool] = [:]
-        private var levels: [Int: KATOCode.Level?] = [:]
+        /// Territory number → its code and level (nil: not in the classifier).
+        private var territories: [Int64: (code: KATOCode, level: KATOCode.Level)?] = [:]
+        /// Code digits with their count and the kind → the code's text when the
+        /// classification has it (nil: unknown).
+        private var codes: [Int: String?] = [:]
         private static let amountColumns = ["approved", "adjusted", "executed"]
+        private static let kinds = LineKind.allCases.map { (kind: $0, bytes: Array($0.rawValue.utf8)) }
 
         init(classification: BudgetClassification, level: @escaping @Sendable (KATOCode) -> KATOCode.Level?) {
             self.classification = classification
             self.level = level
         }
 
-        mutating func check(_ row: CSVReader.Row) {
-            let f = row.fields
+        private mutating func code(_ bytes: ArraySlice<UInt8>, kind: LineKind) -> String? {
+            // Up to nine digits pack into one number with their count and the kind.
+            var packed = -1
+            if (1...9).contains(bytes.count), let number = integer(bytes), number >= 0, bytes.first != 45 {
+                packed = (Int(number) * 10 + bytes.count) * 4 + (kind == .expenditure ? 1 : 0)
+            }
+            if packed >= 0, let known = codes[packed] { return known }
+            let text = String(decoding: bytes, as: UTF8.self)
+            let known: Bool
+            if kind == .expenditure {
+                known = classification.functions[text] != nil
+            } else {
+                known = RevenueCode(text).map { $0.depth == .specific && classification.revenue[$0] != nil } ?? false
+            }
+            if packed >= 0 { codes[packed] = known ? text : nil }
+            return known ? text : nil
+        }
+
+        mutating func check(_ f: CSVReader.Fields) {
             var failed = false
             func fail(_ column: Int, _ message: String) {
-                problems.append(Problem(line: row.line, column: column, message: message))
+                problems.append(Problem(line: f.line, column: column, message: message))
                 failed = true
             }
             guard f.count == lineColumns.count else {
                 fail(1, "expected \(lineColumns.count) fields, found \(f.count)")
                 return
             }
-            let kind = LineKind(rawValue: f[0])
-            if kind == nil { fail(1, "kind must be revenue, expenditure or collected, got \"\(f[0])\"") }
-            var territory: KATOCode?
-            var territoryLevel: KATOCode.Level?
-            if let number = integer(f[1]), let code = try? KATOCode(number: Int(number)) {
-                let known = levels[code.value] ?? level(code)
-                levels[code.value] = known
-                if let known { territory = code; territoryLevel = known } else { fail(2, "territory \(f[1]) is not in the classifier") }
+            let kind = Self.kinds.first { $0.bytes.elementsEqual(f[0]) }?.kind
+            if kind == nil { fail(1, "kind must be revenue, expenditure or collected, got \"\(f.string(0))\"") }
+            var territory: (code: KATOCode, level: KATOCode.Level)?
+            if let number = integer(f[1]), f[1].count == 9, f[1].first != 45 {
+                if let known = territories[number] {
+                    territory = known
+                } else {
+                    let code = try? KATOCode(number: Int(number))
+                    territory = code.flatMap { code in level(code).map { (code, $0) } }
+                    territories[number] = .some(territory)
+                }
+                if territory == nil { fail(2, "territory \(f.string(1)) is not in the classifier") }
             } else {
-                fail(2, "territory must be a nine-digit KATO code, got \"\(f[1])\"")
+                fail(2, "territory must be a nine-digit KATO code, got \"\(f.string(1))\"")
             }
             let year = BudgetImport.year(f[2])
-            if year == nil { fail(3, "year must be four digits, got \"\(f[2])\"") }
+            if year == nil { fail(3, "year must be four digits, got \"\(f.string(2))\"") }
             let month = integer(f[3]).flatMap { (0...12).contains($0) ? Int($0) : nil }
-            if month == nil { fail(4, "month must be 0 (the whole year) to 12, got \"\(f[3])\"") }
+            if month == nil { fail(4, "month must be 0 (the whole year) to 12, got \"\(f.string(3))\"") }
+            var codeText: String?
             if let kind {
-                let known: Bool
-                if kind == .expenditure {
-                    known = knownFunctions[f[4]] ?? (classification.functions[f[4]] != nil)
-                    knownFunctions[f[4]] = known
-                } else {
-                    known = knownRevenue[f[4]]
-                        ?? RevenueCode(f[4]).map { $0.depth == .specific && classification.revenue[$0] != nil } ?? false
-                    knownRevenue[f[4]] = known
-                }
-                if !known {
+                codeText = code(f[4], kind: kind)
+                if codeText == nil {
                     fail(5, kind == .expenditure
-                         ? "\"\(f[4])\" is not a functional group of expenditure in the classification"
-                         : "\"\(f[4])\" is not a six-digit revenue code in the classification")
+                         ? "\"\(f.string(4))\" is not a functional group of expenditure in the classification"
+                         : "\"\(f.string(4))\" is not a six-digit revenue code in the classification")
                 }
             }
             var amounts: (Int64, Int64, Int64) = (0, 0, 0)
-            for (index, name) in Self.amountColumns.enumerated() {
-                let text = f[5 + index]
-                if text.isEmpty { continue }
-                guard let value = integer(text) else {
-                    fail(6 + index, "\(name) must be whole tenge, got \"\(text)\"")
+            for index in 0..<3 {
+                let bytes = f[5 + index]
+                if bytes.isEmpty { continue }
+                guard let value = integer(bytes) else {
+                    fail(6 + index, "\(Self.amountColumns[index]) must be whole tenge, got \"\(f.string(5 + index))\"")
                     continue
                 }
-                if index < 2 && value < 0 { fail(6 + index, "\(name) cannot be negative, got \(text)") }
+                if index < 2 && value < 0 { fail(6 + index, "\(Self.amountColumns[index]) cannot be negative, got \(value)") }
                 switch index {
                 case 0: amounts.0 = value
                 case 1: amounts.1 = value
                 default: amounts.2 = value
                 }
             }
-            guard !failed, let kind, let territory, let territoryLevel, let year, let month else { return }
-            lines.append(Line(kind: kind, territory: territory, level: BudgetLevel(territory: territoryLevel), year: year,
-                              month: month, code: f[4], approved: amounts.0, adjusted: amounts.1, executed: amounts.2))
-            numbers.append(row.line)
+            guard !failed, let kind, let territory, let year, let month, let codeText else { return }
+            let line = Line(kind: kind, territory: territory.code, level: BudgetLevel(territory: territory.level), year: year,
+                            month: month, code: codeText, approved: amounts.0, adjusted: amounts.1, executed: amounts.2)
+            let key = BudgetImport.key(line)
+            guard seen.insert(key).inserted else {
+                problems.append(duplicate(line, at: f.line))
+                return
+            }
+            lines.append(line)
+            numbers.append(f.line)
+            keys.append(key)
         }
     }
 
