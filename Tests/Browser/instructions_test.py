@@ -6,56 +6,14 @@ the deputy accepts, and the assignment's history shows all four steps.
 Ends with "N passed, N failed".
 """
 import os
-import sys
 import tempfile
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.ui import WebDriverWait
 
-BASE = sys.argv[1].rstrip("/") if len(sys.argv) > 1 else "http://127.0.0.1:8089"
-SHOTS = sys.argv[2] if len(sys.argv) > 2 else None
-PASSWORD = "aimaq-demo-2026"
+from browser import BASE, check, click_and_wait, run, shot, sign_in, sign_out, start
+
 OFFICER = "akimat.shieli@demo.aimaq.kz"
 DEPUTY = "maslikhat.kyzylorda@demo.aimaq.kz"
-
-results = []
-
-
-def click_and_wait(element):
-    """Clicks a link or button and waits until the next page has replaced this one and loaded."""
-    page = driver.find_element(By.TAG_NAME, "html")
-    element.click()
-    WebDriverWait(driver, 60).until(expected_conditions.staleness_of(page))
-    # Staleness only says the next page has begun; a redirect may still be on its way, and
-    # navigating again meanwhile interrupts it. Wait for the page to finish loading.
-    WebDriverWait(driver, 60).until(lambda d: d.execute_script("return document.readyState") == "complete")
-
-
-def check(name, condition, detail=""):
-    results.append(bool(condition))
-    print(("ok   " if condition else "FAIL ") + name + ("" if condition else f" ({detail})"), flush=True)
-
-
-def shot(name):
-    if SHOTS:
-        os.makedirs(SHOTS, exist_ok=True)
-        driver.save_screenshot(os.path.join(SHOTS, name + ".png"))
-
-
-def sign_in(email):
-    print(f"  signing in as {email}", flush=True)
-    driver.get(BASE + "/signin?lang=en")
-    driver.find_element(By.ID, "email").send_keys(email)
-    driver.find_element(By.ID, "password").send_keys(PASSWORD)
-    click_and_wait(driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
-
-
-def sign_out():
-    print(f"  signing out at {driver.current_url}", flush=True)
-    click_and_wait(driver.find_element(By.CSS_SELECTOR, "header.site form[action='/signout'] button"))
 
 
 def submit_report(text, value, path):
@@ -76,16 +34,7 @@ def review(decision, remarks=""):
     click_and_wait(driver.find_element(By.CSS_SELECTOR, f"#review-form button[value={decision}]"))
 
 
-options = webdriver.ChromeOptions()
-options.binary_location = "/usr/bin/chromium"
-for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1400", "--lang=en-US"):
-    options.add_argument(flag)
-driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-driver.set_page_load_timeout(60)
-evidence = tempfile.NamedTemporaryFile(suffix=".pdf", delete=False)
-evidence.write(b"%PDF-1.4\n% Aimaq browser test evidence\n")
-evidence.close()
-try:
+def steps():
     sign_in(OFFICER)
     driver.get(BASE + "/my?lang=en")
     links = driver.find_elements(By.CSS_SELECTOR, "ul.work a[href^='/assignments/']")
@@ -121,14 +70,10 @@ try:
           tail == ["Report submitted", "Report returned", "Report submitted", "Report accepted"], steps)
     check("the remarks are in the history", "signed act with the contract number" in driver.page_source)
     sign_out()
-except Exception as error:
-    shot("failure")
-    check("browser session ran to the end", False, f"{error!r} at {driver.current_url}")
-finally:
-    driver.quit()
-    os.unlink(evidence.name)
 
-passed = sum(results)
-failed = len(results) - passed
-print(f"browser: {passed} passed, {failed} failed")
-sys.exit(0 if failed == 0 and passed > 0 else 1)
+
+driver = start(lang="en-US")
+evidence = tempfile.NamedTemporaryFile(suffix=".pdf", delete=False)
+evidence.write(b"%PDF-1.4\n% Aimaq browser test evidence\n")
+evidence.close()
+run(steps, cleanup=lambda: os.unlink(evidence.name))

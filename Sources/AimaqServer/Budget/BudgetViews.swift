@@ -478,7 +478,7 @@ enum BudgetViews {
                     }
                 }
             }
-            el("p") { request.t("whatIf.collected") + ": " + money(result.collected, request) }
+            el("p") { request.t(query.table == nil ? "whatIf.collected" : "whatIf.collectedCodes") + ": " + money(result.collected, request) }
             el("h2") { request.t("whatIf.totals") }
             el("table", .class("list"), .id("what-if-totals")) {
                 el("tbody") {
