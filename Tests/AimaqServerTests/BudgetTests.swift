@@ -210,7 +210,10 @@ extension ServerTests {
                 #expect(shared.codes == ["101201"] && shared.rulesYear == 2026)
                 #expect(shared.totalsByLevel["3"] == -500_000 && shared.totalsByLevel["4"] == 500_000)
                 #expect(shared.rows.first { $0.territory == "435233000" }.map { $0.ownAfter - $0.ownBefore } == 500_000)
-                let page = try await other.get("/budget/what-if?year=2026&rules=\(id)&lang=en").body.string
+                let response = try await other.get("/budget/what-if?year=2026&rules=\(id)&lang=en")
+                // Read without signing in: the page starts no session (no form, no CSRF token).
+                #expect(!response.headers[.setCookie].contains { $0.hasPrefix("aimaq_session") })
+                let page = response.body.string
                 #expect(page.contains("id=\"what-if-codes\"") && page.contains(id))
                 #expect(page.contains("id=\"what-if-balance\">0 ₸"))
                 #expect(!page.contains("id=\"what-if-upload\"")) // anonymous visitors are asked to sign in

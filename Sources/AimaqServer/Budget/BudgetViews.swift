@@ -380,7 +380,6 @@ enum BudgetViews {
                 void("input", .name("year"), .type("number"), .value(String(query.year)))
             }
         }
-        let upload = SiteURL.budgetWhatIfRules.path + "?\(CSRFMiddleware.fieldName)=\(request.csrfToken)"
         return fragment {
             el("h1") { request.t("whatIf.title") }
             el("p", .class("lead")) { request.t("whatIf.lead") }
@@ -429,9 +428,11 @@ enum BudgetViews {
                     }
                 }
                 if request.actor == nil {
+                    // No form, so no CSRF token: a visitor who is not signed in gets no session.
                     el("p") { el("a", .href(SiteURL.signIn.path)) { request.t("whatIf.signInToLoad") } }
                 } else {
-                    el("form", Attribute("method", "post"), Attribute("action", upload), Attribute("enctype", "multipart/form-data"),
+                    let action = SiteURL.budgetWhatIfRules.path + "?\(CSRFMiddleware.fieldName)=\(request.csrfToken)"
+                    el("form", Attribute("method", "post"), Attribute("action", action), Attribute("enctype", "multipart/form-data"),
                        .class("stack"), .id("what-if-upload")) {
                         void("input", .type("hidden"), .name("year"), .value(String(query.year)))
                         el("label", Attribute("for", "rules-file")) { request.t("whatIf.file") }
