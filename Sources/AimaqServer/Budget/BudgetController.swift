@@ -215,8 +215,14 @@ enum BudgetController {
                                                   tree: request.tree, language: request.language)
             return BudgetViews.whatIfResult(query, result: result, classification: request.aimaq.budget.classification, request)
         }
-        let content = BudgetViews.whatIf(query, result: result, rules: request.aimaq.budget.rules,
-                                         classification: request.aimaq.budget.classification, problems: problems, request)
+        func page() -> Node {
+            BudgetViews.whatIf(query, result: result, rules: request.aimaq.budget.rules,
+                               classification: request.aimaq.budget.classification, problems: problems, request)
+        }
+        // Without an account the forms carry no token: the whole page is kept too.
+        let content = request.actor == nil && problems.isEmpty
+            ? request.aimaq.pages.fragment("what-if-page:\(query.queryString):\(request.language)", generation: version, make: page)
+            : page()
         return Layout.response(request, title: request.t("whatIf.title"),
                                breadcrumbs: [(request.t("budget.title"), SiteURL.budget.path),
                                              (request.t("whatIf.title"), SiteURL.budgetWhatIf.path)],
