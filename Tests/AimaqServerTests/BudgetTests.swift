@@ -198,10 +198,13 @@ extension ServerTests {
                 let anonymous = try await visitor.postMultipart("/budget/what-if/rules", fields: ["text": table, "year": "2026"], files: [])
                 #expect(anonymous.status == .seeOther)
                 #expect(anonymous.headers.first(name: .location)?.hasPrefix("/signin") == true)
+                // Asked for before it exists: not found, and not remembered as missing.
+                let id = BudgetRuleTables.id(of: table)
+                var early = Visitor(app)
+                #expect(try await early.get("/api/v1/budget/what-if?year=2026&rules=\(id)").status == .notFound)
                 try await visitor.signIn("citizen")
                 let loaded = try await visitor.postMultipart("/budget/what-if/rules", fields: ["year": "2026"],
                                                              files: [(field: "file", name: "rules.csv", data: Data(table.utf8))])
-                let id = BudgetRuleTables.id(of: table)
                 #expect(loaded.status == .seeOther)
                 #expect(loaded.headers.first(name: .location) == "/budget/what-if?year=2026&rules=\(id)")
                 // The address is shared: anyone sees the same comparison.

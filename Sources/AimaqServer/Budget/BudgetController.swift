@@ -256,7 +256,6 @@ enum BudgetController {
         case .success:
             guard let account = request.account, let accountID = account.id else { throw SignInRequired() }
             let id = try await BudgetRuleTables.store(text, account: accountID, actor: account.email, on: request.db)
-            request.aimaq.budget.ruleTableStored()
             return request.redirect(to: SiteURL.budgetWhatIf.path + "?year=\(year)&rules=\(id)", redirectType: .normal)
         }
     }

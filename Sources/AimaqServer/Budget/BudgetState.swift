@@ -11,8 +11,9 @@ final class BudgetState: Sendable {
     /// A year older than ten minutes is read again in the background (several servers may
     /// share one database; a local import invalidates at once).
     private let years = LoadedValues<Int, BudgetYear>(maxAge: 600)
-    /// Loaded rule tables never change (the id is derived from the text): read once.
-    private let ruleTables = LoadedValues<String, DistributionRules?>()
+    /// Loaded rule tables never change (the id is derived from the text): read once. An id
+    /// with no table is not remembered (another server may keep that table a moment later).
+    private let ruleTables = LoadedValues<String, DistributionRules>()
 
     init(classification: BudgetClassification, rules: DistributionRules) {
         self.classification = classification
@@ -38,11 +39,16 @@ final class BudgetState: Sendable {
 
     /// A rule table loaded for the what-if, or nil when no table has that id.
     func ruleTable(_ id: String, db: any SQLDatabase) async throws -> DistributionRules? {
-        try await ruleTables.value(id) { try await BudgetRuleTables.load(id, on: db) }.value
+        struct NoSuchTable: Error {}
+        do {
+            return try await ruleTables.value(id) {
+                guard let table = try await BudgetRuleTables.load(id, on: db) else { throw NoSuchTable() }
+                return table
+            }.value
+        } catch is NoSuchTable {
+            return nil
+        }
     }
-
-    /// Called after a rule table is kept (an id asked for before may now exist).
-    func ruleTableStored() { ruleTables.invalidate() }
 
     /// The figures of one year, with the version pages rendered from them are kept under.
     func year(_ year: Int, db: any SQLDatabase, tree: TerritoryTree) async throws -> (figures: BudgetYear, version: Int) {
