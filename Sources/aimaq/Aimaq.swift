@@ -204,12 +204,14 @@ struct ImportCommand: AsyncParsableCommand {
         @Option(help: "KATO file, id;parent_id;code;name (default: the bundled 2022 snapshot).") var classifier: String?
         @Option(help: "regions.csv with names in three languages (default: bundled).") var regions: String?
         @Option(help: "territory-names.csv with better Kazakh/English names (default: bundled).") var names: String?
+        @Option(help: "kato,population[,population_note] for any territory, laid over the regions' figures (default: none).")
+        var population: String?
 
         func run() async throws {
             let config = options.configuration
             ServerCommands.bootstrapLogging(config.logLevel)
-            let count = try await ServerCommands.importTerritories(config, classifier: classifier,
-                                                                   regions: regions, names: names)
+            let count = try await ServerCommands.importTerritories(config, classifier: classifier, regions: regions,
+                                                                   names: names, population: population)
             print("imported \(count) territories")
         }
     }

@@ -90,6 +90,29 @@ import Testing
         #expect(tree.nationalPopulation == 845900 + 1630640)
     }
 
+    @Test func aPopulationTableGivesAnyTerritoryItsFigure() throws {
+        let population = "kato,population,population_note\n435200000,80500,census 2021 (test)\n435233000, 4200 ,\n430000000,850000,\n"
+        let tree = TerritoryTree(try KATOClassifier.territories(classifier: Self.kato, regions: Self.regions, population: population))
+        #expect(tree[try KATOCode("435200000")]?.population == 80500)
+        #expect(tree[try KATOCode("435200000")]?.populationNote == "census 2021 (test)")
+        #expect(tree[try KATOCode("435233000")]?.population == 4200)
+        #expect(tree[try KATOCode("430000000")]?.population == 850000) // laid over regions.csv
+        #expect(tree[try KATOCode("431000000")]?.population == nil)
+        #expect(tree.nationalPopulation == 850000 + 1630640) // regions only
+        for (text, line, column, message) in [
+            ("kato,population\n435200000,80500\n435233000,-3\n", 3, 2, "above zero"),
+            ("kato,population\n435200000,80500\n435200000,80600\n", 3, 1, "twice"),
+            ("kato,population\n435200000,80500\n435299000,100\n", 3, 1, "not in the classifier"),
+        ] {
+            #expect {
+                try KATOClassifier.territories(classifier: Self.kato, regions: Self.regions, population: text)
+            } throws: { error in
+                let e = error as? KATOClassifier.ImportError
+                return e?.file == "population.csv" && e?.line == line && e?.column == column && e?.message.contains(message) == true
+            }
+        }
+    }
+
     @Test func reportsTheLineAndColumnOfABadCode() {
         let bad = Self.kato + "10;0;43000000X;Сломанная строка\n"
         #expect {

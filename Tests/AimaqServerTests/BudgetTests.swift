@@ -162,6 +162,32 @@ extension ServerTests {
             }
         }
 
+        @Test func districtsWithAPopulationAreRankedPerPerson() async throws {
+            try await withAimaq { app, _ in
+                // A population table for every district of Kyzylorda region, given with the territories.
+                let region = try KATOCode("430000000")
+                let districts = TerritoryTree(try ReferenceData.readTerritories()).children(of: region).filter { $0.level == .district }
+                let table = "kato,population\n" + districts.enumerated().map { "\($1.code),\(10_000 * ($0 + 1))" }.joined(separator: "\n")
+                let file = FileManager.default.temporaryDirectory.appendingPathComponent("population-\(UUID().uuidString).csv")
+                try Data(table.utf8).write(to: file)
+                defer { try? FileManager.default.removeItem(at: file) }
+                try await ReferenceData.ensure(app, territories: try ReferenceData.readTerritories(population: file.path),
+                                               replace: true, actor: "test")
+                guard case .success(let parsed) = await BudgetImporter.parse(Self.lines, app: app) else {
+                    Issue.record("the fixture file should be good")
+                    return
+                }
+                _ = try await BudgetStore.write(parsed.file, app: app, actor: "test")
+                struct Ranked: Decodable { var ownRevenue: Int64; var ownRevenuePerPerson: Double?; var rankedBy: String; var rank: Int? }
+                var visitor = Visitor(app)
+                let shieli = try await visitor.get("/api/v1/budget/indicators?territory=435200000&year=2026").content.decode(Ranked.self)
+                let people = try #require(app.aimaq.territories.tree[try KATOCode("435200000")]?.population)
+                #expect(shieli.rankedBy == "own_revenue_per_person")
+                #expect(shieli.ownRevenuePerPerson == Double(shieli.ownRevenue) / Double(people))
+                #expect(shieli.rank == 1) // the only district with revenue in the file
+            }
+        }
+
         struct WhatIfAnswer: Decodable {
             var totalsByLevel: [String: Int64]
             var rows: [Row]

@@ -1,6 +1,8 @@
 /// Builds the territory list from the classifier snapshot (`id;parent_id;code;name`, Russian
 /// names), the table of the 20 regions (names in three languages, ISO code, population) and
-/// an optional table of better names (`kato,name_kk,name_en`).
+/// an optional table of better names (`kato,name_kk,name_en`) and an optional table of
+/// population for any territory (`kato,population[,population_note]`), which is laid over the
+/// regions' figures and gives districts and rural districts theirs.
 ///
 /// The snapshot has Russian names only. Below the regions, the English name is a
 /// transliteration with the type of unit translated, and the Kazakh name keeps the Russian
@@ -15,7 +17,7 @@ public enum KATOClassifier {
     }
 
     public static func territories(
-        classifier: String, regions: String, names: String? = nil
+        classifier: String, regions: String, names: String? = nil, population: String? = nil
     ) throws(ImportError) -> [Territory] {
         let regionRows = try records(regions, file: "regions.csv", delimiter: ",",
                                      required: ["kato", "iso", "kind", "name_kk", "name_ru",
@@ -39,6 +41,23 @@ public enum KATOClassifier {
             }
         }
 
+        var populations: [KATOCode: (people: Int, note: String?, row: CSVReader.Record)] = [:]
+        if let population {
+            for row in try records(population, file: "population.csv", delimiter: ",", required: ["kato", "population"]) {
+                let code = try code(row["kato"], file: "population.csv", row: row, column: "kato")
+                guard let people = Int(row["population"].trimmingPrefixAndSuffixSpaces()), people > 0 else {
+                    throw ImportError(file: "population.csv", line: row.line, column: row.column(of: "population"),
+                                      message: "population must be a whole number above zero, got \"\(row["population"])\"")
+                }
+                guard populations[code] == nil else {
+                    throw ImportError(file: "population.csv", line: row.line, column: row.column(of: "kato"),
+                                      message: "the population of \(code) is given twice")
+                }
+                let note = row["population_note"].trimmingPrefixAndSuffixSpaces()
+                populations[code] = (people, note.isEmpty ? nil : note, row)
+            }
+        }
+
         let rows = try records(classifier, file: "kato.csv", delimiter: ";", quoting: false,
                                required: ["id", "parent_id", "code", "name"])
         var codes = Set<KATOCode>()
@@ -55,6 +74,11 @@ public enum KATOClassifier {
         for code in regionInfo.keys where !codes.contains(code) {
             throw ImportError(file: "regions.csv", line: 1, column: 1,
                               message: "region \(code) is missing from the classifier")
+        }
+
+        for (code, entry) in populations where !codes.contains(code) {
+            throw ImportError(file: "population.csv", line: entry.row.line, column: entry.row.column(of: "kato"),
+                              message: "\(code) is not in the classifier")
         }
 
         var territories: [Territory] = []
@@ -82,6 +106,11 @@ public enum KATOClassifier {
                 if !better.en.isEmpty { name.en = better.en }
             }
             territories.append(Territory(code: code, parent: parent, kind: kind, name: name))
+        }
+        for index in territories.indices {
+            guard let given = populations[territories[index].code] else { continue }
+            territories[index].population = given.people
+            territories[index].populationNote = given.note
         }
         return territories
     }

@@ -177,10 +177,11 @@ public enum ServerCommands {
     }
 
     public static func importTerritories(_ config: AimaqConfiguration, classifier: String?, regions: String?,
-                                         names: String?) async throws -> Int {
+                                         names: String?, population: String? = nil) async throws -> Int {
         let territories: [Territory]
         do {
-            territories = try ReferenceData.readTerritories(classifier: classifier, regions: regions, names: names)
+            territories = try ReferenceData.readTerritories(classifier: classifier, regions: regions, names: names,
+                                                            population: population)
         } catch {
             throw Failure("aimaq import territories: \(error); nothing was changed")
         }

@@ -46,7 +46,7 @@ public enum ReferenceData {
 
     /// Reads the classifier files; the bundled ones unless paths are given.
     public static func readTerritories(classifier: String? = nil, regions: String? = nil,
-                                       names: String? = nil) throws -> [Territory] {
+                                       names: String? = nil, population: String? = nil) throws -> [Territory] {
         func read(_ path: String?, bundledName: String) throws -> String {
             guard let path else { return try bundled(bundledName) }
             do {
@@ -58,7 +58,8 @@ public enum ReferenceData {
         return try KATOClassifier.territories(
             classifier: try read(classifier, bundledName: "kato.csv"),
             regions: try read(regions, bundledName: "regions.csv"),
-            names: try read(names, bundledName: "territory-names.csv"))
+            names: try read(names, bundledName: "territory-names.csv"),
+            population: try population.map { try read($0, bundledName: "") })
     }
 
     /// Loads territories and bodies when the database has none (or replaces the territories
