@@ -88,6 +88,46 @@ extension ServerTests {
             }
         }
 
+        @Test func aLargeImportReplacesInOnePassAndBuildsTheIndexAgain() async throws {
+            try await withAimaq { app, _ in
+                #expect(try await Self.importLines(app, Self.lines) == .init(written: 10, replaced: 0))
+                // Written the way large files are: it covers the region's whole-year revenue (2 lines)
+                // and the district's revenue of January (1 line); March is new.
+                let other = """
+                kind,territory,year,month,code,approved,adjusted,executed
+                revenue,430000000,2026,0,103101,1,0,1
+                revenue,435200000,2026,1,104102,5,0,5
+                revenue,435200000,2026,3,101201,7,0,7
+
+                """
+                guard case .success(let parsed) = await BudgetImporter.parse(other, app: app) else {
+                    Issue.record("the file should parse")
+                    return
+                }
+                #expect(try await BudgetStore.write(parsed.file, app: app, actor: "test", bulk: true) == .init(written: 3, replaced: 3))
+                struct Kept: Decodable, Equatable { var territory_id: Int; var kind: String; var month: Int; var code: String }
+                let kept = try await app.db.sql.select().columns("territory_id", "kind", "month", "code").from("budget_lines")
+                    .where("year", .equal, SQLBind(2026)).orderBy("territory_id").orderBy("kind").orderBy("month").orderBy("code")
+                    .all(decoding: Kept.self)
+                #expect(kept == [
+                    Kept(territory_id: 430000000, kind: "revenue", month: 0, code: "103101"),
+                    Kept(territory_id: 435200000, kind: "expenditure", month: 0, code: "04"),
+                    Kept(territory_id: 435200000, kind: "revenue", month: 0, code: "402203"),
+                    Kept(territory_id: 435200000, kind: "revenue", month: 1, code: "104102"),
+                    Kept(territory_id: 435200000, kind: "revenue", month: 2, code: "101201"),
+                    Kept(territory_id: 435200000, kind: "revenue", month: 3, code: "101201"),
+                    Kept(territory_id: 435233000, kind: "collected", month: 0, code: "101201"),
+                    Kept(territory_id: 435233000, kind: "revenue", month: 0, code: "104102"),
+                ])
+                // The index is there again, and a second such import works (its temporary table went).
+                let indexes = try app.db.sql.dialect.name == "sqlite"
+                    ? "SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'budget_lines_year'"
+                    : "SELECT indexname AS name FROM pg_indexes WHERE indexname = 'budget_lines_year'"
+                #expect(try await app.db.sql.raw(SQLQueryString(indexes)).all().count == 1)
+                #expect(try await BudgetStore.write(parsed.file, app: app, actor: "test", bulk: true) == .init(written: 3, replaced: 3))
+            }
+        }
+
         @Test func aBadFileIsRefusedWholeWithEveryProblemPlaced() async throws {
             try await withAimaq { app, _ in
                 let bad = """

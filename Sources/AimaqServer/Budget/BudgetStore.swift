@@ -17,14 +17,18 @@ enum BudgetStore {
     static let batch = 1_000
     static let indexRebuildThreshold = 100_000
 
-    static func write(_ file: BudgetImport.File, app: Application, actor: String, demo: Bool = false,
+    /// `bulk` (by default: files of `indexRebuildThreshold` lines or more) replaces what the
+    /// file covers in one pass and builds the index afresh; it is a parameter for the tests.
+    static func write(_ file: BudgetImport.File, app: Application, actor: String, demo: Bool = false, bulk: Bool? = nil,
                       progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> Summary {
         defer { app.aimaq.budget.invalidate() }
         return try await AuditLog.record(on: app.db, actor: actor) { db in
             let sql = try db.sql
             let summary: Summary
             switch file {
-            case .lines(let lines): summary = try await writeLines(lines, sql: sql, demo: demo, progress: progress)
+            case .lines(let lines):
+                summary = try await writeLines(lines, sql: sql, demo: demo, bulk: bulk ?? (lines.count >= indexRebuildThreshold),
+                                               progress: progress)
             case .transfers(let transfers): summary = try await writeTransfers(transfers, sql: sql, demo: demo)
             }
             let what = if case .lines = file { "lines" } else { "transfers" }
@@ -34,8 +38,42 @@ enum BudgetStore {
         }
     }
 
-    private static func writeLines(_ lines: [BudgetImport.Line], sql: any SQLDatabase, demo: Bool,
+    private static func writeLines(_ lines: [BudgetImport.Line], sql: any SQLDatabase, demo: Bool, bulk: Bool,
                                    progress: (@Sendable (Int, Int) -> Void)?) async throws -> Summary {
+        // A large file goes in faster without index upkeep: the index is dropped and built
+        // again afterwards, inside the same transaction.
+        if bulk, sql.dialect.name == "sqlite" {
+            // Room for the new pages and the index sort in memory (this connection only).
+            try await sql.raw("PRAGMA cache_size = -262144").run()
+            try await sql.raw("PRAGMA temp_store = MEMORY").run()
+        }
+        if bulk {
+            for index in M012ReindexBudgetLines.lineIndexes { try await sql.drop(index: index.name).run() }
+        }
+        let replaced = bulk ? try await replaceAtOnce(lines, sql: sql) : try await replaceByPeriod(lines, sql: sql)
+        // The next statement is built on another core while the database runs this one.
+        let chunks = lines.chunked(into: batch)
+        func statement(_ index: Int) -> Task<String, Never>? {
+            guard index < chunks.count else { return nil }
+            let chunk = chunks[index]
+            return Task { insertStatement(chunk, demo: demo) }
+        }
+        var written = 0
+        var next = statement(0)
+        for index in chunks.indices {
+            guard let text = await next?.value else { break }
+            next = statement(index + 1)
+            try await sql.raw(SQLQueryString(stringLiteral: text)).run()
+            written += chunks[index].count
+            progress?(written, lines.count)
+        }
+        if bulk { try await M012ReindexBudgetLines.createLineIndexes(on: sql) }
+        return Summary(written: written, replaced: replaced)
+    }
+
+    /// Deletes what is stored for the kinds, years, months and territories of the lines, period
+    /// by period through the index: for files of a few lines.
+    private static func replaceByPeriod(_ lines: [BudgetImport.Line], sql: any SQLDatabase) async throws -> Int {
         struct Period: Hashable { var kind: String; var year: Int; var month: Int }
         var territories: [Period: Set<Int>] = [:]
         for line in lines {
@@ -54,35 +92,40 @@ enum BudgetStore {
                 try await matching(sql.delete(from: "budget_lines")).run()
             }
         }
-        // A large file goes in faster without index upkeep: the indexes are dropped and built
-        // again afterwards, inside the same transaction.
-        let rebuild = lines.count >= indexRebuildThreshold
-        if rebuild, sql.dialect.name == "sqlite" {
-            // Room for the new pages and the index sort in memory (this connection only).
-            try await sql.raw("PRAGMA cache_size = -262144").run()
-            try await sql.raw("PRAGMA temp_store = MEMORY").run()
+        return replaced
+    }
+
+    /// Deletes what is stored for the kinds, years, months and territories of a large file in
+    /// one statement: the periods go into a temporary table (of this connection, inside the
+    /// transaction), and one pass over the budget lines, with no index to keep, removes
+    /// those they cover. Answers how many lines went.
+    private static func replaceAtOnce(_ lines: [BudgetImport.Line], sql: any SQLDatabase) async throws -> Int {
+        struct Period: Hashable { var kind: BudgetImport.LineKind; var year: Int; var month: Int; var territory: Int }
+        let periods = Array(Set(lines.map { Period(kind: $0.kind, year: $0.year, month: $0.month, territory: $0.territory.value) }))
+        try await sql.raw("""
+            CREATE TEMPORARY TABLE import_periods (kind VARCHAR(16) NOT NULL, year INTEGER NOT NULL, month INTEGER NOT NULL,
+            territory_id BIGINT NOT NULL, PRIMARY KEY (territory_id, year, kind, month))
+            """).run()
+        for chunk in periods.chunked(into: batch) {
+            // Checked values only: a kind from its enum and numbers.
+            let values = chunk.map { "('\($0.kind.rawValue)',\($0.year),\($0.month),\($0.territory))" }.joined(separator: ",")
+            try await sql.raw("INSERT INTO import_periods (kind, year, month, territory_id) VALUES \(unsafeRaw: values)").run()
         }
-        if rebuild {
-            for index in M012ReindexBudgetLines.lineIndexes { try await sql.drop(index: index.name).run() }
+        let covered = """
+            EXISTS (SELECT 1 FROM import_periods p WHERE p.territory_id = budget_lines.territory_id
+            AND p.year = budget_lines.year AND p.kind = budget_lines.kind AND p.month = budget_lines.month)
+            """
+        let replaced: Int
+        if sql.dialect.name == "sqlite" {
+            try await sql.raw("DELETE FROM budget_lines WHERE \(unsafeRaw: covered)").run()
+            replaced = try await sql.raw("SELECT changes() AS n").first(decodingColumn: "n", as: Int.self) ?? 0
+        } else {
+            replaced = try await sql.raw("""
+                WITH deleted AS (DELETE FROM budget_lines WHERE \(unsafeRaw: covered) RETURNING 1) SELECT COUNT(*) AS n FROM deleted
+                """).first(decodingColumn: "n", as: Int.self) ?? 0
         }
-        // The next statement is built on another core while the database runs this one.
-        let chunks = lines.chunked(into: batch)
-        func statement(_ index: Int) -> Task<String, Never>? {
-            guard index < chunks.count else { return nil }
-            let chunk = chunks[index]
-            return Task { insertStatement(chunk, demo: demo) }
-        }
-        var written = 0
-        var next = statement(0)
-        for index in chunks.indices {
-            guard let text = await next?.value else { break }
-            next = statement(index + 1)
-            try await sql.raw(SQLQueryString(stringLiteral: text)).run()
-            written += chunks[index].count
-            progress?(written, lines.count)
-        }
-        if rebuild { try await M012ReindexBudgetLines.createLineIndexes(on: sql) }
-        return Summary(written: written, replaced: replaced)
+        try await sql.raw("DROP TABLE import_periods").run()
+        return replaced
     }
 
     /// One multi-row INSERT; every value is a checked number or a code of digits.
