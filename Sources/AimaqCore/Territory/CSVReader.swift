@@ -56,8 +56,8 @@ public struct CSVReader: Sendable {
     }
 
     /// One record's fields as bytes (quotes taken off, doubled quotes made single), for
-    /// readers of large files that would rather not make a string of every field. Valid
-    /// only inside the `body` it is given to.
+    /// readers of large files that would rather not make a string of every field. Meant to be
+    /// read inside the `body` it is given to: one kept after it makes the reader copy its storage.
     public struct Fields {
         /// 1-based line number where the record starts in the file.
         public let line: Int
