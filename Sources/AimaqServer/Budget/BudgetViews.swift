@@ -90,10 +90,8 @@ enum BudgetViews {
                 el("label") {
                     request.t("budget.indicator")
                     el("select", .name("indicator")) {
-                        for option in Indicator.allCases {
-                            option == indicator
-                                ? el("option", .value(option.rawValue), .flag("selected")) { request.t("budget.ind.\(option.rawValue)") }
-                                : el("option", .value(option.rawValue)) { request.t("budget.ind.\(option.rawValue)") }
+                        for choice in Indicator.allCases {
+                            option(choice.rawValue, request.t("budget.ind.\(choice.rawValue)"), selected: choice == indicator)
                         }
                     }
                 }
@@ -368,9 +366,7 @@ enum BudgetViews {
         func levelSelect(_ name: String, _ selected: BudgetLevel) -> Node {
             el("select", .name(name)) {
                 for level in BudgetLevel.allCases {
-                    level == selected
-                        ? el("option", .value(String(level.rawValue)), .flag("selected")) { request.t("budget.level.\(level.rawValue)") }
-                        : el("option", .value(String(level.rawValue))) { request.t("budget.level.\(level.rawValue)") }
+                    option(String(level.rawValue), request.t("budget.level.\(level.rawValue)"), selected: level == selected)
                 }
             }
         }
@@ -389,10 +385,8 @@ enum BudgetViews {
                     request.t("whatIf.code")
                     el("select", .name("code")) {
                         for entry in codes {
-                            let label = "\(entry.code) \(entry.name[request.language].prefix(70))"
-                            entry.code == query.code
-                                ? el("option", .value(entry.code.text), .flag("selected")) { label }
-                                : el("option", .value(entry.code.text)) { label }
+                            option(entry.code.text, "\(entry.code) \(entry.name[request.language].prefix(70))",
+                                   selected: entry.code == query.code)
                         }
                     }
                 }
@@ -413,9 +407,8 @@ enum BudgetViews {
                         request.t("whatIf.bundled")
                         el("select", .name("rules")) {
                             for year in rules.years {
-                                query.table == .bundled(year: year)
-                                    ? el("option", .value(String(year)), .flag("selected")) { request.t("whatIf.rulesOf", ["year": String(year)]) }
-                                    : el("option", .value(String(year))) { request.t("whatIf.rulesOf", ["year": String(year)]) }
+                                option(String(year), request.t("whatIf.rulesOf", ["year": String(year)]),
+                                       selected: query.table == .bundled(year: year))
                             }
                         }
                     }

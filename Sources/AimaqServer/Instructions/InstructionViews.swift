@@ -42,9 +42,6 @@ enum InstructionViews {
                          sources: [RegisterSnapshot.Source], _ request: Request) -> Node {
         let tree = request.tree
         let today = InstructionController.today(request)
-        func option(_ value: String, _ label: String, selected: Bool) -> Node {
-            selected ? el("option", .value(value), .flag("selected")) { label } : el("option", .value(value)) { label }
-        }
         let query = filter.queryItems.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }
             .joined(separator: "&")
         return fragment {

@@ -78,11 +78,7 @@ enum AdminViews {
                 el("label", Attribute("for", "role")) { request.t("account.role") }
                 el("select", .id("role"), .name("role")) {
                     for role in Role.allCases {
-                        if form.role == role.rawValue {
-                            el("option", .value(role.rawValue), .flag("selected")) { request.t("role.\(role.rawValue)") }
-                        } else {
-                            el("option", .value(role.rawValue)) { request.t("role.\(role.rawValue)") }
-                        }
+                        option(role.rawValue, request.t("role.\(role.rawValue)"), selected: form.role == role.rawValue)
                     }
                 }
                 if let message = errors["role"] { el("p", .class("field-error")) { message } }
