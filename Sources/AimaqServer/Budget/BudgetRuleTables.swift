@@ -41,13 +41,15 @@ enum BudgetRuleTables {
     /// Keeps a checked table (once: the same text has the same id) and answers its id.
     static func store(_ text: String, account: UUID, actor: String, on db: any Database) async throws -> String {
         let id = id(of: text)
-        let sql = db as! any SQLDatabase
-        let exists = try await sql.select().column("id").from("budget_rule_tables").where("id", .equal, SQLBind(id)).first() != nil
-        guard !exists else { return id }
+        @Sendable func kept(on db: any Database) async throws -> Bool {
+            try await (db as! any SQLDatabase).select().column("id").from("budget_rule_tables")
+                .where("id", .equal, SQLBind(id)).first() != nil
+        }
+        guard try await !kept(on: db) else { return id }
         try await AuditLog.record(on: db, actor: actor) { db in
             // Loaded by someone else a moment ago: kept once.
             let sql = db as! any SQLDatabase
-            guard try await sql.select().column("id").from("budget_rule_tables").where("id", .equal, SQLBind(id)).first() == nil else {
+            guard try await !kept(on: db) else {
                 return ((), AuditEvent(action: "budget.rule-table", entity: "budget_rule_tables", entityID: id, before: nil, after: nil))
             }
             try await sql.insert(into: "budget_rule_tables")

@@ -30,11 +30,16 @@ struct M011CreateBudgets: AsyncMigration {
             .field("demo", .bool, .required)
             .create()
         let sql = database as! any SQLDatabase
-        // Replaced by one index in M012.
+        try await Self.createLineIndexes(on: sql)
+        try await sql.create(index: "budget_transfers_year").on("budget_transfers").column("year").column("kind").run()
+    }
+
+    /// The two indexes of budget lines as this migration made them (M012 replaces them with
+    /// one, and makes them again when it is reverted).
+    static func createLineIndexes(on sql: any SQLDatabase) async throws {
         try await sql.create(index: "budget_lines_period").on("budget_lines").column("year").column("kind").column("month").run()
         try await sql.create(index: "budget_lines_territory").on("budget_lines")
             .column("territory_id").column("year").column("kind").column("month").run()
-        try await sql.create(index: "budget_transfers_year").on("budget_transfers").column("year").column("kind").run()
     }
 
     func revert(on database: any Database) async throws {

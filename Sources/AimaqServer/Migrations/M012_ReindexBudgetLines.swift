@@ -32,8 +32,6 @@ struct M012ReindexBudgetLines: AsyncMigration {
     func revert(on database: any Database) async throws {
         let sql = database as! any SQLDatabase
         for index in Self.lineIndexes { try await sql.drop(index: index.name).ifExists().run() }
-        try await sql.create(index: "budget_lines_period").on("budget_lines").column("year").column("kind").column("month").run()
-        try await sql.create(index: "budget_lines_territory").on("budget_lines")
-            .column("territory_id").column("year").column("kind").column("month").run()
+        try await M011CreateBudgets.createLineIndexes(on: sql)
     }
 }

@@ -47,19 +47,21 @@ public enum ReferenceData {
     /// Reads the classifier files; the bundled ones unless paths are given.
     public static func readTerritories(classifier: String? = nil, regions: String? = nil,
                                        names: String? = nil, population: String? = nil) throws -> [Territory] {
-        func read(_ path: String?, bundledName: String) throws -> String {
-            guard let path else { return try bundled(bundledName) }
+        func file(_ path: String) throws -> String {
             do {
                 return try String(contentsOfFile: path, encoding: .utf8)
             } catch {
                 throw DataFolderError(description: "cannot read \(path): \(error.localizedDescription)")
             }
         }
+        func read(_ path: String?, bundledName: String) throws -> String {
+            try path.map(file) ?? bundled(bundledName)
+        }
         return try KATOClassifier.territories(
             classifier: try read(classifier, bundledName: "kato.csv"),
             regions: try read(regions, bundledName: "regions.csv"),
             names: try read(names, bundledName: "territory-names.csv"),
-            population: try population.map { try read($0, bundledName: "") })
+            population: try population.map(file))
     }
 
     /// Loads territories and bodies when the database has none (or replaces the territories
