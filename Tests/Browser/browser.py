@@ -9,6 +9,7 @@ import os
 import sys
 
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
@@ -41,10 +42,13 @@ def click_and_wait(element):
     """Clicks a link or button and waits until the next page has replaced this one and loaded."""
     page = driver.find_element(By.TAG_NAME, "html")
     element.click()
-    WebDriverWait(driver, 60).until(expected_conditions.staleness_of(page))
+    # While a page is being replaced, asking the browser about it can fail for a moment (the
+    # document is unloaded under the script): such errors mean "not yet", not a failure.
+    wait = WebDriverWait(driver, 60, ignored_exceptions=(WebDriverException,))
+    wait.until(expected_conditions.staleness_of(page))
     # Staleness only says the next page has begun; a redirect may still be on its way, and
     # navigating again meanwhile interrupts it. Wait for the page to finish loading.
-    WebDriverWait(driver, 60).until(lambda d: d.execute_script("return document.readyState") == "complete")
+    wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
 def check(name, condition, detail=""):
