@@ -92,7 +92,28 @@ struct Demo: AsyncParsableCommand {
 
 struct UserCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "user", abstract: "Manage accounts.", subcommands: [Add.self])
+        commandName: "user", abstract: "Manage accounts.", subcommands: [Add.self, Token.self])
+
+    struct Token: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Make an API token for an account; prints the token alone (it is shown only this once).")
+        @OptionGroup var options: ServerOptions
+        @Option(help: "E-mail address of the account.") var email: String
+        @Option(help: "What the token is for (1 to 100 characters).") var name: String
+
+        func run() async throws {
+            let config = options.configuration
+            ServerCommands.bootstrapLogging(config.logLevel)
+            let name = name.trimmingCharacters(in: .whitespaces)
+            guard !name.isEmpty, name.count <= 100 else { throw ValidationError("--name: 1 to 100 characters") }
+            do {
+                print(try await ServerCommands.issueToken(config, email: email.trimmingCharacters(in: .whitespaces).lowercased(),
+                                                          name: name))
+            } catch {
+                throw CommandFailure(description: "aimaq user token: \(error)")
+            }
+        }
+    }
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create an account with a role in a territory.")

@@ -131,4 +131,58 @@ import Testing
         #expect(index.page(AssignmentIndex.Query(), today: Self.today, page: 1, per: 10).total == 0)
         #expect(index.tallies(in: 430000000..<440000000, publicOnly: true, today: Self.today).isEmpty)
     }
+    /// An index that followed a series of changes answers exactly as one built afresh from
+    /// the entries after them, in every order: changed statuses, deadlines and figures, new
+    /// entries, removed ones, and an entry that moved territory.
+    @Test func changesAppliedOneByOneGiveTheSameIndexAsARebuild() {
+        var current = Self.entries(400, seed: 11)
+        var index = AssignmentIndex(current)
+        var random = Generator(state: 99)
+        for round in 0..<60 {
+            var changed: [AssignmentIndex.Entry] = []
+            var removed: Set<Int> = []
+            for _ in 0..<(1 + random.next(5)) {
+                var entry = current[random.next(current.count)]
+                switch random.next(5) {
+                case 0: entry.status = AssignmentStatus.allCases[random.next(AssignmentStatus.allCases.count)]
+                case 1: entry.deadline = Self.today.adding(days: random.next(90) - 45)
+                case 2: entry.completion = random.next(3) == 0 ? nil : Double(random.next(101)) / 100
+                case 3: entry.territory = Self.territories[random.next(Self.territories.count)]
+                default: entry.id = 10_000 + round * 10 + changed.count
+                }
+                changed.append(entry)
+            }
+            if round % 7 == 3 { removed.insert(current[random.next(current.count)].id) }
+            index = index.applying(changed, removing: removed)
+            var byID = Dictionary(current.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
+            for entry in changed { byID[entry.id] = entry }
+            for id in removed { byID[id] = nil }
+            current = Array(byID.values)
+            let rebuilt = AssignmentIndex(current)
+            #expect(index.entries == rebuilt.entries, "round \(round): stored entries differ")
+            for sort in AssignmentIndex.Sort.allCases {
+                var query = AssignmentIndex.Query()
+                query.publicOnly = false
+                query.sort = sort
+                #expect(index.all(query, today: Self.today).map(\.id) == rebuilt.all(query, today: Self.today).map(\.id),
+                        "round \(round): order \(sort) differs")
+            }
+            let instruction = 1 + random.next(6)
+            #expect(index.assignments(ofInstruction: instruction) == rebuilt.assignments(ofInstruction: instruction))
+        }
+    }
+
+    @Test func versionsRiseForTheTerritoryItsAncestorsAndTheInstructionOnly() throws {
+        var versions = ScopeVersions(base: 10)
+        let shieli = try KATOCode(number: 435200000), akmaya = try KATOCode(number: 435233100)
+        let region = try KATOCode(number: 430000000), almaty = try KATOCode(number: 750000000)
+        versions.changed(instruction: 3, territory: akmaya.value)
+        #expect(versions.territory(akmaya) == 11)
+        #expect(versions.territory(shieli) == 11)
+        #expect(versions.territory(region) == 11)
+        #expect(versions.territory(almaty) == 10)
+        #expect(versions.instruction(3) == 11)
+        #expect(versions.instruction(4) == 10)
+        #expect(versions.territory(nil) == 11)
+    }
 }

@@ -90,7 +90,7 @@ extension ServerTests {
                 let id = fixture.plan.shieliAssignment
                 var officer = Visitor(app)
                 try await officer.signIn("akimat")
-                let files = try FileManager.default.contentsOfDirectory(atPath: app.aimaq.evidence.folder.path).count
+                let files = try await app.aimaq.evidence.count(db: app.db as! any SQLDatabase)
                 let response = try await officer.postMultipart("/assignments/\(id)/reports?lang=en",
                     fields: ["text": " ", "value_\(fixture.plan.indicator)": "many"],
                     files: [("files[]", "virus.exe", Data("MZ".utf8))])
@@ -101,7 +101,7 @@ extension ServerTests {
                 #expect(message.contains("virus.exe"))
                 #expect(try await Assignment.find(id, on: app.db)?.status == .assigned)
                 #expect(try await ReportRecord.query(on: app.db).filter(\.$assignmentID == id).count() == 0)
-                #expect(try FileManager.default.contentsOfDirectory(atPath: app.aimaq.evidence.folder.path).count == files)
+                #expect(try await app.aimaq.evidence.count(db: app.db as! any SQLDatabase) == files)
                 // Without the token in the address the upload is refused before it is read.
                 let forged = try await officer.postMultipart("/assignments/\(id)/reports", fields: ["text": "x"], files: [], csrf: false)
                 #expect(forged.status == .forbidden)

@@ -1,6 +1,7 @@
 import AimaqCore
 import Fluent
 import Foundation
+import SQLKit
 import Testing
 import Vapor
 import VaporTesting
@@ -133,7 +134,8 @@ struct Fixture {
         report.submittedAt = 0
         report.state = "submitted"
         try await report.create(on: db)
-        let stored = try await app.aimaq.evidence.store([.init(fileName: "act.pdf", data: Data("%PDF-1.4 test".utf8))])
+        let stored = try await app.aimaq.evidence.store([.init(fileName: "act.pdf", data: Data("%PDF-1.4 test".utf8))],
+                                                        db: app.db as! any SQLDatabase)
         let file = EvidenceFile()
         file.reportID = try report.requireID()
         file.fileName = "act.pdf"
@@ -149,14 +151,28 @@ struct Fixture {
     }
 }
 
-func withAimaq(_ test: (Application, Fixture) async throws -> Void) async throws {
+/// A test's configuration: its own data folder, cheap password hashes, quiet logs.
+func testConfiguration() -> AimaqConfiguration {
+    var config = AimaqConfiguration()
+    config.dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("aimaq-test-\(UUID().uuidString)").path
+    config.bcryptCost = 4
+    config.logLevel = .warning
+    return config
+}
+
+/// The test database; with `file`, SQLite keeps a file in the data folder (as a server does),
+/// which several applications can open at once and which allows concurrent writers.
+func testDatabase(_ config: AimaqConfiguration, file: Bool) throws -> DatabaseChoice {
+    guard file, case .sqliteMemory = TestDatabase.choice else { return TestDatabase.choice }
+    try FileManager.default.createDirectory(atPath: config.dataDirectory, withIntermediateDirectories: true)
+    return .sqliteFile(config.sqlitePath)
+}
+
+func withAimaq(file: Bool = false, _ test: (Application, Fixture) async throws -> Void) async throws {
     let app = try await Application.make(.testing)
+    let config = testConfiguration()
     do {
-        var config = AimaqConfiguration()
-        config.dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("aimaq-test-\(UUID().uuidString)").path
-        config.bcryptCost = 4
-        config.logLevel = .warning
-        try await AimaqApp.configure(app, configuration: config, database: TestDatabase.choice)
+        try await AimaqApp.configure(app, configuration: config, database: try testDatabase(config, file: file))
         try await app.autoRevert()
         try await app.autoMigrate()
         let territories = try KATOClassifier.territories(classifier: Fixture.kato, regions: Fixture.regions)

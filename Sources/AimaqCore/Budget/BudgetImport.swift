@@ -76,6 +76,15 @@ public enum BudgetImport {
     public enum File: Sendable, Equatable {
         case lines([Line])
         case transfers([Transfer])
+
+        /// The years the file gives figures for, each once, in order.
+        public var years: [Int] {
+            let all: Set<Int> = switch self {
+            case .lines(let lines): Set(lines.map(\.year))
+            case .transfers(let transfers): Set(transfers.map(\.year))
+            }
+            return all.sorted()
+        }
     }
 
     /// Reads a file. `level` answers the classifier level of a known territory (nil when the

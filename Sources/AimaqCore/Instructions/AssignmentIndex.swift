@@ -1,6 +1,6 @@
 /// Every assignment as a small value, for the register's filters, sorting and paging and for
-/// the territory summaries, answered in memory. The server builds one from the database and
-/// replaces it after every change; at national scale (50,000 assignments) a filtered page is
+/// the territory summaries, answered in memory. The server builds one from the database once
+/// and then applies each change to it (`applying`); at national scale (50,000 assignments) a filtered page is
 /// one pass over an array instead of a count and an ordered scan in SQL.
 public struct AssignmentIndex: Sendable {
     /// Plain values only (no strings or references), so that a pass over 50,000 of them
@@ -86,28 +86,132 @@ public struct AssignmentIndex: Sendable {
     private let byInstruction: [Int: [Int32]]
 
     public init(_ entries: [Entry]) {
-        let sorted = entries.sorted { ($0.territory, $0.id) < ($1.territory, $1.id) }
+        var latest: [Int: Entry] = [:]
+        for entry in entries { latest[entry.id] = entry }
+        let sorted = (latest.count == entries.count ? entries : Array(latest.values)).sorted(by: Self.storageOrder)
         self.entries = sorted
         let positions = Array(0..<Int32(sorted.count))
-        func order(_ before: (Entry, Entry) -> Bool) -> [Int32] {
-            positions.sorted { a, b in
-                let x = sorted[Int(a)], y = sorted[Int(b)]
-                if before(x, y) { return true }
-                if before(y, x) { return false }
-                return x.id < y.id
+        var orders: [Sort: [Int32]] = [.territory: positions]
+        for sort in Sort.allCases where sort != .territory {
+            orders[sort] = positions.sorted { Self.precedes(sorted[Int($0)], sorted[Int($1)], in: sort) }
+        }
+        self.orders = orders
+        byInstruction = Self.instructionPositions(sorted)
+    }
+
+    private init(entries: [Entry], orders: [Sort: [Int32]]) {
+        self.entries = entries
+        self.orders = orders
+        byInstruction = Self.instructionPositions(entries)
+    }
+
+    private static func storageOrder(_ x: Entry, _ y: Entry) -> Bool { (x.territory, x.id) < (y.territory, y.id) }
+
+    /// The order of a sort, ties broken by id.
+    private static func precedes(_ x: Entry, _ y: Entry, in sort: Sort) -> Bool {
+        func before(_ a: Entry, _ b: Entry) -> Bool {
+            switch sort {
+            case .deadline: a.deadline < b.deadline
+            case .deadlineDescending: a.deadline > b.deadline
+            case .territory: a.territory < b.territory
+            case .status: a.status.rawValue < b.status.rawValue
+            // Highest first; assignments without a figure last, as SQL orders NULLs descending.
+            case .completion: (a.completion ?? -1) > (b.completion ?? -1)
             }
         }
-        var byInstruction: [Int: [Int32]] = [:]
-        for (position, entry) in sorted.enumerated() { byInstruction[entry.instructionID, default: []].append(Int32(position)) }
-        self.byInstruction = byInstruction
-        orders = [
-            .deadline: order { $0.deadline < $1.deadline },
-            .deadlineDescending: order { $0.deadline > $1.deadline },
-            .territory: positions,
-            .status: order { $0.status.rawValue < $1.status.rawValue },
-            // Highest first; assignments without a figure last, as SQL orders NULLs descending.
-            .completion: order { ($0.completion ?? -1) > ($1.completion ?? -1) },
-        ]
+        if before(x, y) { return true }
+        if before(y, x) { return false }
+        return x.id < y.id
+    }
+
+    private static func instructionPositions(_ entries: [Entry]) -> [Int: [Int32]] {
+        var result: [Int: [Int32]] = [:]
+        for (position, entry) in entries.enumerated() { result[entry.instructionID, default: []].append(Int32(position)) }
+        return result
+    }
+
+    /// The index after a change: `changed` entries take the place of those with the same id
+    /// (or are added), and the ids in `removed` leave. Nothing is sorted again but the
+    /// changed entries: one merge of the stored entries and one of each order, so a change
+    /// of a few assignments costs a few copies of flat arrays, never a reload or a full sort.
+    public func applying(_ changed: [Entry], removing removed: Set<Int> = []) -> AssignmentIndex {
+        guard !changed.isEmpty || !removed.isEmpty else { return self }
+        var latest: [Int: Entry] = [:]
+        for entry in changed { latest[entry.id] = entry }
+        let added = latest.values.sorted(by: Self.storageOrder)
+        // Positions that leave: the old place of every changed or removed id.
+        var leaving = [UInt64](repeating: 0, count: (entries.count + 63) / 64)
+        var unplaced = removed.union(latest.keys)
+        for entry in added {
+            if let position = position(of: entry.id, territory: entry.territory) {
+                leaving[position >> 6] |= 1 << UInt64(position & 63)
+                unplaced.remove(entry.id)
+            }
+        }
+        for id in removed where unplaced.contains(id) {
+            // A removed id whose territory is not known: one scan finds it.
+            if let position = entries.firstIndex(where: { $0.id == id }) {
+                leaving[position >> 6] |= 1 << UInt64(position & 63)
+            }
+        }
+        // A changed entry may also have moved territory: its old place is found by id.
+        for entry in added where unplaced.contains(entry.id) && !removed.contains(entry.id) {
+            if let position = entries.firstIndex(where: { $0.id == entry.id }) {
+                leaving[position >> 6] |= 1 << UInt64(position & 63)
+            }
+        }
+        var merged: [Entry] = []
+        merged.reserveCapacity(entries.count + added.count)
+        var moved = [Int32](repeating: -1, count: entries.count)
+        var addedAt = [Int32](repeating: 0, count: added.count)
+        var old = 0, new = 0
+        while old < entries.count || new < added.count {
+            if new < added.count && (old == entries.count || Self.storageOrder(added[new], entries[old])) {
+                if removed.contains(added[new].id) { new += 1; continue }
+                addedAt[new] = Int32(merged.count)
+                merged.append(added[new])
+                new += 1
+            } else {
+                if leaving[old >> 6] & (1 << UInt64(old & 63)) == 0 {
+                    moved[old] = Int32(merged.count)
+                    merged.append(entries[old])
+                }
+                old += 1
+            }
+        }
+        var newOrders: [Sort: [Int32]] = [:]
+        for sort in Sort.allCases {
+            let kept = (orders[sort] ?? []).compactMap { moved[Int($0)] >= 0 ? moved[Int($0)] : nil }
+            let inserted = added.indices.filter { !removed.contains(added[$0].id) }.map { addedAt[$0] }
+                .sorted { Self.precedes(merged[Int($0)], merged[Int($1)], in: sort) }
+            var order: [Int32] = []
+            order.reserveCapacity(kept.count + inserted.count)
+            var k = 0, i = 0
+            while k < kept.count || i < inserted.count {
+                if i < inserted.count && (k == kept.count
+                    || Self.precedes(merged[Int(inserted[i])], merged[Int(kept[k])], in: sort)) {
+                    order.append(inserted[i]); i += 1
+                } else {
+                    order.append(kept[k]); k += 1
+                }
+            }
+            newOrders[sort] = order
+        }
+        return AssignmentIndex(entries: merged, orders: newOrders)
+    }
+
+    /// The entry with this id, found by its territory (binary search).
+    public func entry(_ id: Int, territory: Int) -> Entry? {
+        position(of: id, territory: territory).map { entries[$0] }
+    }
+
+    private func position(of id: Int, territory: Int) -> Int? {
+        var low = 0, high = entries.count
+        while low < high {
+            let middle = (low + high) / 2
+            if (entries[middle].territory, entries[middle].id) < (territory, id) { low = middle + 1 } else { high = middle }
+        }
+        return low < entries.count && entries[low].id == id ? low : nil
     }
 
     public var count: Int { entries.count }

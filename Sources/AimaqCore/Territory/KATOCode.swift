@@ -101,7 +101,20 @@ public struct KATOCode: Hashable, Comparable, Sendable, CustomStringConvertible,
 
     /// True when `other` is this code or lies below it.
     public func contains(_ other: KATOCode) -> Bool {
-        other == self || other.nominalAncestors.contains(self)
+        subtree.contains(other.value)
+    }
+
+    /// The codes of this territory and everything below it: one range of numbers, since the
+    /// digits below a level are zero at that level.
+    public var subtree: Range<Int> {
+        let span = switch level {
+        case .region: 10_000_000
+        case .district: 100_000
+        case .ruralDistrict: 1_000
+        case .village: 100
+        case .subordinateVillage: 1
+        }
+        return value..<(value + span)
     }
 
     public static func < (a: KATOCode, b: KATOCode) -> Bool { a.value < b.value }

@@ -17,11 +17,19 @@ public struct AimaqConfiguration: Sendable {
     /// Keep rendered pages in memory until the data under them changes (off only to measure
     /// the rendering path in benchmarks).
     public var pageCache: Bool = true
+    /// Bytes of rendered pages kept in memory, in MiB (`AIMAQ_PAGE_CACHE_MB`).
+    public var pageCacheMegabytes: Int = 64
+    /// Milliseconds between two reads of the change feed (`AIMAQ_FEED_POLL_MS`, 20 to 10,000):
+    /// how soon a change made on another server or by a command-line import shows here.
+    public var feedPollMilliseconds: Int = 200
     /// Minutes between two sweeps for deadline notifications while serving (1 to 1440).
     public var sweepMinutes: Int = 60
     /// A CSV of extra calendar days (`date,kind,name`: holiday, day_off, working_day) laid
     /// over the bundled holidays, for the transfers the Government decrees each year.
     public var calendarFile: String?
+    /// A folder for evidence files that every server can read (a shared file system); by
+    /// default they live in the data folder with SQLite and in the database with PostgreSQL.
+    public var evidenceDirectory: String?
 
     public init() {}
 
@@ -34,10 +42,17 @@ public struct AimaqConfiguration: Sendable {
         if let value = environment["AIMAQ_BCRYPT_COST"].flatMap(Int.init) { config.bcryptCost = value }
         if let value = environment["AIMAQ_SECURE_COOKIES"] { config.secureCookies = value == "1" || value == "true" }
         if let value = environment["AIMAQ_PAGE_CACHE"] { config.pageCache = !(value == "0" || value == "off" || value == "false") }
+        if let value = environment["AIMAQ_PAGE_CACHE_MB"].flatMap(Int.init), (1...65_536).contains(value) {
+            config.pageCacheMegabytes = value
+        }
+        if let value = environment["AIMAQ_FEED_POLL_MS"].flatMap(Int.init), (20...10_000).contains(value) {
+            config.feedPollMilliseconds = value
+        }
         if let value = environment["AIMAQ_SWEEP_MINUTES"].flatMap(Int.init), (1...1_440).contains(value) {
             config.sweepMinutes = value
         }
         if let value = environment["AIMAQ_CALENDAR"], !value.isEmpty { config.calendarFile = value }
+        if let value = environment["AIMAQ_EVIDENCE_DIR"], !value.isEmpty { config.evidenceDirectory = value }
         if let value = environment["AIMAQ_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) { config.logLevel = value }
         return config
     }

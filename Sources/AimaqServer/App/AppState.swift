@@ -17,19 +17,26 @@ final class AppState: Sendable {
     let register = RegisterSnapshots()
     let budget: BudgetState
     let pages: PageCache
+    /// Keeps every model above current with the database (see `ChangeFeed`).
+    let feed: ChangeFeed
     /// Signs private feed addresses; generated once per installation and kept in the database.
     var feedSecret: String { secret.withLock { $0 } }
     let secret = Mutex("")
 
-    init(configuration: AimaqConfiguration, catalog: StringCatalog, throttle: LoginThrottle,
-         calendar: WorkingCalendar, budget: BudgetState) {
+    init(configuration: AimaqConfiguration, catalog: StringCatalog, throttle: LoginThrottle = LoginThrottle(),
+         calendar: WorkingCalendar, budget: BudgetState, evidenceInDatabase: Bool = false) {
         self.budget = budget
         self.configuration = configuration
         self.catalog = catalog
         self.throttle = throttle
         self.calendar = calendar
-        self.evidence = EvidenceStore(dataDirectory: configuration.dataDirectory)
-        self.pages = PageCache(enabled: configuration.pageCache)
+        self.evidence = EvidenceStore(dataDirectory: configuration.dataDirectory, folder: configuration.evidenceDirectory,
+                                      inDatabase: evidenceInDatabase)
+        let pages = PageCache(enabled: configuration.pageCache, megabytes: configuration.pageCacheMegabytes)
+        self.pages = pages
+        feed = ChangeFeed(models: [
+            ReferenceModel(territories: territories, bodies: bodies, pages: pages), register, budget,
+        ])
     }
 }
 

@@ -26,21 +26,31 @@ public enum AimaqApp {
         app.http.server.configuration.hostname = configuration.host
         app.http.server.configuration.port = configuration.port
 
-        switch database ?? .from(configuration) {
+        let choice = database ?? .from(configuration)
+        var isPostgres = false
+        switch choice {
         case .sqliteFile(let path):
             app.databases.use(.sqlite(.file(path), sqlLogLevel: .debug), as: .sqlite)
+            // Readers never wait for the writer, and a commit is one write to the log. The
+            // mode is kept in the file.
+            if FileManager.default.fileExists(atPath: path) || FileManager.default.fileExists(
+                atPath: (path as NSString).deletingLastPathComponent) {
+                try await (app.db as! any SQLDatabase).raw("PRAGMA journal_mode = WAL").run()
+            }
         case .sqliteMemory:
             app.databases.use(.sqlite(.memory, sqlLogLevel: .debug), as: .sqlite)
         case .postgres(let url):
             var postgres = try SQLPostgresConfiguration(url: url)
             postgres.searchPath = nil
+            isPostgres = true
             app.databases.use(.postgres(configuration: postgres, sqlLogLevel: .debug), as: .psql)
         }
         AimaqMigrations.register(on: app)
 
         app.aimaq = AppState(configuration: configuration, catalog: try LocaleFiles.load(),
                              throttle: LoginThrottle(), calendar: try ReferenceData.calendar(extra: configuration.calendarFile),
-                             budget: try BudgetState.bundled())
+                             budget: try BudgetState.bundled(),
+                             evidenceInDatabase: isPostgres)
 
         app.sessions.use(.fluent)
         app.sessions.configuration.cookieName = "aimaq_session"
@@ -80,6 +90,8 @@ public enum AimaqApp {
     /// Loads what is served from memory; call after migrating.
     public static func loadReferenceData(_ app: Application) async throws {
         guard let sql = app.db as? any SQLDatabase else { return }
+        // The feed starts here: what the loads below read is everything up to this point.
+        try await app.aimaq.feed.start(db: sql)
         try await app.aimaq.territories.reload(from: sql)
         try await app.aimaq.bodies.reload(from: sql)
         app.aimaq.pages.clear()

@@ -1,4 +1,5 @@
 import AimaqCore
+import Fluent
 import Foundation
 import Logging
 import NIOCore
@@ -44,7 +45,10 @@ public enum ServerCommands {
         let app = try await Application.make(Environment(name: "production", arguments: arguments))
         do {
             try await AimaqApp.configure(app, configuration: config)
-            if serving { app.lifecycle.use(DeadlineSweeper(interval: .seconds(config.sweepMinutes * 60))) }
+            if serving {
+                app.lifecycle.use(DeadlineSweeper(interval: .seconds(config.sweepMinutes * 60)))
+                app.lifecycle.use(ChangeFeedPoller(interval: .milliseconds(config.feedPollMilliseconds)))
+            }
             let result = try await body(app)
             try await app.asyncShutdown()
             return result
@@ -105,6 +109,19 @@ public enum ServerCommands {
             try await AimaqApp.loadReferenceData(app)
             try await AccountAdministration.create(app, email: email, name: name, role: role, scope: scope,
                                                    password: password, actor: "aimaq user add")
+        }
+    }
+
+    /// Makes an API token for an existing account and returns it (shown once, kept as a hash).
+    public static func issueToken(_ config: AimaqConfiguration, email: String, name: String) async throws -> String {
+        try DataFolder.validateForServing(config)
+        return try await withApplication(config, serving: false) { app in
+            guard let account = try await Account.query(on: app.db).filter(\.$email == email).first(),
+                  let id = account.id else {
+                throw Failure("no account has the e-mail address \(email)")
+            }
+            guard account.active else { throw Failure("the account \(email) is deactivated") }
+            return try await APITokens.issue(account: id, name: name, actor: "aimaq user token", on: app.db)
         }
     }
 

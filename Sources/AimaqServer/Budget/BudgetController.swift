@@ -142,7 +142,8 @@ enum BudgetController {
         let (query, second) = try await whatIfInputs(request)
         let (figures, version) = try await load(request, query.year)
         // The answer depends only on the year's figures and the inputs: encoded once per version.
-        let data = try request.aimaq.pages.document("api:what-if:\(version):\(query.queryString):\(request.language)") {
+        let data = try request.aimaq.pages.document("api:what-if:\(query.queryString):\(request.language)",
+                                                 version: version, partition: .variant) {
             try JSONEncoder().encode(try BudgetReports.whatIf(query, year: figures, rules: request.aimaq.budget.rules, second: second,
                                                               tree: request.tree, language: request.language))
         }
@@ -191,7 +192,7 @@ enum BudgetController {
         let (current, version) = try await load(request, year)
         let previous = try await load(request, year - 1).figures
         let key = "budget:\(year):\(indicator.rawValue):\(standard.map(String.init) ?? "-"):\(request.language)"
-        let content = request.aimaq.pages.fragment(key, generation: version) {
+        let content = request.aimaq.pages.fragment(key, version: version) {
             BudgetViews.overview(year: year, indicator: indicator, standard: standard, current: current,
                                  previous: previous.isEmpty ? nil : previous, request)
         }
@@ -210,7 +211,7 @@ enum BudgetController {
         // The page's form for loading a table carries the visitor's CSRF token: only the
         // computed part is kept, per version of the year's figures.
         let key = "what-if:\(query.queryString):\(request.language)"
-        let result = try await request.aimaq.pages.fragment(key, generation: version) {
+        let result = try await request.aimaq.pages.fragment(key, version: version, partition: .variant) {
             let result = try BudgetReports.whatIf(query, year: data, rules: request.aimaq.budget.rules, second: second,
                                                   tree: request.tree, language: request.language)
             return BudgetViews.whatIfResult(query, result: result, classification: request.aimaq.budget.classification, request)
@@ -221,7 +222,8 @@ enum BudgetController {
         }
         // Without an account the forms carry no token: the whole page is kept too.
         let content = request.actor == nil && problems.isEmpty
-            ? request.aimaq.pages.fragment("what-if-page:\(query.queryString):\(request.language)", generation: version, make: page)
+            ? request.aimaq.pages.fragment("what-if-page:\(query.queryString):\(request.language)", version: version,
+                                         partition: .variant, make: page)
             : page()
         return Layout.response(request, title: request.t("whatIf.title"),
                                breadcrumbs: [(request.t("budget.title"), SiteURL.budget.path),
@@ -270,7 +272,7 @@ enum BudgetController {
         guard current.budgets[code.value] != nil || current.consolidated(code, tree: request.tree).total > 0 else {
             return (nil, version)
         }
-        let node = try await request.aimaq.pages.fragment("budget-section:\(code):\(year):\(request.language)", generation: version) {
+        let node = try await request.aimaq.pages.fragment("budget-section:\(code):\(year):\(request.language)", version: version) {
             let months = try await monthly(code, year: year, on: request.sql)
             return BudgetViews.section(code, year: current, previous: previous, before: before, months: months, request)
         }

@@ -133,14 +133,14 @@ enum BudgetDemo {
                 let districts = tree.children(of: region.code).filter { $0.level == .district }
                 let pot = Double(received[region.code.value]?.values.reduce(0, +) ?? 0) * 0.45
                 let shares = districts.map { district in
-                    (district, (units[region.code] ?? []).filter { TerritoryRange.contains(district.code, $0.code) }.reduce(0) { $0 + $1.share })
+                    (district, (units[region.code] ?? []).filter { district.code.contains($0.code) }.reduce(0) { $0 + $1.share })
                 }
                 for (district, share) in shares {
                     let amount = Int64((pot * share).rounded())
                     give(.subvention, from: region.code, to: district.code, amount, code: "402203")
                     spendOnTransfers[region.code.value, default: 0] += amount
                     let localPot = Double(amount) * 0.2
-                    let local = (units[region.code] ?? []).filter { TerritoryRange.contains(district.code, $0.code) && $0.code != district.code }
+                    let local = (units[region.code] ?? []).filter { district.code.contains($0.code) && $0.code != district.code }
                     for unit in local where share > 0 {
                         let part = Int64((localPot * unit.share / share).rounded())
                         give(.subvention, from: district.code, to: unit.code, part, code: "402303")
@@ -212,10 +212,3 @@ enum BudgetDemo {
     }
 }
 
-extension TerritoryRange {
-    /// Whether `code` lies in the subtree of `ancestor` (or is it).
-    static func contains(_ ancestor: KATOCode, _ code: KATOCode) -> Bool {
-        let (low, high) = of(ancestor)
-        return code.value >= low && code.value < high
-    }
-}

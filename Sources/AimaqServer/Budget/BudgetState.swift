@@ -5,12 +5,12 @@ import Vapor
 
 /// The budget classification and rule table (bundled data files), and the per-year figures
 /// the pages and the API read, kept in memory until an import changes them.
-final class BudgetState: Sendable {
+final class BudgetState: ReadModel {
     let classification: BudgetClassification
     let rules: DistributionRules
-    /// A year older than ten minutes is read again in the background (several servers may
-    /// share one database; a local import invalidates at once).
-    private let years = LoadedValues<Int, BudgetYear>(maxAge: 600)
+    /// Each year is read at first use and again after an import that touches it (the change
+    /// feed brings imports made on other servers or on the command line).
+    private let years = LoadedValues<Int, BudgetYear>()
     /// Loaded rule tables never change (the id is derived from the text): read once. An id
     /// with no table is not remembered (another server may keep that table a moment later).
     private let ruleTables = LoadedValues<String, DistributionRules>()
@@ -34,8 +34,18 @@ final class BudgetState: Sendable {
         }
     }
 
-    /// Called after every import: each year is read again at its next use.
+    /// Each year is read again at its next use.
     func invalidate() { years.invalidate() }
+
+    func apply(_ changes: [Change], db: any SQLDatabase) async throws {
+        var touched: Set<Int> = []
+        var all = false
+        for change in changes where change.entity == "budget_lines" || change.entity == "budget_transfers" {
+            let listed = change.numbers("years")
+            if listed.isEmpty { all = true } else { touched.formUnion(listed) }
+        }
+        if all { years.invalidate() } else { for year in touched { years.invalidate(year) } }
+    }
 
     /// A rule table loaded for the what-if, or nil when no table has that id.
     func ruleTable(_ id: String, db: any SQLDatabase) async throws -> DistributionRules? {

@@ -21,8 +21,8 @@ enum BudgetStore {
     /// file covers in one pass and builds the index afresh; it is a parameter for the tests.
     static func write(_ file: BudgetImport.File, app: Application, actor: String, demo: Bool = false, bulk: Bool? = nil,
                       progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> Summary {
-        defer { app.aimaq.budget.invalidate() }
-        return try await AuditLog.record(on: app.db, actor: actor) { db in
+        let years = file.years.map(String.init).joined(separator: ",")
+        let summary = try await AuditLog.record(on: app.db, actor: actor) { db in
             let sql = try db.sql
             let summary: Summary
             switch file {
@@ -34,8 +34,10 @@ enum BudgetStore {
             let what = if case .lines = file { "lines" } else { "transfers" }
             return (summary, AuditEvent(action: "budget.import", entity: "budget_\(what)", entityID: "file",
                                         before: "{\"replaced\":\(summary.replaced)}",
-                                        after: "{\"written\":\(summary.written),\"demo\":\(demo)}"))
+                                        after: "{\"written\":\(summary.written),\"demo\":\(demo),\"years\":[\(years)]}"))
         }
+        await app.followChanges()
+        return summary
     }
 
     private static func writeLines(_ lines: [BudgetImport.Line], sql: any SQLDatabase, demo: Bool, bulk: Bool,

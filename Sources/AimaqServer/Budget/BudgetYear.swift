@@ -111,7 +111,7 @@ struct BudgetYear: Sendable {
     /// The budget's own figures plus those of every budget below it, with the transfers it
     /// received from above (transfers inside the subtree would count twice).
     func consolidated(_ code: KATOCode, tree: TerritoryTree) -> BudgetFigures {
-        let (low, high) = TerritoryRange.of(code)
+        let (low, high) = (code.subtree.lowerBound, code.subtree.upperBound)
         var total = BudgetFigures()
         for (id, figures) in budgets where id >= low && id < high {
             total.tax += figures.tax
@@ -128,7 +128,7 @@ struct BudgetYear: Sendable {
     /// Own revenue of the budgets below `code` (its districts, towns, villages and rural
     /// districts), without its own.
     func ownBelow(_ code: KATOCode) -> Int64 {
-        let (low, high) = TerritoryRange.of(code)
+        let (low, high) = (code.subtree.lowerBound, code.subtree.upperBound)
         return budgets.reduce(0) { sum, entry in
             entry.key > low && entry.key < high ? sum + entry.value.own : sum
         }

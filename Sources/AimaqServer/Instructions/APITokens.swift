@@ -40,6 +40,23 @@ enum APITokens {
         routes.post(SiteURL.api(.reviews).pathComponents, use: apiReview)
     }
 
+    /// Makes a token for an account and returns its secret, which is kept only as a hash.
+    static func issue(account: UUID, name: String, actor: String, on database: any Database) async throws -> String {
+        let secret = make()
+        let tokenHash = hash(secret)
+        try await AuditLog.record(on: database, actor: actor) { db in
+            let token = APIToken()
+            token.accountID = account
+            token.name = name
+            token.tokenHash = tokenHash
+            token.createdAt = nowMilliseconds()
+            try await token.create(on: db)
+            return ((), AuditEvent(action: "token.create", entity: "api_token", entityID: String(token.id ?? 0),
+                                   before: nil, after: "{\"name\":\(jsonString(name))}"))
+        }
+        return secret
+    }
+
     @Sendable static func create(_ request: Request) async throws -> Response {
         try request.authorize(.viewOwnWork)
         guard let accountID = request.account?.id else { throw SignInRequired() }
@@ -47,17 +64,7 @@ enum APITokens {
         guard !name.isEmpty, name.count <= 100 else {
             throw Abort(.unprocessableEntity, reason: request.t("token.error.name"))
         }
-        let secret = make()
-        let token = APIToken()
-        token.accountID = accountID
-        token.name = name
-        token.tokenHash = hash(secret)
-        token.createdAt = nowMilliseconds()
-        try await AuditLog.record(on: request.db, actor: request.account?.email ?? "?") { db in
-            try await token.create(on: db)
-            return ((), AuditEvent(action: "token.create", entity: "api_token", entityID: String(token.id ?? 0),
-                                   before: nil, after: "{\"name\":\(jsonString(name))}"))
-        }
+        let secret = try await issue(account: accountID, name: name, actor: request.account?.email ?? "?", on: request.db)
         let content = fragment {
             el("h1") { request.t("token.created") }
             el("p") { request.t("token.once") }
@@ -117,9 +124,10 @@ enum APITokens {
             text: input.text, periodLabel: input.period, values: values, files: [], indicators: indicators,
             period: ReportingPeriod(rawValue: instruction.period) ?? .once, today: InstructionController.today(request),
             problems: problems, request)
-        let id = try await InstructionController.performReport(request, assignment: assignment, territory: territory, submission: submission)
+        let (id, status) = try await InstructionController.performReport(request, assignment: assignment, territory: territory,
+                                                                         submission: submission)
         let response = Response(status: .created)
-        try response.content.encode(Created(id: id, status: assignment.statusName))
+        try response.content.encode(Created(id: id, status: status.rawValue))
         return response
     }
 
@@ -134,8 +142,9 @@ enum APITokens {
         try requireToken(request)
         let input = try request.content.decode(ReviewInput.self)
         let (assignment, instruction, territory) = try await InstructionController.loadAssignment(input.assignment, request)
-        try await InstructionController.performReview(request, assignment: assignment, instruction: instruction, territory: territory,
-                                                      decision: input.decision, remarks: input.remarks, final: input.final ?? false)
-        return Created(id: input.assignment, status: assignment.statusName)
+        let status = try await InstructionController.performReview(
+            request, assignment: assignment, instruction: instruction, territory: territory,
+            decision: input.decision, remarks: input.remarks, final: input.final ?? false)
+        return Created(id: input.assignment, status: status.rawValue)
     }
 }

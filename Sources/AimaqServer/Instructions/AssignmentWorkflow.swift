@@ -10,6 +10,36 @@ enum AssignmentWorkflow {
         let description: String
     }
 
+    /// The assignment as stored now: read inside the transaction of a change, so that the
+    /// state machine judges the current state, never one read before another writer's change.
+    static func current(_ id: Int, on db: any Database) async throws -> Assignment {
+        guard let assignment = try await Assignment.find(id, on: db) else {
+            throw Refused(description: "assignment \(id) no longer exists")
+        }
+        return assignment
+    }
+
+    /// Records one change of an assignment, the same way for pages and the API: reads it
+    /// afresh inside the transaction, lets `change` act on it, appends the audit entry with
+    /// the states before and after, and brings this server's models up to date. A refusal of
+    /// the state machine (someone else moved first) answers 409.
+    static func record<T: Sendable>(_ request: Request, assignment id: Int, action: String,
+                                    _ change: @escaping @Sendable (Assignment, any Database) async throws -> T) async throws -> T {
+        do {
+            let result = try await AuditLog.record(on: request.db, actor: request.account?.email ?? "?") { db in
+                let assignment = try await current(id, on: db)
+                let before = assignment.auditSnapshot
+                let result = try await change(assignment, db)
+                return (result, AuditEvent(action: "assignment.\(action)", entity: "assignment", entityID: String(id),
+                                           before: before, after: assignment.auditSnapshot))
+            }
+            await request.application.followChanges()
+            return result
+        } catch let refused as Refused {
+            throw Abort(.conflict, reason: refused.description)
+        }
+    }
+
     /// Applies `event` to the assignment inside `db` (a transaction), writing the history.
     /// Returns the new status.
     @discardableResult

@@ -1,10 +1,13 @@
 import AimaqCore
 import Crypto
 import Foundation
+import SQLKit
 import Vapor
 
-/// Evidence files of reports, kept in `<data>/evidence/` under random names; served only
-/// through the evidence route, which checks who may see them.
+/// Evidence files of reports, kept under random names in a folder (`<data>/evidence/`, or
+/// `AIMAQ_EVIDENCE_DIR` when several servers share a file system) or, on PostgreSQL, in the
+/// database, so that every server reads what any server stored. Served only through the
+/// evidence route, which checks who may see them.
 final class EvidenceStore: Sendable {
     static let maxFileBytes = 10 * 1024 * 1024
     static let maxFiles = 5
@@ -32,10 +35,21 @@ final class EvidenceStore: Sendable {
         var sha256: String
     }
 
-    let folder: URL
+    enum Place: Sendable {
+        case folder(URL)
+        case database
+    }
 
-    init(dataDirectory: String) {
-        folder = URL(fileURLWithPath: dataDirectory).appendingPathComponent("evidence")
+    let place: Place
+
+    init(dataDirectory: String, folder: String? = nil, inDatabase: Bool = false) {
+        if let folder {
+            place = .folder(URL(fileURLWithPath: folder))
+        } else if inDatabase {
+            place = .database
+        } else {
+            place = .folder(URL(fileURLWithPath: dataDirectory).appendingPathComponent("evidence"))
+        }
     }
 
     /// The type to serve a file name as, or nil when the kind is not allowed.
@@ -44,32 +58,71 @@ final class EvidenceStore: Sendable {
         return allowedTypes[ext]
     }
 
-    func store(_ uploads: [Upload]) async throws -> [Stored] {
+    func store(_ uploads: [Upload], db: any SQLDatabase) async throws -> [Stored] {
         guard !uploads.isEmpty else { return [] }
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        if case .folder(let folder) = place {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        }
         var stored: [Stored] = []
         do {
             for upload in uploads {
                 let name = UUID().uuidString
-                try upload.data.write(to: folder.appendingPathComponent(name), options: .atomic)
+                switch place {
+                case .folder(let folder):
+                    try upload.data.write(to: folder.appendingPathComponent(name), options: .atomic)
+                case .database:
+                    try await db.insert(into: "evidence_blobs").columns("stored_name", "data")
+                        .values(SQLBind(name), SQLBind(upload.data)).run()
+                }
                 let digest = SHA256.hash(data: upload.data).map { String(format: "%02x", $0) }.joined()
                 stored.append(Stored(fileName: upload.fileName, contentType: Self.contentType(of: upload.fileName) ?? "application/octet-stream",
                                      size: upload.data.count, storedName: name, sha256: digest))
             }
         } catch {
-            discard(stored)
+            await discard(stored, db: db)
             throw error
         }
         return stored
     }
 
-    func discard(_ files: [Stored]) {
-        for file in files { try? FileManager.default.removeItem(at: folder.appendingPathComponent(file.storedName)) }
+    func discard(_ files: [Stored], db: any SQLDatabase) async {
+        guard !files.isEmpty else { return }
+        switch place {
+        case .folder(let folder):
+            for file in files { try? FileManager.default.removeItem(at: folder.appendingPathComponent(file.storedName)) }
+        case .database:
+            _ = try? await db.delete(from: "evidence_blobs").where("stored_name", .in, SQLBind.group(files.map(\.storedName))).run()
+        }
+    }
+
+    /// How many files are kept (for checks that a refused report kept none).
+    func count(db: any SQLDatabase) async throws -> Int {
+        switch place {
+        case .folder(let folder):
+            return (try? FileManager.default.contentsOfDirectory(atPath: folder.path).count) ?? 0
+        case .database:
+            struct Row: Decodable { var n: Int }
+            return try await db.select().column(SQLAlias(SQLFunction("COUNT", args: SQLLiteral.all), as: SQLIdentifier("n")))
+                .from("evidence_blobs").first(decoding: Row.self)?.n ?? 0
+        }
+    }
+
+    private struct Blob: Decodable {
+        var data: Data
+    }
+
+    func contents(of storedName: String, db: any SQLDatabase) async throws -> Data? {
+        switch place {
+        case .folder(let folder):
+            return FileManager.default.contents(atPath: folder.appendingPathComponent(storedName).path)
+        case .database:
+            return try await db.select().column("data").from("evidence_blobs").where("stored_name", .equal, SQLBind(storedName))
+                .first(decoding: Blob.self)?.data
+        }
     }
 
     func response(for file: EvidenceFile, _ request: Request) async throws -> Response {
-        let url = folder.appendingPathComponent(file.storedName)
-        guard let data = FileManager.default.contents(atPath: url.path) else {
+        guard let data = try await contents(of: file.storedName, db: request.sql) else {
             throw Abort(.notFound, reason: request.t("error.fileNotFound"))
         }
         let response = Response(body: .init(data: data))

@@ -33,16 +33,20 @@ enum InstructionController {
         let key = "register:\(request.language):\(filter.publicOnly):\(today):\(paging.page):\(paging.per):"
             + filter.queryItems.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
         let anonymous = Layout.isCacheableAnonymous(request, filtersOnly: true)
-        if anonymous, let html = request.aimaq.pages.cachedAnonymousPage(key, generation: snapshot.version) {
+        // Kept under the version of the territory filtered on (everything without one); a
+        // page with other filters is a variant, kept apart from the pages everybody reads.
+        let version = snapshot.versions.territory(filter.territory)
+        let partition: PageCache.Partition = filter.queryItems.allSatisfy { $0.0 == "territory" } ? .stable : .variant
+        if anonymous, let html = request.aimaq.pages.cachedAnonymousPage(key, version: version, partition: partition) {
             return Layout.html(html)
         }
-        let content = request.aimaq.pages.fragment(key, generation: snapshot.version) {
+        let content = request.aimaq.pages.fragment(key, version: version, partition: partition) {
             let (rows, total) = RegisterQuery.page(filter, today: today, page: paging.page, per: paging.per, in: snapshot)
             return InstructionViews.register(rows: rows, total: total, filter: filter, paging: paging,
                                              sources: snapshot.sources, request)
         }
         let html = Layout.page(request, title: request.t("register.title"), content: content)
-        if anonymous { request.aimaq.pages.storeAnonymousPage(key, html, generation: snapshot.version) }
+        if anonymous { request.aimaq.pages.storeAnonymousPage(key, html, version: version, partition: partition) }
         return Layout.html(html)
     }
 
@@ -57,10 +61,10 @@ enum InstructionController {
         // The page changes only with its assignments and their history: kept per snapshot.
         let key = "instruction:\(id):\(request.language):\(today)"
         let anonymous = Layout.isCacheableAnonymous(request)
-        if anonymous, let html = request.aimaq.pages.cachedAnonymousPage(key, generation: snapshot.version) {
+        if anonymous, let html = request.aimaq.pages.cachedAnonymousPage(key, version: snapshot.versions.instruction(id)) {
             return Layout.html(html)
         }
-        let content = try await request.aimaq.pages.fragment(key, generation: snapshot.version) {
+        let content = try await request.aimaq.pages.fragment(key, version: snapshot.versions.instruction(id)) {
             guard let detail = try await InstructionQueries.instruction(id, on: request.db, snapshot: snapshot) else {
                 throw Abort(.notFound, reason: request.t("error.instructionNotFound"))
             }
@@ -70,7 +74,7 @@ enum InstructionController {
                                breadcrumbs: [(request.t("register.title"), SiteURL.register.path),
                                              (heading.point, SiteURL.instruction(.value(id)).path)],
                                content: content)
-        if anonymous { request.aimaq.pages.storeAnonymousPage(key, html, generation: snapshot.version) }
+        if anonymous { request.aimaq.pages.storeAnonymousPage(key, html, version: snapshot.versions.instruction(id)) }
         return Layout.html(html)
     }
 
@@ -138,8 +142,9 @@ enum InstructionController {
     }
 
     /// Accepts or returns the report waiting on an assignment (pages and API alike).
+    @discardableResult
     static func performReview(_ request: Request, assignment: Assignment, instruction: Instruction, territory: KATOCode,
-                              decision: String?, remarks: String?, final: Bool) async throws {
+                              decision: String?, remarks: String?, final: Bool) async throws -> AssignmentStatus {
         try request.authorize(.reviewReport(territory: territory))
         let remarks = remarks?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         let event: AssignmentEvent
@@ -157,36 +162,30 @@ enum InstructionController {
         }
         let actor = actorLabel(request)
         let reviewerID = request.account?.id
-        let id = try assignment.requireID()
-        do {
-            try await AuditLog.record(on: request.db, actor: actor) { db in
-                let before = assignment.auditSnapshot
-                guard let report = try await ReportRecord.query(on: db).filter(\.$assignmentID == id)
-                    .filter(\.$state == "submitted").sort(\.$submittedAt, .descending).first() else {
-                    throw AssignmentWorkflow.Refused(description: "no report is waiting for review")
-                }
-                try await AssignmentWorkflow.apply(event, to: assignment, actor: actor, reason: remarks.isEmpty ? nil : remarks, on: db)
-                report.state = event == .returnReport ? "returned" : "accepted"
-                try await report.save(on: db)
-                let review = ReviewRecord()
-                review.reportID = try report.requireID()
-                review.reviewerID = reviewerID
-                review.reviewer = actor
-                review.decision = event == .returnReport ? "return" : "accept"
-                review.remarks = remarks.isEmpty ? nil : remarks
-                review.at = nowMilliseconds()
-                try await review.create(on: db)
-                try await AssignmentWorkflow.refreshCompletion(assignment, on: db)
-                if event == .returnReport, let author = report.authorID {
-                    try await Notifications.notify([author], kind: .reportReturned, assignment: id, on: db)
-                }
-                return ((), AuditEvent(action: "assignment.\(review.decision)", entity: "assignment", entityID: String(id),
-                                       before: before, after: assignment.auditSnapshot))
+        let decisionName = event == .returnReport ? "return" : "accept"
+        return try await AssignmentWorkflow.record(request, assignment: try assignment.requireID(), action: decisionName) { assignment, db in
+            let id = try assignment.requireID()
+            guard let report = try await ReportRecord.query(on: db).filter(\.$assignmentID == id)
+                .filter(\.$state == "submitted").sort(\.$submittedAt, .descending).first() else {
+                throw AssignmentWorkflow.Refused(description: "no report is waiting for review")
             }
-        } catch let refused as AssignmentWorkflow.Refused {
-            throw Abort(.conflict, reason: refused.description)
+            try await AssignmentWorkflow.apply(event, to: assignment, actor: actor, reason: remarks.isEmpty ? nil : remarks, on: db)
+            report.state = event == .returnReport ? "returned" : "accepted"
+            try await report.save(on: db)
+            let review = ReviewRecord()
+            review.reportID = try report.requireID()
+            review.reviewerID = reviewerID
+            review.reviewer = actor
+            review.decision = decisionName
+            review.remarks = remarks.isEmpty ? nil : remarks
+            review.at = nowMilliseconds()
+            try await review.create(on: db)
+            try await AssignmentWorkflow.refreshCompletion(assignment, on: db)
+            if event == .returnReport, let author = report.authorID {
+                try await Notifications.notify([author], kind: .reportReturned, assignment: id, on: db)
+            }
+            return assignment.status
         }
-        request.aimaq.register.invalidate()
     }
 
     struct ExtendForm: Content {
@@ -209,17 +208,9 @@ enum InstructionController {
         }
         let actor = actorLabel(request)
         let id = try assignment.requireID()
-        do {
-            try await AuditLog.record(on: request.db, actor: actor) { db in
-                let before = assignment.auditSnapshot
-                try await AssignmentWorkflow.apply(.extend(newDeadline: deadline), to: assignment, actor: actor, reason: reason, on: db)
-                return ((), AuditEvent(action: "assignment.extend", entity: "assignment", entityID: String(id),
-                                       before: before, after: assignment.auditSnapshot))
-            }
-        } catch let refused as AssignmentWorkflow.Refused {
-            throw Abort(.conflict, reason: refused.description)
+        try await AssignmentWorkflow.record(request, assignment: id, action: "extend") { assignment, db in
+            try await AssignmentWorkflow.apply(.extend(newDeadline: deadline), to: assignment, actor: actor, reason: reason, on: db)
         }
-        request.aimaq.register.invalidate()
         return backToAssignment(request, id)
     }
 
@@ -234,18 +225,10 @@ enum InstructionController {
         guard !reason.isEmpty else { throw Abort(.unprocessableEntity, reason: request.t("extend.error.reason")) }
         let actor = actorLabel(request)
         let id = try assignment.requireID()
-        do {
-            try await AuditLog.record(on: request.db, actor: actor) { db in
-                let before = assignment.auditSnapshot
-                try await AssignmentWorkflow.apply(.removeFromControl, to: assignment, actor: actor, reason: reason, on: db)
-                try await AssignmentWorkflow.refreshCompletion(assignment, on: db)
-                return ((), AuditEvent(action: "assignment.remove", entity: "assignment", entityID: String(id),
-                                       before: before, after: assignment.auditSnapshot))
-            }
-        } catch let refused as AssignmentWorkflow.Refused {
-            throw Abort(.conflict, reason: refused.description)
+        try await AssignmentWorkflow.record(request, assignment: id, action: "remove") { assignment, db in
+            try await AssignmentWorkflow.apply(.removeFromControl, to: assignment, actor: actor, reason: reason, on: db)
+            try await AssignmentWorkflow.refreshCompletion(assignment, on: db)
         }
-        request.aimaq.register.invalidate()
         return backToAssignment(request, id)
     }
 
@@ -293,7 +276,30 @@ enum InstructionController {
         let actor = actorLabel(request)
         let bodies = request.aimaq.bodies
         let chosen = targets
-        try await AuditLog.record(on: request.db, actor: actor) { db in
+        // Another writer may hand the same territories down meanwhile: said as for the check above.
+        let takenMessage = request.t("split.error.exists", ["name": chosen.map { tree[$0]?.name[request.language] ?? $0.description }
+            .joined(separator: ", ")])
+        do {
+            try await split(parentID, into: chosen, deadline: deadline, instruction: instruction, bodies: bodies, actor: actor,
+                            on: request.db)
+        } catch let refused as AssignmentWorkflow.Refused {
+            throw Abort(.conflict, reason: refused.description.isEmpty ? takenMessage : refused.description)
+        }
+        await request.application.followChanges()
+        return backToAssignment(request, parentID)
+    }
+
+    /// Writes the hand-down in one transaction, judged on the parent as stored then: a
+    /// parent closed, or a child made, by another writer meanwhile refuses it whole.
+    static func split(_ parentID: Int, into chosen: [KATOCode], deadline: CivilDate, instruction: Instruction,
+                      bodies: BodyDirectory, actor: String, on database: any Database) async throws {
+        try await AuditLog.record(on: database, actor: actor) { db in
+            let parent = try await AssignmentWorkflow.current(parentID, on: db)
+            guard !parent.status.isFinal else { throw AssignmentWorkflow.Refused(description: "the assignment is closed") }
+            let existing = try await Assignment.query(on: db).filter(\.$parentID == parentID).all()
+            if chosen.contains(where: { code in existing.contains { $0.territoryID == code.value } }) {
+                throw AssignmentWorkflow.Refused(description: "")
+            }
             var created: [Int] = []
             for code in chosen {
                 let child = Assignment()
@@ -317,8 +323,6 @@ enum InstructionController {
             return ((), AuditEvent(action: "assignment.split", entity: "assignment", entityID: String(parentID),
                                    before: nil, after: "{\"children\":[\(list)],\"deadline\":\"\(deadline)\"}"))
         }
-        request.aimaq.register.invalidate()
-        return backToAssignment(request, parentID)
     }
 
     @Sendable static func submitReport(_ request: Request) async throws -> Response {
@@ -335,16 +339,15 @@ enum InstructionController {
     /// Stores a report with its values and files and moves the assignment on (pages and API).
     @discardableResult
     static func performReport(_ request: Request, assignment: Assignment, territory: KATOCode,
-                              submission: ReportSubmission) async throws -> Int {
+                              submission: ReportSubmission) async throws -> (report: Int, status: AssignmentStatus) {
         try request.authorize(reportAction(assignment, territory, request))
-        let stored = try await request.aimaq.evidence.store(submission.files)
+        let stored = try await request.aimaq.evidence.store(submission.files, db: request.sql)
         let actor = actorLabel(request)
         let authorID = request.account?.id
         let id = try assignment.requireID()
         let tree = request.tree
         do {
-            let reportID = try await AuditLog.record(on: request.db, actor: actor) { db in
-                let before = assignment.auditSnapshot
+            return try await AssignmentWorkflow.record(request, assignment: id, action: "report") { assignment, db in
                 try await AssignmentWorkflow.apply(.submitReport, to: assignment, actor: actor, reason: nil, on: db)
                 let report = ReportRecord()
                 report.assignmentID = id
@@ -376,17 +379,11 @@ enum InstructionController {
                 try await AssignmentWorkflow.refreshCompletion(assignment, on: db)
                 let reviewers = try await Notifications.reviewers(of: territory, tree: tree, on: db)
                 try await Notifications.notify(reviewers, kind: .reportArrived, assignment: id, on: db)
-                return (reportID, AuditEvent(action: "assignment.report", entity: "assignment", entityID: String(id),
-                                             before: before, after: assignment.auditSnapshot))
+                return (reportID, assignment.status)
             }
-            request.aimaq.register.invalidate()
-            return reportID
         } catch {
             // Files of a report that did not land are not kept.
-            request.aimaq.evidence.discard(stored)
-            if let refused = error as? AssignmentWorkflow.Refused {
-                throw Abort(.conflict, reason: refused.description)
-            }
+            await request.aimaq.evidence.discard(stored, db: request.sql)
             throw error
         }
     }

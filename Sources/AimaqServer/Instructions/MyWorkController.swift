@@ -33,7 +33,7 @@ enum MyWorkController {
             .column(SQLColumn("text", table: "i")).column(SQLColumn("point", table: "i"))
             .where(SQLColumn("status", table: "a"), .in, SQLBind.group(statuses))
         if let code = scope.code {
-            let (low, high) = TerritoryRange.of(code)
+            let (low, high) = (code.subtree.lowerBound, code.subtree.upperBound)
             query = query.where(SQLColumn("territory_id", table: "a"), .greaterThanOrEqual, SQLBind(low))
                 .where(SQLColumn("territory_id", table: "a"), .lessThan, SQLBind(high))
         }

@@ -96,9 +96,18 @@ final class DeadlineSweeper: LifecycleHandler, Sendable {
 
     func didBootAsync(_ app: Application) async throws {
         let interval = interval
+        // One server at a time sweeps: the one holding the lease, which lasts a little longer
+        // than a turn so that its holder keeps it while it lives and another takes over after.
+        let holder = UUID().uuidString
+        let seconds = Double(interval.components.seconds) * 1.5 + 5
         let loop = Task {
             while !Task.isCancelled {
                 do {
+                    guard let sql = app.db as? any SQLDatabase,
+                          try await Lease.acquire("deadline-sweep", holder: holder, seconds: seconds, db: sql) else {
+                        try? await Task.sleep(for: interval)
+                        continue
+                    }
                     let written = try await Notifications.sweepDeadlines(
                         today: app.aimaq.clock.today(), calendar: app.aimaq.calendar,
                         tree: app.aimaq.territories.tree, on: app.db)

@@ -20,8 +20,7 @@ enum PlanImporter {
 
     static func write(_ plan: PlanImport.Plan, app: Application, actor: String) async throws -> Summary {
         let bodies = app.aimaq.bodies
-        defer { app.aimaq.register.invalidate() }
-        return try await AuditLog.record(on: app.db, actor: actor) { db in
+        let summary = try await AuditLog.record(on: app.db, actor: actor) { db in
             var sourceIDs: [String: Int] = [:]
             for source in plan.sources {
                 if let existing = try await SourceDocument.query(on: db).filter(\.$title == source.title)
@@ -98,6 +97,8 @@ enum PlanImporter {
             return (summary, AuditEvent(action: "plan.import", entity: "instructions", entityID: "plan", before: nil,
                                         after: "{\"sources\":\(summary.sources),\"instructions\":\(summary.instructions),\"assignments\":\(summary.assignments)}"))
         }
+        await app.followChanges()
+        return summary
     }
 }
 

@@ -93,10 +93,7 @@ struct RegisterFilter: Sendable, Equatable {
         query.source = source
         query.instruction = instruction
         query.status = status
-        query.territories = territory.map { code in
-            let (low, high) = TerritoryRange.of(code)
-            return low..<high
-        }
+        query.territories = territory?.subtree
         query.body = body
         query.category = category
         query.overdue = overdue
@@ -160,8 +157,3 @@ enum RegisterQuery {
 }
 
 /// The codes of a territory's subtree form one numeric range.
-enum TerritoryRange {
-    static func of(_ code: KATOCode) -> (low: Int, high: Int) {
-        (code.value, code.value + AdminController.subtreeSpan(code))
-    }
-}

@@ -1,6 +1,7 @@
 import AimaqCore
 import Foundation
 import SQLKit
+import Synchronization
 import Vapor
 
 /// The register in memory: every assignment as an `AssignmentIndex` entry, with the headings
@@ -20,12 +21,28 @@ struct RegisterSnapshot: Sendable {
         var title: String
     }
 
-    let index: AssignmentIndex
+    var index: AssignmentIndex
     let headings: [Int: Heading]
     /// Newest first.
     let sources: [Source]
-    /// Grows with every load: pages rendered from this snapshot are kept under this number.
-    var version = 0
+    /// The versions of what pages show (a territory's subtree, an instruction, everything):
+    /// pages rendered from this snapshot are kept under them.
+    var versions = ScopeVersions()
+    /// The version of the whole register.
+    var version: Int { versions.all }
+
+    /// The snapshot after `changed` assignments were read again (`missing` ids are gone).
+    func applying(_ changed: [AssignmentIndex.Entry], missing: Set<Int>) -> RegisterSnapshot {
+        var next = self
+        next.index = index.applying(changed, removing: missing)
+        for entry in changed { next.versions.changed(instruction: entry.instructionID, territory: entry.territory) }
+        for id in missing {
+            if let old = index.entries.first(where: { $0.id == id }) {
+                next.versions.changed(instruction: old.instructionID, territory: old.territory)
+            }
+        }
+        return next
+    }
 
     func row(_ entry: AssignmentIndex.Entry) -> RegisterRow {
         let heading = headings[entry.instructionID]
@@ -72,9 +89,9 @@ struct RegisterSnapshot: Sendable {
         var title: String
     }
 
-    /// Reads every assignment, instruction heading and source: three queries.
-    static func load(_ db: any SQLDatabase) async throws -> RegisterSnapshot {
-        let rows = try await db.select()
+    /// Reads the assignments with these ids (every assignment when nil), as index entries.
+    static func entries(_ ids: [Int]?, db: any SQLDatabase) async throws -> [AssignmentIndex.Entry] {
+        var query = db.select()
             .from(SQLAlias(SQLIdentifier("assignments"), as: SQLIdentifier("a")))
             .join(SQLAlias(SQLIdentifier("instructions"), as: SQLIdentifier("i")), method: SQLJoinMethod.inner,
                   on: SQLColumn("instruction_id", table: "a"), .equal, SQLColumn("id", table: "i"))
@@ -84,7 +101,8 @@ struct RegisterSnapshot: Sendable {
             .column(SQLColumn("status", table: "a")).column(SQLColumn("completion", table: "a"))
             .column(SQLColumn("weight", table: "a")).column(SQLColumn("is_public", table: "a"))
             .column(SQLColumn("category", table: "a"))
-            .all(decoding: AssignmentRow.self)
+        if let ids { query = query.where(SQLColumn("id", table: "a"), .in, SQLBind.group(ids)) }
+        let rows = try await query.all(decoding: AssignmentRow.self)
         var entries: [AssignmentIndex.Entry] = []
         entries.reserveCapacity(rows.count)
         for row in rows {
@@ -102,6 +120,12 @@ struct RegisterSnapshot: Sendable {
                 bodyID: row.body_id, deadline: deadline, status: status,
                 completion: row.completion, weight: row.weight, isPublic: row.is_public, category: category))
         }
+        return entries
+    }
+
+    /// Reads every assignment, instruction heading and source: three queries.
+    static func load(_ db: any SQLDatabase) async throws -> RegisterSnapshot {
+        let entries = try await entries(nil, db: db)
         let headings = try await db.select()
             .from(SQLAlias(SQLIdentifier("instructions"), as: SQLIdentifier("i")))
             .join(SQLAlias(SQLIdentifier("source_documents"), as: SQLIdentifier("s")), method: SQLJoinMethod.inner,
@@ -125,21 +149,95 @@ struct RegisterSnapshot: Sendable {
     }
 }
 
-/// Holds the current `RegisterSnapshot` (see `LoadedValues`): a write to assignments calls
-/// `invalidate()`, the next reader loads a new snapshot, and a snapshot older than `maxAge`
-/// is served while one background load replaces it.
-final class RegisterSnapshots: Sendable {
-    static let maxAge = 60.0
-    private let snapshots = LoadedValues<Int, RegisterSnapshot>(maxAge: maxAge)
+/// Holds the current `RegisterSnapshot` and keeps it current by following the change feed:
+/// a change of assignments reads those assignments again and applies them to the index; a
+/// plan import (new instructions) reads the register again. Loaded at first use.
+final class RegisterSnapshots: ReadModel {
+    private struct State {
+        var snapshot: RegisterSnapshot?
+        /// Raised when a change arrives before the first load is installed: a load that began
+        /// before it may have missed it and is not kept.
+        var epoch = 0
+        var loading: (epoch: Int, task: Task<RegisterSnapshot, any Error>)?
+        /// The highest version handed out, so that a fresh load starts above it.
+        var highest = 0
+    }
 
-    /// Called after every committed write to assignments or instructions.
-    func invalidate() { snapshots.invalidate() }
+    private let state = Mutex(State())
+
+    /// Forgets the snapshot: the next reader loads it again (after changes made outside the
+    /// audited write path, as the demo loader makes them).
+    func invalidate() {
+        state.withLock { state in
+            state.snapshot = nil
+            state.epoch += 1
+        }
+    }
+
+    private func install(_ snapshot: RegisterSnapshot, _ state: inout State) -> RegisterSnapshot {
+        var snapshot = snapshot
+        if snapshot.versions.base <= state.highest { snapshot.versions = ScopeVersions(base: state.highest + 1) }
+        state.highest = max(state.highest, snapshot.versions.all)
+        state.snapshot = snapshot
+        return snapshot
+    }
 
     func current(_ db: any SQLDatabase) async throws -> RegisterSnapshot {
-        let loaded = try await snapshots.value(0) { try await RegisterSnapshot.load(db) }
-        var snapshot = loaded.value
-        snapshot.version = loaded.version
-        return snapshot
+        enum Step { case ready(RegisterSnapshot), wait(Task<RegisterSnapshot, any Error>, Int) }
+        let step: Step = state.withLock { state in
+            if let snapshot = state.snapshot { return .ready(snapshot) }
+            if let loading = state.loading, loading.epoch == state.epoch { return .wait(loading.task, loading.epoch) }
+            let task = Task { try await RegisterSnapshot.load(db) }
+            state.loading = (state.epoch, task)
+            return .wait(task, state.epoch)
+        }
+        switch step {
+        case .ready(let snapshot):
+            return snapshot
+        case .wait(let task, let epoch):
+            let loaded = try await task.value
+            return state.withLock { state in
+                if let snapshot = state.snapshot { return snapshot }
+                guard epoch == state.epoch else { return loaded }
+                state.loading = nil
+                return install(loaded, &state)
+            }
+        }
+    }
+
+    func apply(_ changes: [Change], db: any SQLDatabase) async throws {
+        var ids: Set<Int> = []
+        var reload = false
+        for change in changes {
+            switch change.entity {
+            case "assignment":
+                if let id = Int(change.entityID) { ids.insert(id) }
+                ids.formUnion(change.numbers("children"))
+            case "instructions":
+                reload = true
+            default:
+                continue
+            }
+        }
+        guard reload || !ids.isEmpty else { return }
+        let loaded = state.withLock { state -> Bool in
+            if state.snapshot == nil { state.epoch += 1 }
+            return state.snapshot != nil
+        }
+        guard loaded else { return }
+        if reload {
+            let fresh = try await RegisterSnapshot.load(db)
+            state.withLock { state in _ = install(fresh, &state) }
+            return
+        }
+        let entries = try await RegisterSnapshot.entries(Array(ids), db: db)
+        let missing = ids.subtracting(entries.map(\.id))
+        state.withLock { state in
+            guard let snapshot = state.snapshot else { return }
+            let next = snapshot.applying(entries, missing: missing)
+            state.highest = max(state.highest, next.versions.all)
+            state.snapshot = next
+        }
     }
 }
 

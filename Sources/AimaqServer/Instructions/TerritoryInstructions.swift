@@ -1,7 +1,6 @@
 import AimaqCore
 import Foundation
 import SQLKit
-import Synchronization
 import Vapor
 
 /// The "instructions" section of a territory page: what is assigned in the subtree, what is
@@ -20,10 +19,7 @@ enum TerritoryInstructions {
     /// with completion per child territory, from the register snapshot.
     static func summary(for territory: KATOCode?, publicOnly: Bool, today: CivilDate, tree: TerritoryTree,
                         snapshot: RegisterSnapshot) -> Summary {
-        let range = territory.map { code -> Range<Int> in
-            let (low, high) = TerritoryRange.of(code)
-            return low..<high
-        }
+        let range = territory?.subtree
         let tallies = snapshot.index.tallies(in: range, publicOnly: publicOnly, today: today)
         var total = AssignmentIndex.Tally()
         var perChild: [KATOCode: AssignmentIndex.Tally] = [:]
@@ -85,87 +81,6 @@ enum TerritoryInstructions {
                 }
             }
             el("p") { el("a", .href(register)) { request.t("territory.openRegister") } }
-        }
-    }
-}
-
-/// Rendered page bodies that depend only on reference data and on the instruction summaries:
-/// kept until either changes.
-final class PageCache: Sendable {
-    private struct State {
-        var entries: [String: (fragment: Prerendered, generation: Int)] = [:]
-        var documents: [String: Data] = [:]
-        var pages: [String: (html: String, generation: Int)] = [:]
-    }
-
-    private let state = Mutex(State())
-    /// When false nothing is kept and every page is rendered afresh.
-    let enabled: Bool
-
-    init(enabled: Bool = true) {
-        self.enabled = enabled
-    }
-
-    /// A whole page for visitors who are not signed in (the same for all of them), kept like
-    /// the fragments until its generation changes.
-    func cachedAnonymousPage(_ key: String, generation: Int) -> String? {
-        guard enabled, let hit = state.withLock({ $0.pages[key] }), hit.generation == generation else { return nil }
-        return hit.html
-    }
-
-    func storeAnonymousPage(_ key: String, _ html: String, generation: Int) {
-        guard enabled else { return }
-        state.withLock { state in
-            if state.pages.count > 5_000 { state.pages.removeAll() }
-            state.pages[key] = (html, generation)
-        }
-    }
-
-    /// A JSON answer of reference data, encoded once.
-    func document(_ key: String, make: () throws -> Data) rethrows -> Data {
-        guard enabled else { return try make() }
-        if let hit = state.withLock({ $0.documents[key] }) { return hit }
-        let data = try make()
-        state.withLock { state in
-            if state.documents.count > 20_000 { state.documents.removeAll() }
-            state.documents[key] = data
-        }
-        return data
-    }
-
-    func fragment(_ key: String, generation: Int, make: () -> Node) -> Node {
-        guard enabled else { return make() }
-        if let hit = state.withLock({ $0.entries[key] }), hit.generation == generation {
-            return .prerendered(hit.fragment)
-        }
-        let fragment = Prerendered(make())
-        state.withLock { state in
-            if state.entries.count > 5_000 { state.entries.removeAll() }
-            state.entries[key] = (fragment, generation)
-        }
-        return .prerendered(fragment)
-    }
-
-    /// The same for a fragment whose data must first be read from the database.
-    func fragment(_ key: String, generation: Int, make: () async throws -> Node) async rethrows -> Node {
-        if enabled, let hit = state.withLock({ $0.entries[key] }), hit.generation == generation {
-            return .prerendered(hit.fragment)
-        }
-        let node = try await make()
-        guard enabled else { return node }
-        let fragment = Prerendered(node)
-        state.withLock { state in
-            if state.entries.count > 5_000 { state.entries.removeAll() }
-            state.entries[key] = (fragment, generation)
-        }
-        return .prerendered(fragment)
-    }
-
-    func clear() {
-        state.withLock {
-            $0.entries.removeAll()
-            $0.documents.removeAll()
-            $0.pages.removeAll()
         }
     }
 }

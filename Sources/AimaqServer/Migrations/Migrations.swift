@@ -18,5 +18,6 @@ enum AimaqMigrations {
         app.migrations.add(M011CreateBudgets())
         app.migrations.add(M012ReindexBudgetLines())
         app.migrations.add(M013CreateBudgetRuleTables())
+        app.migrations.add(M014SharedServerState())
     }
 }

@@ -37,7 +37,7 @@ enum AdminController {
         var query = Account.query(on: request.db).sort(\.$email)
         if let code = scope.code {
             // A regional administrator sees accounts of their subtree only.
-            query = query.filter(\.$territoryID >= code.value).filter(\.$territoryID < code.value + subtreeSpan(code))
+            query = query.filter(\.$territoryID >= code.subtree.lowerBound).filter(\.$territoryID < code.subtree.upperBound)
         }
         let accounts = try await query.limit(1_000).all()
         return Layout.response(request, title: request.t("users.title"), status: status,
@@ -45,16 +45,6 @@ enum AdminController {
     }
 
     /// Codes of a subtree form one numeric range: the code and the next `span - 1` numbers.
-    static func subtreeSpan(_ code: KATOCode) -> Int {
-        switch code.level {
-        case .region: 10_000_000
-        case .district: 100_000
-        case .ruralDistrict: 1_000
-        case .village: 100
-        case .subordinateVillage: 1
-        }
-    }
-
     @Sendable static func createUser(_ request: Request) async throws -> Response {
         guard let actor = request.actor else { throw SignInRequired() }
         try request.authorize(.manageAccounts(actor.scope))

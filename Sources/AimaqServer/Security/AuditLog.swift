@@ -49,27 +49,51 @@ struct AuditEvent: Sendable {
 }
 
 enum AuditLog {
+    /// One audited write at a time in this process: SQLite has one writer anyway, and a
+    /// writer waiting here holds no database connection that readers need.
+    static let writers = SerialRunner()
+    /// The PostgreSQL advisory lock that orders audited writes across servers.
+    static let lockKey = 0x41_494D_4151
+
     /// Runs `change` in a transaction and appends its event to the chain in the same
-    /// transaction, so a change and its entry land together or not at all. Two writers that
-    /// take the same place in the chain collide on the primary key; the loser runs again.
+    /// transaction, so a change and its entry land together or not at all. Audited writes
+    /// run one at a time (in this process, and on PostgreSQL across servers through an
+    /// advisory lock taken first in the transaction), so what `change` reads inside the
+    /// transaction is current, and the entries' sequence numbers commit in order: the change
+    /// feed never skips one. `change` must read what it changes inside, from `db`: it may
+    /// run again after a clash with a writer in another process.
     @discardableResult
     static func record<T: Sendable>(
         on database: any Database, actor: String,
         _ change: @escaping @Sendable (any Database) async throws -> (T, AuditEvent)
     ) async throws -> T {
-        var attempt = 0
-        while true {
-            attempt += 1
-            do {
-                return try await database.transaction { db in
-                    let (result, event) = try await change(db)
-                    try await append(event, actor: actor, on: db)
-                    return result
+        try await writers.run {
+            var attempt = 0
+            while true {
+                attempt += 1
+                do {
+                    return try await database.transaction { db in
+                        if let sql = db as? any SQLDatabase, sql.dialect.name == "postgresql" {
+                            try await sql.raw("SELECT pg_advisory_xact_lock(\(literal: lockKey))").run()
+                        }
+                        let (result, event) = try await change(db)
+                        try await append(event, actor: actor, on: db)
+                        return result
+                    }
+                } catch let error as any DatabaseError where error.isConstraintFailure && attempt < 5 {
+                    continue
+                } catch where isBusy(error) && attempt < 50 {
+                    // Another process writes to the same SQLite file: wait and try again.
+                    try await Task.sleep(for: .milliseconds(20))
+                    continue
                 }
-            } catch let error as any DatabaseError where error.isConstraintFailure && attempt < 5 {
-                continue
             }
         }
+    }
+
+    /// SQLite's answer when another connection holds the write lock or changed the snapshot.
+    static func isBusy(_ error: any Error) -> Bool {
+        String(reflecting: error).contains("database is locked")
     }
 
     /// Appends one entry on `database` (call inside the transaction of the change).

@@ -29,7 +29,7 @@ enum SignInController {
         let password = input.password ?? ""
         let address = request.remoteAddress?.ipAddress ?? "unknown"
         let throttle = request.aimaq.throttle
-        if let wait = throttle.retryAfter(account: email, address: address) {
+        if let wait = try await throttle.retryAfter(account: email, address: address, db: request.sql) {
             let minutes = String(Int((wait / 60).rounded(.up)))
             let response = page(request, email: email, next: input.next,
                                 error: request.t("signin.tooMany", ["minutes": minutes]), status: .tooManyRequests)
@@ -41,11 +41,11 @@ enum SignInController {
         let hash = account?.passwordHash ?? Self.dummyHash
         let valid = (try? Bcrypt.verify(password, created: hash)) ?? false
         guard let account, valid, account.active else {
-            throttle.recordFailure(account: email, address: address)
+            try await throttle.recordFailure(account: email, address: address, db: request.sql)
             return page(request, email: email, next: input.next, error: request.t("signin.failed"),
                         status: .unauthorized)
         }
-        throttle.recordSuccess(account: email)
+        try await throttle.recordSuccess(account: email, db: request.sql)
         // A new session identifier on sign-in defeats session fixation.
         try await rotateSession(request)
         request.auth.login(account)

@@ -14,9 +14,9 @@ enum TerritoryController {
         try request.authorize(.viewPublic)
         if Layout.isCacheableAnonymous(request) {
             let key = "home:\(request.language)"
-            if let html = request.aimaq.pages.cachedAnonymousPage(key, generation: 0) { return Layout.html(html) }
+            if let html = request.aimaq.pages.cachedAnonymousPage(key, version: 0) { return Layout.html(html) }
             let page = homePage(request)
-            request.aimaq.pages.storeAnonymousPage(key, page, generation: 0)
+            request.aimaq.pages.storeAnonymousPage(key, page, version: 0)
             return Layout.html(page)
         }
         return Layout.html(homePage(request))
@@ -24,7 +24,7 @@ enum TerritoryController {
 
     static func homePage(_ request: Request) -> String {
         // The country page changes only with reference data: rendered once per language.
-        let content = request.aimaq.pages.fragment("home:\(request.language)", generation: 0) {
+        let content = request.aimaq.pages.fragment("home:\(request.language)", version: 0) {
             let tree = request.tree
             let model = CountryPage.Model(regions: tree.regions, population: tree.nationalPopulation,
                                           counts: levelCounts(tree), bodies: request.aimaq.bodies.bodies(of: nil))
@@ -42,32 +42,33 @@ enum TerritoryController {
         }
         let snapshot = try await request.registerSnapshot()
         let budget = try await BudgetController.section(for: code, request)
-        // The page shows the register and the budgets: it is stale when either changes.
-        let generation = snapshot.version << 32 | budget.version
+        // The page shows the register of its subtree and the budgets: it is stale when either
+        // changes, and only then.
+        let generation = snapshot.versions.territory(code) << 32 | budget.version
         if Layout.isCacheableAnonymous(request) {
             let today = request.aimaq.clock.today()
             let key = "territory:\(code):\(request.language):\(today)"
-            if let html = request.aimaq.pages.cachedAnonymousPage(key, generation: generation) {
+            if let html = request.aimaq.pages.cachedAnonymousPage(key, version: generation) {
                 return Layout.html(html)
             }
             let page = territoryPage(request, code: code, territory: territory, tree: tree, snapshot: snapshot,
-                                     budget: budget.node, generation: generation)
-            request.aimaq.pages.storeAnonymousPage(key, page, generation: generation)
+                                     budget: budget.node, version: generation)
+            request.aimaq.pages.storeAnonymousPage(key, page, version: generation)
             return Layout.html(page)
         }
         return Layout.html(territoryPage(request, code: code, territory: territory, tree: tree, snapshot: snapshot,
-                                         budget: budget.node, generation: generation))
+                                         budget: budget.node, version: generation))
     }
 
     static func territoryPage(_ request: Request, code: KATOCode, territory: Territory, tree: TerritoryTree,
-                              snapshot: RegisterSnapshot, budget: Node?, generation: Int) -> String {
+                              snapshot: RegisterSnapshot, budget: Node?, version: Int) -> String {
         let role = request.actor?.role
         let publicOnly = role == nil || role == .citizen
         let today = request.aimaq.clock.today()
         let ancestors = tree.ancestors(of: code)
         // Rendered once per language and audience until reference data or assignments change.
         let content = request.aimaq.pages.fragment("territory:\(code):\(request.language):\(publicOnly):\(today)",
-                                                   generation: generation) {
+                                                   version: version) {
             let model = TerritoryPage.Model(
                 territory: territory, ancestors: ancestors,
                 children: tree.children(of: code).map { ($0, tree.childCount(of: $0.code)) },

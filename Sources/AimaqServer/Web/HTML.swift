@@ -137,4 +137,6 @@ public struct Prerendered: Sendable {
     public init(_ node: Node) {
         html = node.render()
     }
+
+    public var byteCount: Int { html.utf8.count }
 }

@@ -1,0 +1,236 @@
+import AimaqCore
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+import Vapor
+import VaporTesting
+@testable import AimaqServer
+
+extension ServerTests {
+    @Suite struct ChangeFeed {
+        /// A second server on the same database, with the data folder and reference data of
+        /// its own (as `aimaq serve` on another machine).
+        static func secondServer(sharing first: Application) async throws -> Application {
+            let app = try await Application.make(.testing)
+            var config = testConfiguration()
+            config.dataDirectory = first.aimaq.configuration.dataDirectory
+            let database: DatabaseChoice
+            if case .sqliteMemory = TestDatabase.choice {
+                database = .sqliteFile(first.aimaq.configuration.sqlitePath)
+            } else {
+                database = TestDatabase.choice
+            }
+            try await AimaqApp.configure(app, configuration: config, database: database)
+            try await AimaqApp.loadReferenceData(app)
+            app.aimaq.clock.pin(Fixture.today)
+            return app
+        }
+
+        static func token(_ app: Application, _ key: String) async throws -> String {
+            let account = try #require(try await Account.query(on: app.db).filter(\.$email == Fixture.email(key)).first())
+            return try await APITokens.issue(account: try account.requireID(), name: "test", actor: "test", on: app.db)
+        }
+
+        static func post(_ app: Application, _ path: String, token: String, json: String) async throws -> TestingHTTPResponse {
+            var headers = HTTPHeaders()
+            headers.bearerAuthorization = BearerAuthorization(token: token)
+            headers.contentType = .json
+            return try await app.testing().sendRequest(.POST, path, headers: headers, body: ByteBuffer(string: json))
+        }
+
+        @Test func aReportThroughOneServerShowsOnTheOtherAndOnlyItsPagesChange() async throws {
+            try await withAimaq(file: true) { app, fixture in
+                let other = try await Self.secondServer(sharing: app)
+                do {
+                    let sql = other.db as! any SQLDatabase
+                    // The second server has read the register and rendered two pages.
+                    let before = try await other.aimaq.register.current(sql)
+                    #expect(before.index.entries.first { $0.id == fixture.plan.shieliAssignment }?.status == .assigned)
+                    let shieli = try await other.testing().sendRequest(.GET, "/territories/435200000")
+                    #expect(shieli.status == .ok)
+                    let astana = try KATOCode(number: 710000000)
+                    let astanaVersion = before.versions.territory(astana)
+                    let shieliVersion = before.versions.territory(try KATOCode(number: 435200000))
+
+                    let token = try await Self.token(app, "akimat")
+                    let sent = try await Self.post(app, "/api/v1/reports", token: token,
+                                                   json: #"{"assignment":\#(fixture.plan.shieliAssignment),"text":"Road 12 km repaired","values":{"\#(fixture.plan.indicator)":12}}"#)
+                    #expect(sent.status == .created, "\(sent.body.string)")
+                    // The writer sees its change at once.
+                    let mine = try await app.aimaq.register.current(app.db as! any SQLDatabase)
+                    #expect(mine.index.entries.first { $0.id == fixture.plan.shieliAssignment }?.status == .reportSubmitted)
+
+                    // The other server learns it from the feed (its poll calls this).
+                    try await other.aimaq.feed.catchUp(db: sql)
+                    let after = try await other.aimaq.register.current(sql)
+                    #expect(after.index.entries.first { $0.id == fixture.plan.shieliAssignment }?.status == .reportSubmitted)
+                    #expect(after.index.count == before.index.count)
+                    #expect(after.versions.territory(try KATOCode(number: 435200000)) > shieliVersion)
+                    #expect(after.versions.territory(astana) == astanaVersion, "a report in Shieli leaves Astana's pages alone")
+                    let page = try await other.testing().sendRequest(.GET, "/assignments/\(fixture.plan.shieliAssignment)")
+                    #expect(page.body.string.contains("Road 12 km repaired"))
+                    let register = try await other.testing().sendRequest(.GET, "/api/v1/assignments?territory=435200000&status=report_submitted")
+                    #expect(register.body.string.contains("\"id\":\(fixture.plan.shieliAssignment)"))
+                } catch {
+                    try? await other.asyncShutdown()
+                    throw error
+                }
+                try await other.asyncShutdown()
+            }
+        }
+
+        @Test func signInLimitsSessionsAndEvidenceAreSharedBetweenServers() async throws {
+            try await withAimaq(file: true) { app, fixture in
+                let other = try await Self.secondServer(sharing: app)
+                do {
+                    // Evidence stored through the first server is served by the second.
+                    var deputy = Visitor(other)
+                    try await deputy.signIn("maslikhat")
+                    let file = try await deputy.get("/evidence/\(fixture.plan.evidence)")
+                    #expect(file.status == .ok)
+                    #expect(file.body.string == "%PDF-1.4 test")
+                    // A session made on the second server is valid on the first.
+                    var sameCookies = Visitor(app)
+                    sameCookies.cookies = deputy.cookies
+                    #expect(try await sameCookies.get("/my").status == .ok)
+                    // Failures counted on one server lock the account on the other.
+                    var guesser = Visitor(app)
+                    for _ in 0..<5 {
+                        let wrong = try await guesser.post(SiteURL.signIn.path, form: ["email": Fixture.email("expert"), "password": "wrong password!"])
+                        #expect(wrong.status == .unauthorized)
+                    }
+                    var elsewhere = Visitor(other)
+                    let locked = try await elsewhere.post(SiteURL.signIn.path, form: ["email": Fixture.email("expert"), "password": Fixture.password])
+                    #expect(locked.status == .tooManyRequests)
+                    #expect(locked.headers.first(name: .retryAfter) != nil)
+                } catch {
+                    try? await other.asyncShutdown()
+                    throw error
+                }
+                try await other.asyncShutdown()
+            }
+        }
+
+        @Test func oneServerAtATimeHoldsTheSweepLease() async throws {
+            try await withAimaq { app, _ in
+                let sql = app.db as! any SQLDatabase
+                func take(_ holder: String, _ seconds: Double) async throws -> Bool {
+                    try await Lease.acquire("deadline-sweep", holder: holder, seconds: seconds, db: sql)
+                }
+                let first = try await take("a", 60)
+                let refused = try await take("b", 60)
+                let renewed = try await take("a", 60)
+                #expect(first && !refused && renewed, "the holder keeps and renews it; another is refused")
+                // Run out: another server takes it over.
+                let ranOut = try await take("a", -1)
+                let takenOver = try await take("b", 60)
+                let refusedNow = try await take("a", 60)
+                #expect(ranOut && takenOver && !refusedNow)
+            }
+        }
+
+        @Test func aPlanImportedElsewhereReachesTheRegister() async throws {
+            try await withAimaq(file: true) { app, _ in
+                let other = try await Self.secondServer(sharing: app)
+                do {
+                    let sql = other.db as! any SQLDatabase
+                    let before = try await other.aimaq.register.current(sql).index.count
+                    let text = PlanImport.columns.joined(separator: ",") + "\n"
+                        + "F1,protocol,2026-01-08,01,Feed meeting,9.1,Build a school,social,2026-12-31,once,yes,,,,435200000,\n"
+                    let plan = try PlanImporter.parse(text, app: app).get()
+                    _ = try await PlanImporter.write(plan, app: app, actor: "test")
+                    try await other.aimaq.feed.catchUp(db: sql)
+                    let after = try await other.aimaq.register.current(sql)
+                    #expect(after.index.count == before + 1)
+                    #expect(after.headings.values.contains { $0.text == "Build a school" })
+                } catch {
+                    try? await other.asyncShutdown()
+                    throw error
+                }
+                try await other.asyncShutdown()
+            }
+        }
+
+        @Test func concurrentActionsOnOneAssignmentLandExactlyOnce() async throws {
+            try await withAimaq(file: true) { app, fixture in
+                let officer = try await Self.token(app, "akimat")
+                let deputy = try await Self.token(app, "maslikhat")
+                let id = fixture.plan.shieliAssignment
+                // 64 reports at once on one assignment that awaits one: one lands.
+                let reports = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+                    for n in 0..<64 {
+                        group.addTask {
+                            try await Self.post(app, "/api/v1/reports", token: officer,
+                                                json: #"{"assignment":\#(id),"text":"report \#(n)"}"#).status
+                        }
+                    }
+                    return try await group.reduce(into: [HTTPStatus]()) { $0.append($1) }
+                }
+                #expect(reports.filter { $0 == .created }.count == 1)
+                #expect(reports.filter { $0 == .conflict }.count == 63, "\(reports)")
+                // 64 reviews at once, accepting and returning: one lands.
+                let reviews = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+                    for n in 0..<64 {
+                        group.addTask {
+                            let decision = n % 2 == 0 ? #""decision":"accept""# : #""decision":"return","remarks":"again""#
+                            return try await Self.post(app, "/api/v1/reviews", token: deputy,
+                                                       json: #"{"assignment":\#(id),\#(decision)}"#).status
+                        }
+                    }
+                    return try await group.reduce(into: [HTTPStatus]()) { $0.append($1) }
+                }
+                #expect(reviews.filter { $0 == .ok }.count == 1, "\(reviews)")
+                #expect(reviews.filter { $0 == .conflict }.count == 63)
+                let reportsStored = try await ReportRecord.query(on: app.db).filter(\.$assignmentID == id).count()
+                #expect(reportsStored == 1)
+                let history = try await AssignmentEventRecord.query(on: app.db).filter(\.$assignmentID == id).all()
+                #expect(history.filter { $0.event == "submit_report" }.count == 1)
+                #expect(history.count == 2)
+                let (broken, checked) = try await AuditLog.verify(on: app.db)
+                #expect(broken == nil)
+                #expect(checked > 2)
+                // The register in memory agrees with the database.
+                let stored = try #require(try await Assignment.find(id, on: app.db))
+                let snapshot = try await app.aimaq.register.current(app.db as! any SQLDatabase)
+                #expect(snapshot.index.entries.first { $0.id == id }?.status == stored.status)
+            }
+        }
+    }
+
+    @Suite struct PageCacheLimits {
+        @Test func theLeastRecentlyUsedLeavesFirstAndBytesStayWithinTheLimit() {
+            var lru = ByteLRU<String, Int>(capacity: 100)
+            lru.set("a", 1, bytes: 40)
+            lru.set("b", 2, bytes: 40)
+            #expect(lru.value(for: "a") == 1)
+            lru.set("c", 3, bytes: 40)
+            #expect(lru.value(for: "b") == nil, "b was the least recently used")
+            #expect(lru.value(for: "a") == 1)
+            #expect(lru.value(for: "c") == 3)
+            #expect(lru.bytes == 80)
+            lru.set("huge", 4, bytes: 101)
+            #expect(lru.value(for: "huge") == nil)
+            lru.set("a", 5, bytes: 10)
+            #expect(lru.value(for: "a") == 5)
+            #expect(lru.bytes == 50)
+            for n in 0..<1_000 { lru.set("k\(n)", n, bytes: 7) }
+            #expect(lru.bytes <= 100)
+            #expect(lru.count == 14)
+        }
+
+        @Test func variantsNeverEvictThePagesEverybodyReads() {
+            let cache = PageCache(enabled: true, megabytes: 1)
+            cache.storeAnonymousPage("territory:430000000", String(repeating: "x", count: 100_000), version: 1)
+            let filler = String(repeating: "y", count: 10_000)
+            for n in 0..<500 {
+                cache.storeAnonymousPage("what-if:\(n)", filler, version: 1, partition: .variant)
+            }
+            #expect(cache.cachedAnonymousPage("territory:430000000", version: 1) != nil)
+            #expect(cache.cachedAnonymousPage("territory:430000000", version: 2) == nil, "another version is a miss")
+            #expect(cache.usage.variants <= 262_144)
+            #expect(cache.cachedAnonymousPage("what-if:499", version: 1, partition: .variant) != nil)
+            #expect(cache.cachedAnonymousPage("what-if:0", version: 1, partition: .variant) == nil)
+        }
+    }
+}
