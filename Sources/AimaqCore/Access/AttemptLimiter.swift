@@ -13,8 +13,13 @@ public struct AttemptLimiter: Sendable {
 
     /// Seconds until `key` may try again, or nil when it may try now.
     public func retryAfter(_ key: String, now: Double) -> Double? {
-        guard let times = failures[key] else { return nil }
-        let recent = times.filter { now - $0 < window }
+        Self.retryAfter(failures: failures[key] ?? [], limit: limit, window: window, now: now)
+    }
+
+    /// The rule itself, for failures counted elsewhere (the server keeps them in its
+    /// database): seconds to wait after `failures` (times, oldest first), or nil.
+    public static func retryAfter(failures: [Double], limit: Int, window: Double, now: Double) -> Double? {
+        let recent = failures.filter { now - $0 < window }
         guard recent.count >= limit, let oldest = recent.first else { return nil }
         return window - (now - oldest)
     }

@@ -1,3 +1,4 @@
+import AimaqCore
 import Foundation
 import SQLKit
 
@@ -26,13 +27,10 @@ struct LoginThrottle: Sendable {
             .where("at", .greaterThan, SQLBind(now - window))
             .orderBy("at")
             .all(decoding: Row.self)
-        var wait: Double?
-        for (key, limit) in zip(keys, [perAccount, perAddress]) {
-            let times = rows.filter { $0.key == key }.map(\.at)
-            guard times.count >= limit, let oldest = times.first else { continue }
-            wait = max(wait ?? 0, window - (now - oldest))
+        let waits = zip(keys, [perAccount, perAddress]).compactMap { key, limit in
+            AttemptLimiter.retryAfter(failures: rows.filter { $0.key == key }.map(\.at), limit: limit, window: window, now: now)
         }
-        return wait
+        return waits.max()
     }
 
     func recordFailure(account: String, address: String, db: any SQLDatabase) async throws {
