@@ -176,7 +176,7 @@ import Testing
         var versions = ScopeVersions(base: 10)
         let shieli = try KATOCode(number: 435200000), akmaya = try KATOCode(number: 435233100)
         let region = try KATOCode(number: 430000000), almaty = try KATOCode(number: 750000000)
-        versions.changed(instruction: 3, territory: akmaya.value)
+        versions.changed(assignment: 9, instruction: 3, territory: akmaya.value)
         #expect(versions.territory(akmaya) == 11)
         #expect(versions.territory(shieli) == 11)
         #expect(versions.territory(region) == 11)
@@ -184,5 +184,7 @@ import Testing
         #expect(versions.instruction(3) == 11)
         #expect(versions.instruction(4) == 10)
         #expect(versions.territory(nil) == 11)
+        #expect(versions.assignment(9) == 11)
+        #expect(versions.assignment(8) == 10)
     }
 }

@@ -238,6 +238,38 @@ import Testing
         #expect(comparison[.territory(Self.code("435233000"))]! == (before: 5_000, after: 205_000))
         #expect(comparison[.territory(Self.code("435200000"))]! == (before: 700_001, after: 500_001))
     }
+
+    /// The what-if's prepared form gives, budget by budget, exactly what splitting every
+    /// receipt with each table gives: refunds, odd amounts, ties and codes no rule names.
+    @Test func preparedWhatIfAgreesWithSplittingEveryReceipt() throws {
+        var rules = DistributionRules()
+        let pit = RevenueCode("101201")!, property = RevenueCode("104102")!, unnamed = RevenueCode("105101")!
+        try rules.set(year: 2026, code: pit, shares: [.republican: 3_333, .regional: 3_333, .district: 3_334])
+        try rules.set(year: 2026, code: property, shares: [.local: 10_000])
+        let after = try rules.moving(1_234, of: pit, in: 2026, from: .district, to: .local)
+        let places = ["435233000", "435200000", "430000000", "711100000", "435233100"].map(Self.code)
+        var collected: [RevenueAllocation.Collected] = []
+        var seed: UInt64 = 7
+        for (n, place) in places.enumerated() {
+            for code in [pit, property, unnamed] {
+                seed = seed &* 6_364_136_223_846_793_005 &+ 1
+                let amount = Int64(seed >> 44) * (n % 3 == 0 ? -1 : 1) + 1
+                collected.append(.init(territory: place, code: code, year: 2026, amount: amount))
+            }
+        }
+        func totals(_ table: DistributionRules) -> [RevenueAllocation.Budget: Int64] {
+            RevenueAllocation.receipts(collected, rules: table, tree: Self.tree).mapValues { $0.values.reduce(0, +) }
+        }
+        let before = totals(rules), changed = totals(after)
+        let prepared = RevenueAllocation.Prepared(collected, tree: Self.tree).compare(codes: nil, before: rules, after: after)
+        #expect(Set(prepared.keys) == Set(before.keys).union(changed.keys))
+        for (budget, amounts) in prepared {
+            #expect(amounts.before == before[budget] ?? 0, "\(budget)")
+            #expect(amounts.after == changed[budget] ?? 0, "\(budget)")
+        }
+        let onlyPIT = RevenueAllocation.Prepared(collected, tree: Self.tree).compare(codes: [pit], before: rules, after: after)
+        #expect(onlyPIT.values.reduce(0) { $0 + $1.after - $1.before } == 0)
+    }
 }
 
 @Suite struct BudgetImportTests {

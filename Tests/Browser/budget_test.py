@@ -58,7 +58,10 @@ def steps():
     check("the what-if keeps its inputs in the address", "share=0.3" in driver.current_url, driver.current_url)
     check("the what-if balances to zero", balance() == "0 ₸", balance())
     moved = what_if_rows()
-    check("the what-if lists the budgets that change", len(moved) > 100, f"{len(moved)} rows")
+    check("the what-if lists the 100 largest changes", len(moved) == 100, f"{len(moved)} rows")
+    heading = driver.find_element(By.XPATH, "//h2[following-sibling::table[@id='what-if-rows']]").text
+    counted = int("".join(ch for ch in heading.split("(")[-1] if ch.isdigit()) or 0)
+    check("and counts every budget that changes", counted > 100, heading)
     first = moved[0].text
     shared = driver.current_url
     driver.get(shared)

@@ -34,25 +34,51 @@ public struct DistributionRules: Sendable, Equatable {
     /// it was collected (`collectedAt`).
     public func split(_ amount: Int64, of code: RevenueCode, in year: Int,
                       collectedAt: BudgetLevel) -> [BudgetLevel: Int64] {
-        guard let rule = shares(of: code, in: year), !rule.isEmpty else { return [collectedAt: amount] }
-        let magnitude = amount.magnitude
-        var parts: [BudgetLevel: UInt64] = [:]
-        var remainders: [(level: BudgetLevel, remainder: UInt64)] = []
-        var given: UInt64 = 0
-        for (level, share) in rule.sorted(by: { $0.key < $1.key }) {
-            let (high, low) = magnitude.multipliedFullWidth(by: UInt64(share))
-            let (quotient, remainder) = UInt64(Self.whole).dividingFullWidth((high, low))
-            parts[level] = quotient
-            given += quotient
-            remainders.append((level, remainder))
+        var parts: [BudgetLevel: Int64] = [:]
+        splitter(of: code, in: year).split(amount, collectedAt: collectedAt) { parts[$0] = $1 }
+        return parts
+    }
+
+    /// The rule of one code in one year, looked up and ordered once, for splitting many
+    /// amounts (a what-if splits every territory's receipts of a code twice).
+    public func splitter(of code: RevenueCode, in year: Int) -> Splitter {
+        Splitter(levels: (shares(of: code, in: year) ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, UInt64($0.value)) })
+    }
+
+    public struct Splitter: Sendable {
+        let levels: [(level: BudgetLevel, share: UInt64)]
+
+        /// Hands each level its part of `amount`, as `DistributionRules.split` describes.
+        public func split(_ amount: Int64, collectedAt: BudgetLevel, into part: (BudgetLevel, Int64) -> Void) {
+            guard !levels.isEmpty else { return part(collectedAt, amount) }
+            let magnitude = amount.magnitude
+            var quotients: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+            var remainders: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+            var given: UInt64 = 0
+            withUnsafeMutableBytes(of: &quotients) { q in
+                withUnsafeMutableBytes(of: &remainders) { r in
+                    let q = q.bindMemory(to: UInt64.self), r = r.bindMemory(to: UInt64.self)
+                    for (index, entry) in levels.enumerated() {
+                        let (high, low) = magnitude.multipliedFullWidth(by: entry.share)
+                        (q[index], r[index]) = UInt64(DistributionRules.whole).dividingFullWidth((high, low))
+                        given += q[index]
+                    }
+                    // The tenge left over go one by one to the largest remainders, the lower
+                    // level first on a tie (fewer than one per level).
+                    var left = magnitude - given
+                    while left > 0 {
+                        var best = -1
+                        for index in levels.indices where best < 0 || r[index] > r[best] { best = index }
+                        q[best] += 1
+                        r[best] = 0
+                        left -= 1
+                    }
+                    for (index, entry) in levels.enumerated() {
+                        part(entry.level, amount < 0 ? -Int64(q[index]) : Int64(q[index]))
+                    }
+                }
+            }
         }
-        var left = magnitude - given
-        for entry in remainders.sorted(by: { $0.remainder != $1.remainder ? $0.remainder > $1.remainder : $0.level < $1.level }) {
-            guard left > 0 else { break }
-            parts[entry.level, default: 0] += 1
-            left -= 1
-        }
-        return parts.mapValues { amount < 0 ? -Int64($0) : Int64($0) }
     }
 
     /// A copy in which `share` (ten-thousandths of the collected amount) of `code` moves from

@@ -76,13 +76,102 @@ extension RevenueAllocation {
     /// every split adds up to what was collected.
     public static func compare(_ collected: [Collected], before: DistributionRules, after: DistributionRules,
                                tree: TerritoryTree) -> [Budget: (before: Int64, after: Int64)] {
-        var result: [Budget: (before: Int64, after: Int64)] = [:]
-        for (budget, codes) in receipts(collected, rules: before, tree: tree) {
-            result[budget, default: (0, 0)].before += codes.values.reduce(0, +)
+        Prepared(collected, tree: tree).compare(codes: nil, before: before, after: after)
+    }
+
+    /// A year's collected revenue made ready for what-ifs: per code, each territory's amount
+    /// with the budget every level's share goes to, resolved once when the year is read. A
+    /// what-if then costs two splits per territory that collected the code, whatever else
+    /// the year holds.
+    public struct Prepared: Sendable {
+        struct Item: Sendable {
+            var amount: Int64
+            var year: Int
+            var home: BudgetLevel
+            /// Positions in `budgets` of the budget that takes each level (republican first).
+            var targets: (Int32, Int32, Int32, Int32)
         }
-        for (budget, codes) in receipts(collected, rules: after, tree: tree) {
-            result[budget, default: (0, 0)].after += codes.values.reduce(0, +)
+
+        /// Every budget that can receive anything; position 0 is the republican budget.
+        public let budgets: [Budget]
+        let items: [RevenueCode: [Item]]
+
+        public init(_ collected: [Collected], tree: TerritoryTree) {
+            var positions: [Budget: Int32] = [.republican: 0]
+            var budgets: [Budget] = [.republican]
+            func position(_ budget: Budget) -> Int32 {
+                if let known = positions[budget] { return known }
+                let next = Int32(budgets.count)
+                positions[budget] = next
+                budgets.append(budget)
+                return next
+            }
+            var resolved: [KATOCode: (BudgetLevel, (Int32, Int32, Int32, Int32))] = [:]
+            var items: [RevenueCode: [Item]] = [:]
+            for entry in collected {
+                let (home, targets) = resolved[entry.territory] ?? {
+                    let levels = RevenueAllocation.budgets(for: entry.territory, in: tree)
+                    func target(_ level: BudgetLevel) -> Int32 { position(levels[level] ?? levels[.regional] ?? .republican) }
+                    let home = tree[entry.territory].map { BudgetLevel(territory: $0.level) } ?? .regional
+                    let value = (home, (target(.republican), target(.regional), target(.district), target(.local)))
+                    resolved[entry.territory] = value
+                    return value
+                }()
+                items[entry.code, default: []].append(Item(amount: entry.amount, year: entry.year, home: home, targets: targets))
+            }
+            self.budgets = budgets
+            self.items = items
         }
-        return result
+
+        /// The collected total of the codes (every code when nil).
+        public func collected(codes: [RevenueCode]?) -> Int64 {
+            (codes ?? Array(items.keys)).reduce(0) { sum, code in sum + (items[code] ?? []).reduce(0) { $0 + $1.amount } }
+        }
+
+        /// What each budget receives of the codes (every code when nil) before and after.
+        public func compare(codes: [RevenueCode]?, before: DistributionRules,
+                            after: DistributionRules) -> [Budget: (before: Int64, after: Int64)] {
+            var result: [Budget: (before: Int64, after: Int64)] = [:]
+            for change in changes(codes: codes, before: before, after: after) {
+                result[budgets[change.position]] = (change.before, change.after)
+            }
+            return result
+        }
+
+        /// The same by position in `budgets`, for callers that keep facts per position.
+        public func changes(codes: [RevenueCode]?, before: DistributionRules,
+                            after: DistributionRules) -> [(position: Int, before: Int64, after: Int64)] {
+            var totals = [(before: Int64, after: Int64)](repeating: (0, 0), count: budgets.count)
+            var touched = [Bool](repeating: false, count: budgets.count)
+            for code in Set(codes ?? Array(items.keys)) {
+                var splitters: [Int: (DistributionRules.Splitter, DistributionRules.Splitter)] = [:]
+                for item in items[code] ?? [] {
+                    let (old, new) = splitters[item.year] ?? {
+                        let pair = (before.splitter(of: code, in: item.year), after.splitter(of: code, in: item.year))
+                        splitters[item.year] = pair
+                        return pair
+                    }()
+                    func target(_ level: BudgetLevel) -> Int {
+                        switch level {
+                        case .republican: Int(item.targets.0)
+                        case .regional: Int(item.targets.1)
+                        case .district: Int(item.targets.2)
+                        case .local: Int(item.targets.3)
+                        }
+                    }
+                    old.split(item.amount, collectedAt: item.home) { level, amount in
+                        guard amount != 0 else { return }
+                        totals[target(level)].before += amount
+                        touched[target(level)] = true
+                    }
+                    new.split(item.amount, collectedAt: item.home) { level, amount in
+                        guard amount != 0 else { return }
+                        totals[target(level)].after += amount
+                        touched[target(level)] = true
+                    }
+                }
+            }
+            return budgets.indices.compactMap { touched[$0] ? ($0, totals[$0].before, totals[$0].after) : nil }
+        }
     }
 }

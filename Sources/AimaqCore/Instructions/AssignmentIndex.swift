@@ -18,10 +18,12 @@ public struct AssignmentIndex: Sendable {
         public var weight: Double
         public var isPublic: Bool
         public var category: InstructionCategory
+        /// The assignment this one was handed down from, if any.
+        public var parentID: Int?
 
         public init(id: Int, instructionID: Int, sourceID: Int, territory: Int, bodyID: Int?, deadline: CivilDate,
                     status: AssignmentStatus, completion: Double?, weight: Double, isPublic: Bool,
-                    category: InstructionCategory) {
+                    category: InstructionCategory, parentID: Int? = nil) {
             self.id = id
             self.instructionID = instructionID
             self.sourceID = sourceID
@@ -33,6 +35,7 @@ public struct AssignmentIndex: Sendable {
             self.weight = weight
             self.isPublic = isPublic
             self.category = category
+            self.parentID = parentID
         }
 
         /// Overdue as the register counts it: open, no report waiting, deadline passed.

@@ -5,6 +5,7 @@
 public struct ScopeVersions: Sendable, Equatable {
     private var territories: [Int: Int] = [:]
     private var instructions: [Int: Int] = [:]
+    private var assignments: [Int: Int] = [:]
     /// Where every number starts: above every number handed out before a full reload, so
     /// that no page kept before it can match after it.
     public let base: Int
@@ -24,9 +25,13 @@ public struct ScopeVersions: Sendable, Equatable {
 
     public func instruction(_ id: Int) -> Int { base + (instructions[id] ?? 0) }
 
-    /// Records a change of an assignment of `instruction` in `territory`.
-    public mutating func changed(instruction: Int, territory: Int) {
+    /// The version of one assignment's page (its reports, history and hand-downs).
+    public func assignment(_ id: Int) -> Int { base + (assignments[id] ?? 0) }
+
+    /// Records a change of assignment `assignment` of `instruction` in `territory`.
+    public mutating func changed(assignment: Int, instruction: Int, territory: Int) {
         all += 1
+        assignments[assignment, default: 0] += 1
         instructions[instruction, default: 0] += 1
         guard let code = try? KATOCode(number: territory) else { return }
         territories[code.value, default: 0] += 1

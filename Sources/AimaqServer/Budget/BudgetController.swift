@@ -213,7 +213,7 @@ enum BudgetController {
         let key = "what-if:\(query.queryString):\(request.language)"
         let result = try await request.aimaq.pages.fragment(key, version: version, partition: .variant) {
             let result = try BudgetReports.whatIf(query, year: data, rules: request.aimaq.budget.rules, second: second,
-                                                  tree: request.tree, language: request.language)
+                                                  tree: request.tree, language: request.language, rowLimit: BudgetViews.rowsShown)
             return BudgetViews.whatIfResult(query, result: result, classification: request.aimaq.budget.classification, request)
         }
         func page() -> Node {

@@ -57,6 +57,8 @@ struct WhatIfDTO: Content {
     var totalsByLevel: [String: Int64]
     var collected: Int64
     var rows: [WhatIfRowDTO]
+    /// Every budget that changes; `rows` may hold only the largest changes (the page's).
+    var changedBudgets: Int
 }
 
 /// Computations over one year in memory: indicators, peers and the what-if.
@@ -162,55 +164,57 @@ enum BudgetReports {
     /// the year's collected revenue, and lists every budget whose own revenue changes,
     /// largest change first. `second` is the loaded table of `query.table`, if any.
     static func whatIf(_ query: WhatIfQuery, year: BudgetYear, rules: DistributionRules, second: DistributionRules?,
-                       tree: TerritoryTree, language: Language) throws -> WhatIfDTO {
-        let changed: DistributionRules
+                       tree: TerritoryTree, language: Language, rowLimit: Int? = nil) throws -> WhatIfDTO {
+        let changedRules: DistributionRules
         let codes: [RevenueCode]
         var rulesYear: Int?
         switch query.table {
         case nil:
             do {
-                changed = try rules.moving(query.share, of: query.code, in: query.year, from: query.from, to: query.to)
+                changedRules = try rules.moving(query.share, of: query.code, in: query.year, from: query.from, to: query.to)
             } catch {
                 throw Abort(.unprocessableEntity, reason: error.message)
             }
             codes = [query.code]
         case .bundled(let source):
-            (changed, codes) = rules.overlaid(with: rules, from: source, onto: query.year)
+            (changedRules, codes) = rules.overlaid(with: rules, from: source, onto: query.year)
             rulesYear = source
         case .loaded:
             // The loaded table's rules for the what-if year, or for its latest year.
             guard let second, let source = second.years.contains(query.year) ? query.year : second.years.last else {
                 throw Abort(.notFound)
             }
-            (changed, codes) = rules.overlaid(with: second, from: source, onto: query.year)
+            (changedRules, codes) = rules.overlaid(with: second, from: source, onto: query.year)
             rulesYear = source
         }
-        let wanted = Set(codes)
-        let collected = year.collected.filter { wanted.contains($0.code) }
-        let comparison = RevenueAllocation.compare(collected, before: rules, after: changed, tree: tree)
+        var year = year
+        if year.prepared == nil { year.prepare(tree: tree) }  // a year made without `load`, in tests
+        guard let prepared = year.prepared else { throw Abort(.internalServerError) }
         var totals: [String: Int64] = [:]
-        var rows: [WhatIfRowDTO] = []
-        for (budget, amounts) in comparison {
-            let delta = amounts.after - amounts.before
-            guard case .territory(let code) = budget else {
-                totals["1", default: 0] += delta
-                continue
-            }
-            let level = BudgetLevel(territory: code.level)
-            totals[String(level.rawValue), default: 0] += delta
-            guard delta != 0 else { continue }
-            let figures = year.budgets[code.value] ?? BudgetFigures()
-            let ownAfter = figures.own + delta
-            rows.append(WhatIfRowDTO(
-                territory: code.description, name: tree[code]?.name[language] ?? code.description, level: level.rawValue,
-                ownBefore: figures.own, ownAfter: ownAfter, dependenceBefore: figures.transferDependence,
-                dependenceAfter: ownAfter + figures.transfers > 0 ? Double(figures.transfers) / Double(ownAfter + figures.transfers) : nil))
+        // Each changed budget once, largest change first (then by code), before any text is made.
+        var changed: [(position: Int, code: KATOCode, delta: Int64)] = []
+        for change in prepared.changes(codes: codes, before: rules, after: changedRules) {
+            let delta = change.after - change.before
+            let facts = year.preparedBudgets[change.position]
+            totals[String(facts.level.rawValue), default: 0] += delta
+            guard let code = facts.code, delta != 0 else { continue }
+            changed.append((change.position, code, delta))
         }
-        rows.sort { abs($0.change) != abs($1.change) ? abs($0.change) > abs($1.change) : $0.territory < $1.territory }
+        changed.sort { abs($0.delta) != abs($1.delta) ? abs($0.delta) > abs($1.delta) : $0.code.value < $1.code.value }
+        let rows = changed.prefix(rowLimit ?? changed.count).map { change -> WhatIfRowDTO in
+            let facts = year.preparedBudgets[change.position]
+            let figures = year.budgets[change.code.value] ?? BudgetFigures()
+            let ownAfter = figures.own + change.delta
+            return WhatIfRowDTO(
+                territory: change.code.description, name: facts.name[language], level: facts.level.rawValue,
+                ownBefore: figures.own, ownAfter: ownAfter, dependenceBefore: figures.transferDependence,
+                dependenceAfter: ownAfter + figures.transfers > 0 ? Double(figures.transfers) / Double(ownAfter + figures.transfers) : nil)
+        }
         let moved = query.table == nil
         return WhatIfDTO(year: query.year, code: moved ? query.code.text : nil, from: moved ? query.from.rawValue : nil,
                          to: moved ? query.to.rawValue : nil, share: moved ? DistributionRules.format(query.share) : nil,
                          rules: query.table?.text, rulesYear: rulesYear, codes: codes.map(\.text), demo: year.isDemo,
-                         totalsByLevel: totals, collected: collected.reduce(0) { $0 + $1.amount }, rows: rows)
+                         totalsByLevel: totals, collected: prepared.collected(codes: codes), rows: rows,
+                         changedBudgets: changed.count)
     }
 }

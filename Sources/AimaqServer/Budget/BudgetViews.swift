@@ -31,10 +31,27 @@ enum BudgetViews {
 
     /// Tenge in billions, millions or units, as each language writes them.
     static func money(_ amount: Int64, _ request: Request) -> String {
-        let value = Double(amount)
-        if abs(value) >= 1e9 { return NumberFormat.decimal((value / 1e8).rounded() / 10, request.language) + " " + request.t("budget.bn") }
-        if abs(value) >= 1e6 { return NumberFormat.decimal((value / 1e5).rounded() / 10, request.language) + " " + request.t("budget.mn") }
-        return NumberFormat.integer(Int(amount), request.language) + " ₸"
+        MoneyFormat(request).text(amount)
+    }
+
+    /// Amounts in billions, millions or tenge, with the units looked up once for a table.
+    struct MoneyFormat {
+        let language: Language
+        let billions: String
+        let millions: String
+
+        init(_ request: Request) {
+            language = request.language
+            billions = " " + request.t("budget.bn")
+            millions = " " + request.t("budget.mn")
+        }
+
+        func text(_ amount: Int64) -> String {
+            let value = Double(amount)
+            if abs(value) >= 1e9 { return NumberFormat.decimal((value / 1e8).rounded() / 10, language) + billions }
+            if abs(value) >= 1e6 { return NumberFormat.decimal((value / 1e5).rounded() / 10, language) + millions }
+            return NumberFormat.integer(Int(amount), language) + " ₸"
+        }
     }
 
     static func percentOrDash(_ value: Double?) -> String { InstructionViews.percent(value) }
@@ -488,7 +505,7 @@ enum BudgetViews {
                     }
                 }
             }
-            el("h2") { request.t("whatIf.territories") + " (\(result.rows.count))" }
+            el("h2") { request.t("whatIf.territories") + " (\(result.changedBudgets))" }
             if result.rows.isEmpty {
                 el("p") { request.t("whatIf.none") }
             } else {
@@ -504,24 +521,28 @@ enum BudgetViews {
                         }
                     }
                     el("tbody") {
-                        for row in result.rows.prefix(500) {
+                        let format = MoneyFormat(request)
+                        for row in result.rows.prefix(rowsShown) {
                             el("tr") {
-                                el("td") { el("a", .href(SiteURL.territory(.value(try! KATOCode(row.territory))).path)) { row.name } }
-                                el("td", .class("num")) { money(row.ownBefore, request) }
-                                el("td", .class("num")) { money(row.ownAfter, request) }
-                                el("td", .class("num")) { (row.change > 0 ? "+" : "") + money(row.change, request) }
+                                el("td") { el("a", .href(KATOCode.parse(row.territory).map { SiteURL.territory(.value($0)).path } ?? "")) { row.name } }
+                                el("td", .class("num")) { format.text(row.ownBefore) }
+                                el("td", .class("num")) { format.text(row.ownAfter) }
+                                el("td", .class("num")) { (row.change > 0 ? "+" : "") + format.text(row.change) }
                                 el("td", .class("num")) { percentOrDash(row.dependenceBefore) }
                                 el("td", .class("num")) { percentOrDash(row.dependenceAfter) }
                             }
                         }
                     }
                 }
-                if result.rows.count > 500 {
+                if result.changedBudgets > result.rows.count {
                     el("p") { el("a", .href(SiteURL.api(.budgetWhatIf).path + "?" + query.queryString)) { request.t("whatIf.allRows") } }
                 }
             }
         }
     }
+
+    /// Rows of the what-if table on the page, largest changes first; the API lists all.
+    static let rowsShown = 100
 
     // MARK: Import
 

@@ -80,15 +80,26 @@ enum InstructionController {
 
     @Sendable static func assignmentPage(_ request: Request) async throws -> Response {
         let id = try intParameter(request)
+        // Visitors without an account see the same page until the assignment changes (only
+        // pages of public instructions are ever stored: the others are refused below).
+        let anonymous = Layout.isCacheableAnonymous(request)
+        let today = today(request)
+        let key = "assignment:\(id):\(request.language):\(today)"
+        let version = anonymous ? try await request.registerSnapshot().versions.assignment(id) : 0
+        if anonymous, let html = request.aimaq.pages.cachedAnonymousPage(key, version: version) {
+            return Layout.html(html)
+        }
         guard let detail = try await InstructionQueries.assignment(id, on: request.db) else {
             throw Abort(.notFound, reason: request.t("error.assignmentNotFound"))
         }
         try request.authorize(.viewInstruction(isPublic: detail.instruction.isPublic))
-        return Layout.response(request, title: request.t("assignment.title", ["id": String(id)]),
+        let html = Layout.page(request, title: request.t("assignment.title", ["id": String(id)]),
                                breadcrumbs: [(request.t("register.title"), SiteURL.register.path),
                                              (detail.instruction.point, SiteURL.instruction(.value(detail.instruction.id!)).path),
                                              (request.t("assignment.title", ["id": String(id)]), SiteURL.assignment(.value(id)).path)],
-                               content: InstructionViews.assignment(detail, today: today(request), request))
+                               content: InstructionViews.assignment(detail, today: today, request))
+        if anonymous { request.aimaq.pages.storeAnonymousPage(key, html, version: version) }
+        return Layout.html(html)
     }
 
     static func intParameter(_ request: Request) throws -> Int {

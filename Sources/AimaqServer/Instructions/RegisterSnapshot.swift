@@ -35,10 +35,14 @@ struct RegisterSnapshot: Sendable {
     func applying(_ changed: [AssignmentIndex.Entry], missing: Set<Int>) -> RegisterSnapshot {
         var next = self
         next.index = index.applying(changed, removing: missing)
-        for entry in changed { next.versions.changed(instruction: entry.instructionID, territory: entry.territory) }
+        for entry in changed {
+            next.versions.changed(assignment: entry.id, instruction: entry.instructionID, territory: entry.territory)
+            // The page of the assignment it was handed down from lists it with its status.
+            if let parent = entry.parentID { next.versions.changed(assignment: parent, instruction: entry.instructionID, territory: entry.territory) }
+        }
         for id in missing {
             if let old = index.entries.first(where: { $0.id == id }) {
-                next.versions.changed(instruction: old.instructionID, territory: old.territory)
+                next.versions.changed(assignment: id, instruction: old.instructionID, territory: old.territory)
             }
         }
         return next
@@ -73,6 +77,7 @@ struct RegisterSnapshot: Sendable {
         var weight: Double
         var is_public: Bool
         var category: String
+        var parent_id: Int?
     }
 
     private struct HeadingRow: Decodable {
@@ -100,7 +105,7 @@ struct RegisterSnapshot: Sendable {
             .column(SQLColumn("body_id", table: "a")).column(SQLColumn("deadline", table: "a"))
             .column(SQLColumn("status", table: "a")).column(SQLColumn("completion", table: "a"))
             .column(SQLColumn("weight", table: "a")).column(SQLColumn("is_public", table: "a"))
-            .column(SQLColumn("category", table: "a"))
+            .column(SQLColumn("category", table: "a")).column(SQLColumn("parent_id", table: "a"))
         if let ids { query = query.where(SQLColumn("id", table: "a"), .in, SQLBind.group(ids)) }
         let rows = try await query.all(decoding: AssignmentRow.self)
         var entries: [AssignmentIndex.Entry] = []
@@ -118,7 +123,8 @@ struct RegisterSnapshot: Sendable {
             entries.append(AssignmentIndex.Entry(
                 id: row.id, instructionID: row.instruction_id, sourceID: row.source_id, territory: row.territory_id,
                 bodyID: row.body_id, deadline: deadline, status: status,
-                completion: row.completion, weight: row.weight, isPublic: row.is_public, category: category))
+                completion: row.completion, weight: row.weight, isPublic: row.is_public, category: category,
+                parentID: row.parent_id))
         }
         return entries
     }

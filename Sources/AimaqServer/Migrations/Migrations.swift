@@ -19,5 +19,6 @@ enum AimaqMigrations {
         app.migrations.add(M012ReindexBudgetLines())
         app.migrations.add(M013CreateBudgetRuleTables())
         app.migrations.add(M014SharedServerState())
+        app.migrations.add(M015IndexAssignmentParents())
     }
 }
