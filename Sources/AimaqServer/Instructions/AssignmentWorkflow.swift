@@ -44,7 +44,7 @@ enum AssignmentWorkflow {
     /// Returns the new status.
     @discardableResult
     static func apply(_ event: AssignmentEvent, to assignment: Assignment, actor: String, reason: String?,
-                      on db: any Database) async throws -> AssignmentStatus {
+                      indicators: [Completion.Indicator]? = nil, on db: any Database) async throws -> AssignmentStatus {
         let from = assignment.status
         let to: AssignmentStatus
         do {
@@ -55,6 +55,9 @@ enum AssignmentWorkflow {
         assignment.statusName = to.rawValue
         if case .extend(let deadline) = event { assignment.deadline = deadline.description }
         assignment.updatedAt = nowMilliseconds()
+        // A caller that knows the indicators' figures (a report carries them) sets the
+        // completion in the same write.
+        if let indicators { assignment.completion = Completion.completion(status: to, indicators: indicators) }
         try await assignment.save(on: db)
         let history = AssignmentEventRecord()
         history.assignmentID = try assignment.requireID()

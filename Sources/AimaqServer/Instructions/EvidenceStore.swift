@@ -140,6 +140,8 @@ struct ReportSubmission {
     var text: String
     var values: [(Int, Double)]
     var files: [EvidenceStore.Upload]
+    /// The instruction's indicators the values were checked against.
+    var indicators: [IndicatorRecord] = []
 
     struct Form: Content {
         var period: String?
@@ -210,6 +212,6 @@ struct ReportSubmission {
         }
         let label = (periodLabel ?? "").trimmingCharacters(in: .whitespaces)
         return ReportSubmission(period: label.isEmpty ? period.label(for: today) : String(label.prefix(40)),
-                                text: text, values: checked, files: files)
+                                text: text, values: checked, files: files, indicators: indicators)
     }
 }

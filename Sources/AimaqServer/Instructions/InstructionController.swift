@@ -358,8 +358,15 @@ enum InstructionController {
         let id = try assignment.requireID()
         let tree = request.tree
         do {
+            // The report's figures are the latest: the completion follows from them and the
+            // indicators without reading them back.
+            let reported = Dictionary(submission.values, uniquingKeysWith: { _, last in last })
+            let figures = submission.indicators.map {
+                Completion.Indicator(target: $0.target, actual: reported[$0.id ?? 0], lowerIsBetter: $0.lowerIsBetter)
+            }
             return try await AssignmentWorkflow.record(request, assignment: id, action: "report") { assignment, db in
-                try await AssignmentWorkflow.apply(.submitReport, to: assignment, actor: actor, reason: nil, on: db)
+                try await AssignmentWorkflow.apply(.submitReport, to: assignment, actor: actor, reason: nil,
+                                                   indicators: figures, on: db)
                 let report = ReportRecord()
                 report.assignmentID = id
                 report.period = submission.period
@@ -387,7 +394,6 @@ enum InstructionController {
                     record.sha256 = file.sha256
                     try await record.create(on: db)
                 }
-                try await AssignmentWorkflow.refreshCompletion(assignment, on: db)
                 let reviewers = try await Notifications.reviewers(of: territory, tree: tree, on: db)
                 try await Notifications.notify(reviewers, kind: .reportArrived, assignment: id, on: db)
                 return (reportID, assignment.status)

@@ -16,15 +16,17 @@ enum Notifications {
 
     static func notify(_ accounts: [UUID], kind: Kind, assignment: Int, dedupe: String? = nil,
                        on db: any Database) async throws {
-        for account in Set(accounts) {
+        let records = Set(accounts).sorted { $0.uuidString < $1.uuidString }.map { account in
             let record = NotificationRecord()
             record.accountID = account
             record.kind = kind.rawValue
             record.assignmentID = assignment
             record.createdAt = nowMilliseconds()
             record.dedupeKey = dedupe.map { "\($0):\(account)" }
-            try await record.create(on: db)
+            return record
         }
+        // One statement for all of them.
+        if !records.isEmpty { try await records.create(on: db) }
     }
 
     /// Deputies who review in a territory: maslikhat and national deputies whose scope holds it.
