@@ -19,12 +19,15 @@ final class AppState: Sendable {
     let pages: PageCache
     /// Keeps every model above current with the database (see `ChangeFeed`).
     let feed: ChangeFeed
+    /// Where audited writes run (none with an in-memory database, which one connection holds).
+    let writes: WriteLane?
     /// Signs private feed addresses; generated once per installation and kept in the database.
     var feedSecret: String { secret.withLock { $0 } }
     let secret = Mutex("")
 
     init(configuration: AimaqConfiguration, catalog: StringCatalog, throttle: LoginThrottle = LoginThrottle(),
-         calendar: WorkingCalendar, budget: BudgetState, evidenceInDatabase: Bool = false) {
+         calendar: WorkingCalendar, budget: BudgetState, evidenceInDatabase: Bool = false, writes: WriteLane? = nil) {
+        self.writes = writes
         self.budget = budget
         self.configuration = configuration
         self.catalog = catalog

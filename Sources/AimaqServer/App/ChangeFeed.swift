@@ -66,8 +66,8 @@ final class ChangeFeed: Sendable {
 
     /// Applies every entry committed so far. Calls run one after another, and each reads
     /// afresh, so a caller's own committed change is applied when this returns.
-    func catchUp(db: any SQLDatabase) async throws {
-        try await serial.run { [self] in
+    func catchUp(db: any SQLDatabase, executor: (any TaskExecutor)? = nil) async throws {
+        try await serial.run(on: executor) { [self] in
             while true {
                 let after = position.withLock { $0 }
                 let changes = try await read(after: after, db: db)
@@ -103,10 +103,12 @@ final class ChangeFeed: Sendable {
 final class SerialRunner: Sendable {
     private let tail = Mutex<Task<Void, Never>?>(nil)
 
-    func run<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+    /// Runs `operation` after every operation asked for before it, on `executor` when given.
+    func run<T: Sendable>(on executor: (any TaskExecutor)? = nil,
+                          _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
         let task: Task<T, any Error> = tail.withLock { tail in
             let previous = tail
-            let task = Task<T, any Error> {
+            let task = Task<T, any Error>(executorPreference: executor) {
                 await previous?.value
                 return try await operation()
             }
@@ -157,9 +159,11 @@ extension Application {
     /// Applies what was committed (call after a write): this server's models then show it.
     /// A failure is logged, not thrown, since the write itself has landed; the poll retries.
     func followChanges() async {
-        guard let sql = db as? any SQLDatabase else { return }
+        // On the write lane when there is one: a writer's own catch-up waits for no reader.
+        let lane = aimaq.writes
+        guard let sql = (lane?.database ?? db) as? any SQLDatabase else { return }
         do {
-            try await aimaq.feed.catchUp(db: sql)
+            try await aimaq.feed.catchUp(db: sql, executor: lane?.executor)
         } catch {
             logger.error("change feed: \(String(reflecting: error))")
         }

@@ -28,6 +28,7 @@ public enum AimaqApp {
 
         let choice = database ?? .from(configuration)
         var isPostgres = false
+        var lane: WriteLane?
         switch choice {
         case .sqliteFile(let path):
             app.databases.use(.sqlite(.file(path), sqlLogLevel: .debug), as: .sqlite)
@@ -37,6 +38,7 @@ public enum AimaqApp {
                 atPath: (path as NSString).deletingLastPathComponent) {
                 try await (app.db as! any SQLDatabase).raw("PRAGMA journal_mode = WAL").run()
             }
+            lane = WriteLane(.sqlite(.file(path), sqlLogLevel: .debug), as: .sqlite, logger: app.logger)
         case .sqliteMemory:
             app.databases.use(.sqlite(.memory, sqlLogLevel: .debug), as: .sqlite)
         case .postgres(let url):
@@ -44,13 +46,15 @@ public enum AimaqApp {
             postgres.searchPath = nil
             isPostgres = true
             app.databases.use(.postgres(configuration: postgres, sqlLogLevel: .debug), as: .psql)
+            lane = WriteLane(.postgres(configuration: postgres, sqlLogLevel: .debug), as: .psql, logger: app.logger)
         }
+        if let lane { app.lifecycle.use(WriteLane.Shutdown(lane: lane)) }
         AimaqMigrations.register(on: app)
 
         app.aimaq = AppState(configuration: configuration, catalog: try LocaleFiles.load(),
                              throttle: LoginThrottle(), calendar: try ReferenceData.calendar(extra: configuration.calendarFile),
                              budget: try BudgetState.bundled(),
-                             evidenceInDatabase: isPostgres)
+                             evidenceInDatabase: isPostgres, writes: lane)
 
         app.sessions.use(.fluent)
         app.sessions.configuration.cookieName = "aimaq_session"

@@ -26,7 +26,9 @@ enum AssignmentWorkflow {
     static func record<T: Sendable>(_ request: Request, assignment id: Int, action: String,
                                     _ change: @escaping @Sendable (Assignment, any Database) async throws -> T) async throws -> T {
         do {
-            let result = try await AuditLog.record(on: request.db, actor: request.account?.email ?? "?") { db in
+            let writer = request.writer
+            let result = try await AuditLog.record(on: writer.database, actor: request.account?.email ?? "?",
+                                                   executor: writer.executor) { db in
                 let assignment = try await current(id, on: db)
                 let before = assignment.auditSnapshot
                 let result = try await change(assignment, db)

@@ -64,10 +64,10 @@ enum AuditLog {
     /// run again after a clash with a writer in another process.
     @discardableResult
     static func record<T: Sendable>(
-        on database: any Database, actor: String,
+        on database: any Database, actor: String, executor: (any TaskExecutor)? = nil,
         _ change: @escaping @Sendable (any Database) async throws -> (T, AuditEvent)
     ) async throws -> T {
-        try await writers.run {
+        try await writers.run(on: executor) {
             var attempt = 0
             while true {
                 attempt += 1
