@@ -102,10 +102,10 @@ public struct AssignmentIndex: Sendable {
         byInstruction = Self.instructionPositions(sorted)
     }
 
-    private init(entries: [Entry], orders: [Sort: [Int32]]) {
+    private init(entries: [Entry], orders: [Sort: [Int32]], byInstruction: [Int: [Int32]]? = nil) {
         self.entries = entries
         self.orders = orders
-        byInstruction = Self.instructionPositions(entries)
+        self.byInstruction = byInstruction ?? Self.instructionPositions(entries)
     }
 
     private static func storageOrder(_ x: Entry, _ y: Entry) -> Bool { (x.territory, x.id) < (y.territory, y.id) }
@@ -139,6 +139,7 @@ public struct AssignmentIndex: Sendable {
     /// of a few assignments costs a few copies of flat arrays, never a reload or a full sort.
     public func applying(_ changed: [Entry], removing removed: Set<Int> = []) -> AssignmentIndex {
         guard !changed.isEmpty || !removed.isEmpty else { return self }
+        if removed.isEmpty, let updated = replacingInPlace(changed) { return updated }
         var latest: [Int: Entry] = [:]
         for entry in changed { latest[entry.id] = entry }
         let added = latest.values.sorted(by: Self.storageOrder)
@@ -201,6 +202,49 @@ public struct AssignmentIndex: Sendable {
             newOrders[sort] = order
         }
         return AssignmentIndex(entries: merged, orders: newOrders)
+    }
+
+    /// The common change, a new status, deadline or figure of entries that stay where they
+    /// are stored (same territory): each changed entry takes its old place, and only the
+    /// orders whose key changed move its position (a binary search and one shift each). Nil
+    /// when an entry is new or moved territory.
+    private func replacingInPlace(_ changed: [Entry]) -> AssignmentIndex? {
+        var places: [(position: Int, entry: Entry)] = []
+        for entry in changed {
+            guard let position = position(of: entry.id, territory: entry.territory),
+                  entries[position].instructionID == entry.instructionID else { return nil }
+            places.append((position, entry))
+        }
+        var entries = self.entries
+        var orders = self.orders
+        for (position, entry) in places {
+            let old = entries[position]
+            for sort in Sort.allCases where sort != .territory {
+                guard Self.precedes(old, entry, in: sort) || Self.precedes(entry, old, in: sort) || old.id != entry.id else { continue }
+                var order = orders[sort] ?? []
+                orders[sort] = nil
+                // Where the entry stands now, found with its old values.
+                let from = Self.insertionPoint(of: old, in: order, entries: entries, sort: sort)
+                if from < order.count, Int(order[from]) == position { order.remove(at: from) }
+                else if let at = order.firstIndex(of: Int32(position)) { order.remove(at: at) }
+                entries[position] = entry
+                order.insert(Int32(position), at: Self.insertionPoint(of: entry, in: order, entries: entries, sort: sort))
+                entries[position] = old
+                orders[sort] = order
+            }
+            entries[position] = entry
+        }
+        return AssignmentIndex(entries: entries, orders: orders, byInstruction: byInstruction)
+    }
+
+    /// The first place in `order` whose entry does not precede `entry`.
+    private static func insertionPoint(of entry: Entry, in order: [Int32], entries: [Entry], sort: Sort) -> Int {
+        var low = 0, high = order.count
+        while low < high {
+            let middle = (low + high) / 2
+            if precedes(entries[Int(order[middle])], entry, in: sort) { low = middle + 1 } else { high = middle }
+        }
+        return low
     }
 
     /// The entry with this id, found by its territory (binary search).
