@@ -61,6 +61,14 @@ final class LoopExecutor: TaskExecutor, Sendable {
 }
 
 extension Request {
+    /// Runs a write route's work on the write lane, reading through the lane's database: its
+    /// reads and its write then wait for no reading request. Elsewhere (an in-memory
+    /// database) it runs as it is, on the request's database.
+    func onWriteLane<T: Sendable>(_ body: @Sendable (any Database) async throws -> T) async throws -> T {
+        guard let lane = aimaq.writes else { return try await body(db) }
+        return try await withTaskExecutorPreference(lane.executor) { try await body(lane.database) }
+    }
+
     /// The database and executor audited writes use: the write lane's when there is one
     /// (a server on a database file or on PostgreSQL), else the request's.
     var writer: (database: any Database, executor: LoopExecutor?) {

@@ -108,9 +108,15 @@ enum APITokens {
     @Sendable static func apiReport(_ request: Request) async throws -> Response {
         try requireToken(request)
         let input = try request.content.decode(ReportInput.self)
-        let (assignment, instruction, territory) = try await InstructionController.loadAssignment(input.assignment, request)
+        return try await request.onWriteLane { db in
+            try await report(input, request, db)
+        }
+    }
+
+    private static func report(_ input: ReportInput, _ request: Request, _ db: any Database) async throws -> Response {
+        let (assignment, instruction, territory) = try await InstructionController.loadAssignment(input.assignment, request, on: db)
         try request.authorize(InstructionController.reportAction(assignment, territory, request))
-        let indicators = try await IndicatorRecord.query(on: request.db).filter(\.$instructionID == instruction.id!).all()
+        let indicators = try await IndicatorRecord.query(on: db).filter(\.$instructionID == instruction.id!).all()
         var problems: [String] = []
         var values: [Int: Double] = [:]
         for (key, value) in input.values ?? [:] {
@@ -141,10 +147,12 @@ enum APITokens {
     @Sendable static func apiReview(_ request: Request) async throws -> Created {
         try requireToken(request)
         let input = try request.content.decode(ReviewInput.self)
-        let (assignment, instruction, territory) = try await InstructionController.loadAssignment(input.assignment, request)
-        let status = try await InstructionController.performReview(
-            request, assignment: assignment, instruction: instruction, territory: territory,
-            decision: input.decision, remarks: input.remarks, final: input.final ?? false)
-        return Created(id: input.assignment, status: status.rawValue)
+        return try await request.onWriteLane { db in
+            let (assignment, instruction, territory) = try await InstructionController.loadAssignment(input.assignment, request, on: db)
+            let status = try await InstructionController.performReview(
+                request, assignment: assignment, instruction: instruction, territory: territory,
+                decision: input.decision, remarks: input.remarks, final: input.final ?? false)
+            return Created(id: input.assignment, status: status.rawValue)
+        }
     }
 }

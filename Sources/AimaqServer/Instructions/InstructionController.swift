@@ -115,9 +115,11 @@ enum InstructionController {
     }
 
     /// An assignment with its instruction and territory (pages and API alike); 404 when missing.
-    static func loadAssignment(_ id: Int, _ request: Request) async throws -> (Assignment, Instruction, KATOCode) {
-        guard let assignment = try await Assignment.find(id, on: request.db),
-              let instruction = try await Instruction.find(assignment.instructionID, on: request.db),
+    static func loadAssignment(_ id: Int, _ request: Request, on database: (any Database)? = nil) async throws
+        -> (Assignment, Instruction, KATOCode) {
+        let db = database ?? request.db
+        guard let assignment = try await Assignment.find(id, on: db),
+              let instruction = try await Instruction.find(assignment.instructionID, on: db),
               let territory = assignment.territory else {
             throw Abort(.notFound, reason: request.t("error.assignmentNotFound"))
         }
