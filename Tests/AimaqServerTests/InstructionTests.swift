@@ -231,7 +231,7 @@ extension ServerTests {
         @Test func theServerSweepsDeadlinesOnItsOwnAndStopsWithIt() async throws {
             try await withAimaq { app, fixture in
                 app.aimaq.clock.pin(try CivilDate("2026-04-08"))
-                let sweeper = DeadlineSweeper(interval: .milliseconds(20))
+                let sweeper = DeadlineSweeper.task(interval: .milliseconds(20))
                 try await sweeper.didBootAsync(app)
                 var notes: [NotificationRecord] = []
                 for _ in 0..<250 where notes.isEmpty {

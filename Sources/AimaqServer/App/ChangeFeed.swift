@@ -120,38 +120,13 @@ final class SerialRunner: Sendable {
 }
 
 /// Follows the feed while the server runs: every `interval`, apply what other servers and
-/// command-line imports committed. A failed turn is logged and tried again at the next.
-final class ChangeFeedPoller: LifecycleHandler, Sendable {
-    let interval: Duration
-    private let task = Mutex<Task<Void, Never>?>(nil)
-
-    init(interval: Duration) {
-        self.interval = interval
-    }
-
-    func didBootAsync(_ app: Application) async throws {
-        guard let sql = app.db as? any SQLDatabase else { return }
-        let interval = interval
-        let loop = Task {
-            while !Task.isCancelled {
-                do {
-                    try await app.aimaq.feed.catchUp(db: sql)
-                } catch {
-                    app.logger.error("change feed: \(String(reflecting: error))")
-                }
-                try? await Task.sleep(for: interval)
-            }
+/// command-line imports committed.
+enum ChangeFeedPoller {
+    static func task(interval: Duration) -> RepeatingTask {
+        RepeatingTask("change feed", every: interval) { app in
+            guard let sql = app.db as? any SQLDatabase else { return }
+            try await app.aimaq.feed.catchUp(db: sql)
         }
-        task.withLock { $0 = loop }
-    }
-
-    func shutdownAsync(_ app: Application) async {
-        let loop = task.withLock { task -> Task<Void, Never>? in
-            defer { task = nil }
-            return task
-        }
-        loop?.cancel()
-        await loop?.value
     }
 }
 

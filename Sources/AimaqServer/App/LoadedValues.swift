@@ -48,7 +48,7 @@ final class LoadedValues<Key: Hashable & Sendable, Value: Sendable>: Sendable {
             if let loading = state.loading[key] { return .wait(loading.task) }
             state.stamps += 1
             let stamp = state.stamps
-            let task = Task { try await self.finish(key, stamp, try await load()) }
+            let task = Task { self.finish(key, stamp, try await load()) }
             state.loading[key] = (stamp, task)
             return .wait(task)
         }

@@ -46,8 +46,8 @@ public enum ServerCommands {
         do {
             try await AimaqApp.configure(app, configuration: config)
             if serving {
-                app.lifecycle.use(DeadlineSweeper(interval: .seconds(config.sweepMinutes * 60)))
-                app.lifecycle.use(ChangeFeedPoller(interval: .milliseconds(config.feedPollMilliseconds)))
+                app.lifecycle.use(DeadlineSweeper.task(interval: .seconds(config.sweepMinutes * 60)))
+                app.lifecycle.use(ChangeFeedPoller.task(interval: .milliseconds(config.feedPollMilliseconds)))
             }
             let result = try await body(app)
             try await app.asyncShutdown()

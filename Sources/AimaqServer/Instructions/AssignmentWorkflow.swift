@@ -23,6 +23,7 @@ enum AssignmentWorkflow {
     /// afresh inside the transaction, lets `change` act on it, appends the audit entry with
     /// the states before and after, and brings this server's models up to date. A refusal of
     /// the state machine (someone else moved first) answers 409.
+    @discardableResult
     static func record<T: Sendable>(_ request: Request, assignment id: Int, action: String,
                                     _ change: @escaping @Sendable (Assignment, any Database) async throws -> T) async throws -> T {
         do {

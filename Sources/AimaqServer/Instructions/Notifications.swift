@@ -1,7 +1,6 @@
 import AimaqCore
 import Fluent
 import SQLKit
-import Synchronization
 import Vapor
 
 /// In-app notifications: a report arrived, a report was returned, a deadline is near, a
@@ -87,49 +86,20 @@ enum Notifications {
 
 /// Runs the deadline sweep while the server runs: once at start, then every `interval`, so
 /// "deadline in 5 working days" and "deadline passed" arrive without anyone loading a page.
-/// A failed sweep is logged and tried again at the next turn.
-final class DeadlineSweeper: LifecycleHandler, Sendable {
-    let interval: Duration
-    private let task = Mutex<Task<Void, Never>?>(nil)
-
-    init(interval: Duration) {
-        self.interval = interval
-    }
-
-    func didBootAsync(_ app: Application) async throws {
-        let interval = interval
+enum DeadlineSweeper {
+    static func task(interval: Duration) -> RepeatingTask {
         // One server at a time sweeps: the one holding the lease, which lasts a little longer
         // than a turn so that its holder keeps it while it lives and another takes over after.
         let holder = UUID().uuidString
         let seconds = Double(interval.components.seconds) * 1.5 + 5
-        let loop = Task {
-            while !Task.isCancelled {
-                do {
-                    guard let sql = app.db as? any SQLDatabase,
-                          try await Lease.acquire("deadline-sweep", holder: holder, seconds: seconds, db: sql) else {
-                        try? await Task.sleep(for: interval)
-                        continue
-                    }
-                    let written = try await Notifications.sweepDeadlines(
-                        today: app.aimaq.clock.today(), calendar: app.aimaq.calendar,
-                        tree: app.aimaq.territories.tree, on: app.db)
-                    if written > 0 { app.logger.notice("deadline sweep: \(written) notification(s) written") }
-                } catch {
-                    app.logger.error("deadline sweep failed: \(String(reflecting: error))")
-                }
-                try? await Task.sleep(for: interval)
-            }
+        return RepeatingTask("deadline sweep", every: interval) { app in
+            guard let sql = app.db as? any SQLDatabase,
+                  try await Lease.acquire("deadline-sweep", holder: holder, seconds: seconds, db: sql) else { return }
+            let written = try await Notifications.sweepDeadlines(
+                today: app.aimaq.clock.today(), calendar: app.aimaq.calendar,
+                tree: app.aimaq.territories.tree, on: app.db)
+            if written > 0 { app.logger.notice("deadline sweep: \(written) notification(s) written") }
         }
-        task.withLock { $0 = loop }
-    }
-
-    func shutdownAsync(_ app: Application) async {
-        let loop = task.withLock { task -> Task<Void, Never>? in
-            defer { task = nil }
-            return task
-        }
-        loop?.cancel()
-        await loop?.value
     }
 }
 
