@@ -95,6 +95,15 @@ extension RevenueAllocation {
         /// Every budget that can receive anything; position 0 is the republican budget.
         public let budgets: [Budget]
         let items: [RevenueCode: [Item]]
+        /// What was collected of each code, summed once.
+        let totals: [RevenueCode: Int64]
+
+        /// Nothing collected.
+        public init() {
+            budgets = [.republican]
+            items = [:]
+            totals = [:]
+        }
 
         public init(_ collected: [Collected], tree: TerritoryTree) {
             var positions: [Budget: Int32] = [.republican: 0]
@@ -121,11 +130,12 @@ extension RevenueAllocation {
             }
             self.budgets = budgets
             self.items = items
+            totals = items.mapValues { $0.reduce(0) { $0 + $1.amount } }
         }
 
         /// The collected total of the codes (every code when nil).
         public func collected(codes: [RevenueCode]?) -> Int64 {
-            (codes ?? Array(items.keys)).reduce(0) { sum, code in sum + (items[code] ?? []).reduce(0) { $0 + $1.amount } }
+            codes.map { $0.reduce(0) { $0 + (totals[$1] ?? 0) } } ?? totals.values.reduce(0, +)
         }
 
         /// What each budget receives of the codes (every code when nil) before and after.

@@ -183,11 +183,11 @@ public struct AssignmentIndex: Sendable {
                 old += 1
             }
         }
+        let placed = added.indices.filter { !removed.contains(added[$0].id) }.map { addedAt[$0] }
         var newOrders: [Sort: [Int32]] = [:]
         for sort in Sort.allCases {
             let kept = (orders[sort] ?? []).compactMap { moved[Int($0)] >= 0 ? moved[Int($0)] : nil }
-            let inserted = added.indices.filter { !removed.contains(added[$0].id) }.map { addedAt[$0] }
-                .sorted { Self.precedes(merged[Int($0)], merged[Int($1)], in: sort) }
+            let inserted = placed.sorted { Self.precedes(merged[Int($0)], merged[Int($1)], in: sort) }
             var order: [Int32] = []
             order.reserveCapacity(kept.count + inserted.count)
             var k = 0, i = 0

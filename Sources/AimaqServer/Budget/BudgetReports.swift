@@ -187,9 +187,7 @@ enum BudgetReports {
             (changedRules, codes) = rules.overlaid(with: second, from: source, onto: query.year)
             rulesYear = source
         }
-        var year = year
-        if year.prepared == nil { year.prepare(tree: tree) }  // a year made without `load`, in tests
-        guard let prepared = year.prepared else { throw Abort(.internalServerError) }
+        let prepared = year.prepared
         var totals: [String: Int64] = [:]
         // Each changed budget once, largest change first (then by code), before any text is made.
         var changed: [(position: Int, code: KATOCode, delta: Int64)] = []

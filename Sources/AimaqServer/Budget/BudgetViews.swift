@@ -31,7 +31,7 @@ enum BudgetViews {
 
     /// Tenge in billions, millions or units, as each language writes them.
     static func money(_ amount: Int64, _ request: Request) -> String {
-        MoneyFormat(request).text(amount)
+        MoneyFormat.text(amount, request.language, billions: " " + request.t("budget.bn"), millions: " " + request.t("budget.mn"))
     }
 
     /// Amounts in billions, millions or tenge, with the units looked up once for a table.
@@ -47,9 +47,15 @@ enum BudgetViews {
         }
 
         func text(_ amount: Int64) -> String {
+            Self.text(amount, language, billions: billions, millions: millions)
+        }
+
+        /// The units are asked for only when the amount needs one.
+        static func text(_ amount: Int64, _ language: Language, billions: @autoclosure () -> String,
+                         millions: @autoclosure () -> String) -> String {
             let value = Double(amount)
-            if abs(value) >= 1e9 { return NumberFormat.decimal((value / 1e8).rounded() / 10, language) + billions }
-            if abs(value) >= 1e6 { return NumberFormat.decimal((value / 1e5).rounded() / 10, language) + millions }
+            if abs(value) >= 1e9 { return NumberFormat.decimal((value / 1e8).rounded() / 10, language) + billions() }
+            if abs(value) >= 1e6 { return NumberFormat.decimal((value / 1e5).rounded() / 10, language) + millions() }
             return NumberFormat.integer(Int(amount), language) + " ₸"
         }
     }
