@@ -73,9 +73,9 @@ extension ServerTests {
                 #expect(after.ownRevenue == 715_000)
 
                 let csv = try await visitor.get("/budget/export?year=2026&territory=435200000&format=csv").body.string
-                #expect(csv.hasPrefix("kind,territory,year,month,code,approved,adjusted,executed,demo\n"))
+                #expect(csv.hasPrefix("kind,territory,year,month,code,approved,adjusted,executed,demo\r\n"))
                 #expect(csv.contains("revenue,435200000,2026,2,101201,100000,0,110000,false"))
-                #expect(csv.split(separator: "\n").count == 5)
+                #expect(csv.split(separator: "\r\n").count == 5)
                 let page = try await visitor.get("/territories/435200000?lang=en").body.string
                 #expect(page.contains("id=\"budget\""))
                 #expect(page.contains("Revenue plan and execution by month"))

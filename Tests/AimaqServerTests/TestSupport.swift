@@ -132,7 +132,7 @@ struct Fixture {
         report.text = "Audit done"
         report.author = "akimat@test.aimaq.kz"
         report.submittedAt = 0
-        report.state = "submitted"
+        report.state = .submitted
         try await report.create(on: db)
         let stored = try await app.aimaq.evidence.store([.init(fileName: "act.pdf", data: Data("%PDF-1.4 test".utf8))],
                                                         db: app.db as! any SQLDatabase)

@@ -141,4 +141,10 @@ public enum AccessPolicy {
     public static func allows(_ action: Action, for actor: Actor?) -> Bool {
         decide(action, for: actor) == .allowed
     }
+
+    /// Whether `actor` sees only public instructions (visitors and citizens): what lists,
+    /// summaries and feeds filter by, so they show exactly what the pages allow.
+    public static func seesOnlyPublic(_ actor: Actor?) -> Bool {
+        !allows(.viewInstruction(isPublic: false), for: actor)
+    }
 }

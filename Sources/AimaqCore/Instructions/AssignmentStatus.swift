@@ -79,3 +79,8 @@ extension AssignmentStatus {
         !isFinal && self != .reportSubmitted && today > deadline
     }
 }
+
+/// Where a report stands: waiting for review, accepted, or returned with remarks.
+public enum ReportState: String, Sendable, CaseIterable, Codable {
+    case submitted, accepted, returned
+}

@@ -21,6 +21,8 @@ final class AppState: Sendable {
     let feed: ChangeFeed
     /// Where audited writes run (none with an in-memory database, which one connection holds).
     let writes: WriteLane?
+    /// The capabilities' sections of a territory page, in the order they appear.
+    let territorySections: [any TerritorySection] = [InstructionsSection(), BudgetSection()]
     /// Signs private feed addresses; generated once per installation and kept in the database.
     var feedSecret: String { secret.withLock { $0 } }
     let secret = Mutex("")
@@ -47,7 +49,7 @@ final class AppState: Sendable {
 final class Clock: Sendable {
     private let pinned = Mutex<CivilDate?>(nil)
 
-    func today() -> CivilDate { pinned.withLock { $0 } ?? todayInKazakhstan() }
+    func today() -> CivilDate { pinned.withLock { $0 } ?? KazakhstanTime.today() }
 
     func pin(_ date: CivilDate?) { pinned.withLock { $0 = date } }
 }

@@ -142,7 +142,7 @@ enum BudgetController {
         let (query, second) = try await whatIfInputs(request)
         let (figures, version) = try await load(request, query.year)
         // The answer depends only on the year's figures and the inputs: encoded once per version.
-        let data = try request.aimaq.pages.document("api:what-if:\(query.queryString):\(request.language)",
+        let data = try request.aimaq.pages.document("api:what-if:\(query.query.encoded):\(request.language)",
                                                  version: version, partition: .variant) {
             try JSONEncoder().encode(try BudgetReports.whatIf(query, year: figures, rules: request.aimaq.budget.rules, second: second,
                                                               tree: request.tree, language: request.language))
@@ -165,11 +165,12 @@ enum BudgetController {
             try response.content.encode(ListDTO(items: items, total: items.count, page: 1, per: max(items.count, 1)))
             response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"budget-lines.json\"")
         } else {
-            var text = BudgetImport.lineColumns.joined(separator: ",") + ",demo\n"
+            var csv = CSVWriter(header: BudgetImport.lineColumns + ["demo"])
             for line in items {
-                text += "\(line.kind),\(line.territory),\(line.year),\(line.month),\(line.code),\(line.approved),\(line.adjusted),\(line.executed),\(line.demo)\n"
+                csv.row([.text(line.kind), .number(line.territory), .integer(line.year), .integer(line.month), .text(line.code),
+                         .integer(line.approved), .integer(line.adjusted), .integer(line.executed), .text(String(line.demo))])
             }
-            response.body = .init(string: text)
+            response.body = .init(string: csv.text)
             response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
             response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"budget-lines.csv\"")
         }
@@ -210,7 +211,7 @@ enum BudgetController {
         let (data, version) = try await load(request, query.year)
         // The page's form for loading a table carries the visitor's CSRF token: only the
         // computed part is kept, per version of the year's figures.
-        let key = "what-if:\(query.queryString):\(request.language)"
+        let key = "what-if:\(query.query.encoded):\(request.language)"
         let result = try await request.aimaq.pages.fragment(key, version: version, partition: .variant) {
             let result = try BudgetReports.whatIf(query, year: data, rules: request.aimaq.budget.rules, second: second,
                                                   tree: request.tree, language: request.language, rowLimit: BudgetViews.rowsShown)
@@ -222,7 +223,7 @@ enum BudgetController {
         }
         // Without an account the forms carry no token: the whole page is kept too.
         let content = request.actor == nil && problems.isEmpty
-            ? request.aimaq.pages.fragment("what-if-page:\(query.queryString):\(request.language)", version: version,
+            ? request.aimaq.pages.fragment("what-if-page:\(query.query.encoded):\(request.language)", version: version,
                                          partition: .variant, make: page)
             : page()
         return Layout.response(request, title: request.t("whatIf.title"),
@@ -258,25 +259,8 @@ enum BudgetController {
         case .success:
             guard let account = request.account, let accountID = account.id else { throw SignInRequired() }
             let id = try await BudgetRuleTables.store(text, account: accountID, actor: account.email, on: request.db)
-            return request.redirect(to: SiteURL.budgetWhatIf.path + "?year=\(year)&rules=\(id)", redirectType: .normal)
+            return request.redirect(to: SiteURL.budgetWhatIf.link((.year, String(year)), (.rules, id)), redirectType: .normal)
         }
-    }
-
-    /// The budget section of a territory page, or nil when the year has no figures for it.
-    static func section(for code: KATOCode, _ request: Request) async throws -> (node: Node?, version: Int) {
-        let year = request.aimaq.clock.today().year
-        let (current, version) = try await load(request, year)
-        let previous = try await load(request, year - 1).figures
-        let before = try await load(request, year - 2).figures
-        // A territory with its own budget, or with budgets below it (read only when it has none).
-        guard current.budgets[code.value] != nil || current.consolidated(code, tree: request.tree).total > 0 else {
-            return (nil, version)
-        }
-        let node = try await request.aimaq.pages.fragment("budget-section:\(code):\(year):\(request.language)", version: version) {
-            let months = try await monthly(code, year: year, on: request.sql)
-            return BudgetViews.section(code, year: current, previous: previous, before: before, months: months, request)
-        }
-        return (node, version)
     }
 
     private struct MonthRow: Decodable {

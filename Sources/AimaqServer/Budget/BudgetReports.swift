@@ -154,9 +154,10 @@ enum BudgetReports {
             }
         }
 
-        var queryString: String {
-            if let table { return "year=\(year)&rules=\(table.text)" }
-            return "year=\(year)&code=\(code)&from=\(from.rawValue)&to=\(to.rawValue)&share=\(DistributionRules.format(share))"
+        var query: SiteQuery {
+            if let table { return SiteQuery([(.year, String(year)), (.rules, table.text)]) }
+            return SiteQuery([(.year, String(year)), (.code, code.text), (.from, String(from.rawValue)), (.to, String(to.rawValue)),
+                              (.share, DistributionRules.format(share))])
         }
     }
 

@@ -54,7 +54,7 @@ enum BudgetRuleTables {
             }
             try await sql.insert(into: "budget_rule_tables")
                 .columns("id", "text", "account_id", "created_at")
-                .values(SQLBind(id), SQLBind(text), SQLBind(account), SQLBind(nowMilliseconds()))
+                .values(SQLBind(id), SQLBind(text), SQLBind(account), SQLBind(KazakhstanTime.nowMilliseconds()))
                 .run()
             return ((), AuditEvent(action: "budget.rule-table", entity: "budget_rule_tables", entityID: id,
                                    before: nil, after: "{\"bytes\":\(text.utf8.count)}"))

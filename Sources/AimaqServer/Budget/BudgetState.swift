@@ -23,7 +23,7 @@ final class BudgetState: ReadModel {
     /// Reads the bundled classification and rule table; a bad file stops the start with its
     /// name, line and column.
     static func bundled() throws -> BudgetState {
-        func file(_ name: String) throws -> String { try ReferenceData.bundled(name, folder: "Resources/Data/budget") }
+        func file(_ name: String) throws -> String { try BundledFile.text(name, folder: "Resources/Data/budget") }
         do {
             let classification = try BudgetClassification.parse(revenue: try file("revenue-codes.csv"),
                                                                  functions: try file("expenditure-functions.csv"))

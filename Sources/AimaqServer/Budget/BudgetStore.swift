@@ -50,7 +50,7 @@ enum BudgetStore {
             try await sql.raw("PRAGMA temp_store = MEMORY").run()
         }
         if bulk {
-            for index in M012ReindexBudgetLines.lineIndexes { try await sql.drop(index: index.name).run() }
+            try await BudgetSchema.dropLineIndexes(on: sql)
         }
         let replaced = bulk ? try await replaceAtOnce(lines, sql: sql) : try await replaceByPeriod(lines, sql: sql)
         // The next statement is built on another core while the database runs this one.
@@ -69,7 +69,7 @@ enum BudgetStore {
             written += chunks[index].count
             progress?(written, lines.count)
         }
-        if bulk { try await M012ReindexBudgetLines.createLineIndexes(on: sql) }
+        if bulk { try await BudgetSchema.createLineIndexes(on: sql) }
         return Summary(written: written, replaced: replaced)
     }
 

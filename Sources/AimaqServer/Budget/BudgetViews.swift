@@ -22,7 +22,7 @@ enum BudgetViews {
 
         func format(_ value: Double, _ language: Language, _ request: Request) -> String {
             switch self {
-            case .dependence, .execution, .change: InstructionViews.percent(value)
+            case .dependence, .execution, .change: Components.percent(value)
             case .ownPerPerson: NumberFormat.integer(Int(value.rounded()), language) + " ₸"
             case .own, .total: money(Int64(value), request)
             }
@@ -60,7 +60,7 @@ enum BudgetViews {
         }
     }
 
-    static func percentOrDash(_ value: Double?) -> String { InstructionViews.percent(value) }
+    static func percentOrDash(_ value: Double?) -> String { Components.percent(value) }
 
     static func demoNote(_ isDemo: Bool, _ request: Request) -> Node {
         isDemo ? el("p", .class("demo-note"), Attribute("role", "note")) { request.t("budget.demo") } : fragment {}
@@ -114,7 +114,7 @@ enum BudgetViews {
                     request.t("budget.indicator")
                     el("select", .name("indicator")) {
                         for choice in Indicator.allCases {
-                            option(choice.rawValue, request.t("budget.ind.\(choice.rawValue)"), selected: choice == indicator)
+                            Components.option(choice.rawValue, request.t("budget.ind.\(choice.rawValue)"), selected: choice == indicator)
                         }
                     }
                 }
@@ -139,10 +139,10 @@ enum BudgetViews {
                 el("table", .class("list")) {
                     el("thead") {
                         el("tr") {
-                            InstructionViews.th(request.t("budget.level")); InstructionViews.th(request.t("budget.own"), .class("num"))
-                            InstructionViews.th(request.t("budget.transfers"), .class("num"))
-                            InstructionViews.th(request.t("budget.total"), .class("num"))
-                            InstructionViews.th(request.t("budget.ind.execution"), .class("num"))
+                            Components.th(request.t("budget.level")); Components.th(request.t("budget.own"), .class("num"))
+                            Components.th(request.t("budget.transfers"), .class("num"))
+                            Components.th(request.t("budget.total"), .class("num"))
+                            Components.th(request.t("budget.ind.execution"), .class("num"))
                         }
                     }
                     el("tbody") {
@@ -169,7 +169,7 @@ enum BudgetViews {
                     }
                 }
                 equalisation(year: year, indicator: indicator, standard: standard, regions: regions, figures: figures, request)
-                el("p") { el("a", .href(SiteURL.budgetWhatIf.path + "?year=\(year)")) { request.t("whatIf.title") } }
+                el("p") { el("a", .href(SiteURL.budgetWhatIf.link((.year, String(year))))) { request.t("whatIf.title") } }
             }
         }
     }
@@ -200,9 +200,9 @@ enum BudgetViews {
             el("table", .class("list")) {
                 el("thead") {
                     el("tr") {
-                        InstructionViews.th(request.t("register.territory"))
-                        InstructionViews.th(request.t("budget.ind.own_per_person"), .class("num"))
-                        InstructionViews.th(request.t("budget.need"), .class("num"))
+                        Components.th(request.t("register.territory"))
+                        Components.th(request.t("budget.ind.own_per_person"), .class("num"))
+                        Components.th(request.t("budget.need"), .class("num"))
                     }
                 }
                 el("tbody") {
@@ -307,9 +307,9 @@ enum BudgetViews {
                 el("table", .class("list")) {
                     el("thead") {
                         el("tr") {
-                            InstructionViews.th(request.t("budget.year")); InstructionViews.th(request.t("budget.own"), .class("num"))
-                            InstructionViews.th(request.t("budget.transfers"), .class("num"))
-                            InstructionViews.th(request.t("budget.ind.dependence"), .class("num"))
+                            Components.th(request.t("budget.year")); Components.th(request.t("budget.own"), .class("num"))
+                            Components.th(request.t("budget.transfers"), .class("num"))
+                            Components.th(request.t("budget.ind.dependence"), .class("num"))
                         }
                     }
                     el("tbody") {
@@ -337,8 +337,8 @@ enum BudgetViews {
                 el("table", .class("list")) {
                     el("thead") {
                         el("tr") {
-                            InstructionViews.th(request.t("budget.code")); InstructionViews.th(request.t("budget.plan"), .class("num"))
-                            InstructionViews.th(request.t("budget.executed"), .class("num"))
+                            Components.th(request.t("budget.code")); Components.th(request.t("budget.plan"), .class("num"))
+                            Components.th(request.t("budget.executed"), .class("num"))
                         }
                     }
                     el("tbody") {
@@ -371,9 +371,9 @@ enum BudgetViews {
                 }
             }
             el("p") {
-                el("a", .href(SiteURL.budget.path + "?year=\(year.year)")) { request.t("budget.title") }
+                el("a", .href(SiteURL.budget.link((.year, String(year.year))))) { request.t("budget.title") }
                 " · "
-                el("a", .href(SiteURL.api(.budgetIndicators).path + "?territory=\(code)&year=\(year.year)")) { "API" }
+                el("a", .href(SiteURL.api(.budgetIndicators).link((.territory, code.description), (.year, String(year.year))))) { "API" }
             }
         }
     }
@@ -389,7 +389,7 @@ enum BudgetViews {
         func levelSelect(_ name: String, _ selected: BudgetLevel) -> Node {
             el("select", .name(name)) {
                 for level in BudgetLevel.allCases {
-                    option(String(level.rawValue), request.t("budget.level.\(level.rawValue)"), selected: level == selected)
+                    Components.option(String(level.rawValue), request.t("budget.level.\(level.rawValue)"), selected: level == selected)
                 }
             }
         }
@@ -408,7 +408,7 @@ enum BudgetViews {
                     request.t("whatIf.code")
                     el("select", .name("code")) {
                         for entry in codes {
-                            option(entry.code.text, "\(entry.code) \(entry.name[request.language].prefix(70))",
+                            Components.option(entry.code.text, "\(entry.code) \(entry.name[request.language].prefix(70))",
                                    selected: entry.code == query.code)
                         }
                     }
@@ -430,7 +430,7 @@ enum BudgetViews {
                         request.t("whatIf.bundled")
                         el("select", .name("rules")) {
                             for year in rules.years {
-                                option(String(year), request.t("whatIf.rulesOf", ["year": String(year)]),
+                                Components.option(String(year), request.t("whatIf.rulesOf", ["year": String(year)]),
                                        selected: query.table == .bundled(year: year))
                             }
                         }
@@ -447,7 +447,7 @@ enum BudgetViews {
                     // No form, so no CSRF token: a visitor who is not signed in gets no session.
                     el("p") { el("a", .href(SiteURL.signIn.path)) { request.t("whatIf.signInToLoad") } }
                 } else {
-                    let action = SiteURL.budgetWhatIfRules.path + "?\(CSRFMiddleware.fieldName)=\(request.csrfToken)"
+                    let action = SiteURL.budgetWhatIfRules.link((.csrf, request.csrfToken))
                     el("form", Attribute("method", "post"), Attribute("action", action), Attribute("enctype", "multipart/form-data"),
                        .class("stack"), .id("what-if-upload")) {
                         void("input", .type("hidden"), .name("year"), .value(String(query.year)))
@@ -518,12 +518,12 @@ enum BudgetViews {
                 el("table", .class("list"), .id("what-if-rows")) {
                     el("thead") {
                         el("tr") {
-                            InstructionViews.th(request.t("register.territory"))
-                            InstructionViews.th(request.t("whatIf.ownBefore"), .class("num"))
-                            InstructionViews.th(request.t("whatIf.ownAfter"), .class("num"))
-                            InstructionViews.th(request.t("whatIf.change"), .class("num"))
-                            InstructionViews.th(request.t("whatIf.dependenceBefore"), .class("num"))
-                            InstructionViews.th(request.t("whatIf.dependenceAfter"), .class("num"))
+                            Components.th(request.t("register.territory"))
+                            Components.th(request.t("whatIf.ownBefore"), .class("num"))
+                            Components.th(request.t("whatIf.ownAfter"), .class("num"))
+                            Components.th(request.t("whatIf.change"), .class("num"))
+                            Components.th(request.t("whatIf.dependenceBefore"), .class("num"))
+                            Components.th(request.t("whatIf.dependenceAfter"), .class("num"))
                         }
                     }
                     el("tbody") {
@@ -541,7 +541,7 @@ enum BudgetViews {
                     }
                 }
                 if result.changedBudgets > result.rows.count {
-                    el("p") { el("a", .href(SiteURL.api(.budgetWhatIf).path + "?" + query.queryString)) { request.t("whatIf.allRows") } }
+                    el("p") { el("a", .href(SiteURL.api(.budgetWhatIf).link(query.query))) { request.t("whatIf.allRows") } }
                 }
             }
         }
@@ -553,7 +553,7 @@ enum BudgetViews {
     // MARK: Import
 
     static func importForm(result: String?, problems: [String], _ request: Request) -> Node {
-        let action = SiteURL.adminImportBudget.path + "?\(CSRFMiddleware.fieldName)=\(request.csrfToken)"
+        let action = SiteURL.adminImportBudget.link((.csrf, request.csrfToken))
         return fragment {
             el("h1") { request.t("budgetImport.title") }
             el("p", .class("lead")) { request.t("budgetImport.lead") }

@@ -194,7 +194,7 @@ enum InstructionDemo {
                             event(.submitReport, actor: officer)
                             reportRows.append([SQLBind(reportID), SQLBind(assignmentID), SQLBind(period.label(for: day)),
                                                SQLBind("Periodic report: figures for the period (demo)."), SQLBind(officer),
-                                               SQLBind(Int64(day.dayNumber) * 86_400_000 + 40_000_000), SQLBind("accepted")])
+                                               SQLBind(Int64(day.dayNumber) * 86_400_000 + 40_000_000), SQLBind(ReportState.accepted.rawValue)])
                             reviewRows.append([SQLBind(reportID), SQLBind(deputy), SQLBind("accept"), SQLBind(nil as String?),
                                                SQLBind(Int64(day.dayNumber) * 86_400_000 + 50_000_000)])
                             summary.reports += 1
@@ -209,11 +209,11 @@ enum InstructionDemo {
                         let reportState: String
                         let decision: String?
                         if isLast && state.lastReportPending {
-                            reportState = "submitted"; decision = nil
+                            reportState = ReportState.submitted.rawValue; decision = nil
                         } else if round < state.returns {
-                            reportState = "returned"; decision = "return"
+                            reportState = ReportState.returned.rawValue; decision = "return"
                         } else {
-                            reportState = "accepted"; decision = "accept"
+                            reportState = ReportState.accepted.rawValue; decision = "accept"
                         }
                         reportRows.append([SQLBind(reportID), SQLBind(assignmentID),
                                            SQLBind(period.label(for: day)),

@@ -22,7 +22,7 @@ enum APITokens {
             guard bearer.token.hasPrefix(APITokens.prefix),
                   let token = try await APIToken.query(on: request.db).filter(\.$tokenHash == APITokens.hash(bearer.token)).first(),
                   let account = try await Account.find(token.accountID, on: request.db), account.active else { return }
-            token.lastUsedAt = nowMilliseconds()
+            token.lastUsedAt = KazakhstanTime.nowMilliseconds()
             try await token.save(on: request.db)
             request.auth.login(account)
             request.storage[TokenKey.self] = true
@@ -49,7 +49,7 @@ enum APITokens {
             token.accountID = account
             token.name = name
             token.tokenHash = tokenHash
-            token.createdAt = nowMilliseconds()
+            token.createdAt = KazakhstanTime.nowMilliseconds()
             try await token.create(on: db)
             return ((), AuditEvent(action: "token.create", entity: "api_token", entityID: String(token.id ?? 0),
                                    before: nil, after: "{\"name\":\(jsonString(name))}"))

@@ -57,7 +57,7 @@ enum AssignmentWorkflow {
         }
         assignment.statusName = to.rawValue
         if case .extend(let deadline) = event { assignment.deadline = deadline.description }
-        assignment.updatedAt = nowMilliseconds()
+        assignment.updatedAt = KazakhstanTime.nowMilliseconds()
         // A caller that knows the indicators' figures (a report carries them) sets the
         // completion in the same write.
         if let indicators { assignment.completion = Completion.completion(status: to, indicators: indicators) }
@@ -65,7 +65,7 @@ enum AssignmentWorkflow {
         let history = AssignmentEventRecord()
         history.assignmentID = try assignment.requireID()
         history.instructionID = assignment.instructionID
-        history.at = nowMilliseconds()
+        history.at = KazakhstanTime.nowMilliseconds()
         history.actor = actor
         history.event = event.name
         history.fromStatus = from.rawValue

@@ -63,8 +63,7 @@ enum InstructionAPI {
     }
 
     static func publicOnly(_ request: Request) -> Bool {
-        let role = request.actor?.role
-        return role == nil || role == .citizen
+        AccessPolicy.seesOnlyPublic(request.actor)
     }
 
     @Sendable static func instructions(_ request: Request) async throws -> ListDTO<InstructionDTO> {
@@ -151,7 +150,7 @@ enum InstructionAPI {
         } ?? false
         let all = detail.reports.map { r in
             ReportDTO(id: r.report.id ?? 0, assignment: id, period: r.report.period, text: r.report.text, author: r.report.author,
-                      submittedAt: r.report.submittedAt, state: r.report.state,
+                      submittedAt: r.report.submittedAt, state: r.report.state.rawValue,
                       values: Dictionary(r.values.map { (String($0.indicatorID), $0.value) }, uniquingKeysWith: { a, _ in a }),
                       files: evidenceVisible ? r.files.map { SiteURL.evidence(.value($0.id ?? 0)).path } : [],
                       reviews: r.reviews.map { ReviewDTO(decision: $0.decision, reviewer: $0.reviewer, remarks: $0.remarks, at: $0.at) })

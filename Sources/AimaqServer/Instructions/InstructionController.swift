@@ -31,12 +31,12 @@ enum InstructionController {
         let today = today(request)
         // The same filters give the same page until an assignment changes (a new snapshot).
         let key = "register:\(request.language):\(filter.publicOnly):\(today):\(paging.page):\(paging.per):"
-            + filter.queryItems.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
+            + filter.query.encoded
         let anonymous = Layout.isCacheableAnonymous(request, filtersOnly: true)
         // Kept under the version of the territory filtered on (everything without one); a
         // page with other filters is a variant, kept apart from the pages everybody reads.
         let version = snapshot.versions.territory(filter.territory)
-        let partition: PageCache.Partition = filter.queryItems.allSatisfy { $0.0 == "territory" } ? .stable : .variant
+        let partition: PageCache.Partition = filter.pairs.allSatisfy { $0.0 == .territory } ? .stable : .variant
         if anonymous, let html = request.aimaq.pages.cachedAnonymousPage(key, version: version, partition: partition) {
             return Layout.html(html)
         }
@@ -179,11 +179,11 @@ enum InstructionController {
         return try await AssignmentWorkflow.record(request, assignment: try assignment.requireID(), action: decisionName) { assignment, db in
             let id = try assignment.requireID()
             guard let report = try await ReportRecord.query(on: db).filter(\.$assignmentID == id)
-                .filter(\.$state == "submitted").sort(\.$submittedAt, .descending).first() else {
+                .filter(\.$stateName == ReportState.submitted.rawValue).sort(\.$submittedAt, .descending).first() else {
                 throw AssignmentWorkflow.Refused(description: "no report is waiting for review")
             }
             try await AssignmentWorkflow.apply(event, to: assignment, actor: actor, reason: remarks.isEmpty ? nil : remarks, on: db)
-            report.state = event == .returnReport ? "returned" : "accepted"
+            report.state = event == .returnReport ? .returned : .accepted
             try await report.save(on: db)
             let review = ReviewRecord()
             review.reportID = try report.requireID()
@@ -191,7 +191,7 @@ enum InstructionController {
             review.reviewer = actor
             review.decision = decisionName
             review.remarks = remarks.isEmpty ? nil : remarks
-            review.at = nowMilliseconds()
+            review.at = KazakhstanTime.nowMilliseconds()
             try await review.create(on: db)
             try await AssignmentWorkflow.refreshCompletion(assignment, on: db)
             if event == .returnReport, let author = report.authorID {
@@ -324,7 +324,7 @@ enum InstructionController {
                 child.statusName = AssignmentStatus.registered.rawValue
                 child.weight = 1
                 child.evidencePublic = parent.evidencePublic
-                child.updatedAt = nowMilliseconds()
+                child.updatedAt = KazakhstanTime.nowMilliseconds()
                 child.isPublic = instruction.isPublic
                 child.category = instruction.category
                 try await child.create(on: db)
@@ -375,8 +375,8 @@ enum InstructionController {
                 report.text = submission.text
                 report.authorID = authorID
                 report.author = actor
-                report.submittedAt = nowMilliseconds()
-                report.state = "submitted"
+                report.submittedAt = KazakhstanTime.nowMilliseconds()
+                report.state = .submitted
                 try await report.create(on: db)
                 let reportID = try report.requireID()
                 for (indicatorID, number) in submission.values {
@@ -477,24 +477,13 @@ enum RegisterCSV {
     static let header = ["id", "instruction", "point", "text", "category", "source", "territory", "body",
                          "deadline", "status", "completion"]
 
-    static func field(_ text: String) -> String {
-        // Quote every field that needs it; neutralise spreadsheet formulas.
-        var value = text
-        if let first = value.first, "=+-@".contains(first) { value = "'" + value }
-        if value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
-            return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        }
-        return value
-    }
-
     static func write(_ rows: [RegisterRow]) -> String {
-        var output = header.joined(separator: ",") + "\r\n"
+        var csv = CSVWriter(header: header)
         for row in rows {
-            let fields = [String(row.id), String(row.instructionID), row.point, row.text, row.category, row.sourceTitle,
-                          String(row.territory), row.bodyID.map(String.init) ?? "", row.deadline, row.status,
-                          row.completion.map { String(format: "%.3f", $0) } ?? ""]
-            output += fields.map(field).joined(separator: ",") + "\r\n"
+            csv.row([.integer(row.id), .integer(row.instructionID), .text(row.point), .text(row.text), .text(row.category),
+                     .text(row.sourceTitle), .integer(row.territory), row.bodyID.map { .integer($0) } ?? .number(""),
+                     .text(row.deadline), .text(row.status), .number(row.completion.map { String(format: "%.3f", $0) } ?? "")])
         }
-        return output
+        return csv.text
     }
 }

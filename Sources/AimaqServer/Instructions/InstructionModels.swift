@@ -92,8 +92,13 @@ final class ReportRecord: Model, @unchecked Sendable {
     @OptionalField(key: "author_id") var authorID: UUID?
     @Field(key: "author") var author: String
     @Field(key: "submitted_at") var submittedAt: Int64
-    @Field(key: "state") var state: String
+    @Field(key: "state") var stateName: String
     init() {}
+
+    var state: ReportState {
+        get { ReportState(rawValue: stateName) ?? .submitted }
+        set { stateName = newValue.rawValue }
+    }
 }
 
 final class ReportValue: Model, @unchecked Sendable {
@@ -152,10 +157,3 @@ final class APIToken: Model, @unchecked Sendable {
     init() {}
 }
 
-/// Milliseconds since 1970, the time stamp of every event.
-func nowMilliseconds() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
-
-/// Today in Kazakhstan (UTC+5, the single national time zone since March 2024).
-func todayInKazakhstan(_ date: Date = Date()) -> CivilDate {
-    CivilDate(dayNumber: Int(floor((date.timeIntervalSince1970 + 5 * 3600) / 86_400)))
-}

@@ -3,11 +3,6 @@ import Foundation
 import Vapor
 
 enum InstructionViews {
-    static func percent(_ value: Double?) -> String {
-        guard let value else { return "—" }
-        return "\(Int((value * 100).rounded()))%"
-    }
-
     /// The territory's name; lists read the tree once and pass it to every row.
     static func territoryName(_ code: Int, in tree: TerritoryTree, _ language: Language) -> String {
         guard let kato = try? KATOCode(number: code), let territory = tree[kato] else { return String(code) }
@@ -32,18 +27,13 @@ enum InstructionViews {
         }
     }
 
-    static func th(_ text: String, _ extra: Attribute...) -> Node {
-        el("th", attributes: [Attribute("scope", "col")] + extra) { text }
-    }
-
     // MARK: Register
 
     static func register(rows: [RegisterRow], total: Int, filter: RegisterFilter, paging: Paging,
                          sources: [RegisterSnapshot.Source], _ request: Request) -> Node {
         let tree = request.tree
         let today = InstructionController.today(request)
-        let query = filter.queryItems.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }
-            .joined(separator: "&")
+        let query = filter.query
         return fragment {
             el("h1") { request.t("register.title") }
             el("form", Attribute("method", "get"), Attribute("action", SiteURL.register.path), .class("filters"),
@@ -51,27 +41,27 @@ enum InstructionViews {
                 el("label") {
                     request.t("register.source")
                     el("select", .name("source")) {
-                        option("", request.t("register.any"), selected: filter.source == nil)
+                        Components.option("", request.t("register.any"), selected: filter.source == nil)
                         for source in sources {
-                            option(String(source.id), "\(source.date) · \(source.title.prefix(60))", selected: filter.source == source.id)
+                            Components.option(String(source.id), "\(source.date) · \(source.title.prefix(60))", selected: filter.source == source.id)
                         }
                     }
                 }
                 el("label") {
                     request.t("register.status")
                     el("select", .name("status")) {
-                        option("", request.t("register.any"), selected: filter.status == nil)
+                        Components.option("", request.t("register.any"), selected: filter.status == nil)
                         for status in AssignmentStatus.allCases {
-                            option(status.rawValue, request.t("status.\(status.rawValue)"), selected: filter.status == status)
+                            Components.option(status.rawValue, request.t("status.\(status.rawValue)"), selected: filter.status == status)
                         }
                     }
                 }
                 el("label") {
                     request.t("register.category")
                     el("select", .name("category")) {
-                        option("", request.t("register.any"), selected: filter.category == nil)
+                        Components.option("", request.t("register.any"), selected: filter.category == nil)
                         for category in InstructionCategory.allCases {
-                            option(category.rawValue, request.t("category.\(category.rawValue)"), selected: filter.category == category)
+                            Components.option(category.rawValue, request.t("category.\(category.rawValue)"), selected: filter.category == category)
                         }
                     }
                 }
@@ -100,7 +90,7 @@ enum InstructionViews {
                     request.t("register.sort")
                     el("select", .name("sort")) {
                         for sort in RegisterFilter.Sort.allCases {
-                            option(sort.rawValue, request.t("sort.\(sort == .deadlineDescending ? "deadlineDescending" : sort.rawValue)"), selected: filter.sort == sort)
+                            Components.option(sort.rawValue, request.t("sort.\(sort == .deadlineDescending ? "deadlineDescending" : sort.rawValue)"), selected: filter.sort == sort)
                         }
                     }
                 }
@@ -109,20 +99,20 @@ enum InstructionViews {
             el("p", .class("meta")) {
                 request.t("register.count", ["n": NumberFormat.integer(total, request.language)])
                 " · "
-                el("a", .href(SiteURL.registerExport.path + "?format=csv" + (query.isEmpty ? "" : "&" + query))) { "CSV" }
+                el("a", .href(SiteURL.registerExport.link(SiteQuery([(.format, "csv")] + filter.pairs)))) { "CSV" }
                 " · "
-                el("a", .href(SiteURL.registerExport.path + "?format=json" + (query.isEmpty ? "" : "&" + query))) { "JSON" }
+                el("a", .href(SiteURL.registerExport.link(SiteQuery([(.format, "json")] + filter.pairs)))) { "JSON" }
             }
             el("table", .class("list register")) {
                 el("thead") {
                     el("tr") {
-                        th(request.t("register.point"))
-                        th(request.t("register.instruction"))
-                        th(request.t("register.territory"))
-                        th(request.t("register.body"))
-                        th(request.t("register.deadline"))
-                        th(request.t("register.status"))
-                        th(request.t("register.completion"), .class("num"))
+                        Components.th(request.t("register.point"))
+                        Components.th(request.t("register.instruction"))
+                        Components.th(request.t("register.territory"))
+                        Components.th(request.t("register.body"))
+                        Components.th(request.t("register.deadline"))
+                        Components.th(request.t("register.status"))
+                        Components.th(request.t("register.completion"), .class("num"))
                     }
                 }
                 el("tbody") {
@@ -134,25 +124,13 @@ enum InstructionViews {
                             el("td") { bodyName(row.bodyID, request) }
                             el("td") { row.deadline }
                             el("td") { statusBadge(row.status, deadline: row.deadline, today: today, request) }
-                            el("td", .class("num")) { percent(row.completion) }
+                            el("td", .class("num")) { Components.percent(row.completion) }
                         }
                     }
                 }
             }
-            pager(total: total, paging: paging, query: query, request)
-        }
-    }
-
-    static func pager(total: Int, paging: Paging, query: String, _ request: Request) -> Node {
-        let pages = max(1, (total + paging.per - 1) / paging.per)
-        let base = SiteURL.register.path + "?" + (query.isEmpty ? "" : query + "&")
-        return el("nav", .class("pager"), .aria("label", request.t("nav.pages"))) {
-            if paging.page > 1 {
-                el("a", .href("\(base)page=\(paging.page - 1)&per=\(paging.per)"), Attribute("rel", "prev")) { request.t("nav.previous") }
-            }
-            el("span") { request.t("nav.pageOf", ["page": String(paging.page), "pages": String(pages)]) }
-            if paging.page < pages {
-                el("a", .href("\(base)page=\(paging.page + 1)&per=\(paging.per)"), Attribute("rel", "next")) { request.t("nav.next") }
+            Components.pager(total: total, paging: paging, request) {
+                SiteURL.register.link(query.adding(.page, $0).adding(.per, paging.per))
             }
         }
     }
@@ -178,7 +156,7 @@ enum InstructionViews {
                 fact(request.t("register.deadline"), i.deadline)
                 fact(request.t("instruction.period"), request.t("period.\(i.period)"))
                 if let form = i.completionForm { fact(request.t("instruction.form"), form) }
-                fact(request.t("register.completion"), percent(overall))
+                fact(request.t("register.completion"), Components.percent(overall))
             }
             if !detail.indicators.isEmpty {
                 el("h2") { request.t("instruction.indicators") }
@@ -190,11 +168,11 @@ enum InstructionViews {
             }
             el("h2") { request.t("instruction.map") }
             TileMap.svg(regions: tree.regions, language: request.language, title: request.t("instruction.map"),
-                        link: { SiteURL.register.path + "?instruction=\(i.id ?? 0)&territory=\($0)" },
+                        link: { SiteURL.register.link((.instruction, String(i.id ?? 0)), (.territory, $0.description)) },
                         shade: { region in
                             guard let figure = rolled[region.code] else { return TileMap.Shade(cssClass: "tile tile-none", caption: "—") }
                             let bucket = min(4, Int(figure.completion * 5))
-                            return TileMap.Shade(cssClass: "tile tile-q\(bucket)", caption: percent(figure.completion))
+                            return TileMap.Shade(cssClass: "tile tile-q\(bucket)", caption: Components.percent(figure.completion))
                         })
             el("p", .class("legend")) {
                 for bucket in 0..<5 {
@@ -206,8 +184,8 @@ enum InstructionViews {
             el("table", .class("list")) {
                 el("thead") {
                     el("tr") {
-                        th(request.t("register.territory")); th(request.t("register.body")); th(request.t("register.deadline"))
-                        th(request.t("register.status")); th(request.t("register.completion"), .class("num"))
+                        Components.th(request.t("register.territory")); Components.th(request.t("register.body")); Components.th(request.t("register.deadline"))
+                        Components.th(request.t("register.status")); Components.th(request.t("register.completion"), .class("num"))
                     }
                 }
                 el("tbody") {
@@ -217,7 +195,7 @@ enum InstructionViews {
                             el("td") { bodyName(a.bodyID, request) }
                             el("td") { a.deadline.description }
                             el("td") { statusBadge(a.status, overdue: a.isOverdue(today: today), request) }
-                            el("td", .class("num")) { percent(a.completion) }
+                            el("td", .class("num")) { Components.percent(a.completion) }
                         }
                     }
                 }
@@ -236,14 +214,14 @@ enum InstructionViews {
         return el("table", .class("list history")) {
             el("thead") {
                 el("tr") {
-                    th(request.t("history.when")); th(request.t("history.who")); th(request.t("history.event"))
-                    th(request.t("history.status")); th(request.t("history.reason"))
+                    Components.th(request.t("history.when")); Components.th(request.t("history.who")); Components.th(request.t("history.event"))
+                    Components.th(request.t("history.status")); Components.th(request.t("history.reason"))
                 }
             }
             el("tbody") {
                 for event in events {
                     el("tr") {
-                        el("td") { AdminViews.timestamp(event.at) }
+                        el("td") { Components.time(event.at, request) }
                         el("td") { event.actor }
                         el("td") { request.t("event.\(event.event)") + (event.deadline.map { " → \($0)" } ?? "") }
                         el("td") {
@@ -284,13 +262,13 @@ enum InstructionViews {
                 fact(request.t("register.body"), bodyName(a.bodyID, request))
                 fact(request.t("register.deadline"), a.deadline)
                 el("div") { el("dt") { request.t("register.status") }; el("dd") { statusBadge(a.statusName, deadline: a.deadline, today: today, request) } }
-                fact(request.t("register.completion"), percent(a.completion))
+                fact(request.t("register.completion"), Components.percent(a.completion))
                 fact(request.t("instruction.period"), request.t("period.\(d.instruction.period)"))
             }
             if !d.indicators.isEmpty {
                 el("h2") { request.t("instruction.indicators") }
                 el("table", .class("list")) {
-                    el("thead") { el("tr") { th(request.t("indicator.name")); th(request.t("indicator.target"), .class("num")); th(request.t("indicator.actual"), .class("num")) } }
+                    el("thead") { el("tr") { Components.th(request.t("indicator.name")); Components.th(request.t("indicator.target"), .class("num")); Components.th(request.t("indicator.actual"), .class("num")) } }
                     el("tbody") {
                         for indicator in d.indicators {
                             el("tr") {
@@ -306,8 +284,8 @@ enum InstructionViews {
             if d.reports.isEmpty { el("p") { request.t("assignment.noReports") } }
             for report in d.reports {
                 el("article", .class("report")) {
-                    el("h3") { "\(report.report.period) · \(request.t("reportState.\(report.report.state)"))" }
-                    el("p", .class("meta")) { "\(report.report.author) · \(AdminViews.timestamp(report.report.submittedAt))" }
+                    el("h3") { "\(report.report.period) · \(request.t("reportState.\(report.report.state.rawValue)"))" }
+                    el("p", .class("meta")) { "\(report.report.author) · "; Components.time(report.report.submittedAt, request) }
                     el("p", .class("report-text")) { report.report.text }
                     if !report.files.isEmpty {
                         el("ul", .class("files")) {
@@ -325,7 +303,8 @@ enum InstructionViews {
                     }
                     for review in report.reviews {
                         el("p", .class("review review-\(review.decision)")) {
-                            request.t("review.\(review.decision)") + " · \(review.reviewer) · \(AdminViews.timestamp(review.at))"
+                            request.t("review.\(review.decision)") + " · \(review.reviewer) · "
+                            Components.time(review.at, request)
                             if let remarks = review.remarks { ": " + remarks }
                         }
                     }
@@ -351,7 +330,7 @@ enum InstructionViews {
                     for child in d.children {
                         el("li") {
                             el("a", .href(SiteURL.assignment(.value(child.id ?? 0)).path)) { territoryName(child.territoryID, in: tree, request.language) }
-                            " · " + request.t("status.\(child.statusName)") + " · " + percent(child.completion)
+                            " · " + request.t("status.\(child.statusName)") + " · " + Components.percent(child.completion)
                         }
                     }
                 }
@@ -363,7 +342,7 @@ enum InstructionViews {
 
     static func reportForm(id: Int, indicators: [IndicatorRecord], period: String, _ request: Request) -> Node {
         // Multipart forms carry the token in the address: the body is read only after the check.
-        let action = SiteURL.assignmentReports(.value(id)).path + "?\(CSRFMiddleware.fieldName)=\(request.csrfToken)"
+        let action = SiteURL.assignmentReports(.value(id)).link((.csrf, request.csrfToken))
         return el("form", Attribute("method", "post"), Attribute("action", action), Attribute("enctype", "multipart/form-data"),
                   .class("stack"), .id("report-form"), .aria("labelledby", "report-heading")) {
             el("h2", .id("report-heading")) { request.t("report.new") }

@@ -64,7 +64,7 @@ enum MyWorkController {
         let notifications = try await NotificationRecord.query(on: request.db).filter(\.$accountID == accountID)
             .sort(\.$createdAt, .descending).limit(30).all()
         let tokens = try await APIToken.query(on: request.db).filter(\.$accountID == accountID).sort(\.$createdAt).all()
-        let feed = SiteURL.myCalendar.path + "?account=\(accountID.uuidString)&key=\(try feedKey(for: accountID, request))"
+        let feed = SiteURL.myCalendar.link((.account, accountID.uuidString), (.key, try feedKey(for: accountID, request)))
         return Layout.response(request, title: request.t("my.title"),
                                content: MyWorkViews.page(toReport: toReport, toReview: toReview, overdue: overdue,
                                                          notifications: notifications, tokens: tokens, feed: feed, today: today, request))
@@ -74,7 +74,7 @@ enum MyWorkController {
         try request.authorize(.viewOwnWork)
         guard let accountID = request.account?.id else { throw SignInRequired() }
         try await NotificationRecord.query(on: request.db).filter(\.$accountID == accountID).filter(\.$readAt == nil)
-            .set(\.$readAt, to: nowMilliseconds()).update()
+            .set(\.$readAt, to: KazakhstanTime.nowMilliseconds()).update()
         return request.redirect(to: SiteURL.myWork.path, redirectType: .normal)
     }
 
@@ -89,7 +89,7 @@ enum MyWorkController {
     @Sendable static func calendar(_ request: Request) async throws -> Response {
         guard let text = request.query[String.self, at: "account"], let id = UUID(uuidString: text),
               let key = request.query[String.self, at: "key"],
-              key.count == 64, Array(key.utf8).elementsEqualConstantTime(Array(try feedKey(for: id, request).utf8)),
+              key.count == 64, ConstantTime.equal(key, try feedKey(for: id, request)),
               let account = try await Account.find(id, on: request.db), let actor = account.actor else {
             throw Abort(.notFound)
         }
@@ -144,15 +144,6 @@ enum ICal {
     }
 }
 
-extension Array where Element == UInt8 {
-    func elementsEqualConstantTime(_ other: [UInt8]) -> Bool {
-        guard count == other.count else { return false }
-        var difference: UInt8 = 0
-        for index in indices { difference |= self[index] ^ other[index] }
-        return difference == 0
-    }
-}
-
 enum MyWorkViews {
     static func list(_ rows: [MyWorkController.WorkRow], today: CivilDate, _ request: Request) -> Node {
         if rows.isEmpty { return el("p") { request.t("my.nothing") } }
@@ -199,7 +190,8 @@ enum MyWorkViews {
                             } else {
                                 request.t("notification.\(note.kind)")
                             }
-                            " · " + AdminViews.timestamp(note.createdAt)
+                            " · "
+                            Components.time(note.createdAt, request)
                         }
                     }
                 }
@@ -217,8 +209,9 @@ enum MyWorkViews {
                 el("ul") {
                     for token in tokens {
                         el("li") {
-                            token.name + " · " + AdminViews.timestamp(token.createdAt)
-                            if let used = token.lastUsedAt { " · " + request.t("token.lastUsed") + " " + AdminViews.timestamp(used) }
+                            token.name + " · "
+                            Components.time(token.createdAt, request)
+                            if let used = token.lastUsedAt { " · " + request.t("token.lastUsed") + " "; Components.time(used, request) }
                             " "
                             el("form", Attribute("method", "post"), .class("inline"),
                                Attribute("action", SiteURL.myTokenRevoke(.value(token.id ?? 0)).path)) {

@@ -20,7 +20,7 @@ enum Notifications {
             record.accountID = account
             record.kind = kind.rawValue
             record.assignmentID = assignment
-            record.createdAt = nowMilliseconds()
+            record.createdAt = KazakhstanTime.nowMilliseconds()
             record.dedupeKey = dedupe.map { "\($0):\(account)" }
             return record
         }

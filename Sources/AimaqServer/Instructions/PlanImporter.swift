@@ -66,7 +66,7 @@ enum PlanImporter {
                     try await row.create(on: db)
                 }
             }
-            let now = nowMilliseconds()
+            let now = KazakhstanTime.nowMilliseconds()
             for assignment in plan.assignments {
                 guard let instructionID = instructionIDs["\(assignment.sourceKey)\u{1F}\(assignment.point)"] else { continue }
                 let record = Assignment()
@@ -140,7 +140,7 @@ enum PlanImportController {
 
     static func page(_ request: Request, problems: [PlanImport.Problem], summary: PlanImporter.Summary?,
                      status: HTTPResponseStatus) -> Response {
-        let action = SiteURL.adminImportPlan.path + "?\(CSRFMiddleware.fieldName)=\(request.csrfToken)"
+        let action = SiteURL.adminImportPlan.link((.csrf, request.csrfToken))
         let content = fragment {
             el("h1") { request.t("import.title") }
             el("p") { request.t("import.lead") }

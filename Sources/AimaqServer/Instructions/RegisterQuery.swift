@@ -64,8 +64,7 @@ struct RegisterFilter: Sendable, Equatable {
             guard let parsed = Sort(rawValue: text) else { throw bad("sort", text) }
             sort = parsed
         }
-        let role = request.actor?.role
-        publicOnly = role == nil || role == .citizen
+        publicOnly = AccessPolicy.seesOnlyPublic(request.actor)
     }
 
     init() {}
@@ -103,18 +102,20 @@ struct RegisterFilter: Sendable, Equatable {
         return query
     }
 
-    /// The filters as a query string, for links that keep them (paging, export).
-    var queryItems: [(String, String)] {
-        var items: [(String, String)] = []
-        if let source { items.append(("source", String(source))) }
-        if let instruction { items.append(("instruction", String(instruction))) }
-        if let status { items.append(("status", status.rawValue)) }
-        if let territory { items.append(("territory", territory.description)) }
-        if let body { items.append(("body", String(body))) }
-        if let category { items.append(("category", category.rawValue)) }
-        if overdue { items.append(("overdue", "true")) }
-        if let dueWithin { items.append(("due_within", String(dueWithin))) }
-        if sort != .deadline { items.append(("sort", sort.rawValue)) }
+    /// The filters as a query, for links that keep them (paging, export).
+    var query: SiteQuery { SiteQuery(pairs) }
+
+    var pairs: [(SiteQuery.Name, String)] {
+        var items: [(SiteQuery.Name, String)] = []
+        if let source { items.append((.source, String(source))) }
+        if let instruction { items.append((.instruction, String(instruction))) }
+        if let status { items.append((.status, status.rawValue)) }
+        if let territory { items.append((.territory, territory.description)) }
+        if let body { items.append((.body, String(body))) }
+        if let category { items.append((.category, category.rawValue)) }
+        if overdue { items.append((.overdue, "true")) }
+        if let dueWithin { items.append((.dueWithin, String(dueWithin))) }
+        if sort != .deadline { items.append((.sort, sort.rawValue)) }
         return items
     }
 }

@@ -6,6 +6,19 @@ import Vapor
 /// The "instructions" section of a territory page: what is assigned in the subtree, what is
 /// overdue, what awaits review, and completion by subordinate territory, from the register
 /// snapshot in memory.
+struct InstructionsSection: TerritorySection {
+    func version(for code: KATOCode, _ request: Request) async throws -> Int {
+        try await request.registerSnapshot().versions.territory(code)
+    }
+
+    func render(for code: KATOCode, _ request: Request) async throws -> Node? {
+        let summary = TerritoryInstructions.summary(
+            for: code, publicOnly: AccessPolicy.seesOnlyPublic(request.actor), today: request.aimaq.clock.today(),
+            tree: request.tree, snapshot: try await request.registerSnapshot())
+        return TerritoryInstructions.section(summary, territory: code, request)
+    }
+}
+
 enum TerritoryInstructions {
     struct Summary {
         var assigned = 0
@@ -47,20 +60,20 @@ enum TerritoryInstructions {
 
     static func section(_ summary: Summary, territory: KATOCode, _ request: Request) -> Node {
         let language = request.language
-        let register = SiteURL.register.path + "?territory=\(territory)"
+        let register = SiteURL.register.link((.territory, territory.description))
         return el("section", .aria("labelledby", "instructions-heading")) {
             el("h2", .id("instructions-heading")) { request.t("territory.instructions") }
             el("dl", .class("figures")) {
                 el("div") { el("dt") { request.t("territory.assignedHere") }; el("dd") { NumberFormat.integer(summary.assigned, language) } }
                 el("div") {
                     el("dt") { request.t("territory.overdue") }
-                    el("dd") { el("a", .href(register + "&overdue=true")) { NumberFormat.integer(summary.overdue, language) } }
+                    el("dd") { el("a", .href(SiteURL.register.link((.territory, territory.description), (.overdue, "true")))) { NumberFormat.integer(summary.overdue, language) } }
                 }
                 el("div") {
                     el("dt") { request.t("territory.awaitingReview") }
-                    el("dd") { el("a", .href(register + "&status=report_submitted")) { NumberFormat.integer(summary.awaitingReview, language) } }
+                    el("dd") { el("a", .href(SiteURL.register.link((.territory, territory.description), (.status, AssignmentStatus.reportSubmitted.rawValue)))) { NumberFormat.integer(summary.awaitingReview, language) } }
                 }
-                el("div") { el("dt") { request.t("register.completion") }; el("dd") { InstructionViews.percent(summary.completion) } }
+                el("div") { el("dt") { request.t("register.completion") }; el("dd") { Components.percent(summary.completion) } }
             }
             if !summary.byChild.isEmpty {
                 el("h3") { request.t("territory.byChild") }
@@ -72,9 +85,9 @@ enum TerritoryInstructions {
                                 el("td", .class("num")) { NumberFormat.integer(count, language) }
                                 el("td", .class("bar")) {
                                     el("meter", Attribute("min", "0"), Attribute("max", "1"), .value(String(completion)),
-                                       .aria("label", child.name[language])) { InstructionViews.percent(completion) }
+                                       .aria("label", child.name[language])) { Components.percent(completion) }
                                 }
-                                el("td", .class("num")) { InstructionViews.percent(completion) }
+                                el("td", .class("num")) { Components.percent(completion) }
                             }
                         }
                     }

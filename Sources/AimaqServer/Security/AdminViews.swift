@@ -78,7 +78,7 @@ enum AdminViews {
                 el("label", Attribute("for", "role")) { request.t("account.role") }
                 el("select", .id("role"), .name("role")) {
                     for role in Role.allCases {
-                        option(role.rawValue, request.t("role.\(role.rawValue)"), selected: form.role == role.rawValue)
+                        Components.option(role.rawValue, request.t("role.\(role.rawValue)"), selected: form.role == role.rawValue)
                     }
                 }
                 if let message = errors["role"] { el("p", .class("field-error")) { message } }
@@ -97,7 +97,7 @@ enum AdminViews {
                 el("thead") {
                     el("tr") {
                         for key in ["audit.sequence", "audit.time", "audit.actor", "audit.action", "audit.entity", "audit.change", "audit.hash"] {
-                            el("th", Attribute("scope", "col")) { request.t(key) }
+                            Components.th(request.t(key))
                         }
                     }
                 }
@@ -105,7 +105,7 @@ enum AdminViews {
                     for record in records {
                         el("tr") {
                             el("td", .class("num")) { String(record.sequence) }
-                            el("td") { timestamp(record.timestamp) }
+                            el("td") { Components.time(record.timestamp, request) }
                             el("td") { record.actor }
                             el("td") { record.action }
                             el("td") { "\(record.entity) \(record.entityID)" }
@@ -118,21 +118,8 @@ enum AdminViews {
                     }
                 }
             }
-            pager(total: total, paging: paging, path: SiteURL.adminAudit.path, request)
-        }
-    }
-
-    static func timestamp(_ milliseconds: Int64) -> String { UTCTime.iso8601(milliseconds: milliseconds) }
-
-    static func pager(total: Int, paging: Paging, path: String, _ request: Request) -> Node {
-        let pages = max(1, (total + paging.per - 1) / paging.per)
-        return el("nav", .class("pager"), .aria("label", request.t("nav.pages"))) {
-            if paging.page > 1 {
-                el("a", .href("\(path)?page=\(paging.page - 1)&per=\(paging.per)"), Attribute("rel", "prev")) { request.t("nav.previous") }
-            }
-            el("span") { request.t("nav.pageOf", ["page": String(paging.page), "pages": String(pages)]) }
-            if paging.page < pages {
-                el("a", .href("\(path)?page=\(paging.page + 1)&per=\(paging.per)"), Attribute("rel", "next")) { request.t("nav.next") }
+            Components.pager(total: total, paging: paging, request) {
+                SiteURL.adminAudit.link((.page, String($0)), (.per, String(paging.per)))
             }
         }
     }

@@ -1,3 +1,4 @@
+import AimaqCore
 import Crypto
 import Vapor
 
@@ -23,19 +24,11 @@ struct CSRFMiddleware: AsyncMiddleware {
                 sent = try? request.content.get(String.self, at: Self.fieldName)
             }
             guard let expected = request.session.data[Self.sessionKey], let sent,
-                  constantTimeEqual(sent, expected) else {
+                  ConstantTime.equal(sent, expected) else {
                 throw Abort(.forbidden, reason: request.t("error.csrf"))
             }
         }
         return try await next.respond(to: request)
-    }
-
-    private func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        var difference: UInt8 = 0
-        for i in x.indices { difference |= x[i] ^ y[i] }
-        return difference == 0
     }
 }
 

@@ -13,19 +13,12 @@ public enum ReferenceData {
         public var loaded: Bool
     }
 
-    static func bundled(_ name: String, folder: String = "Resources/Data") throws -> String {
-        guard let url = Bundle.module.url(forResource: name, withExtension: nil, subdirectory: folder) else {
-            throw DataFolderError(description: "bundled data file \(name) is missing from the build")
-        }
-        return try String(contentsOf: url, encoding: .utf8)
-    }
-
     /// The bundled holidays, with the days of `extra` (a file of the same form, for example
     /// the transfers of working days decreed for a year) laid over them.
     public static func calendar(extra: String? = nil) throws -> WorkingCalendar {
         var calendar: WorkingCalendar
         do {
-            calendar = try WorkingCalendar.parse(try bundled("holidays-kz.csv"))
+            calendar = try WorkingCalendar.parse(try BundledFile.text("holidays-kz.csv"))
         } catch let error as CSVReader.ParseError {
             throw DataFolderError(description: "holidays-kz.csv: \(error)")
         }
@@ -55,7 +48,7 @@ public enum ReferenceData {
             }
         }
         func read(_ path: String?, bundledName: String) throws -> String {
-            try path.map(file) ?? bundled(bundledName)
+            try path.map(file) ?? BundledFile.text(bundledName)
         }
         return try KATOClassifier.territories(
             classifier: try read(classifier, bundledName: "kato.csv"),
@@ -97,7 +90,7 @@ public enum ReferenceData {
 
     static func departmentTemplates() throws -> [DepartmentTemplate] {
         do {
-            return try CSVReader().records(try bundled("akimat-departments.csv"),
+            return try CSVReader().records(try BundledFile.text("akimat-departments.csv"),
                                            required: ["key", "remit", "name_kk", "name_ru", "name_en"]).map { record in
                 var remit: [InstructionCategory] = []
                 for code in record["remit"].split(separator: " ") {

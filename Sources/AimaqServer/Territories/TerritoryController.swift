@@ -40,48 +40,35 @@ enum TerritoryController {
         guard let territory = tree[code] else {
             throw Abort(.notFound, reason: request.t("error.territoryNotFound", ["code": code.description]))
         }
-        let snapshot = try await request.registerSnapshot()
-        let budget = try await BudgetController.section(for: code, request)
-        // The page shows the register of its subtree and the budgets: it is stale when either
-        // changes, and only then.
-        let generation = snapshot.versions.territory(code) << 32 | budget.version
-        if Layout.isCacheableAnonymous(request) {
-            let today = request.aimaq.clock.today()
-            let key = "territory:\(code):\(request.language):\(today)"
-            if let html = request.aimaq.pages.cachedAnonymousPage(key, version: generation) {
-                return Layout.html(html)
-            }
-            let page = territoryPage(request, code: code, territory: territory, tree: tree, snapshot: snapshot,
-                                     budget: budget.node, version: generation)
-            request.aimaq.pages.storeAnonymousPage(key, page, version: generation)
-            return Layout.html(page)
+        // The page is stale when what any of its sections shows changes, and only then.
+        var generation = 0
+        for section in request.aimaq.territorySections {
+            generation = generation &* 1_000_003 &+ (try await section.version(for: code, request))
         }
-        return Layout.html(territoryPage(request, code: code, territory: territory, tree: tree, snapshot: snapshot,
-                                         budget: budget.node, version: generation))
-    }
-
-    static func territoryPage(_ request: Request, code: KATOCode, territory: Territory, tree: TerritoryTree,
-                              snapshot: RegisterSnapshot, budget: Node?, version: Int) -> String {
-        let role = request.actor?.role
-        let publicOnly = role == nil || role == .citizen
-        let today = request.aimaq.clock.today()
-        let ancestors = tree.ancestors(of: code)
-        // Rendered once per language and audience until reference data or assignments change.
-        let content = request.aimaq.pages.fragment("territory:\(code):\(request.language):\(publicOnly):\(today)",
-                                                   version: version) {
+        let audience = AccessPolicy.seesOnlyPublic(request.actor) ? "public" : "staff"
+        let key = "territory:\(code):\(request.language):\(audience):\(request.aimaq.clock.today())"
+        let anonymous = Layout.isCacheableAnonymous(request)
+        if anonymous, let html = request.aimaq.pages.cachedAnonymousPage(key, version: generation) {
+            return Layout.html(html)
+        }
+        let content = try await request.aimaq.pages.fragment(key, version: generation) {
+            var sections: [Node] = []
+            for section in request.aimaq.territorySections {
+                if let node = try await section.render(for: code, request) { sections.append(node) }
+            }
             let model = TerritoryPage.Model(
-                territory: territory, ancestors: ancestors,
+                territory: territory, ancestors: tree.ancestors(of: code),
                 children: tree.children(of: code).map { ($0, tree.childCount(of: $0.code)) },
                 descendants: tree.descendantCounts(of: code), bodies: request.aimaq.bodies.bodies(of: code),
-                instructions: TerritoryInstructions.summary(for: code, publicOnly: publicOnly, today: today,
-                                                            tree: tree, snapshot: snapshot),
-                budget: budget)
+                sections: sections)
             return TerritoryPage.body(model, request)
         }
         var crumbs = [(request.t("country.name"), SiteURL.home.path)]
-        crumbs += ancestors.map { ($0.name[request.language], SiteURL.territory(.value($0.code)).path) }
+        crumbs += tree.ancestors(of: code).map { ($0.name[request.language], SiteURL.territory(.value($0.code)).path) }
         crumbs.append((territory.name[request.language], SiteURL.territory(.value(code)).path))
-        return Layout.page(request, title: territory.name[request.language], breadcrumbs: crumbs, content: content)
+        let page = Layout.page(request, title: territory.name[request.language], breadcrumbs: crumbs, content: content)
+        if anonymous { request.aimaq.pages.storeAnonymousPage(key, page, version: generation) }
+        return Layout.html(page)
     }
 
     /// Reads the `:kato` parameter; a malformed code is a 404 like an unknown one.

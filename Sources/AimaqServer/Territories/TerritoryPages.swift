@@ -63,8 +63,8 @@ enum TerritoryPage {
         var children: [(Territory, Int)]
         var descendants: [KATOCode.Level: Int]
         var bodies: [BodySummary]
-        var instructions: TerritoryInstructions.Summary
-        var budget: Node?
+        /// What the capabilities show here (`TerritorySection`), in order.
+        var sections: [Node]
     }
 
     static func body(_ model: Model, _ request: Request) -> Node {
@@ -85,8 +85,7 @@ enum TerritoryPage {
                     el("p", .class("note")) { request.t("territory.populationSource") + ": " + note }
                 }
             }
-            TerritoryInstructions.section(model.instructions, territory: t.code, request)
-            if let budget = model.budget { budget }
+            for section in model.sections { section }
             el("section", .aria("labelledby", "bodies-heading")) {
                 el("h2", .id("bodies-heading")) { request.t("territory.bodies") }
                 if model.bodies.isEmpty {
@@ -105,10 +104,10 @@ enum TerritoryPage {
                     el("table", .class("list")) {
                         el("thead") {
                             el("tr") {
-                                el("th", Attribute("scope", "col")) { request.t("territory.name") }
-                                el("th", Attribute("scope", "col")) { request.t("territory.kind") }
-                                el("th", Attribute("scope", "col")) { "KATO" }
-                                el("th", Attribute("scope", "col"), .class("num")) { request.t("territory.childCount") }
+                                Components.th(request.t("territory.name"))
+                                Components.th(request.t("territory.kind"))
+                                Components.th("KATO")
+                                Components.th(request.t("territory.childCount"), .class("num"))
                             }
                         }
                         el("tbody") {

@@ -120,11 +120,6 @@ public func void(_ name: String, _ attributes: Attribute...) -> Node {
     .void(name, attributes)
 }
 
-/// An `option` of a `select`, chosen when `selected`.
-public func option(_ value: String, _ label: String, selected: Bool) -> Node {
-    selected ? el("option", .value(value), .flag("selected")) { label } : el("option", .value(value)) { label }
-}
-
 public func fragment(@NodeBuilder _ content: () -> [Node]) -> Node {
     .fragment(content())
 }

@@ -1,0 +1,14 @@
+/// Comparison of secrets (tokens, keys, codes) whose time does not depend on where the first
+/// difference is, so that timing does not reveal a secret byte by byte.
+public enum ConstantTime {
+    public static func equal(_ a: String, _ b: String) -> Bool {
+        equal(Array(a.utf8), Array(b.utf8))
+    }
+
+    public static func equal(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        guard a.count == b.count else { return false }
+        var difference: UInt8 = 0
+        for index in a.indices { difference |= a[index] ^ b[index] }
+        return difference == 0
+    }
+}

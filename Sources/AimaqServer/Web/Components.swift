@@ -1,0 +1,113 @@
+import AimaqCore
+import Vapor
+
+/// The pieces every capability's pages share: table headers, percentages, pagers, times and
+/// the options of a select. A capability's views use these and never each other's.
+enum Components {
+    /// A column header.
+    static func th(_ text: String, _ extra: Attribute...) -> Node {
+        el("th", attributes: [Attribute("scope", "col")] + extra) { text }
+    }
+
+    /// A share as a whole percentage, or a dash when there is none.
+    static func percent(_ value: Double?) -> String {
+        guard let value, value.isFinite else { return "—" }
+        return "\(Int((value * 100).rounded()))%"
+    }
+
+    /// Previous and next links around "page N of M"; `link` makes the address of a page.
+    static func pager(total: Int, paging: Paging, _ request: Request, link: (Int) -> String) -> Node {
+        let pages = max(1, (total + paging.per - 1) / paging.per)
+        return el("nav", .class("pager"), .aria("label", request.t("nav.pages"))) {
+            if paging.page > 1 {
+                el("a", .href(link(paging.page - 1)), Attribute("rel", "prev")) { request.t("nav.previous") }
+            }
+            el("span") { request.t("nav.pageOf", ["page": String(paging.page), "pages": String(pages)]) }
+            if paging.page < pages {
+                el("a", .href(link(paging.page + 1)), Attribute("rel", "next")) { request.t("nav.next") }
+            }
+        }
+    }
+
+    /// A stored moment as people read it: the date and time in Kazakhstan, the month in the
+    /// visitor's language (`1 Dec 2025, 16:06`), with the exact UTC moment for machines.
+    static func time(_ milliseconds: Int64, _ request: Request) -> Node {
+        el("time", Attribute("datetime", UTCTime.iso8601(milliseconds: milliseconds))) {
+            timeText(milliseconds, request)
+        }
+    }
+
+    static func timeText(_ milliseconds: Int64, _ request: Request) -> String {
+        let (date, hour, minute) = KazakhstanTime.local(milliseconds: milliseconds)
+        return "\(dateText(date, request)), \(hour < 10 ? "0" : "")\(hour):\(minute < 10 ? "0" : "")\(minute)"
+    }
+
+    /// A date with its month named: `1 Dec 2025`.
+    static func dateText(_ date: CivilDate, _ request: Request) -> String {
+        let months = request.t("time.months").split(separator: ",")
+        let month = months.count == 12 ? String(months[date.month - 1]) : String(date.month)
+        return "\(date.day) \(month) \(date.year)"
+    }
+
+    /// An `option` of a `select`, chosen when `selected`.
+    static func option(_ value: String, _ label: String, selected: Bool) -> Node {
+        selected ? el("option", .value(value), .flag("selected")) { label } : el("option", .value(value)) { label }
+    }
+}
+
+/// A query string made of named values, each encoded; links never join one by hand.
+struct SiteQuery: Sendable, Equatable {
+    /// The names of query parameters the site reads.
+    enum Name: String, Sendable {
+        case year, rules, share, code, from, to, territory, instruction, source, status, body, category, overdue
+        case dueWithin = "due_within"
+        case sort, page, per, format, account, key, next, lang
+        case csrf = "_csrf"
+    }
+
+    private(set) var items: [Item] = []
+
+    struct Item: Sendable, Equatable {
+        var name: String
+        var value: String
+    }
+
+    init() {}
+
+    init(_ pairs: [(Name, String)]) {
+        for (name, value) in pairs { add(name, value) }
+    }
+
+    /// Adds `name=value`; a nil value adds nothing.
+    mutating func add(_ name: Name, _ value: (any CustomStringConvertible)?) {
+        guard let value else { return }
+        items.append(Item(name: name.rawValue, value: value.description))
+    }
+
+    func adding(_ name: Name, _ value: (any CustomStringConvertible)?) -> SiteQuery {
+        var copy = self
+        copy.add(name, value)
+        return copy
+    }
+
+    /// `name=value&…`, percent-encoded (RFC 3986 unreserved characters stay as they are).
+    var encoded: String {
+        items.map { "\(Self.encode($0.name))=\(Self.encode($0.value))" }.joined(separator: "&")
+    }
+
+    private static let unreserved = CharacterSet(charactersIn:
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+
+    private static func encode(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? ""
+    }
+}
+
+extension SiteURL {
+    /// The path with a query: `SiteURL.register.link(SiteQuery([(.territory, "430000000")]))`.
+    func link(_ query: SiteQuery) -> String {
+        query.items.isEmpty ? path : path + "?" + query.encoded
+    }
+
+    func link(_ pairs: (SiteQuery.Name, String)...) -> String { link(SiteQuery(pairs)) }
+}
