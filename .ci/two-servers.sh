@@ -127,22 +127,28 @@ RUN=$(date +%s)$$
 D1=$T/data1
 D2=$T/data2
 mkdir -p "$D2"
-officer=officer-$RUN@two-servers.test
 deputy=deputy-$RUN@two-servers.test
 
 "$BIN" migrate --data "$D1" --database-url "$URL" > "$T/migrate.log" 2>&1 \
     || { cat "$T/migrate.log"; die "setup: aimaq migrate"; }
-for account in "$officer akimat_officer" "$deputy maslikhat_deputy"; do
-    set -- $account
+add_user() {  # email role territory [body]
     head -c 18 /dev/urandom | base64 | "$BIN" user add --data "$D1" --database-url "$URL" \
-        --email "$1" --role "$2" --territory 430000000 --password-stdin > "$T/user-add.log" 2>&1 \
+        --email "$1" --role "$2" --territory "$3" ${4:+--body "$4"} --password-stdin > "$T/user-add.log" 2>&1 \
         || { cat "$T/user-add.log"; die "setup: aimaq user add --email $1 --role $2"; }
-done
+}
 token() {
     "$BIN" user token --data "$D1" --database-url "$URL" --email "$1" --name "two-servers $RUN" 2>"$T/token.err" | tr -d '[:space:]'
 }
-officer_token=$(token "$officer")
-[[ "$officer_token" == aimaq_* ]] || { cat "$T/token.err"; die "setup: aimaq user token --email $officer printed no token"; }
+# An officer of each akimat that answers for the plan's assignments (an officer reports only
+# for the body the account is bound to), and a deputy of the region.
+officer_tokens=""
+for kato in 430000000 433200000 434000000 435200000; do
+    add_user "officer-$kato-$RUN@two-servers.test" akimat_officer "$kato" akimat
+    t=$(token "officer-$kato-$RUN@two-servers.test")
+    [[ "$t" == aimaq_* ]] || { cat "$T/token.err"; die "setup: aimaq user token for the officer of $kato printed no token"; }
+    officer_tokens+="$kato=$t,"
+done
+add_user "$deputy" maslikhat_deputy 430000000
 deputy_token=$(token "$deputy")
 [[ "$deputy_token" == aimaq_* ]] || { cat "$T/token.err"; die "setup: aimaq user token --email $deputy printed no token"; }
 
@@ -197,6 +203,8 @@ cat > "$T/checks.py" <<'PY'
 import json, os, subprocess, sys, time, urllib.error, urllib.request
 
 E = os.environ
+OFFICER_TOKENS = dict(pair.split("=", 1) for pair in E["OFFICER_TOKENS"].split(",") if pair)
+OFFICER_TOKENS = {int(k): v for k, v in OFFICER_TOKENS.items()}
 S1, S2, LB = E["S1"], E["S2"], E["LB"]
 NAMES = {S1: "server 1", S2: "server 2", LB: "nginx"}
 LIMIT = 1.0
@@ -281,7 +289,8 @@ def period_label():
 def write(base, kind, assignment, **extra):
     """Submits a report (officer) or a review (deputy); (status, body dict or text, seconds)."""
     if kind == "report":
-        path, token = "/api/v1/reports", E["OFFICER_TOKEN"]
+        territory = next(t for t, a in A.items() if a == assignment)
+        path, token = "/api/v1/reports", OFFICER_TOKENS[territory]
         body = {"assignment": assignment, "text": f"Report {RUN}-{assignment}-{extra.pop('n', 0)}", "period": period_label()}
     else:
         path, token = "/api/v1/reviews", E["DEPUTY_TOKEN"]
@@ -411,7 +420,7 @@ sys.exit(1 if failures else 0)
 PY
 
 S1=http://127.0.0.1:$P1 S2=http://127.0.0.1:$P2 LB=http://127.0.0.1:$P3 RUN=$RUN BIN=$BIN URL=$URL D1=$D1 \
-    PLAN2=$T/plan2.csv OFFICER_TOKEN=$officer_token DEPUTY_TOKEN=$deputy_token IDLE=${TWO_SERVERS_IDLE:-5} \
+    PLAN2=$T/plan2.csv OFFICER_TOKENS=$officer_tokens DEPUTY_TOKEN=$deputy_token IDLE=${TWO_SERVERS_IDLE:-5} \
     python3 "$T/checks.py" 2>&1 | tee "$T/checks.out"
 checks_rc=${PIPESTATUS[0]}
 passed=$((passed + $(grep -c '^PASS' "$T/checks.out")))

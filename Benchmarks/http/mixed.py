@@ -374,7 +374,8 @@ def aimaq(binary, *arguments, stdin=None):
 
 
 def make_token(binary, location, email, role, run):
-    aimaq(binary, "user", "add", *location, "--email", email, "--role", role, "--territory", HOME_REGION,
+    body = ["--body", "akimat"] if role == "akimat_officer" else []  # the regional akimat and its departments
+    aimaq(binary, "user", "add", *location, "--email", email, "--role", role, "--territory", HOME_REGION, *body,
           "--password-stdin", stdin=f"bench-{run}-{random.getrandbits(64):x}\n")
     result = subprocess.run([binary, "user", "token", *location, "--email", email, "--name", f"mixed benchmark {run}"],
                             capture_output=True, text=True)
@@ -417,11 +418,13 @@ def page_groups(base, seed, what_if_base, year):
 
 
 def write_pools(base, token):
-    """Kyzylorda assignments that take a report now, those with a report waiting, and which
+    """Kyzylorda's region-level assignments that take a report now, those with a report waiting, and which
     instructions report periodically (their reports are accepted without closing them)."""
     open_ids, waiting, instruction_of = [], [], {}
     for status in OPEN_STATUSES + ["report_submitted"]:
         items = get_json(base, f"/api/v1/assignments?territory={HOME_REGION}&status={status}&per=500", token)["items"]
+        # The officer answers for the regional akimat and its departments: region-level assignments.
+        items = [a for a in items if str(a["territory"]) == HOME_REGION]
         (waiting if status == "report_submitted" else open_ids).extend(a["id"] for a in items)
         instruction_of.update((a["id"], a["instruction"]) for a in items)
     period = {}

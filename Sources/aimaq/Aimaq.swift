@@ -122,6 +122,8 @@ struct UserCommand: AsyncParsableCommand {
         @Option(help: "administrator, national_deputy, maslikhat_deputy, akimat_officer, expert or citizen.") var role: String
         @Option(help: "KATO code of the territory the role holds in; omit for the whole country.") var territory: String?
         @Option(help: "Display name (default: the e-mail address).") var name: String?
+        @Option(help: "For an akimat officer, the body they report for: akimat (of --territory), a department key (roads, finance, …: that department of the regional akimat), a body number, or none. Without one an officer reports for nothing.")
+        var body: String?
         @Flag(name: .customLong("password-stdin"), help: "Read the password from standard input; otherwise one is generated and printed.")
         var passwordFromStandardInput = false
 
@@ -151,11 +153,15 @@ struct UserCommand: AsyncParsableCommand {
             }
             do {
                 try await ServerCommands.addUser(config, email: email, name: name ?? email, role: role,
-                                                 scope: scope, password: password)
+                                                 scope: scope, body: AccountAdministration.BodyChoice(body ?? "none"),
+                                                 password: password)
             } catch {
                 throw CommandFailure(description: "aimaq user add: \(error)")
             }
             print("created \(role.rawValue) \(email) in \(scope.code?.description ?? "the whole country")")
+            if role == .akimatOfficer, AccountAdministration.BodyChoice(body ?? "none") == .none {
+                print("note: this officer is bound to no body and can report for nothing; add one with --body")
+            }
             if !passwordFromStandardInput { print("password: \(password)") }
         }
 

@@ -154,6 +154,10 @@ import Testing
         #expect(AccessPolicy.decide(.submitReport(territory: shieli, body: 70, bodyParent: 7), for: departmentOfficer) == .allowed)
         #expect(AccessPolicy.decide(.submitReport(territory: shieli, body: 71, bodyParent: 7), for: departmentOfficer) == .forbidden)
         #expect(AccessPolicy.decide(.submitReport(territory: shieli, body: 7), for: departmentOfficer) == .forbidden)
+        // Bound to no body: reports for none (issue 12: a regional officer reported for every district).
+        let unbound = Actor(role: .akimatOfficer, scope: .subtree(region))
+        #expect(AccessPolicy.decide(.submitReport(territory: shieli, body: 7), for: unbound) == .forbidden)
+        #expect(AccessPolicy.decide(.submitReport(territory: shieli, body: nil), for: unbound) == .forbidden)
     }
 
     @Test func deputiesReviewInsideTheirSubtree() {

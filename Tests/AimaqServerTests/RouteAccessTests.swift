@@ -129,6 +129,8 @@ extension ServerTests {
                 Case(method: .GET, pattern: "/my", path: "/my", expected: [.anonymous: .seeOther], default: .ok),
                 Case(method: .POST, pattern: "/my/notifications/read", path: "/my/notifications/read", form: [:],
                      default: .seeOther),
+                Case(method: .POST, pattern: "/account/sessions/end", path: "/account/sessions/end", form: [:],
+                     default: .seeOther),
                 Case(method: .GET, pattern: "/my/deadlines.ics", path: "/my/deadlines.ics?account=\(targetID)&key=\(String(repeating: "0", count: 64))",
                      default: .notFound),
             ]

@@ -24,7 +24,11 @@ extension ServerTests {
         @Test func signInRotatesTheSessionAndSignOutEndsIt() async throws {
             try await withAimaq { app, _ in
                 var visitor = Visitor(app)
+                // A visitor who is not signed in has no stored session (issue 12, defect 6).
                 _ = try await visitor.csrfToken()
+                #expect(visitor.cookies["aimaq_session"] == nil)
+                #expect(try await sessionCount(app) == 0)
+                try await visitor.signIn("maslikhat")
                 let before = try #require(visitor.cookies["aimaq_session"])
                 try await visitor.signIn("maslikhat")
                 let after = try #require(visitor.cookies["aimaq_session"])
@@ -36,6 +40,10 @@ extension ServerTests {
                 #expect(try await attacker.get("/account").status == .seeOther)
                 try await visitor.post("/signout", form: [:])
                 #expect(try await visitor.get("/account").status == .seeOther)
+                // …and so is the signed-out one, sent again.
+                var replay = Visitor(app)
+                replay.cookies["aimaq_session"] = after
+                #expect(try await replay.get("/account").status == .seeOther)
             }
         }
 
@@ -194,4 +202,10 @@ extension ServerTests {
             }
         }
     }
+}
+
+/// How many sessions the server keeps.
+func sessionCount(_ app: Application) async throws -> Int {
+    struct Row: Decodable { var n: Int }
+    return try await (app.db as! any SQLDatabase).raw("SELECT COUNT(*) AS n FROM web_sessions").first(decoding: Row.self)?.n ?? -1
 }

@@ -114,7 +114,9 @@ public enum AccessPolicy {
         case .submitReport(let territory, let body, let bodyParent):
             guard let actor else { return .signInRequired }
             guard actor.role == .akimatOfficer, actor.scope.contains(territory) else { return .forbidden }
-            if let own = actor.body, own != body, bodyParent == nil || own != bodyParent { return .forbidden }
+            // An officer reports for the body the account is bound to (or its departments);
+            // an officer bound to no body reports for none.
+            guard let own = actor.body, own == body || (bodyParent != nil && own == bodyParent) else { return .forbidden }
             return .allowed
         case .reviewReport(let territory):
             guard let actor else { return .signInRequired }

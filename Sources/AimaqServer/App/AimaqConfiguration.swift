@@ -30,6 +30,14 @@ public struct AimaqConfiguration: Sendable {
     /// A folder for evidence files that every server can read (a shared file system); by
     /// default they live in the data folder with SQLite and in the database with PostgreSQL.
     public var evidenceDirectory: String?
+    /// Minutes without a request after which the session of a staff account (everyone but
+    /// citizens) ends (`AIMAQ_SESSION_IDLE_MINUTES`, 5 to 720).
+    public var sessionIdleMinutes: Int = 30
+    /// Hours after sign-in after which every session ends (`AIMAQ_SESSION_HOURS`, 1 to 72).
+    public var sessionHours: Int = 12
+    /// Addresses of the reverse proxies whose `X-Forwarded-For` is believed
+    /// (`AIMAQ_TRUSTED_PROXIES`, comma-separated); from anyone else the header is ignored.
+    public var trustedProxies: [String] = []
 
     public init() {}
 
@@ -53,6 +61,15 @@ public struct AimaqConfiguration: Sendable {
         }
         if let value = environment["AIMAQ_CALENDAR"], !value.isEmpty { config.calendarFile = value }
         if let value = environment["AIMAQ_EVIDENCE_DIR"], !value.isEmpty { config.evidenceDirectory = value }
+        if let value = environment["AIMAQ_SESSION_IDLE_MINUTES"].flatMap(Int.init), (5...720).contains(value) {
+            config.sessionIdleMinutes = value
+        }
+        if let value = environment["AIMAQ_SESSION_HOURS"].flatMap(Int.init), (1...72).contains(value) {
+            config.sessionHours = value
+        }
+        if let value = environment["AIMAQ_TRUSTED_PROXIES"] {
+            config.trustedProxies = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
         if let value = environment["AIMAQ_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) { config.logLevel = value }
         return config
     }

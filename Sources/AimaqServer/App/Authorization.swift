@@ -14,6 +14,9 @@ extension Request {
 
     var actor: AimaqCore.Actor? { account?.actor }
 
+    /// Who acts, as the audit log records it: the account's sign-in name (unique).
+    var auditActor: String { account?.email ?? "?" }
+
     /// The one gate every route passes: asks the policy and throws the right answer.
     func authorize(_ action: Action) throws {
         switch AccessPolicy.decide(action, for: actor) {

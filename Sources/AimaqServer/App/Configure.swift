@@ -56,23 +56,17 @@ public enum AimaqApp {
                              budget: try BudgetState.bundled(),
                              evidenceInDatabase: isPostgres, writes: lane)
 
-        app.sessions.use(.fluent)
-        app.sessions.configuration.cookieName = "aimaq_session"
-        let secure = configuration.secureCookies
-        app.sessions.configuration.cookieFactory = { id in
-            HTTPCookies.Value(string: id.string, expires: nil, maxAge: 12 * 3600, path: "/",
-                              isSecure: secure, isHTTPOnly: true, sameSite: .lax)
-        }
-
         app.middleware = Middlewares()
         app.middleware.use(SecurityHeadersMiddleware())
         app.middleware.use(LanguageMiddleware())
         app.middleware.use(AimaqErrorMiddleware())
-        app.middleware.use(app.sessions.middleware)
-        app.middleware.use(Account.sessionAuthenticator())
+        app.middleware.use(WebSessionMiddleware())
         app.middleware.use(APITokens.Authenticator())
         app.middleware.use(CSRFMiddleware())
         app.routes.defaultMaxBodySize = "1mb"
+        // The hash an unknown account's password is checked against, made once here rather
+        // than at the first such sign-in.
+        _ = SignInController.dummyHash(cost: configuration.bcryptCost)
 
         registerRoutes(app)
     }

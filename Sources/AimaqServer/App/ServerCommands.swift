@@ -48,6 +48,7 @@ public enum ServerCommands {
             if serving {
                 app.lifecycle.use(DeadlineSweeper.task(interval: .seconds(config.sweepMinutes * 60)))
                 app.lifecycle.use(ChangeFeedPoller.task(interval: .milliseconds(config.feedPollMilliseconds)))
+                app.lifecycle.use(WebSessions.cleanup(interval: .seconds(5 * 60)))
             }
             let result = try await body(app)
             try await app.asyncShutdown()
@@ -103,12 +104,13 @@ public enum ServerCommands {
     }
 
     public static func addUser(_ config: AimaqConfiguration, email: String, name: String, role: Role,
-                               scope: TerritoryScope, password: String) async throws {
+                               scope: TerritoryScope, body: AccountAdministration.BodyChoice = .none,
+                               password: String) async throws {
         try DataFolder.validateForServing(config)
         try await withApplication(config, serving: false) { app in
             try await AimaqApp.loadReferenceData(app)
             try await AccountAdministration.create(app, email: email, name: name, role: role, scope: scope,
-                                                   password: password, actor: "aimaq user add")
+                                                   body: body, password: password, actor: "aimaq user add")
         }
     }
 

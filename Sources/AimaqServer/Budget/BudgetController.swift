@@ -9,10 +9,13 @@ enum BudgetController {
     static func register(_ routes: any RoutesBuilder) {
         routes.get(SiteURL.budget.pathComponents, use: overview)
         routes.get(SiteURL.budgetWhatIf.pathComponents, use: whatIfPage)
-        routes.on(.POST, SiteURL.budgetWhatIfRules.pathComponents, body: .collect(maxSize: "1mb"), use: loadRuleTable)
+        routes.upload(SiteURL.budgetWhatIfRules, maxBytes: 1 << 20, gate: { try $0.authorize(.loadRuleTable) }, use: loadRuleTable)
         routes.get(SiteURL.budgetExport.pathComponents, use: export)
         routes.get(SiteURL.adminImportBudget.pathComponents, use: importForm)
-        routes.on(.POST, SiteURL.adminImportBudget.pathComponents, body: .collect(maxSize: "200mb"), use: importUpload)
+        routes.upload(SiteURL.adminImportBudget, maxBytes: 200 << 20, gate: { request in
+            // Someone who may import a budget somewhere: the file then names the territories.
+            try request.authorize(.importBudget(territory: request.actor?.scope.code))
+        }, use: importUpload)
         routes.get(SiteURL.api(.budgetLines).pathComponents, use: apiLines)
         routes.get(SiteURL.api(.budgetTransfers).pathComponents, use: apiTransfers)
         routes.get(SiteURL.api(.budgetIndicators).pathComponents, use: apiIndicators)
@@ -320,7 +323,7 @@ enum BudgetController {
                 try request.authorize(.importBudget(territory: nil))
             }
             let summary = try await BudgetStore.write(parsed.file, app: request.application,
-                                                      actor: request.account?.email ?? "?")
+                                                      actor: request.auditActor)
             let message = request.t("budgetImport.done", ["n": String(summary.written), "replaced": String(summary.replaced)])
             return Layout.response(request, title: request.t("budgetImport.title"),
                                    content: BudgetViews.importForm(result: message, problems: [], request))

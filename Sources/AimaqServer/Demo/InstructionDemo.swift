@@ -185,9 +185,13 @@ enum InstructionDemo {
                         status = next
                         day = day.adding(days: 3 + random.next(upperBound: 25))
                     }
-                    let officer = "officer.\(target.code.value)@demo.aimaq.kz"
-                    let deputy = "deputy.\(target.code.regionNumber)@demo.aimaq.kz"
-                    event(.assign, actor: "registry@demo.aimaq.kz")
+                    // People are shown by name, never by e-mail: one invented officer per
+                    // territory and one deputy per region, the same in every run.
+                    var officerNames = SeededRandom(seed: UInt64(target.code.value))
+                    var deputyNames = SeededRandom(seed: UInt64(target.code.regionNumber) &* 7_919)
+                    let officer = FictionalNames.person(&officerNames)
+                    let deputy = FictionalNames.person(&deputyNames)
+                    event(.assign, actor: "Control office (demo)")
                     event(.start, actor: officer)
                     if period != .once && state.status != .removedFromControl {
                         for _ in 0..<scale.earlierPeriods {

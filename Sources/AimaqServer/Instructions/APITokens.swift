@@ -16,10 +16,12 @@ enum APITokens {
         prefix + [UInt8].random(count: 32).base64URLEncodedString()
     }
 
-    /// Signs the request in as the token's owner when it carries `Authorization: Bearer`.
+    /// Signs an API request (`/api/v1/…`) in as the token's owner when it carries
+    /// `Authorization: Bearer`. Pages never take a token, and a token never makes a session:
+    /// revoking it ends everything it could do.
     struct Authenticator: AsyncBearerAuthenticator {
         func authenticate(bearer: BearerAuthorization, for request: Request) async throws {
-            guard bearer.token.hasPrefix(APITokens.prefix),
+            guard request.url.path.hasPrefix("/api/v1/"), bearer.token.hasPrefix(APITokens.prefix),
                   let token = try await APIToken.query(on: request.db).filter(\.$tokenHash == APITokens.hash(bearer.token)).first(),
                   let account = try await Account.find(token.accountID, on: request.db), account.active else { return }
             token.lastUsedAt = KazakhstanTime.nowMilliseconds()
@@ -64,7 +66,7 @@ enum APITokens {
         guard !name.isEmpty, name.count <= 100 else {
             throw Abort(.unprocessableEntity, reason: request.t("token.error.name"))
         }
-        let secret = try await issue(account: accountID, name: name, actor: request.account?.email ?? "?", on: request.db)
+        let secret = try await issue(account: accountID, name: name, actor: request.auditActor, on: request.db)
         let content = fragment {
             el("h1") { request.t("token.created") }
             el("p") { request.t("token.once") }
@@ -80,7 +82,7 @@ enum APITokens {
               let token = try await APIToken.find(id, on: request.db), token.accountID == accountID else {
             throw Abort(.notFound)
         }
-        try await AuditLog.record(on: request.db, actor: request.account?.email ?? "?") { db in
+        try await AuditLog.record(on: request.db, actor: request.auditActor) { db in
             try await token.delete(on: db)
             return ((), AuditEvent(action: "token.revoke", entity: "api_token", entityID: String(id),
                                    before: "{\"name\":\(jsonString(token.name))}", after: nil))

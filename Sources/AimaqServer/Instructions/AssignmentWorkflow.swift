@@ -28,7 +28,7 @@ enum AssignmentWorkflow {
                                     _ change: @escaping @Sendable (Assignment, any Database) async throws -> T) async throws -> T {
         do {
             let writer = request.writer
-            let result = try await AuditLog.record(on: writer.database, actor: InstructionController.actorLabel(request),
+            let result = try await AuditLog.record(on: writer.database, actor: request.auditActor,
                                                    executor: writer.executor) { db in
                 let assignment = try await current(id, on: db)
                 let before = assignment.auditSnapshot

@@ -10,8 +10,10 @@ enum InstructionController {
         routes.get(SiteURL.registerExport.pathComponents, use: export)
         routes.get(SiteURL.instruction(.key).pathComponents, use: instructionPage)
         routes.get(SiteURL.assignment(.key).pathComponents, use: assignmentPage)
-        routes.on(.POST, SiteURL.assignmentReports(.key).pathComponents,
-                  body: .collect(maxSize: ByteCount(value: EvidenceStore.maxRequestBytes)), use: submitReport)
+        routes.upload(SiteURL.assignmentReports(.key), maxBytes: EvidenceStore.maxRequestBytes, gate: { request in
+            let (assignment, _, territory) = try await loadForAction(request)
+            try request.authorize(reportAction(assignment, territory, request))
+        }, use: submitReport)
         routes.post(SiteURL.assignmentReview(.key).pathComponents, use: review)
         routes.post(SiteURL.assignmentExtend(.key).pathComponents, use: extend)
         routes.post(SiteURL.assignmentRemove(.key).pathComponents, use: remove)
@@ -132,7 +134,9 @@ enum InstructionController {
         .submitReport(territory: territory, body: assignment.bodyID, bodyParent: request.aimaq.bodies.parent(of: assignment.bodyID))
     }
 
-    static func actorLabel(_ request: Request) -> String { request.account?.email ?? "?" }
+    /// Who acts, as the history, reports and reviews show it: the person's name, never
+    /// their e-mail address (the audit log, for administrators, keeps the sign-in name).
+    static func actorLabel(_ request: Request) -> String { request.account?.displayName ?? "?" }
 
     static func backToAssignment(_ request: Request, _ id: Int) -> Response {
         request.redirect(to: SiteURL.assignment(.value(id)).path, redirectType: .normal)

@@ -25,8 +25,40 @@ enum MyWorkController {
         var point: String
     }
 
-    static func work(_ db: any SQLDatabase, scope: TerritoryScope, statuses: [String], body: Int?,
-                     overdueBefore: CivilDate? = nil, limit: Int = 50) async throws -> [WorkRow] {
+    /// What an account has to do: reports to write, reports to review, overdue assignments
+    /// in its territory. The page and the calendar feed both show exactly this.
+    struct Work {
+        var toReport: [WorkRow] = []
+        var toReview: [WorkRow] = []
+        var overdue: [WorkRow] = []
+
+        /// Every assignment once, by deadline (for the feed).
+        var all: [WorkRow] {
+            var seen = Set<Int>()
+            return (toReport + toReview + overdue).filter { seen.insert($0.id).inserted }.sorted { $0.deadline < $1.deadline }
+        }
+    }
+
+    static func work(for actor: AimaqCore.Actor, today: CivilDate, on db: any SQLDatabase, limit: Int = 50) async throws -> Work {
+        var work = Work()
+        let publicOnly = AccessPolicy.seesOnlyPublic(actor)
+        // An officer reports for the body the account is bound to; without one, for none.
+        if actor.role == .akimatOfficer, let body = actor.body {
+            work.toReport = try await rows(db, scope: actor.scope, statuses: reportable, body: body, publicOnly: publicOnly, limit: limit)
+        }
+        if actor.role == .maslikhatDeputy || actor.role == .nationalDeputy {
+            work.toReview = try await rows(db, scope: actor.scope, statuses: [AssignmentStatus.reportSubmitted.rawValue],
+                                           body: nil, publicOnly: publicOnly, limit: limit)
+        }
+        if actor.role != .citizen && actor.role != .expert {
+            work.overdue = try await rows(db, scope: actor.scope, statuses: reportable, body: nil, publicOnly: publicOnly,
+                                          overdueBefore: today, limit: limit)
+        }
+        return work
+    }
+
+    private static func rows(_ db: any SQLDatabase, scope: TerritoryScope, statuses: [String], body: Int?, publicOnly: Bool,
+                             overdueBefore: CivilDate? = nil, limit: Int) async throws -> [WorkRow] {
         var query = RegisterQuery.base(db)
             .column(SQLColumn("id", table: "a")).column(SQLColumn("territory_id", table: "a"))
             .column(SQLColumn("deadline", table: "a")).column(SQLColumn("status", table: "a"))
@@ -38,6 +70,7 @@ enum MyWorkController {
                 .where(SQLColumn("territory_id", table: "a"), .lessThan, SQLBind(high))
         }
         if let body { query = query.where(SQLColumn("body_id", table: "a"), .equal, SQLBind(body)) }
+        if publicOnly { query = query.where(SQLColumn("is_public", table: "a"), .equal, SQLBind(true)) }
         if let overdueBefore {
             query = query.where(SQLColumn("deadline", table: "a"), .lessThan, SQLBind(overdueBefore.description))
         }
@@ -49,24 +82,13 @@ enum MyWorkController {
         try request.authorize(.viewOwnWork)
         guard let account = request.account, let actor = account.actor, let accountID = account.id else { throw SignInRequired() }
         let today = InstructionController.today(request)
-        var toReport: [WorkRow] = []
-        var toReview: [WorkRow] = []
-        var overdue: [WorkRow] = []
-        if actor.role == .akimatOfficer {
-            toReport = try await work(request.sql, scope: actor.scope, statuses: reportable, body: actor.body)
-        }
-        if actor.role == .maslikhatDeputy || actor.role == .nationalDeputy {
-            toReview = try await work(request.sql, scope: actor.scope, statuses: [AssignmentStatus.reportSubmitted.rawValue], body: nil)
-        }
-        if actor.role != .citizen && actor.role != .expert {
-            overdue = try await work(request.sql, scope: actor.scope, statuses: reportable, body: nil, overdueBefore: today)
-        }
+        let work = try await work(for: actor, today: today, on: request.sql)
         let notifications = try await NotificationRecord.query(on: request.db).filter(\.$accountID == accountID)
             .sort(\.$createdAt, .descending).limit(30).all()
         let tokens = try await APIToken.query(on: request.db).filter(\.$accountID == accountID).sort(\.$createdAt).all()
         let feed = SiteURL.myCalendar.link((.account, accountID.uuidString), (.key, try feedKey(for: accountID, request)))
         return Layout.response(request, title: request.t("my.title"),
-                               content: MyWorkViews.page(toReport: toReport, toReview: toReview, overdue: overdue,
+                               content: MyWorkViews.page(toReport: work.toReport, toReview: work.toReview, overdue: work.overdue,
                                                          notifications: notifications, tokens: tokens, feed: feed, today: today, request))
     }
 
@@ -93,9 +115,7 @@ enum MyWorkController {
               let account = try await Account.find(id, on: request.db), let actor = account.actor else {
             throw Abort(.notFound)
         }
-        let statuses = reportable + [AssignmentStatus.reportSubmitted.rawValue]
-        let rows = try await work(request.sql, scope: actor.scope, statuses: statuses,
-                                  body: actor.role == .akimatOfficer ? actor.body : nil, limit: 500)
+        let rows = try await work(for: actor, today: InstructionController.today(request), on: request.sql, limit: 500).all
         var lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Aimaq//Deadlines//EN", "CALSCALE:GREGORIAN",
                      "X-WR-CALNAME:Aimaq deadlines"]
         let stamp = ICal.timestamp(Date())

@@ -106,7 +106,7 @@ enum PlanImporter {
 enum PlanImportController {
     static func register(_ routes: any RoutesBuilder) {
         routes.get(SiteURL.adminImportPlan.pathComponents, use: form)
-        routes.on(.POST, SiteURL.adminImportPlan.pathComponents, body: .collect(maxSize: "20mb"), use: upload)
+        routes.upload(SiteURL.adminImportPlan, maxBytes: 20 << 20, gate: { try $0.authorize(.importPlan) }, use: upload)
     }
 
     @Sendable static func form(_ request: Request) async throws -> Response {
@@ -130,7 +130,7 @@ enum PlanImportController {
             return page(request, problems: problems.items, summary: nil, status: .unprocessableEntity)
         case .success(let plan):
             do {
-                let summary = try await PlanImporter.write(plan, app: request.application, actor: request.account?.email ?? "?")
+                let summary = try await PlanImporter.write(plan, app: request.application, actor: request.auditActor)
                 return page(request, problems: [], summary: summary, status: .ok)
             } catch let problems as PlanImport.Problems {
                 return page(request, problems: problems.items, summary: nil, status: .unprocessableEntity)

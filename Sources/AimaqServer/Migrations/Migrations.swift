@@ -20,5 +20,6 @@ enum AimaqMigrations {
         app.migrations.add(M013CreateBudgetRuleTables())
         app.migrations.add(M014SharedServerState())
         app.migrations.add(M015IndexAssignmentParents())
+        app.migrations.add(M016WebSessions())
     }
 }

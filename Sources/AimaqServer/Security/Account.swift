@@ -45,8 +45,9 @@ final class Account: Model, @unchecked Sendable {
     /// The account as it goes into the audit log (never the password hash).
     var auditSnapshot: String {
         "{\"email\":\(jsonString(email)),\"name\":\(jsonString(displayName)),\"role\":\(jsonString(roleName)),"
-            + "\"territory\":\(territoryID.map(String.init) ?? "null"),\"active\":\(active)}"
+            + "\"territory\":\(territoryID.map(String.init) ?? "null"),\"body\":\(bodyID.map(String.init) ?? "null"),"
+            + "\"active\":\(active)}"
     }
 }
 
-extension Account: ModelSessionAuthenticatable {}
+extension Account: Authenticatable {}

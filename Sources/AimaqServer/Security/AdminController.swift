@@ -16,6 +16,8 @@ enum AdminController {
         var name: String?
         var role: String?
         var territory: String?
+        /// For an akimat officer: `akimat`, a department key or `none` (AccountAdministration.BodyChoice).
+        var body: String?
         var password: String?
     }
 
@@ -68,6 +70,15 @@ enum AdminController {
         if errors["territory"] == nil, !AccessPolicy.allows(.manageAccounts(scope), for: actor) {
             errors["territory"] = request.t("users.error.outOfScope")
         }
+        var body: Int?
+        if let role, errors["territory"] == nil {
+            do {
+                body = try AccountAdministration.body(AccountAdministration.BodyChoice(form.body ?? "none"), role: role,
+                                                      scope: scope, app: request.application)
+            } catch {
+                errors["body"] = request.t("users.error.body")
+            }
+        }
         let password = form.password ?? ""
         if let problem = AccountRules.passwordProblem(password) {
             errors["password"] = request.t("users.error.password.\(problem)")
@@ -81,8 +92,9 @@ enum AdminController {
             return try await usersPage(request, form: echoed, errors: errors, status: .unprocessableEntity)
         }
         try await AccountAdministration.create(request.application, email: email, name: name, role: role,
-                                               scope: scope, password: password,
-                                               actor: request.account?.email ?? "?")
+                                               scope: scope, body: body.map(AccountAdministration.BodyChoice.id) ?? .none,
+                                               password: password,
+                                               actor: request.auditActor)
         return request.redirect(to: SiteURL.adminUsers.path, redirectType: .normal)
     }
 
@@ -106,7 +118,7 @@ enum AdminController {
         }
         let before = account.auditSnapshot
         account.active = active
-        try await AuditLog.record(on: request.db, actor: request.account?.email ?? "?") { db in
+        try await AuditLog.record(on: request.db, actor: request.auditActor) { db in
             try await account.save(on: db)
             return ((), AuditEvent(action: active ? "account.activate" : "account.deactivate",
                                    entity: "account", entityID: id.uuidString,

@@ -83,6 +83,16 @@ enum AdminViews {
                 }
                 if let message = errors["role"] { el("p", .class("field-error")) { message } }
                 field("territory", label: request.t("users.territoryHint"), type: "text", value: form.territory)
+                el("label", Attribute("for", "body")) { request.t("users.body") }
+                el("select", .id("body"), .name("body"), .aria("describedby", "body-hint")) {
+                    Components.option("none", request.t("users.body.none"), selected: (form.body ?? "none") == "none")
+                    Components.option("akimat", request.t("users.body.akimat"), selected: form.body == "akimat")
+                    for template in (try? ReferenceData.departmentTemplates()) ?? [] {
+                        Components.option(template.key, template.name[language], selected: form.body == template.key)
+                    }
+                }
+                el("p", .class("hint"), .id("body-hint")) { request.t("users.body.hint") }
+                if let message = errors["body"] { el("p", .class("field-error")) { message } }
                 field("password", label: request.t("users.password"), type: "password", value: nil, autocomplete: "new-password")
                 el("button", .type("submit")) { request.t("users.create") }
             }

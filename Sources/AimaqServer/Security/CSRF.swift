@@ -2,13 +2,14 @@ import AimaqCore
 import Crypto
 import Vapor
 
-/// Cross-site request forgery protection for every form: a random token kept in the
-/// session, written into each form, and checked on every state-changing request that is
-/// not under `/api/` (the API does not accept session cookies for writing).
+/// Cross-site request forgery protection for every form, checked on every state-changing
+/// request that is not under `/api/` (the API writes only with a token, never a cookie).
+/// A signed-in person's token is their session's; a visitor's (the sign-in form) is an
+/// HMAC of a random value kept in a cookie of its own, so a visitor costs no stored session.
 struct CSRFMiddleware: AsyncMiddleware {
     static let fieldName = "_csrf"
     static let headerName = "X-CSRF-Token"
-    static let sessionKey = "csrf"
+    static let visitorCookie = "aimaq_csrf"
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let safe: [HTTPMethod] = [.GET, .HEAD, .OPTIONS]
@@ -23,22 +24,44 @@ struct CSRFMiddleware: AsyncMiddleware {
                 }
                 sent = try? request.content.get(String.self, at: Self.fieldName)
             }
-            guard let expected = request.session.data[Self.sessionKey], let sent,
-                  ConstantTime.equal(sent, expected) else {
+            guard let expected = Self.expected(request), let sent, ConstantTime.equal(sent, expected) else {
                 throw Abort(.forbidden, reason: request.t("error.csrf"))
             }
         }
-        return try await next.respond(to: request)
+        let response = try await next.respond(to: request)
+        if let nonce = request.storage[NewNonceKey.self] {
+            response.cookies[Self.visitorCookie] = HTTPCookies.Value(
+                string: nonce, expires: nil, maxAge: nil, path: "/", isSecure: request.aimaq.configuration.secureCookies,
+                isHTTPOnly: true, sameSite: .strict)
+        }
+        return response
     }
+
+    /// The token this request must carry: its session's, or the visitor's.
+    static func expected(_ request: Request) -> String? {
+        if let session = request.webSession { return session.csrf }
+        return request.cookies[visitorCookie].map { visitorToken($0.string, request) }
+    }
+
+    static func visitorToken(_ nonce: String, _ request: Request) -> String {
+        let key = SymmetricKey(data: Data(("csrf:" + request.aimaq.feedSecret).utf8))
+        return [UInt8](HMAC<SHA256>.authenticationCode(for: Data(nonce.utf8), using: key)).base64URLEncodedString()
+    }
+
+    struct NewNonceKey: StorageKey { typealias Value = String }
 }
 
 extension Request {
-    /// The session's CSRF token, created on first use.
+    /// The token a form carries: the session's, or for a visitor one bound to a cookie that
+    /// the response sets when it has none yet.
     var csrfToken: String {
-        if let token = session.data[CSRFMiddleware.sessionKey] { return token }
-        let token = [UInt8].random(count: 32).base64URLEncodedString()
-        session.data[CSRFMiddleware.sessionKey] = token
-        return token
+        if let session = webSession { return session.csrf }
+        if let nonce = storage[CSRFMiddleware.NewNonceKey.self] ?? cookies[CSRFMiddleware.visitorCookie]?.string {
+            return CSRFMiddleware.visitorToken(nonce, self)
+        }
+        let nonce = [UInt8].random(count: 32).base64URLEncodedString()
+        storage[CSRFMiddleware.NewNonceKey.self] = nonce
+        return CSRFMiddleware.visitorToken(nonce, self)
     }
 }
 
@@ -70,6 +93,10 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
             ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
         ]
         for (name, value) in headers { response.headers.replaceOrAdd(name: name, value: value) }
+        // Served over HTTPS (secure cookies): browsers keep to HTTPS for a year.
+        if request.aimaq.configuration.secureCookies {
+            response.headers.replaceOrAdd(name: "Strict-Transport-Security", value: "max-age=31536000; includeSubDomains")
+        }
         return response
     }
 }

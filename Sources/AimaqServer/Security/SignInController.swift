@@ -1,5 +1,7 @@
 import AimaqCore
 import Fluent
+import SQLKit
+import Synchronization
 import Vapor
 
 enum SignInController {
@@ -8,6 +10,7 @@ enum SignInController {
         routes.post(SiteURL.signIn.pathComponents, use: signIn)
         routes.post(SiteURL.signOut.pathComponents, use: signOut)
         routes.get(SiteURL.account.pathComponents, use: accountPage)
+        routes.post(SiteURL.accountSessionsEnd.pathComponents, use: endOtherSessions)
     }
 
     struct Credentials: Content {
@@ -27,7 +30,7 @@ enum SignInController {
         let input = try request.content.decode(Credentials.self)
         let email = (input.email ?? "").trimmingCharacters(in: .whitespaces).lowercased()
         let password = input.password ?? ""
-        let address = request.remoteAddress?.ipAddress ?? "unknown"
+        let address = ClientAddress.of(request)
         let throttle = request.aimaq.throttle
         if let wait = try await throttle.retryAfter(account: email, address: address, db: request.sql) {
             let minutes = String(Int((wait / 60).rounded(.up)))
@@ -37,26 +40,51 @@ enum SignInController {
             return response
         }
         let account = try await Account.query(on: request.db).filter(\.$email == email).first()
-        // Verify against a fixed hash when the account is unknown, so both answers take as long.
-        let hash = account?.passwordHash ?? Self.dummyHash
-        let valid = (try? Bcrypt.verify(password, created: hash)) ?? false
+        // Verify against a hash of the configured cost when the account is unknown, so both
+        // answers take as long; bcrypt runs off the event loop.
+        let hash = account?.passwordHash ?? dummyHash(cost: request.aimaq.configuration.bcryptCost)
+        let valid = (try? await request.password.async.verify(password, created: hash)) ?? false
         guard let account, valid, account.active else {
-            try await throttle.recordFailure(account: email, address: address, db: request.sql)
+            let locked = try await throttle.recordFailure(account: email, address: address, db: request.sql)
+            try await AuditLog.record(on: request.db, actor: email.isEmpty ? "?" : email) { _ in
+                ((), AuditEvent(action: "signin.failed", entity: "account", entityID: account?.id?.uuidString ?? "",
+                                before: nil, after: "{\"address\":\(jsonString(address))}"))
+            }
+            if locked, let id = account?.id {
+                try await request.sql.insert(into: "notifications").columns("account_id", "kind", "created_at")
+                    .values(SQLBind(id), SQLBind("sign_in_locked"), SQLBind(KazakhstanTime.nowMilliseconds())).run()
+            }
             return page(request, email: email, next: input.next, error: request.t("signin.failed"),
                         status: .unauthorized)
         }
-        try await throttle.recordSuccess(account: email, db: request.sql)
-        // A new session identifier on sign-in defeats session fixation.
-        try await rotateSession(request)
-        request.auth.login(account)
-        _ = request.csrfToken
+        try await throttle.recordSuccess(account: email, address: address, db: request.sql)
+        try await WebSessions.start(request, account: account)
+        try await AuditLog.record(on: request.db, actor: account.email) { _ in
+            ((), AuditEvent(action: "signin", entity: "account", entityID: account.id?.uuidString ?? "",
+                            before: nil, after: "{\"address\":\(jsonString(address))}"))
+        }
         return request.redirect(to: safeNext(input.next) ?? SiteURL.home.path, redirectType: .normal)
     }
 
     @Sendable static func signOut(_ request: Request) async throws -> Response {
-        request.auth.logout(Account.self)
-        request.session.destroy()
+        if let account = request.account {
+            try await AuditLog.record(on: request.db, actor: account.email) { _ in
+                ((), AuditEvent(action: "signout", entity: "account", entityID: account.id?.uuidString ?? "", before: nil, after: nil))
+            }
+        }
+        try await WebSessions.end(request)
         return request.redirect(to: SiteURL.home.path, redirectType: .normal)
+    }
+
+    /// Ends every other session of the signed-in account ("sign out everywhere else").
+    @Sendable static func endOtherSessions(_ request: Request) async throws -> Response {
+        try request.authorize(.viewOwnAccount)
+        guard let account = request.account, let id = account.id, let current = request.webSession else { throw SignInRequired() }
+        try await WebSessions.endAll(account: id, except: current.idHash, on: request.sql)
+        try await AuditLog.record(on: request.db, actor: account.email) { _ in
+            ((), AuditEvent(action: "sessions.end_others", entity: "account", entityID: id.uuidString, before: nil, after: nil))
+        }
+        return request.redirect(to: SiteURL.account.path, redirectType: .normal)
     }
 
     @Sendable static func accountPage(_ request: Request) async throws -> Response {
@@ -64,6 +92,7 @@ enum SignInController {
         guard let account = request.account else { throw SignInRequired() }
         let language = request.language
         let scope = account.scope.code.flatMap { request.tree[$0] }.map { $0.name[language] } ?? request.t("country.name")
+        let sessions = try await WebSessions.list(account: account.id ?? UUID(), on: request.sql)
         let content = fragment {
             el("h1") { request.t("account.title") }
             el("dl", .class("figures")) {
@@ -72,28 +101,62 @@ enum SignInController {
                 el("div") { el("dt") { request.t("account.role") }; el("dd") { request.t("role.\(account.roleName)") } }
                 el("div") { el("dt") { request.t("account.scope") }; el("dd") { scope } }
             }
+            el("h2", .id("sessions-heading")) { request.t("sessions.title") }
+            el("table", .class("list"), .aria("labelledby", "sessions-heading")) {
+                el("thead") {
+                    el("tr") {
+                        Components.th(request.t("sessions.started")); Components.th(request.t("sessions.lastUsed"))
+                        Components.th(request.t("sessions.address")); Components.th(request.t("sessions.browser"))
+                    }
+                }
+                el("tbody") {
+                    for session in sessions {
+                        el("tr") {
+                            el("td") {
+                                Components.time(session.created_at, request)
+                                if session.id_hash == request.webSession?.idHash { " (" + request.t("sessions.this") + ")" }
+                            }
+                            el("td") { Components.time(session.seen_at, request) }
+                            el("td") { session.address }
+                            el("td") { session.agent }
+                        }
+                    }
+                }
+            }
+            el("form", Attribute("method", "post"), Attribute("action", SiteURL.accountSessionsEnd.path)) {
+                csrfField(request)
+                el("button", .type("submit")) { request.t("sessions.endOthers") }
+            }
         }
         return Layout.response(request, title: request.t("account.title"), content: content)
     }
 
-    /// Drops the stored session and its identifier; the sessions middleware then stores the
-    /// session data under a fresh identifier.
-    static func rotateSession(_ request: Request) async throws {
-        if let old = request.session.id {
-            try await request.application.sessions.driver.deleteSession(old, for: request).get()
-            request.session.id = nil
-        }
-        request.session.data = SessionData()
-    }
-
-    /// Only local paths are followed after sign-in (no open redirect).
+    /// Only a path of this site is followed after sign-in (no open redirect): checked after
+    /// percent-decoding, it must start with one `/` and hold no backslash, no control
+    /// character (a tab or a line break that browsers drop) and no scheme or host.
     static func safeNext(_ next: String?) -> String? {
-        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\") else { return nil }
+        guard let next, next.count <= 2_000, let decoded = next.removingPercentEncoding else { return nil }
+        for text in [next, decoded] {
+            guard text.hasPrefix("/"), !text.hasPrefix("//"), !text.contains("\\"),
+                  !text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return nil }
+        }
+        // What a browser would make of it must stay on this site.
+        guard let url = URL(string: next, relativeTo: URL(string: "https://aimaq.invalid/")),
+              url.absoluteURL.host == "aimaq.invalid" else { return nil }
         return next
     }
 
-    /// A bcrypt hash of a random string, computed once.
-    static let dummyHash: String = (try? Bcrypt.hash(UUID().uuidString, cost: 12)) ?? ""
+    /// A bcrypt hash of a random string at the configured cost, computed once per cost.
+    static func dummyHash(cost: Int) -> String {
+        dummyHashes.withLock { hashes in
+            if let hash = hashes[cost] { return hash }
+            let hash = (try? Bcrypt.hash(UUID().uuidString, cost: cost)) ?? ""
+            hashes[cost] = hash
+            return hash
+        }
+    }
+
+    private static let dummyHashes = Mutex<[Int: String]>([:])
 
     static func page(_ request: Request, email: String, next: String?, error: String?,
                      status: HTTPResponseStatus) -> Response {

@@ -16,6 +16,7 @@ enum SiteURL: Sendable {
     case signIn
     case signOut
     case account
+    case accountSessionsEnd
     case adminUsers
     case adminUserActive(Parameter<UUID>)
     case adminAudit
@@ -73,6 +74,7 @@ enum SiteURL: Sendable {
         case .signIn: ["signin"]
         case .signOut: ["signout"]
         case .account: ["account"]
+        case .accountSessionsEnd: ["account", "sessions", "end"]
         case .adminUsers: ["admin", "users"]
         case .adminUserActive(let p): ["admin", "users", Self.text(p, key: Self.idKey), "active"]
         case .adminAudit: ["admin", "audit"]
