@@ -146,10 +146,8 @@ struct UserCommand: AsyncParsableCommand {
                 }
             }
             let password = passwordFromStandardInput ? (readLine(strippingNewline: true) ?? "") : generatedPassword()
-            if let problem = AccountRules.passwordProblem(password) {
-                throw ValidationError(problem == .short
-                    ? "password: at least \(AccountRules.minimumPasswordLength) characters"
-                    : "password: at most \(AccountRules.maximumPasswordBytes) bytes")
+            if let problem = PasswordPolicy.problem(password, email: email, name: name ?? "") {
+                throw ValidationError("password: " + PasswordPolicy.describe(problem))
             }
             do {
                 try await ServerCommands.addUser(config, email: email, name: name ?? email, role: role,

@@ -48,6 +48,12 @@ import Testing
         #expect(AccountRules.passwordProblem("short") == .short)
         #expect(AccountRules.passwordProblem(String(repeating: "ж", count: 40)) == .long)
         #expect(AccountRules.passwordProblem("long enough pass") == nil)
+        // Twelve characters, counted as a person counts them (a Kazakh letter is one).
+        #expect(AccountRules.passwordProblem("әкімдік-құп1") == nil)
+        #expect(AccountRules.passwordProblem("әкімдік-құп") == .short)
+        #expect(AccountRules.passwordProblem("Kazakhstan2026", common: ["kazakhstan2026"]) == .common)
+        #expect(AccountRules.passwordProblem("zzzzzzzzzzzzzz") == .common)
+        #expect(AccountRules.passwordProblem("my name is aigerim!", personal: ["aigerim@akimat.kz", "A. B."]) == .personal)
     }
 }
 

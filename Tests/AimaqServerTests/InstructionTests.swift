@@ -93,12 +93,14 @@ extension ServerTests {
                 let files = try await app.aimaq.evidence.count(db: app.db as! any SQLDatabase)
                 let response = try await officer.postMultipart("/assignments/\(id)/reports?lang=en",
                     fields: ["text": " ", "value_\(fixture.plan.indicator)": "many"],
-                    files: [("files[]", "virus.exe", Data("MZ".utf8))])
+                    files: [("files[]", "virus.exe", Data("MZ".utf8)), ("files[]", "renamed.pdf", Data("MZ\u{90}\0\u{3}".utf8))])
                 #expect(response.status == .unprocessableEntity)
                 let message = response.body.string
                 #expect(message.contains("Describe what was done"))
                 #expect(message.contains("Roads repaired"))
                 #expect(message.contains("virus.exe"))
+                // A program renamed to .pdf is known by its first bytes.
+                #expect(message.contains("The content of renamed.pdf does not match its kind"))
                 #expect(try await Assignment.find(id, on: app.db)?.status == .assigned)
                 #expect(try await ReportRecord.query(on: app.db).filter(\.$assignmentID == id).count() == 0)
                 #expect(try await app.aimaq.evidence.count(db: app.db as! any SQLDatabase) == files)

@@ -268,5 +268,58 @@ extension ServerTests {
                 #expect(viaForm?.bodyID == fixture.bodyID)
             }
         }
+
+        // 10. The smaller ones.
+        @Test func theReviewerDecidesWhetherEvidenceIsPublished() async throws {
+            try await withAimaq { app, fixture in
+                let id = fixture.plan.shieliAssignment
+                var officer = Visitor(app)
+                try await officer.signIn("akimat")
+                #expect(try await officer.postMultipart("/assignments/\(id)/reports", fields: ["text": "Done"],
+                                                        files: [("files[]", "act.pdf", Data("%PDF-1.4 act".utf8))]).status == .seeOther)
+                let file = try #require(try await EvidenceFile.query(on: app.db).sort(\.$id, .descending).first())
+                var deputy = Visitor(app)
+                try await deputy.signIn("maslikhat")
+                let form = try await deputy.get("/assignments/\(id)").body.string
+                let fileID = try file.requireID()
+                #expect(form.contains("name=\"evidence\" type=\"radio\" value=\"restricted\""))
+                #expect(try await deputy.post("/assignments/\(id)/review", form: ["decision": "accept", "evidence": "restricted"]).status == .seeOther)
+                var visitor = Visitor(app)
+                #expect(try await visitor.get("/evidence/\(fileID)").status == .seeOther)
+                var citizen = Visitor(app)
+                try await citizen.signIn("citizen")
+                #expect(try await citizen.get("/evidence/\(fileID)").status == .forbidden)
+                #expect(try await deputy.get("/evidence/\(fileID)").status == .ok)
+            }
+        }
+
+        @Test func aNewTokenPageIsNeverStoredAndHTTPSIsRemembered() async throws {
+            try await withAimaq(configure: { $0.secureCookies = true }) { app, _ in
+                var deputy = Visitor(app)
+                try await deputy.signIn("maslikhat")
+                let page = try await deputy.post("/my/tokens", form: ["name": "laptop"])
+                #expect(page.headers.first(name: .cacheControl) == "no-store")
+                #expect(page.headers.first(name: "Strict-Transport-Security")?.hasPrefix("max-age=") == true)
+            }
+            try await withAimaq { app, _ in
+                var visitor = Visitor(app)
+                let plain = try await visitor.get("/")
+                #expect(plain.headers.first(name: "Strict-Transport-Security") == nil)
+            }
+        }
+
+        @Test func oneAccountKeepsABoundedNumberOfRuleTables() async throws {
+            try await withAimaq { app, _ in
+                let account = try #require(try await Account.query(on: app.db).filter(\.$email == Fixture.email("citizen")).first())
+                for n in 0..<BudgetRuleTables.perAccount {
+                    _ = try await BudgetRuleTables.store("table \(n)", account: try account.requireID(), actor: "test", on: app.db)
+                }
+                // The same text again is no new table.
+                _ = try await BudgetRuleTables.store("table 0", account: try account.requireID(), actor: "test", on: app.db)
+                await #expect(throws: BudgetRuleTables.QuotaReached.self) {
+                    _ = try await BudgetRuleTables.store("one too many", account: try account.requireID(), actor: "test", on: app.db)
+                }
+            }
+        }
     }
 }

@@ -168,9 +168,11 @@ func testDatabase(_ config: AimaqConfiguration, file: Bool) throws -> DatabaseCh
     return .sqliteFile(config.sqlitePath)
 }
 
-func withAimaq(file: Bool = false, _ test: (Application, Fixture) async throws -> Void) async throws {
+func withAimaq(file: Bool = false, configure: (inout AimaqConfiguration) -> Void = { _ in },
+               _ test: (Application, Fixture) async throws -> Void) async throws {
     let app = try await Application.make(.testing)
-    let config = testConfiguration()
+    var config = testConfiguration()
+    configure(&config)
     do {
         try await AimaqApp.configure(app, configuration: config, database: try testDatabase(config, file: file))
         try await app.autoRevert()

@@ -1,16 +1,33 @@
 /// Rules for account fields, shared by the administrators' page and the command line.
 public enum AccountRules {
-    public static let minimumPasswordLength = 10
+    /// Characters (what a person counts, not bytes).
+    public static let minimumPasswordLength = 12
     /// bcrypt reads at most 72 bytes; a longer password would be silently cut.
     public static let maximumPasswordBytes = 72
 
     public enum PasswordProblem: String, Sendable {
-        case short, long
+        /// Fewer than 12 characters.
+        case short
+        /// More than bcrypt reads.
+        case long
+        /// On the list of common passwords, or one character over and over.
+        case common
+        /// Holds the account's own e-mail name or display name.
+        case personal
     }
 
-    public static func passwordProblem(_ password: String) -> PasswordProblem? {
+    /// What is wrong with a new password, if anything. `common` holds the refused passwords
+    /// in lower case; `personal` the account's e-mail address and name.
+    public static func passwordProblem(_ password: String, common: Set<String> = [],
+                                       personal: [String] = []) -> PasswordProblem? {
         if password.count < minimumPasswordLength { return .short }
         if password.utf8.count > maximumPasswordBytes { return .long }
+        let lowered = password.lowercased()
+        if common.contains(lowered) || Set(lowered).count == 1 { return .common }
+        for part in personal {
+            let name = part.lowercased().split(separator: "@").first.map(String.init) ?? ""
+            if name.count >= 4, lowered.contains(name) { return .personal }
+        }
         return nil
     }
 

@@ -261,7 +261,12 @@ enum BudgetController {
             return try await refuse(error.description)
         case .success:
             guard let account = request.account, let accountID = account.id else { throw SignInRequired() }
-            let id = try await BudgetRuleTables.store(text, account: accountID, actor: account.email, on: request.db)
+            let id: String
+            do {
+                id = try await BudgetRuleTables.store(text, account: accountID, actor: account.email, on: request.db)
+            } catch is BudgetRuleTables.QuotaReached {
+                return try await refuse(request.t("whatIf.quota", ["n": String(BudgetRuleTables.perAccount)]))
+            }
             return request.redirect(to: SiteURL.budgetWhatIf.link((.year, String(year)), (.rules, id)), redirectType: .normal)
         }
     }

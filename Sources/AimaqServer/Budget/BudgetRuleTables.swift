@@ -10,6 +10,10 @@ import Vapor
 /// bundled one (every share exact, each code summing to one) before it is kept.
 enum BudgetRuleTables {
     static let maxBytes = 256 * 1024
+    /// Tables one account may keep: enough for any study, not a free file store.
+    static let perAccount = 50
+
+    struct QuotaReached: Error {}
 
     /// The first 16 hex digits of the SHA-256 of the text with its line ends made `\n`.
     static func id(of text: String) -> String {
@@ -46,6 +50,10 @@ enum BudgetRuleTables {
                 .where("id", .equal, SQLBind(id)).first() != nil
         }
         guard try await !kept(on: db) else { return id }
+        let owned = try await (db as! any SQLDatabase).select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+            .from("budget_rule_tables").where("account_id", .equal, SQLBind(account))
+            .first(decodingColumn: "n", as: Int.self) ?? 0
+        guard owned < perAccount else { throw QuotaReached() }
         try await AuditLog.record(on: db, actor: actor) { db in
             // Loaded by someone else a moment ago: kept once.
             let sql = db as! any SQLDatabase

@@ -73,7 +73,10 @@ enum APITokens {
             el("p") { el("code", .id("new-token")) { secret } }
             el("p") { el("a", .href(SiteURL.myWork.path)) { request.t("my.title") } }
         }
-        return Layout.response(request, title: request.t("token.created"), content: content)
+        let response = Layout.response(request, title: request.t("token.created"), content: content)
+        // The secret is shown once: no cache keeps the page.
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return response
     }
 
     @Sendable static func revoke(_ request: Request) async throws -> Response {
@@ -144,6 +147,7 @@ enum APITokens {
         var decision: String
         var remarks: String?
         var final: Bool?
+        var evidencePublic: Bool?
     }
 
     @Sendable static func apiReview(_ request: Request) async throws -> Created {
@@ -153,7 +157,8 @@ enum APITokens {
             let (assignment, instruction, territory) = try await InstructionController.loadAssignment(input.assignment, request, on: db)
             let status = try await InstructionController.performReview(
                 request, assignment: assignment, instruction: instruction, territory: territory,
-                decision: input.decision, remarks: input.remarks, final: input.final ?? false)
+                decision: input.decision, remarks: input.remarks, final: input.final ?? false,
+                evidencePublic: input.evidencePublic)
             return Created(id: input.assignment, status: status.rawValue)
         }
     }

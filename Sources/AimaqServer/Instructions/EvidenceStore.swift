@@ -176,6 +176,9 @@ struct ReportSubmission {
                 problems.append(request.t("report.error.fileType", ["name": file.filename]))
             } else if file.data.readableBytes > EvidenceStore.maxFileBytes {
                 problems.append(request.t("report.error.fileSize", ["name": file.filename, "mb": "10"]))
+            } else if !FileSignature.matches(extension: (file.filename as NSString).pathExtension,
+                                             bytes: file.data.readableBytesView) {
+                problems.append(request.t("report.error.fileContent", ["name": file.filename]))
             } else {
                 uploads.append(.init(fileName: file.filename, data: Data(buffer: file.data)))
             }

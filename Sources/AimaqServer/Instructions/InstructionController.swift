@@ -148,20 +148,24 @@ enum InstructionController {
         var decision: String?
         var remarks: String?
         var final: String?
+        /// `public` or `restricted`: whether the report's evidence files are published.
+        var evidence: String?
     }
 
     @Sendable static func review(_ request: Request) async throws -> Response {
         let (assignment, instruction, territory) = try await loadForAction(request)
         let form = try request.content.decode(ReviewForm.self)
         try await performReview(request, assignment: assignment, instruction: instruction, territory: territory,
-                                decision: form.decision, remarks: form.remarks, final: form.final == "true")
+                                decision: form.decision, remarks: form.remarks, final: form.final == "true",
+                                evidencePublic: form.evidence.map { $0 == "public" })
         return backToAssignment(request, try assignment.requireID())
     }
 
     /// Accepts or returns the report waiting on an assignment (pages and API alike).
     @discardableResult
     static func performReview(_ request: Request, assignment: Assignment, instruction: Instruction, territory: KATOCode,
-                              decision: String?, remarks: String?, final: Bool) async throws -> AssignmentStatus {
+                              decision: String?, remarks: String?, final: Bool,
+                              evidencePublic: Bool? = nil) async throws -> AssignmentStatus {
         try request.authorize(.reviewReport(territory: territory))
         let remarks = remarks?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         let event: AssignmentEvent
@@ -186,6 +190,8 @@ enum InstructionController {
                 .filter(\.$stateName == ReportState.submitted.rawValue).sort(\.$submittedAt, .descending).first() else {
                 throw AssignmentWorkflow.Refused(description: "no report is waiting for review")
             }
+            // The reviewer decides whether the evidence of a public instruction is published.
+            if let evidencePublic { assignment.evidencePublic = evidencePublic }
             try await AssignmentWorkflow.apply(event, to: assignment, actor: actor, reason: remarks.isEmpty ? nil : remarks, on: db)
             report.state = event == .returnReport ? .returned : .accepted
             try await report.save(on: db)

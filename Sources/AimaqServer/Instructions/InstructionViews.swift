@@ -314,7 +314,8 @@ enum InstructionViews {
                 reportForm(id: id, indicators: d.indicators, period: period.label(for: today), request)
             }
             if canReview, status == .reportSubmitted {
-                reviewForm(id: id, periodic: period != .once, request)
+                reviewForm(id: id, periodic: period != .once,
+                           evidencePublic: d.instruction.isPublic ? a.evidencePublic : nil, request)
             }
             if canManage, !status.isFinal {
                 manageForms(id: id, request)
@@ -361,7 +362,8 @@ enum InstructionViews {
         }
     }
 
-    static func reviewForm(id: Int, periodic: Bool, _ request: Request) -> Node {
+    /// `evidencePublic` is the current choice for a public instruction (nil: never published).
+    static func reviewForm(id: Int, periodic: Bool, evidencePublic: Bool?, _ request: Request) -> Node {
         el("form", Attribute("method", "post"), Attribute("action", SiteURL.assignmentReview(.value(id)).path), .class("stack"),
            .id("review-form"), .aria("labelledby", "review-heading")) {
             el("h2", .id("review-heading")) { request.t("review.title") }
@@ -372,6 +374,21 @@ enum InstructionViews {
                 el("label", .class("check")) {
                     void("input", .name("final"), .type("checkbox"), .value("true"))
                     request.t("review.final")
+                }
+            }
+            if let evidencePublic {
+                el("fieldset") {
+                    el("legend") { request.t("review.evidence") }
+                    el("label", .class("check")) {
+                        Node.void("input", [.name("evidence"), .type("radio"), .value("public")]
+                            + (evidencePublic ? [.flag("checked")] : []))
+                        request.t("review.evidence.public")
+                    }
+                    el("label", .class("check")) {
+                        Node.void("input", [.name("evidence"), .type("radio"), .value("restricted")]
+                            + (evidencePublic ? [] : [.flag("checked")]))
+                        request.t("review.evidence.restricted")
+                    }
                 }
             }
             el("div", .class("buttons")) {

@@ -80,7 +80,7 @@ enum AdminController {
             }
         }
         let password = form.password ?? ""
-        if let problem = AccountRules.passwordProblem(password) {
+        if let problem = PasswordPolicy.problem(password, email: email, name: name) {
             errors["password"] = request.t("users.error.password.\(problem)")
         }
         if errors.isEmpty, try await Account.query(on: request.db).filter(\.$email == email).count() > 0 {
