@@ -123,6 +123,8 @@ psql "$URL" -Atqc "SELECT 1" >/dev/null 2>"$T/psql.err" || die "setup: PostgreSQ
 
 # Bcrypt at the lowest cost: the accounts here never sign in with a password.
 export AIMAQ_BCRYPT_COST=4
+# Both servers and the commands sign the audit log with one key (each has its own data folder).
+export AIMAQ_AUDIT_KEY=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d " \n")
 RUN=$(date +%s)$$
 D1=$T/data1
 D2=$T/data2

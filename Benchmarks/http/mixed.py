@@ -520,6 +520,10 @@ def main():
                 if n > 0 and args.database_url:
                     folder = tempfile.mkdtemp(prefix="aimaq-mixed-data2-")
                     temporary.append(folder)
+                    # The second server signs the audit log with the first one's key.
+                    key = os.path.join(data, "audit.key")
+                    if os.path.exists(key) and not os.environ.get("AIMAQ_AUDIT_KEY"):
+                        shutil.copy(key, os.path.join(folder, "audit.key"))
                 elif n > 0:
                     note("note: two servers on one SQLite file share the data folder")
                 port = args.port + n

@@ -173,20 +173,38 @@ struct UserCommand: AsyncParsableCommand {
 
 struct AuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "audit", abstract: "The audit log.", subcommands: [Verify.self])
+        commandName: "audit", abstract: "The audit log.", subcommands: [Verify.self, Anchor.self])
 
     struct Verify: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Check the hash chain; report the first broken entry.")
+        static let configuration = CommandConfiguration(
+            abstract: "Check the signed hash chain; report the first broken entry.")
+        @OptionGroup var options: ServerOptions
+        @Option(help: "An anchor printed earlier by `aimaq audit anchor` (sequence:hash): also check that the log still reaches it unchanged, which finds removed newest entries.")
+        var anchor: String?
+
+        func run() async throws {
+            let config = options.configuration
+            ServerCommands.bootstrapLogging(config.logLevel)
+            let (broken, intact) = try await ServerCommands.verifyAudit(config, anchor: anchor)
+            if let broken {
+                throw CommandFailure(description: "audit log BROKEN at \(broken) (\(intact) entries before it are intact)")
+            }
+            print("audit log intact: \(intact) entries verified" + (anchor == nil ? "" : ", the anchor included"))
+        }
+    }
+
+    struct Anchor: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the newest entry as sequence:hash, to keep outside the server (for `verify --anchor`).")
         @OptionGroup var options: ServerOptions
 
         func run() async throws {
             let config = options.configuration
             ServerCommands.bootstrapLogging(config.logLevel)
-            let (broken, intact) = try await ServerCommands.verifyAudit(config)
-            if let broken {
-                throw CommandFailure(description: "audit log BROKEN at \(broken) (\(intact) entries before it are intact)")
+            guard let anchor = try await ServerCommands.auditAnchor(config) else {
+                throw CommandFailure(description: "aimaq audit anchor: the audit log is empty")
             }
-            print("audit log intact: \(intact) entries verified")
+            print(anchor)
         }
     }
 }

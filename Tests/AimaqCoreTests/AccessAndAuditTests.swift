@@ -97,6 +97,40 @@ import Testing
         #expect(AuditChain.verify(records) == .wrongPreviousHash(sequence: 3))
     }
 
+    func keyedChain(_ count: Int, key: [UInt8], after start: [AuditRecord] = []) -> [AuditRecord] {
+        var records = start
+        for index in 0..<count {
+            records.append(AuditChain.entry(after: records.last, timestamp: Int64(1_800_000_000_000 + index),
+                                            actor: "admin@x.kz", action: "assignment.report", entity: "assignment",
+                                            entityID: "\(index)", before: nil, after: nil, key: key))
+        }
+        return records
+    }
+
+    @Test func aKeyedChainVerifiesOnlyWithItsKey() {
+        let key = [UInt8](repeating: 7, count: 32)
+        // Entries made before the key existed, then signed ones.
+        let records = keyedChain(3, key: key, after: chain(2))
+        #expect(records[2].hash.hasPrefix(AuditChain.keyedPrefix))
+        #expect(AuditChain.verify(records, key: key) == nil)
+        #expect(AuditChain.verify(records) == .wrongHash(sequence: 3))
+        #expect(AuditChain.verify(records, key: [UInt8](repeating: 8, count: 32)) == .wrongHash(sequence: 3))
+    }
+
+    @Test func someoneWithoutTheKeyCannotRewriteTheChain() {
+        let key = [UInt8](repeating: 7, count: 32)
+        var records = keyedChain(4, key: key)
+        // A forger rewrites the last two entries with plain SHA-256, the only hash they can make.
+        records[2].actor = "forger"
+        records[2].hash = AuditChain.hash(of: records[2])
+        records[3].previousHash = records[2].hash
+        records[3].hash = AuditChain.hash(of: records[3])
+        #expect(AuditChain.verify(records, key: key) == .unkeyed(sequence: 3))
+        // Rewriting the whole chain unkeyed verifies as an old unkeyed log, which an anchor kept
+        // elsewhere exposes (see the server's test); with a key in use it is never signed.
+        #expect(records.allSatisfy { !$0.hash.isEmpty })
+    }
+
     @Test func nullAndEmptyFieldsHashDifferently() {
         let a = AuditChain.entry(after: nil, timestamp: 1, actor: "a", action: "x", entity: "e", entityID: "1", before: nil, after: nil)
         let b = AuditChain.entry(after: nil, timestamp: 1, actor: "a", action: "x", entity: "e", entityID: "1", before: "", after: nil)

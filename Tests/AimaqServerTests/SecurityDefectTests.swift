@@ -321,5 +321,75 @@ extension ServerTests {
                 }
             }
         }
+    
+        // 9. The audit chain can be rewritten by anyone with database access.
+        @Test func theAuditLogIsSignedAndAnAnchorFindsRemovedEntries() async throws {
+            try await withAimaq { app, fixture in
+                var deputy = Visitor(app)
+                try await deputy.signIn("maslikhat")
+                _ = try await deputy.get("/evidence/\(fixture.plan.evidence)")
+                var stranger = Visitor(app)
+                _ = try await stranger.post("/signin", form: ["email": Fixture.email("expert"), "password": "not the password at all"])
+                let actions = try await AuditEntry.query(on: app.db).all().map(\.action)
+                #expect(actions.contains("signin") && actions.contains("signin.failed") && actions.contains("evidence.download"))
+                let entries = try await AuditEntry.query(on: app.db).sort(\.$id).all()
+                #expect(entries.allSatisfy { $0.hash.hasPrefix(AuditChain.keyedPrefix) })
+
+                let anchor = try #require(try await AuditLog.anchor(on: app.db))
+                #expect(try await AuditLog.verify(on: app.db, anchor: anchor).0 == nil)
+                // The newest two entries removed: the chain alone still verifies, the anchor does not.
+                let sql = app.db as! any SQLDatabase
+                try await sql.delete(from: "audit_entries").where("id", .greaterThan, SQLBind(anchor.sequence - 2)).run()
+                #expect(try await AuditLog.verify(on: app.db).0 == nil)
+                let (broken, intact) = try await AuditLog.verify(on: app.db, anchor: anchor)
+                #expect(broken == .truncated(anchor: anchor.sequence, last: anchor.sequence - 2))
+                #expect(intact == anchor.sequence - 2)
+
+                // An entry changed and its hash recomputed without the key is found.
+                let victim = try #require(try await AuditEntry.find(2, on: app.db))
+                var record = victim.record
+                record.actor = "someone else"
+                record.hash = AuditChain.hash(of: record)
+                try await sql.update("audit_entries").set("actor", to: SQLBind(record.actor)).set("hash", to: SQLBind(record.hash))
+                    .where("id", .equal, SQLBind(2)).run()
+                #expect(try await AuditLog.verify(on: app.db).0 == .unkeyed(sequence: 2))
+            }
+        }
+
+        @Test func aServerWithAnotherAuditKeyRefusesToStart() async throws {
+            try await withAimaq(file: true) { app, _ in
+                let other = try await Application.make(.testing)
+                var config = testConfiguration()
+                config.auditKey = String(repeating: "ab", count: 32)
+                let database: DatabaseChoice
+                if case .sqliteMemory = TestDatabase.choice {
+                    database = .sqliteFile(app.aimaq.configuration.sqlitePath)
+                } else {
+                    database = TestDatabase.choice
+                }
+                do {
+                    try await AimaqApp.configure(other, configuration: config, database: database)
+                    await #expect(throws: AuditKey.Problem.self) { try await AimaqApp.loadReferenceData(other) }
+                } catch {
+                    Issue.record(error)
+                }
+                // The first server's key is the process's again for the rest of the test.
+                AuditLog.key.withLock { $0 = try? AuditKey.load(app.aimaq.configuration) }
+                try await other.asyncShutdown()
+            }
+        }
+
+        @Test func aBudgetImportRecordsTheDigestOfItsFile() async throws {
+            try await withAimaq { app, _ in
+                var admin = Visitor(app)
+                try await admin.signIn("admin")
+                let csv = "kind,territory,year,month,code,approved,adjusted,executed\nrevenue,435200000,2026,0,101201,100,0,90\n"
+                let response = try await admin.postMultipart("/admin/import-budget", fields: [:],
+                                                             files: [(field: "file", name: "b.csv", data: Data(csv.utf8))])
+                #expect(response.status == .ok)
+                let entry = try #require(try await AuditEntry.query(on: app.db).filter(\.$action == "budget.import").first())
+                #expect(entry.after?.contains("\"sha256\":\"\(BudgetStore.digest(csv.utf8))\"") == true)
+            }
+        }
     }
 }

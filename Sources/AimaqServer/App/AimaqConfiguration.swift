@@ -38,6 +38,9 @@ public struct AimaqConfiguration: Sendable {
     /// Addresses of the reverse proxies whose `X-Forwarded-For` is believed
     /// (`AIMAQ_TRUSTED_PROXIES`, comma-separated); from anyone else the header is ignored.
     public var trustedProxies: [String] = []
+    /// The key of the audit log's signatures, 64 hex digits (`AIMAQ_AUDIT_KEY`); by default
+    /// `audit.key` in the data folder. Every server on one database needs the same.
+    public var auditKey: String?
 
     public init() {}
 
@@ -70,6 +73,7 @@ public struct AimaqConfiguration: Sendable {
         if let value = environment["AIMAQ_TRUSTED_PROXIES"] {
             config.trustedProxies = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         }
+        if let value = environment["AIMAQ_AUDIT_KEY"], !value.isEmpty { config.auditKey = value.trimmingCharacters(in: .whitespacesAndNewlines) }
         if let value = environment["AIMAQ_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) { config.logLevel = value }
         return config
     }

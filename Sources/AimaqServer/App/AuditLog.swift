@@ -1,6 +1,7 @@
 import AimaqCore
 import Fluent
 import SQLKit
+import Synchronization
 import Vapor
 
 final class AuditEntry: Model, @unchecked Sendable {
@@ -54,6 +55,9 @@ enum AuditLog {
     static let writers = SerialRunner()
     /// The PostgreSQL advisory lock that orders audited writes across servers.
     static let lockKey = 0x41_494D_4151
+    /// The installation's key (`AuditKey`), set when the application is configured: one
+    /// installation per process.
+    static let key = Mutex<[UInt8]?>(nil)
 
     /// Runs `change` in a transaction and appends its event to the chain in the same
     /// transaction, so a change and its entry land together or not at all. Audited writes
@@ -102,25 +106,75 @@ enum AuditLog {
         let now = Int64((Date().timeIntervalSince1970 * 1000).rounded())
         let record = AuditChain.entry(
             after: last?.record, timestamp: now, actor: actor, action: event.action,
-            entity: event.entity, entityID: event.entityID, before: event.before, after: event.after)
+            entity: event.entity, entityID: event.entityID, before: event.before, after: event.after,
+            key: key.withLock { $0 })
         try await AuditEntry(record).create(on: database)
     }
 
-    /// Checks the whole chain in pages of `pageSize`; the first break, or nil and the count.
-    static func verify(on database: any Database, pageSize: Int = 5_000,
+    /// Checks the whole chain in pages of `pageSize`, with the installation's key; with an
+    /// `anchor` (a sequence and hash an operator kept, `aimaq audit anchor`) also that the log
+    /// still reaches it unchanged. The first break, or nil, and the number of intact entries.
+    static func verify(on database: any Database, pageSize: Int = 5_000, anchor: Anchor? = nil,
                        progress: (@Sendable (Int) -> Void)? = nil) async throws -> (AuditChain.Break?, Int) {
-        var previous: AuditRecord?
+        let key = key.withLock { $0 }
+        var state = AuditChain.Progress()
         var checked = 0
         while true {
-            let after = previous?.sequence ?? 0
+            let after = state.last?.sequence ?? 0
             let page = try await AuditEntry.query(on: database)
                 .filter(\.$id > after).sort(\.$id, .ascending).limit(pageSize).all()
                 .map(\.record)
-            if page.isEmpty { return (nil, checked) }
-            if let broken = AuditChain.verify(page, after: previous) { return (broken, broken.intactBefore) }
+            if page.isEmpty { break }
+            if let broken = AuditChain.verify(page, progress: &state, key: key) { return (broken, broken.intactBefore) }
+            if let anchor, let kept = page.first(where: { $0.sequence == anchor.sequence }), kept.hash != anchor.hash {
+                return (.anchorMismatch(sequence: anchor.sequence), anchor.sequence - 1)
+            }
             checked += page.count
             progress?(checked)
-            previous = page.last
+        }
+        if let anchor, checked < anchor.sequence {
+            return (.truncated(anchor: anchor.sequence, last: checked), checked)
+        }
+        return (nil, checked)
+    }
+
+    /// The newest entry as an operator keeps it elsewhere: `sequence:hash`.
+    struct Anchor: Equatable, Sendable, CustomStringConvertible {
+        var sequence: Int
+        var hash: String
+
+        init(sequence: Int, hash: String) {
+            self.sequence = sequence
+            self.hash = hash
+        }
+
+        init?(_ text: String) {
+            let parts = text.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ":", maxSplits: 1)
+            guard parts.count == 2, let sequence = Int(parts[0]), sequence > 0, !parts[1].isEmpty else { return nil }
+            self.init(sequence: sequence, hash: String(parts[1]))
+        }
+
+        var description: String { "\(sequence):\(hash)" }
+    }
+
+    /// The head of the log, to keep elsewhere (nil when the log is empty).
+    static func anchor(on database: any Database) async throws -> Anchor? {
+        guard let last = try await AuditEntry.query(on: database).sort(\.$id, .descending).first() else { return nil }
+        return Anchor(sequence: last.id ?? 0, hash: last.hash)
+    }
+
+    /// Checks that the key is the one the log is signed with (its fingerprint is kept in the
+    /// settings); records it when the log has none yet.
+    static func checkKey(_ key: [UInt8], on database: any Database) async throws {
+        let fingerprint = AuditKey.fingerprint(key)
+        if let kept = try await Setting.value("audit_key", on: database) {
+            guard kept == fingerprint else {
+                throw AuditKey.Problem(description:
+                    "this server's audit key (fingerprint \(fingerprint)) is not the one the audit log is signed with (\(kept)); "
+                    + "give every server the same key (AIMAQ_AUDIT_KEY, or the same audit.key in each data folder)")
+            }
+        } else {
+            try await Setting.set("audit_key", fingerprint, on: database)
         }
     }
 }

@@ -50,6 +50,8 @@ public enum AimaqApp {
         }
         if let lane { app.lifecycle.use(WriteLane.Shutdown(lane: lane)) }
         AimaqMigrations.register(on: app)
+        let auditKey = try AuditKey.load(configuration)
+        AuditLog.key.withLock { $0 = auditKey }
 
         app.aimaq = AppState(configuration: configuration, catalog: try LocaleFiles.load(),
                              throttle: LoginThrottle(), calendar: try ReferenceData.calendar(extra: configuration.calendarFile),
@@ -101,6 +103,7 @@ public enum AimaqApp {
         }
         let feedSecret = secret ?? ""
         app.aimaq.secret.withLock { $0 = feedSecret }
+        if let key = AuditLog.key.withLock({ $0 }) { try await AuditLog.checkKey(key, on: app.db) }
         let demo = try await Setting.value("demo", on: app.db)
         app.aimaq.isDemo.withLock { $0 = demo == "true" }
     }

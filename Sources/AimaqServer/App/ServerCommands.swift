@@ -128,10 +128,28 @@ public enum ServerCommands {
     }
 
     /// The first break of the audit chain (nil when whole) and how many entries were checked.
-    public static func verifyAudit(_ config: AimaqConfiguration) async throws -> (AuditChain.Break?, Int) {
+    /// With `anchor` (`sequence:hash`, printed earlier by `aimaq audit anchor`), also checks
+    /// that the log still reaches that entry unchanged.
+    public static func verifyAudit(_ config: AimaqConfiguration, anchor: String? = nil) async throws -> (AuditChain.Break?, Int) {
+        try DataFolder.validateForServing(config)
+        let kept: AuditLog.Anchor?
+        if let anchor {
+            guard let parsed = AuditLog.Anchor(anchor) else { throw Failure("--anchor: \"\(anchor)\" is not sequence:hash") }
+            kept = parsed
+        } else {
+            kept = nil
+        }
+        return try await withApplication(config, serving: false) { app in
+            if let key = AuditLog.key.withLock({ $0 }) { try await AuditLog.checkKey(key, on: app.db) }
+            return try await AuditLog.verify(on: app.db, anchor: kept) { note("audit: \($0) entries checked") }
+        }
+    }
+
+    /// The head of the audit log as `sequence:hash`, for the operator to keep elsewhere.
+    public static func auditAnchor(_ config: AimaqConfiguration) async throws -> String? {
         try DataFolder.validateForServing(config)
         return try await withApplication(config, serving: false) { app in
-            try await AuditLog.verify(on: app.db) { note("audit: \($0) entries checked") }
+            try await AuditLog.anchor(on: app.db)?.description
         }
     }
 
@@ -184,7 +202,8 @@ public enum ServerCommands {
             case .success(let parsed):
                 let checked = Date().timeIntervalSince(started)
                 let step = max(BudgetStore.batch, parsed.count / 10)
-                let summary = try await BudgetStore.write(parsed.file, app: app, actor: "aimaq import budget") { done, total in
+                let summary = try await BudgetStore.write(parsed.file, app: app, actor: "aimaq import budget",
+                                                          sha256: BudgetStore.digest(text.utf8)) { done, total in
                     if done % step < BudgetStore.batch || done == total { note("budget: written \(done)/\(total)") }
                 }
                 let seconds = Date().timeIntervalSince(started)

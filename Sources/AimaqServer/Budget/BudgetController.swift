@@ -327,8 +327,8 @@ enum BudgetController {
             if case .transfers(let transfers) = parsed.file, transfers.contains(where: { $0.from == nil || $0.to == nil }) {
                 try request.authorize(.importBudget(territory: nil))
             }
-            let summary = try await BudgetStore.write(parsed.file, app: request.application,
-                                                      actor: request.auditActor)
+            let summary = try await BudgetStore.write(parsed.file, app: request.application, actor: request.auditActor,
+                                                      sha256: BudgetStore.digest(file.data.readableBytesView))
             let message = request.t("budgetImport.done", ["n": String(summary.written), "replaced": String(summary.replaced)])
             return Layout.response(request, title: request.t("budgetImport.title"),
                                    content: BudgetViews.importForm(result: message, problems: [], request))

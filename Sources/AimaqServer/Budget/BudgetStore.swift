@@ -1,4 +1,5 @@
 import AimaqCore
+import Crypto
 import Fluent
 import SQLKit
 import Vapor
@@ -17,10 +18,17 @@ enum BudgetStore {
     static let batch = 1_000
     static let indexRebuildThreshold = 100_000
 
+    /// The SHA-256 of a file's bytes, in hex.
+    static func digest(_ bytes: some Sequence<UInt8>) -> String {
+        SHA256.hash(data: Array(bytes)).map { String(format: "%02x", $0) }.joined()
+    }
+
     /// `bulk` (by default: files of `indexRebuildThreshold` lines or more) replaces what the
     /// file covers in one pass and builds the index afresh; it is a parameter for the tests.
+    /// `sha256` is the digest of the file as received, kept in the audit entry so that the
+    /// file can be matched later to what was imported.
     static func write(_ file: BudgetImport.File, app: Application, actor: String, demo: Bool = false, bulk: Bool? = nil,
-                      progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> Summary {
+                      sha256: String? = nil, progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> Summary {
         let years = file.years.map(String.init).joined(separator: ",")
         let summary = try await AuditLog.record(on: app.db, actor: actor) { db in
             let sql = try db.sql
@@ -34,7 +42,8 @@ enum BudgetStore {
             let what = if case .lines = file { "lines" } else { "transfers" }
             return (summary, AuditEvent(action: "budget.import", entity: "budget_\(what)", entityID: "file",
                                         before: "{\"replaced\":\(summary.replaced)}",
-                                        after: "{\"written\":\(summary.written),\"demo\":\(demo),\"years\":[\(years)]}"))
+                                        after: "{\"written\":\(summary.written),\"demo\":\(demo),\"years\":[\(years)]"
+                                            + (sha256.map { ",\"sha256\":\"\($0)\"" } ?? "") + "}"))
         }
         await app.followChanges()
         return summary

@@ -428,6 +428,14 @@ enum InstructionController {
         }
         try request.authorize(.viewInstruction(isPublic: instruction.isPublic))
         try request.authorize(.viewEvidence(territory: territory, isPublic: instruction.isPublic && assignment.evidencePublic))
+        // Who read which file is in the audit log (a published file read by a visitor who is
+        // not signed in is public, and not recorded).
+        if let account = request.account {
+            try await AuditLog.record(on: request.db, actor: account.email) { _ in
+                ((), AuditEvent(action: "evidence.download", entity: "evidence_file", entityID: String(id), before: nil,
+                                after: "{\"sha256\":\(jsonString(file.sha256))}"))
+            }
+        }
         return try await request.aimaq.evidence.response(for: file, request)
     }
 
