@@ -11,9 +11,11 @@ extension ServerTests {
     @Suite struct ChangeFeed {
         /// A second server on the same database, with the data folder and reference data of
         /// its own (as `aimaq serve` on another machine).
-        static func secondServer(sharing first: Application) async throws -> Application {
+        static func secondServer(sharing first: Application,
+                                 configure: (inout AimaqConfiguration) -> Void = { _ in }) async throws -> Application {
             let app = try await Application.make(.testing)
             var config = testConfiguration()
+            configure(&config)
             config.dataDirectory = first.aimaq.configuration.dataDirectory
             let database: DatabaseChoice
             if case .sqliteMemory = TestDatabase.choice {

@@ -391,5 +391,47 @@ extension ServerTests {
                 #expect(entry.after?.contains("\"sha256\":\"\(BudgetStore.digest(csv.utf8))\"") == true)
             }
         }
+    
+        // 5. No rate limits except sign-in.
+        @Test func expensiveWorkIsLimitedPerVisitorAcrossServers() async throws {
+            try await withAimaq(file: true, configure: { $0.rateLimits = "export=2,compute=3" }) { app, _ in
+                let second = try await ServerTests.ChangeFeed.secondServer(sharing: app) { $0.rateLimits = "export=2,compute=3" }
+                do {
+                    var visitor = Visitor(app)
+                    for _ in 0..<2 { #expect(try await visitor.get("/instructions/export?format=csv").status == .ok) }
+                    let refused = try await visitor.get("/budget/export?year=2026&format=csv")
+                    #expect(refused.status == .tooManyRequests)
+                    let wait = Int(refused.headers.first(name: .retryAfter) ?? "") ?? 0
+                    #expect((1...60).contains(wait))
+                    // A signed-in account is counted apart from its address.
+                    var deputy = Visitor(app)
+                    try await deputy.signIn("maslikhat")
+                    #expect(try await deputy.get("/instructions/export?format=json").status == .ok)
+
+                    // The other server learns the count through the database.
+                    try await app.aimaq.limits.sync(on: app.db as! any SQLDatabase)
+                    var elsewhere = Visitor(second)
+                    let there = try await elsewhere.get("/instructions/export?format=csv")
+                    #expect(there.status == .ok, "the second server counts only after reading the totals")
+                    try await second.aimaq.limits.sync(on: second.db as! any SQLDatabase)
+                    #expect(try await elsewhere.get("/instructions/export?format=csv").status == .tooManyRequests)
+
+                    // A what-if computed afresh counts; the same one again comes from the cache.
+                    var planner = Visitor(app)
+                    try await planner.signIn("expert")
+                    for share in ["0.1", "0.2", "0.3"] {
+                        #expect(try await planner.get("/api/v1/budget/what-if?year=2026&code=101201&from=3&to=4&share=\(share)").status == .ok)
+                    }
+                    #expect(try await planner.get("/api/v1/budget/what-if?year=2026&code=101201&from=3&to=4&share=0.1").status == .ok)
+                    let over = try await planner.get("/api/v1/budget/what-if?year=2026&code=101201&from=3&to=4&share=0.4")
+                    #expect(over.status == .tooManyRequests)
+                    #expect(over.headers.first(name: .retryAfter) != nil)
+                } catch {
+                    try? await second.asyncShutdown()
+                    throw error
+                }
+                try await second.asyncShutdown()
+            }
+        }
     }
 }

@@ -41,6 +41,9 @@ public struct AimaqConfiguration: Sendable {
     /// The key of the audit log's signatures, 64 hex digits (`AIMAQ_AUDIT_KEY`); by default
     /// `audit.key` in the data folder. Every server on one database needs the same.
     public var auditKey: String?
+    /// Limits per visitor and minute on expensive work (`AIMAQ_RATE_LIMITS`: `export=20,compute=120`
+    /// over the defaults, or `off`); see `RateLimits`.
+    public var rateLimits: String?
 
     public init() {}
 
@@ -74,6 +77,7 @@ public struct AimaqConfiguration: Sendable {
             config.trustedProxies = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         }
         if let value = environment["AIMAQ_AUDIT_KEY"], !value.isEmpty { config.auditKey = value.trimmingCharacters(in: .whitespacesAndNewlines) }
+        if let value = environment["AIMAQ_RATE_LIMITS"], !value.isEmpty { config.rateLimits = value }
         if let value = environment["AIMAQ_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) { config.logLevel = value }
         return config
     }

@@ -17,6 +17,7 @@ final class AppState: Sendable {
     let register = RegisterSnapshots()
     let budget: BudgetState
     let pages: PageCache
+    let limits: RateLimits
     /// Keeps every model above current with the database (see `ChangeFeed`).
     let feed: ChangeFeed
     /// Where audited writes run (none with an in-memory database, which one connection holds).
@@ -37,6 +38,7 @@ final class AppState: Sendable {
         self.calendar = calendar
         self.evidence = EvidenceStore(dataDirectory: configuration.dataDirectory, folder: configuration.evidenceDirectory,
                                       inDatabase: evidenceInDatabase)
+        limits = RateLimits(limits: (try? RateLimits.parse(configuration.rateLimits)) ?? RateLimits.defaults)
         let pages = PageCache(enabled: configuration.pageCache, megabytes: configuration.pageCacheMegabytes)
         self.pages = pages
         feed = ChangeFeed(models: [

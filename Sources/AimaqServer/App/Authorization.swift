@@ -58,9 +58,16 @@ struct AimaqErrorMiddleware: AsyncMiddleware {
                 status = .internalServerError
                 message = request.t("error.internal")
             }
-            if request.isAPI { return try jsonError(status, message) }
+            // Headers the error asks for (Retry-After on 429) go with the answer.
+            let extra = (error as? any AbortError)?.headers ?? [:]
+            if request.isAPI {
+                let response = try jsonError(status, message)
+                for (name, value) in extra { response.headers.replaceOrAdd(name: name, value: value) }
+                return response
+            }
             let page = ErrorPage(status: status, message: message)
             let response = Response(status: status)
+            for (name, value) in extra { response.headers.replaceOrAdd(name: name, value: value) }
             response.headers.contentType = .html
             response.body = .init(string: Layout.page(request, title: page.title(request), content: page.body(request)))
             return response

@@ -50,6 +50,7 @@ public enum AimaqApp {
         }
         if let lane { app.lifecycle.use(WriteLane.Shutdown(lane: lane)) }
         AimaqMigrations.register(on: app)
+        _ = try RateLimits.parse(configuration.rateLimits)  // a bad setting stops the start, said plainly
         let auditKey = try AuditKey.load(configuration)
         AuditLog.key.withLock { $0 = auditKey }
 

@@ -49,6 +49,7 @@ public enum ServerCommands {
                 app.lifecycle.use(DeadlineSweeper.task(interval: .seconds(config.sweepMinutes * 60)))
                 app.lifecycle.use(ChangeFeedPoller.task(interval: .milliseconds(config.feedPollMilliseconds)))
                 app.lifecycle.use(WebSessions.cleanup(interval: .seconds(5 * 60)))
+                app.lifecycle.use(RateLimits.task())
             }
             let result = try await body(app)
             try await app.asyncShutdown()

@@ -147,7 +147,8 @@ enum BudgetController {
         // The answer depends only on the year's figures and the inputs: encoded once per version.
         let data = try request.aimaq.pages.document("api:what-if:\(query.query.encoded):\(request.language)",
                                                  version: version, partition: .variant) {
-            try JSONEncoder().encode(try BudgetReports.whatIf(query, year: figures, rules: request.aimaq.budget.rules, second: second,
+            try request.aimaq.limits.charge(.compute, request)
+            return try JSONEncoder().encode(try BudgetReports.whatIf(query, year: figures, rules: request.aimaq.budget.rules, second: second,
                                                               tree: request.tree, language: request.language))
         }
         let response = Response(status: .ok, body: .init(data: data))
@@ -157,12 +158,20 @@ enum BudgetController {
 
     // MARK: Export
 
+    /// The most lines one export gives (a year of the whole country is about 400,000); a
+    /// larger one asks to narrow it by territory.
+    static let maxExportLines = 500_000
+
     @Sendable static func export(_ request: Request) async throws -> Response {
         let format = request.query[String.self, at: "format"] ?? "csv"
         guard format == "csv" || format == "json" else {
             throw Abort(.badRequest, reason: request.t("error.filter", ["name": "format", "value": format]))
         }
-        let (items, _) = try await lines(request, page: 1, per: 5_000_000)
+        try request.aimaq.limits.charge(.export, request)
+        let (items, total) = try await lines(request, page: 1, per: maxExportLines)
+        guard total <= maxExportLines else {
+            throw Abort(.unprocessableEntity, reason: request.t("export.tooLarge", ["n": NumberFormat.integer(maxExportLines, request.language)]))
+        }
         let response = Response()
         if format == "json" {
             try response.content.encode(ListDTO(items: items, total: items.count, page: 1, per: max(items.count, 1)))
@@ -216,6 +225,8 @@ enum BudgetController {
         // computed part is kept, per version of the year's figures.
         let key = "what-if:\(query.query.encoded):\(request.language)"
         let result = try await request.aimaq.pages.fragment(key, version: version, partition: .variant) {
+            // Computed afresh: counted against the visitor's limit (a cached answer is not).
+            try request.aimaq.limits.charge(.compute, request)
             let result = try BudgetReports.whatIf(query, year: data, rules: request.aimaq.budget.rules, second: second,
                                                   tree: request.tree, language: request.language, rowLimit: BudgetViews.rowsShown)
             return BudgetViews.whatIfResult(query, result: result, classification: request.aimaq.budget.classification, request)

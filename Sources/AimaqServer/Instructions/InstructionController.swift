@@ -441,6 +441,9 @@ enum InstructionController {
 
     // MARK: Export
 
+    /// The most rows one export of the register gives (the national register is about 52,000).
+    static let maxExportRows = 200_000
+
     @Sendable static func export(_ request: Request) async throws -> Response {
         try request.authorize(.viewInstruction(isPublic: true))
         let filter = try RegisterFilter(request)
@@ -448,8 +451,12 @@ enum InstructionController {
         guard format == "csv" || format == "json" else {
             throw Abort(.badRequest, reason: request.t("error.filter", ["name": "format", "value": format]))
         }
-        let (rows, _) = RegisterQuery.page(filter, today: today(request), page: 1, per: Int.max,
-                                           in: try await request.registerSnapshot())
+        try request.aimaq.limits.charge(.export, request)
+        let (rows, total) = RegisterQuery.page(filter, today: today(request), page: 1, per: maxExportRows,
+                                               in: try await request.registerSnapshot())
+        guard total <= maxExportRows else {
+            throw Abort(.unprocessableEntity, reason: request.t("export.tooLarge", ["n": NumberFormat.integer(maxExportRows, request.language)]))
+        }
         let response = Response()
         if format == "json" {
             try response.content.encode(ListDTO(items: rows.map(AssignmentDTO.init), total: rows.count, page: 1, per: max(rows.count, 1)))

@@ -21,5 +21,6 @@ enum AimaqMigrations {
         app.migrations.add(M014SharedServerState())
         app.migrations.add(M015IndexAssignmentParents())
         app.migrations.add(M016WebSessions())
+        app.migrations.add(M017RateCounters())
     }
 }
