@@ -19,7 +19,7 @@ start)
         --auth-local=trust --auth-host=scram-sha-256 >&2
     runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/server.log" -w -t 30 \
         -o "-c listen_addresses=127.0.0.1 -p $PGPORT -k $SOCK" start >&2
-    psql -h "$SOCK" -p "$PGPORT" -U postgres -q -c "CREATE ROLE aimaq LOGIN PASSWORD 'aimaq'" \
+    psql -h "$SOCK" -p "$PGPORT" -U postgres -q -c "CREATE ROLE aimaq LOGIN CREATEDB PASSWORD 'aimaq'" \
         -c "CREATE DATABASE aimaq_test OWNER aimaq" >&2
     echo "export AIMAQ_TEST_DATABASE_URL=postgres://aimaq:aimaq@127.0.0.1:$PGPORT/aimaq_test"
     echo "export AIMAQ_PGDATA=$PGDATA"

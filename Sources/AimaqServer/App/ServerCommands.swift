@@ -71,6 +71,13 @@ public enum ServerCommands {
             guard pending.isEmpty else {
                 throw Failure("aimaq serve: the database needs \(pending.count) migration(s) (\(pending.joined(separator: ", "))); run `aimaq migrate` first")
             }
+            if !config.usesPostgres {
+                do {
+                    try await Maintenance.refuseDamage(app, config)
+                } catch {
+                    throw Failure("aimaq serve: \(error)")
+                }
+            }
             try await AimaqApp.loadReferenceData(app)
             say("Aimaq is serving \(config.dataDirectory) on http://\(config.host):\(config.port)")
             try await app.execute()
