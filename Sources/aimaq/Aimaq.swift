@@ -175,7 +175,7 @@ struct UserCommand: AsyncParsableCommand {
         @Option(help: "Display name (default: the e-mail address).") var name: String?
         @Option(help: "For an akimat officer, the body they report for: akimat (of --territory), a department key (roads, finance, …: that department of the regional akimat), a body number, or none. Without one an officer reports for nothing.")
         var body: String?
-        @Flag(name: .customLong("password-stdin"), help: "Read the password from standard input; otherwise one is generated and printed.")
+        @Flag(name: .customLong("password-stdin"), help: "Read the password from standard input (for scripts); otherwise a one-time link is printed with which the person sets their own.")
         var passwordFromStandardInput = false
 
         func run() async throws {
@@ -196,14 +196,19 @@ struct UserCommand: AsyncParsableCommand {
                     throw ValidationError("--territory: \(error)")
                 }
             }
-            let password = passwordFromStandardInput ? (readLine(strippingNewline: true) ?? "") : generatedPassword()
-            if let problem = PasswordPolicy.problem(password, email: email, name: name ?? "") {
-                throw ValidationError("password: " + PasswordPolicy.describe(problem))
+            var password: String?
+            if passwordFromStandardInput {
+                let given = readLine(strippingNewline: true) ?? ""
+                if let problem = PasswordPolicy.problem(given, email: email, name: name ?? "") {
+                    throw ValidationError("password: " + PasswordPolicy.describe(problem))
+                }
+                password = given
             }
+            let link: String?
             do {
-                try await ServerCommands.addUser(config, email: email, name: name ?? email, role: role,
-                                                 scope: scope, body: AccountAdministration.BodyChoice(body ?? "none"),
-                                                 password: password)
+                link = try await ServerCommands.addUser(config, email: email, name: name ?? email, role: role,
+                                                        scope: scope, body: AccountAdministration.BodyChoice(body ?? "none"),
+                                                        password: password)
             } catch {
                 throw CommandFailure(description: "aimaq user add: \(error)")
             }
@@ -211,13 +216,9 @@ struct UserCommand: AsyncParsableCommand {
             if role == .akimatOfficer, AccountAdministration.BodyChoice(body ?? "none") == .none {
                 print("note: this officer is bound to no body and can report for nothing; add one with --body")
             }
-            if !passwordFromStandardInput { print("password: \(password)") }
-        }
-
-        private func generatedPassword() -> String {
-            let alphabet = Array("abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
-            var generator = SystemRandomNumberGenerator()
-            return String((0..<16).map { _ in alphabet.randomElement(using: &generator)! })
+            if let link {
+                print("one-time link to set the password (valid \(config.linkHours) h; give it to the person only): \(link)")
+            }
         }
     }
 }

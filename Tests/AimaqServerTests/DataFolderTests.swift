@@ -11,6 +11,7 @@ import Testing
 
     @Test func servingAMissingFolderSaysHowToCreateIt() throws {
         var config = AimaqConfiguration()
+        config.auditKey = testAuditKey
         config.dataDirectory = "/tmp/aimaq-does-not-exist-\(UUID().uuidString)"
         #expect {
             try DataFolder.validateForServing(config)
@@ -21,6 +22,7 @@ import Testing
 
     @Test func migrateMakesANewDatabaseThatServingAccepts() async throws {
         var config = AimaqConfiguration()
+        config.auditKey = testAuditKey
         config.dataDirectory = try temporaryFolder() + "/new"
         config.bcryptCost = 4
         try await ServerCommands.migrate(config)
@@ -31,6 +33,7 @@ import Testing
 
     @Test func servingAFolderWithoutADatabaseAsksToMigrate() throws {
         var config = AimaqConfiguration()
+        config.auditKey = testAuditKey
         config.dataDirectory = try temporaryFolder()
         #expect {
             try DataFolder.validateForServing(config)
@@ -41,6 +44,7 @@ import Testing
 
     @Test func aDamagedDatabaseFileIsNamed() throws {
         var config = AimaqConfiguration()
+        config.auditKey = testAuditKey
         config.dataDirectory = try temporaryFolder()
         try Data("this is not a database at all".utf8).write(to: URL(fileURLWithPath: config.sqlitePath))
         #expect {
@@ -52,6 +56,7 @@ import Testing
 
     @Test func aFileWhereTheFolderShouldBeIsRefused() throws {
         var config = AimaqConfiguration()
+        config.auditKey = testAuditKey
         let folder = try temporaryFolder()
         config.dataDirectory = folder + "/file"
         try Data("x".utf8).write(to: URL(fileURLWithPath: config.dataDirectory))

@@ -42,11 +42,11 @@ extension ServerTests {
                 var restored = testConfiguration()
                 restored.dataDirectory = folder + "/restored"
                 // Without the installation's key the log could not verify: restore says so first.
+                restored.auditKey = nil
                 await #expect(throws: AimaqServer.Maintenance.Failure.self) {
                     _ = try await AimaqServer.Maintenance.restore(restored, from: file)
                 }
-                try FileManager.default.copyItem(atPath: app.aimaq.configuration.dataDirectory + "/" + AuditKey.fileName,
-                                                 toPath: restored.dataDirectory + "/" + AuditKey.fileName)
+                restored.auditKey = app.aimaq.configuration.auditKey
                 let done = try await AimaqServer.Maintenance.restore(restored, from: file)
                 #expect(done.contains("audit log verifies"))
 
@@ -64,7 +64,6 @@ extension ServerTests {
                     Issue.record(error)
                 }
                 try await copy.asyncShutdown()
-                AuditLog.key.withLock { $0 = try? AuditKey.load(app.aimaq.configuration) }
             }
         }
 

@@ -151,12 +151,17 @@ struct Fixture {
     }
 }
 
+/// The audit key of every test application: the key is the process's (one installation per
+/// process), and tests of several suites run at once.
+let testAuditKey = String(repeating: "5a", count: 32)
+
 /// A test's configuration: its own data folder, cheap password hashes, quiet logs.
 func testConfiguration() -> AimaqConfiguration {
     var config = AimaqConfiguration()
     config.dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("aimaq-test-\(UUID().uuidString)").path
     config.bcryptCost = 4
     config.logLevel = .warning
+    config.auditKey = testAuditKey
     return config
 }
 

@@ -44,6 +44,11 @@ public struct AimaqConfiguration: Sendable {
     /// Limits per visitor and minute on expensive work (`AIMAQ_RATE_LIMITS`: `export=20,compute=120`
     /// over the defaults, or `off`); see `RateLimits`.
     public var rateLimits: String?
+    /// The address people reach the site at, for links sent outside it (the one-time
+    /// password links `aimaq user add` prints): `AIMAQ_PUBLIC_URL`, by default http://host:port.
+    public var publicURL: String?
+    /// Hours a one-time password link stays valid (`AIMAQ_LINK_HOURS`, 1 to 168).
+    public var linkHours: Int = 72
 
     public init() {}
 
@@ -78,6 +83,8 @@ public struct AimaqConfiguration: Sendable {
         }
         if let value = environment["AIMAQ_AUDIT_KEY"], !value.isEmpty { config.auditKey = value.trimmingCharacters(in: .whitespacesAndNewlines) }
         if let value = environment["AIMAQ_RATE_LIMITS"], !value.isEmpty { config.rateLimits = value }
+        if let value = environment["AIMAQ_PUBLIC_URL"], !value.isEmpty { config.publicURL = value }
+        if let value = environment["AIMAQ_LINK_HOURS"].flatMap(Int.init), (1...168).contains(value) { config.linkHours = value }
         if let value = environment["AIMAQ_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) { config.logLevel = value }
         return config
     }

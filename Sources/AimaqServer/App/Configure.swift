@@ -79,6 +79,7 @@ public enum AimaqApp {
         TerritoryController.register(app)
         BodyController.register(app)
         SignInController.register(app)
+        PasswordController.register(app)
         AdminController.register(app)
         InstructionController.register(app)
         MyWorkController.register(app)

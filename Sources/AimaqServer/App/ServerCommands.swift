@@ -113,12 +113,13 @@ public enum ServerCommands {
 
     public static func addUser(_ config: AimaqConfiguration, email: String, name: String, role: Role,
                                scope: TerritoryScope, body: AccountAdministration.BodyChoice = .none,
-                               password: String) async throws {
+                               password: String?) async throws -> String? {
         try DataFolder.validateForServing(config)
-        try await withApplication(config, serving: false) { app in
+        return try await withApplication(config, serving: false) { app in
             try await AimaqApp.loadReferenceData(app)
-            try await AccountAdministration.create(app, email: email, name: name, role: role, scope: scope,
+            return try await AccountAdministration.create(app, email: email, name: name, role: role, scope: scope,
                                                    body: body, password: password, actor: "aimaq user add")
+                .map { AccountAdministration.absolute($0, config) }
         }
     }
 

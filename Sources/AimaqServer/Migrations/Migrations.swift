@@ -22,5 +22,6 @@ enum AimaqMigrations {
         app.migrations.add(M015IndexAssignmentParents())
         app.migrations.add(M016WebSessions())
         app.migrations.add(M017RateCounters())
+        app.migrations.add(M018AccountLinks())
     }
 }

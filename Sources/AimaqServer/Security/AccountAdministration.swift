@@ -64,8 +64,11 @@ public enum AccountAdministration {
         return body.id
     }
 
+    /// Creates an account. Without a password (the usual way) the account gets a one-time link
+    /// to set its own, valid `linkHours`: its path is returned. With one (scripts, tests) none.
+    @discardableResult
     public static func create(_ app: Application, email: String, name: String, role: Role,
-                              scope: TerritoryScope, body: BodyChoice = .none, password: String, actor: String) async throws {
+                              scope: TerritoryScope, body: BodyChoice = .none, password: String?, actor: String) async throws -> String? {
         if let code = scope.code, app.aimaq.territories.tree[code] == nil {
             throw Failure(description: "--territory: \(code) is not a known territory")
         }
@@ -73,7 +76,8 @@ public enum AccountAdministration {
         if try await Account.query(on: app.db).filter(\.$email == email).count() > 0 {
             throw Failure(description: "--email: an account with \(email) already exists")
         }
-        let hash = try await app.password.async.hash(password)
+        // Without a password the hash is of a secret nobody knows: only the link opens it.
+        let hash = try await app.password.async.hash(password ?? [UInt8].random(count: 32).base64URLEncodedString())
         let account = Account(email: email, displayName: name, passwordHash: hash, role: role, scope: scope)
         account.bodyID = bodyID
         try await AuditLog.record(on: app.db, actor: actor) { db in
@@ -81,5 +85,14 @@ public enum AccountAdministration {
             return ((), AuditEvent(action: "account.create", entity: "account",
                                    entityID: account.id?.uuidString ?? "", before: nil, after: account.auditSnapshot))
         }
+        guard password == nil, let id = account.id else { return nil }
+        return try await PasswordController.issueLink(account: id, hours: app.aimaq.configuration.linkHours, actor: actor,
+                                                      reason: "new account", on: app.db)
+    }
+
+    /// The address of a link for people outside the site (`AIMAQ_PUBLIC_URL`).
+    public static func absolute(_ path: String, _ config: AimaqConfiguration) -> String {
+        let base = config.publicURL ?? "http://\(config.host):\(config.port)"
+        return (base.hasSuffix("/") ? String(base.dropLast()) : base) + path
     }
 }

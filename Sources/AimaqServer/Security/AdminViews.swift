@@ -8,31 +8,11 @@ enum AdminViews {
         let language = request.language
         let tree = request.tree
         func field(_ name: String, label: String, type: String, value: String?, autocomplete: String? = nil) -> Node {
-            let errorID = "\(name)-error"
-            var attributes: [Attribute] = [.id(name), .name(name), .type(type), .value(value ?? "")]
-            if let autocomplete { attributes.append(Attribute("autocomplete", autocomplete)) }
-            if errors[name] != nil {
-                attributes.append(.aria("invalid", "true"))
-                attributes.append(.aria("describedby", errorID))
-            }
-            return fragment {
-                el("label", Attribute("for", name)) { label }
-                Node.void("input", attributes)
-                if let message = errors[name] { el("p", .class("field-error"), .id(errorID)) { message } }
-            }
+            Self.field(name, label: label, type: type, value: value, autocomplete: autocomplete, errors: errors)
         }
         return fragment {
             el("h1") { request.t("users.title") }
-            if !errors.isEmpty {
-                el("div", .class("error-message"), Attribute("role", "alert")) {
-                    el("p") { request.t("form.hasErrors") }
-                    el("ul") {
-                        for key in errors.keys.sorted() {
-                            el("li") { el("a", .href("#\(key)")) { errors[key] ?? "" } }
-                        }
-                    }
-                }
-            }
+            errorSummary(errors, request)
             el("table", .class("list")) {
                 el("caption") { request.t("users.count", ["n": String(accounts.count)]) }
                 el("thead") {
@@ -48,7 +28,7 @@ enum AdminViews {
                     for account in accounts {
                         el("tr") {
                             el("td") { account.email }
-                            el("td") { account.displayName }
+                            el("td") { el("a", .href(SiteURL.adminUser(.value(account.id ?? UUID())).path)) { account.displayName } }
                             el("td") { request.t("role.\(account.roleName)") }
                             el("td") {
                                 account.scope.code.flatMap { tree[$0]?.name[language] } ?? request.t("country.name")
@@ -75,26 +55,89 @@ enum AdminViews {
                 csrfField(request)
                 field("email", label: request.t("account.email"), type: "email", value: form.email, autocomplete: "off")
                 field("name", label: request.t("account.name"), type: "text", value: form.name)
-                el("label", Attribute("for", "role")) { request.t("account.role") }
-                el("select", .id("role"), .name("role")) {
-                    for role in Role.allCases {
-                        Components.option(role.rawValue, request.t("role.\(role.rawValue)"), selected: form.role == role.rawValue)
-                    }
-                }
-                if let message = errors["role"] { el("p", .class("field-error")) { message } }
-                field("territory", label: request.t("users.territoryHint"), type: "text", value: form.territory)
-                el("label", Attribute("for", "body")) { request.t("users.body") }
-                el("select", .id("body"), .name("body"), .aria("describedby", "body-hint")) {
-                    Components.option("none", request.t("users.body.none"), selected: (form.body ?? "none") == "none")
-                    Components.option("akimat", request.t("users.body.akimat"), selected: form.body == "akimat")
-                    for template in (try? ReferenceData.departmentTemplates()) ?? [] {
-                        Components.option(template.key, template.name[language], selected: form.body == template.key)
-                    }
-                }
-                el("p", .class("hint"), .id("body-hint")) { request.t("users.body.hint") }
-                if let message = errors["body"] { el("p", .class("field-error")) { message } }
-                field("password", label: request.t("users.password"), type: "password", value: nil, autocomplete: "new-password")
+                placementFields(form: form, errors: errors, request)
+                el("p", .class("hint")) { request.t("users.linkHint") }
                 el("button", .type("submit")) { request.t("users.create") }
+            }
+        }
+    }
+
+    static func field(_ name: String, label: String, type: String, value: String?, autocomplete: String? = nil,
+                      errors: [String: String]) -> Node {
+        let errorID = "\(name)-error"
+        var attributes: [Attribute] = [.id(name), .name(name), .type(type), .value(value ?? "")]
+        if let autocomplete { attributes.append(Attribute("autocomplete", autocomplete)) }
+        if errors[name] != nil {
+            attributes.append(.aria("invalid", "true"))
+            attributes.append(.aria("describedby", errorID))
+        }
+        return fragment {
+            el("label", Attribute("for", name)) { label }
+            Node.void("input", attributes)
+            if let message = errors[name] { el("p", .class("field-error"), .id(errorID)) { message } }
+        }
+    }
+
+    static func errorSummary(_ errors: [String: String], _ request: Request) -> Node {
+        guard !errors.isEmpty else { return fragment {} }
+        return el("div", .class("error-message"), Attribute("role", "alert")) {
+            el("p") { request.t("form.hasErrors") }
+            el("ul") {
+                for key in errors.keys.sorted() {
+                    el("li") { el("a", .href("#\(key)")) { errors[key] ?? "" } }
+                }
+            }
+        }
+    }
+
+    /// Role, territory and body: the same fields for a new account and for an existing one.
+    static func placementFields(form: AdminController.NewAccount, errors: [String: String], _ request: Request) -> Node {
+        fragment {
+            el("label", Attribute("for", "role")) { request.t("account.role") }
+            el("select", .id("role"), .name("role")) {
+                for role in Role.allCases {
+                    Components.option(role.rawValue, request.t("role.\(role.rawValue)"), selected: form.role == role.rawValue)
+                }
+            }
+            if let message = errors["role"] { el("p", .class("field-error")) { message } }
+            field("territory", label: request.t("users.territoryHint"), type: "text", value: form.territory, errors: errors)
+            el("label", Attribute("for", "body")) { request.t("users.body") }
+            el("select", .id("body"), .name("body"), .aria("describedby", "body-hint")) {
+                Components.option("none", request.t("users.body.none"), selected: (form.body ?? "none") == "none")
+                Components.option("akimat", request.t("users.body.akimat"), selected: form.body == "akimat")
+                for template in (try? ReferenceData.departmentTemplates()) ?? [] {
+                    Components.option(template.key, template.name[request.language], selected: form.body == template.key)
+                }
+                // A body bound before (by number) stays choosable.
+                if let number = form.body.flatMap(Int.init), let body = request.aimaq.bodies.body(number) {
+                    Components.option(String(number), body.name[request.language], selected: true)
+                }
+            }
+            el("p", .class("hint"), .id("body-hint")) { request.t("users.body.hint") }
+            if let message = errors["body"] { el("p", .class("field-error")) { message } }
+        }
+    }
+
+    /// One account: its role, territory and body to change, and a new password link.
+    static func editUser(_ account: Account, form: AdminController.NewAccount, errors: [String: String],
+                         _ request: Request) -> Node {
+        let id = account.id ?? UUID()
+        return fragment {
+            el("h1") { account.displayName }
+            el("p", .class("meta")) { account.email }
+            errorSummary(errors, request)
+            el("form", Attribute("method", "post"), Attribute("action", SiteURL.adminUser(.value(id)).path), .class("stack"),
+               .aria("label", request.t("users.edit"))) {
+                csrfField(request)
+                placementFields(form: form, errors: errors, request)
+                el("button", .type("submit")) { request.t("users.save") }
+            }
+            el("h2", .id("link-heading")) { request.t("users.newLink") }
+            el("p") { request.t("users.newLinkLead") }
+            el("form", Attribute("method", "post"), Attribute("action", SiteURL.adminUserLink(.value(id)).path),
+               .aria("labelledby", "link-heading")) {
+                csrfField(request)
+                el("button", .type("submit"), .class("secondary")) { request.t("users.makeLink") }
             }
         }
     }

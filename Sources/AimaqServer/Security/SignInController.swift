@@ -101,6 +101,7 @@ enum SignInController {
                 el("div") { el("dt") { request.t("account.role") }; el("dd") { request.t("role.\(account.roleName)") } }
                 el("div") { el("dt") { request.t("account.scope") }; el("dd") { scope } }
             }
+            el("p") { el("a", .href(SiteURL.accountPassword.path)) { request.t("password.change") } }
             el("h2", .id("sessions-heading")) { request.t("sessions.title") }
             el("table", .class("list"), .aria("labelledby", "sessions-heading")) {
                 el("thead") {

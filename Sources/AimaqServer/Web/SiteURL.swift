@@ -19,6 +19,10 @@ enum SiteURL: Sendable {
     case accountSessionsEnd
     case adminUsers
     case adminUserActive(Parameter<UUID>)
+    case adminUser(Parameter<UUID>)
+    case adminUserLink(Parameter<UUID>)
+    case accountPassword
+    case passwordLink(Parameter<String>)
     case adminAudit
     case health
     case ping
@@ -65,6 +69,7 @@ enum SiteURL: Sendable {
 
     static let territoryKey = "kato"
     static let idKey = "id"
+    static let tokenKey = "token"
 
     private var segments: [String] {
         switch self {
@@ -77,6 +82,10 @@ enum SiteURL: Sendable {
         case .accountSessionsEnd: ["account", "sessions", "end"]
         case .adminUsers: ["admin", "users"]
         case .adminUserActive(let p): ["admin", "users", Self.text(p, key: Self.idKey), "active"]
+        case .adminUser(let p): ["admin", "users", Self.text(p, key: Self.idKey)]
+        case .adminUserLink(let p): ["admin", "users", Self.text(p, key: Self.idKey), "password-link"]
+        case .accountPassword: ["account", "password"]
+        case .passwordLink(let p): ["password", Self.text(p, key: Self.tokenKey)]
         case .adminAudit: ["admin", "audit"]
         case .health: ["health"]
         case .ping: ["ping"]
