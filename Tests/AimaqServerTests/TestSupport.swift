@@ -162,6 +162,8 @@ func testConfiguration() -> AimaqConfiguration {
     config.bcryptCost = 4
     config.logLevel = .warning
     config.auditKey = testAuditKey
+    // The fixture's staff sign in with passwords; the second factor's tests turn the duty on.
+    config.secondFactorRequired = false
     return config
 }
 

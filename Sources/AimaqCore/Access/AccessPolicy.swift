@@ -6,6 +6,14 @@ public enum Role: String, Sendable, CaseIterable, Codable {
     case akimatOfficer = "akimat_officer"
     case expert
     case citizen
+
+    /// Staff must sign in with a second factor; experts and citizens may choose to.
+    public var requiresSecondFactor: Bool {
+        switch self {
+        case .administrator, .nationalDeputy, .maslikhatDeputy, .akimatOfficer: true
+        case .expert, .citizen: false
+        }
+    }
 }
 
 /// Where a role holds: the whole country or one territory with everything below it.

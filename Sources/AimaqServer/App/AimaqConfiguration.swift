@@ -49,6 +49,9 @@ public struct AimaqConfiguration: Sendable {
     public var publicURL: String?
     /// Hours a one-time password link stays valid (`AIMAQ_LINK_HOURS`, 1 to 168).
     public var linkHours: Int = 72
+    /// Staff (administrators, deputies, akimat officers) must use a second factor
+    /// (`AIMAQ_SECOND_FACTOR=optional` turns the duty off, as the demo does).
+    public var secondFactorRequired = true
 
     public init() {}
 
@@ -83,6 +86,7 @@ public struct AimaqConfiguration: Sendable {
         }
         if let value = environment["AIMAQ_AUDIT_KEY"], !value.isEmpty { config.auditKey = value.trimmingCharacters(in: .whitespacesAndNewlines) }
         if let value = environment["AIMAQ_RATE_LIMITS"], !value.isEmpty { config.rateLimits = value }
+        if let value = environment["AIMAQ_SECOND_FACTOR"] { config.secondFactorRequired = value != "optional" }
         if let value = environment["AIMAQ_PUBLIC_URL"], !value.isEmpty { config.publicURL = value }
         if let value = environment["AIMAQ_LINK_HOURS"].flatMap(Int.init), (1...168).contains(value) { config.linkHours = value }
         if let value = environment["AIMAQ_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) { config.logLevel = value }

@@ -66,6 +66,7 @@ public enum AimaqApp {
         app.middleware.use(WebSessionMiddleware())
         app.middleware.use(APITokens.Authenticator())
         app.middleware.use(CSRFMiddleware())
+        app.middleware.use(SecondFactorGate())
         app.routes.defaultMaxBodySize = "1mb"
         // The hash an unknown account's password is checked against, made once here rather
         // than at the first such sign-in.
@@ -80,6 +81,7 @@ public enum AimaqApp {
         BodyController.register(app)
         SignInController.register(app)
         PasswordController.register(app)
+        SecondFactorController.register(app)
         AdminController.register(app)
         InstructionController.register(app)
         MyWorkController.register(app)

@@ -95,6 +95,9 @@ public enum ServerCommands {
     }
 
     public static func demo(_ config: AimaqConfiguration, loadOnly: Bool, nationalScale: Bool = false) async throws {
+        // The demo's shared accounts sign in with their password alone.
+        var config = config
+        config.secondFactorRequired = false
         try DataFolder.prepare(config)
         try await withApplication(config, serving: !loadOnly) { app in
             let started = Date()

@@ -23,5 +23,6 @@ enum AimaqMigrations {
         app.migrations.add(M016WebSessions())
         app.migrations.add(M017RateCounters())
         app.migrations.add(M018AccountLinks())
+        app.migrations.add(M019SecondFactor())
     }
 }

@@ -16,6 +16,11 @@ final class Account: Model, @unchecked Sendable {
     @Field(key: "active") var active: Bool
     /// The body an akimat officer reports for (nil: any body in the scope).
     @OptionalField(key: "body_id") var bodyID: Int?
+    /// The second factor's secret (Base32), once enrolled; the one being enrolled; the last
+    /// 30-second step whose code was used (a code works once).
+    @OptionalField(key: "totp_secret") var totpSecret: String?
+    @OptionalField(key: "totp_pending") var totpPending: String?
+    @OptionalField(key: "totp_last_step") var totpLastStep: Int64?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
     init() {}

@@ -139,6 +139,15 @@ enum AdminViews {
                 csrfField(request)
                 el("button", .type("submit"), .class("secondary")) { request.t("users.makeLink") }
             }
+            el("h2", .id("twofa-heading")) { request.t("twofa.title") }
+            el("p") { request.t(account.totpSecret == nil ? "users.twofaOff" : "users.twofaOn") }
+            if account.totpSecret != nil {
+                el("form", Attribute("method", "post"), Attribute("action", SiteURL.adminUserSecondFactor(.value(id)).path),
+                   .aria("labelledby", "twofa-heading")) {
+                    csrfField(request)
+                    el("button", .type("submit"), .class("secondary")) { request.t("users.twofaReset") }
+                }
+            }
         }
     }
 

@@ -58,6 +58,11 @@ enum SignInController {
                         status: .unauthorized)
         }
         try await throttle.recordSuccess(account: email, address: address, db: request.sql)
+        // With a second factor the password opens only the second step.
+        if account.totpSecret != nil, let id = account.id {
+            return SecondFactorController.codePage(request, challenge: SecondFactorController.challenge(for: id, request),
+                                                   next: input.next, error: nil, status: .ok)
+        }
         try await WebSessions.start(request, account: account)
         try await AuditLog.record(on: request.db, actor: account.email) { _ in
             ((), AuditEvent(action: "signin", entity: "account", entityID: account.id?.uuidString ?? "",
@@ -101,7 +106,11 @@ enum SignInController {
                 el("div") { el("dt") { request.t("account.role") }; el("dd") { request.t("role.\(account.roleName)") } }
                 el("div") { el("dt") { request.t("account.scope") }; el("dd") { scope } }
             }
-            el("p") { el("a", .href(SiteURL.accountPassword.path)) { request.t("password.change") } }
+            el("p") {
+                el("a", .href(SiteURL.accountPassword.path)) { request.t("password.change") }
+                " · "
+                el("a", .href(SiteURL.secondFactor.path)) { request.t("twofa.title") }
+            }
             el("h2", .id("sessions-heading")) { request.t("sessions.title") }
             el("table", .class("list"), .aria("labelledby", "sessions-heading")) {
                 el("thead") {

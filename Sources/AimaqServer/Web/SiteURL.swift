@@ -22,6 +22,11 @@ enum SiteURL: Sendable {
     case adminUser(Parameter<UUID>)
     case adminUserLink(Parameter<UUID>)
     case accountPassword
+    case signInCode
+    case secondFactor
+    case secondFactorQR
+    case secondFactorOff
+    case adminUserSecondFactor(Parameter<UUID>)
     case passwordLink(Parameter<String>)
     case adminAudit
     case health
@@ -85,6 +90,11 @@ enum SiteURL: Sendable {
         case .adminUser(let p): ["admin", "users", Self.text(p, key: Self.idKey)]
         case .adminUserLink(let p): ["admin", "users", Self.text(p, key: Self.idKey), "password-link"]
         case .accountPassword: ["account", "password"]
+        case .signInCode: ["signin", "code"]
+        case .secondFactor: ["account", "second-factor"]
+        case .secondFactorQR: ["account", "second-factor", "qr.svg"]
+        case .secondFactorOff: ["account", "second-factor", "off"]
+        case .adminUserSecondFactor(let p): ["admin", "users", Self.text(p, key: Self.idKey), "second-factor-reset"]
         case .passwordLink(let p): ["password", Self.text(p, key: Self.tokenKey)]
         case .adminAudit: ["admin", "audit"]
         case .health: ["health"]
