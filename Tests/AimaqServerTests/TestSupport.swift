@@ -50,6 +50,9 @@ struct Fixture {
         ("akimat", .akimatOfficer, 435200000),
         ("expert", .expert, nil),
         ("citizen", .citizen, 435200000),
+        // Staff of another region than the data: their writes there must be refused.
+        ("astana-deputy", .maslikhatDeputy, 710000000),
+        ("astana-officer", .akimatOfficer, 710000000),
     ]
 
     static func email(_ key: String) -> String { "\(key)@test.aimaq.kz" }
@@ -193,7 +196,11 @@ func withAimaq(file: Bool = false, configure: (inout AimaqConfiguration) -> Void
             let scope: TerritoryScope = spec.territory.map { .subtree(try! KATOCode(number: $0)) } ?? .country
             let account = Account(email: Fixture.email(spec.key), displayName: spec.key, passwordHash: hash,
                                   role: spec.role, scope: scope)
-            if spec.role == .akimatOfficer { account.bodyID = shieliAkimat.id }
+            if spec.role == .akimatOfficer, let territory = spec.territory {
+                // An officer works for the akimat of their territory.
+                account.bodyID = try await BodyRecord.query(on: app.db).filter(\.$territoryID == territory)
+                    .filter(\.$kind == "akimat").first()?.id
+            }
             try await account.create(on: app.db)
         }
         app.aimaq.clock.pin(Fixture.today)
