@@ -6,6 +6,8 @@ import Vapor
 enum SystemController {
     static func register(_ routes: any RoutesBuilder) {
         routes.get(SiteURL.health.pathComponents, use: health)
+        // Also where the API's description puts it, under /api/v1.
+        routes.get(SiteURL.api(.health).pathComponents, use: health)
         routes.get(SiteURL.ping.pathComponents, use: ping)
         routes.get(SiteURL.stylesheet.pathComponents, use: stylesheet)
         routes.get(SiteURL.api(.openAPI).pathComponents, use: openAPI)

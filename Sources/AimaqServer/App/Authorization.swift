@@ -47,8 +47,19 @@ struct AimaqErrorMiddleware: AsyncMiddleware {
             components.queryItems = [URLQueryItem(name: "next", value: target)]
             return request.redirect(to: components.string ?? SiteURL.signIn.path, redirectType: .normal)
         } catch {
-            let status: HTTPResponseStatus
+            var status: HTTPResponseStatus
             let message: String
+            // A path that exists, asked with a method it does not take: 405 with Allow.
+            if let abort = error as? any AbortError, abort.status == .notFound, request.route == nil,
+               let methods = request.application.storage[MethodTable.Key.self]?.methods(for: request), !methods.isEmpty {
+                var allowed = methods.map(\.rawValue)
+                if methods.contains(.GET) { allowed.append("HEAD") }
+                let response = request.isAPI
+                    ? try jsonError(.methodNotAllowed, request.t("error.method"))
+                    : Response(status: .methodNotAllowed)
+                response.headers.replaceOrAdd(name: .allow, value: allowed.joined(separator: ", "))
+                return response
+            }
             if let abort = error as? any AbortError {
                 status = abort.status
                 message = abort.status == .notFound && abort.reason == abort.status.reasonPhrase

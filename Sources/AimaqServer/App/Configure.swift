@@ -73,6 +73,7 @@ public enum AimaqApp {
         _ = SignInController.dummyHash(cost: configuration.bcryptCost)
 
         registerRoutes(app)
+        app.storage[MethodTable.Key.self] = MethodTable(app.routes.all)
     }
 
     static func registerRoutes(_ app: Application) {

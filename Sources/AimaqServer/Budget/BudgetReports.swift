@@ -143,9 +143,14 @@ enum BudgetReports {
             let shareText = value("share") ?? "0.1"
             guard let share = DistributionRules.parseShare(shareText) else { throw bad("share", shareText) }
             self.share = share
+            // The page's form sends an empty value for "no table"; the API takes none empty.
+            if request.isAPI, value("rules")?.isEmpty == true { throw bad("rules", "") }
             if let text = value("rules"), !text.isEmpty {
                 if let year = Int(text), bundledYears.contains(year) {
                     table = .bundled(year: year)
+                } else if text.count == 4, let year = Int(text) {
+                    // A well-formed year without a bundled table: nothing to compare with.
+                    throw Abort(.notFound, reason: request.t("whatIf.noTable", ["id": String(year)]))
                 } else if BudgetRuleTables.isID(text) {
                     table = .loaded(id: text)
                 } else {

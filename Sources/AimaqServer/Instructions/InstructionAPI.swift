@@ -72,7 +72,7 @@ enum InstructionAPI {
         var query = Instruction.query(on: request.db)
         if publicOnly(request) { query = query.filter(\.$isPublic == true) }
         if let text = request.query[String.self, at: "source"] {
-            guard let id = Int(text) else { throw Abort(.badRequest, reason: request.t("error.filter", ["name": "source", "value": text])) }
+            guard let id = Int(text), id >= 1 else { throw Abort(.badRequest, reason: request.t("error.filter", ["name": "source", "value": text])) }
             query = query.filter(\.$sourceID == id)
         }
         if let text = request.query[String.self, at: "category"] {
@@ -136,7 +136,7 @@ enum InstructionAPI {
 
     /// `GET /api/v1/reports?assignment=ID`: the reports of one assignment, newest first.
     @Sendable static func reports(_ request: Request) async throws -> ListDTO<ReportDTO> {
-        guard let text = request.query[String.self, at: "assignment"], let id = Int(text) else {
+        guard let text = request.query[String.self, at: "assignment"], let id = Int(text), id >= 1 else {
             throw Abort(.badRequest, reason: request.t("error.filter", ["name": "assignment", "value": request.query[String.self, at: "assignment"] ?? ""]))
         }
         let paging = try Paging(request)

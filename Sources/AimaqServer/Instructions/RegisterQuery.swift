@@ -21,46 +21,53 @@ struct RegisterFilter: Sendable, Equatable {
     /// Reads the query string; a bad value is a 400 that names the parameter.
     init(_ request: Request) throws {
         let values = Self.queryValues(request.url.query)
-        func value(_ name: String) -> String? {
-            guard let text = values[name]?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
-            return text
-        }
         func bad(_ name: String, _ text: String) -> Abort {
             Abort(.badRequest, reason: request.t("error.filter", ["name": name, "value": text]))
         }
-        if let text = value("source") {
-            guard let id = Int(text) else { throw bad("source", text) }
+        // The page's form sends an empty value for "any"; the API takes no empty filter.
+        let isAPI = request.isAPI
+        func value(_ name: String) throws -> String? {
+            guard let raw = values[name] else { return nil }
+            let text = raw.trimmingCharacters(in: .whitespaces)
+            if text.isEmpty {
+                if isAPI { throw bad(name, raw) }
+                return nil
+            }
+            return text
+        }
+        if let text = try value("source") {
+            guard let id = Int(text), id >= 1 else { throw bad("source", text) }
             source = id
         }
-        if let text = value("instruction") {
-            guard let id = Int(text) else { throw bad("instruction", text) }
+        if let text = try value("instruction") {
+            guard let id = Int(text), id >= 1 else { throw bad("instruction", text) }
             instruction = id
         }
-        if let text = value("status") {
+        if let text = try value("status") {
             guard let parsed = AssignmentStatus(rawValue: text) else { throw bad("status", text) }
             status = parsed
         }
-        if let text = value("territory") {
+        if let text = try value("territory") {
             guard let code = KATOCode.parse(text) else { throw bad("territory", text) }
             territory = code
         }
-        if let text = value("body") {
-            guard let id = Int(text) else { throw bad("body", text) }
+        if let text = try value("body") {
+            guard let id = Int(text), id >= 1 else { throw bad("body", text) }
             body = id
         }
-        if let text = value("category") {
+        if let text = try value("category") {
             guard let parsed = InstructionCategory(rawValue: text) else { throw bad("category", text) }
             category = parsed
         }
-        if let text = value("overdue") {
+        if let text = try value("overdue") {
             guard ["true", "false", "1", "0", "on"].contains(text) else { throw bad("overdue", text) }
             overdue = text == "true" || text == "1" || text == "on"
         }
-        if let text = value("due_within") {
+        if let text = try value("due_within") {
             guard let days = Int(text), (0...3650).contains(days) else { throw bad("due_within", text) }
             dueWithin = days
         }
-        if let text = value("sort") {
+        if let text = try value("sort") {
             guard let parsed = Sort(rawValue: text) else { throw bad("sort", text) }
             sort = parsed
         }

@@ -56,6 +56,7 @@ enum SiteURL: Sendable {
     case api(API)
 
     enum API: Sendable {
+        case health
         case territories
         case territory(Parameter<KATOCode>)
         case bodies
@@ -124,6 +125,7 @@ enum SiteURL: Sendable {
         case .api(let api):
             ["api", "v1"] + {
                 switch api {
+                case .health: ["health"]
                 case .territories: ["territories"]
                 case .territory(let p): ["territories", Self.text(p, key: Self.territoryKey)]
                 case .bodies: ["bodies"]
