@@ -306,7 +306,7 @@ extension ServerTests {
                 #expect(bad.body.string.contains("id=\"what-if-upload\""))
                 let unknown = try await other.get("/api/v1/budget/what-if?year=2026&rules=0123456789abcdef")
                 #expect(unknown.status == .notFound)
-                #expect(try await other.get("/api/v1/budget/what-if?year=2026&rules=1999").status == .badRequest)
+                #expect(try await other.get("/api/v1/budget/what-if?year=2026&rules=1999").status == .notFound)
             }
         }
 

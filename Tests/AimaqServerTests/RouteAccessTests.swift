@@ -62,6 +62,7 @@ extension ServerTests {
                 Case(method: .GET, pattern: "/admin/audit", path: "/admin/audit",
                      expected: [.anonymous: .seeOther, .account("admin"): .ok], default: .forbidden),
                 Case(method: .GET, pattern: "/health", path: "/health", default: .ok),
+                Case(method: .GET, pattern: "/api/v1/health", path: "/api/v1/health", default: .ok),
                 Case(method: .GET, pattern: "/ping", path: "/ping", default: .ok),
                 Case(method: .GET, pattern: "/static/app.css", path: "/static/app.css", default: .ok),
                 Case(method: .GET, pattern: "/api/v1/territories", path: "/api/v1/territories", default: .ok),
@@ -215,6 +216,18 @@ extension ServerTests {
                         }
                     }
                 }
+            }
+        }
+
+        @Test func aMethodAPathDoesNotTakeIs405WithAllow() async throws {
+            try await withAimaq { app, _ in
+                let api = try await app.testing().sendRequest(.DELETE, "/api/v1/territories")
+                #expect(api.status == .methodNotAllowed)
+                #expect(api.headers.first(name: .allow)?.contains("GET") == true)
+                let page = try await app.testing().sendRequest(.PUT, "/territories/430000000")
+                #expect(page.status == .methodNotAllowed)
+                let nowhere = try await app.testing().sendRequest(.DELETE, "/no/such/page")
+                #expect(nowhere.status == .notFound)
             }
         }
 

@@ -286,20 +286,20 @@ enum BudgetViews {
         return el("section", .aria("labelledby", "budget-heading"), .id("budget")) {
             el("h2", .id("budget-heading")) { request.t("budget.section") + " · \(year.year)" }
             demoNote(year.isDemo, request)
-            el("dl", .class("figures")) {
-                el("div") { el("dt") { request.t("budget.total") }; el("dd") { money(indicators.totalRevenue, request) } }
-                el("div") { el("dt") { request.t("budget.own") }; el("dd") { money(indicators.ownRevenue, request) } }
-                el("div") { el("dt") { request.t("budget.ind.dependence") }; el("dd") { percentOrDash(indicators.transferDependence) } }
-                el("div") { el("dt") { request.t("budget.ind.execution") }; el("dd") { percentOrDash(indicators.execution) } }
-                el("div") { el("dt") { request.t("budget.ind.change") }; el("dd") { percentOrDash(indicators.changeOnYearBefore) } }
+            el("ul", .class("figures")) {
+                el("li") { el("span", .class("label")) { request.t("budget.total") }; el("span", .class("value")) { money(indicators.totalRevenue, request) } }
+                el("li") { el("span", .class("label")) { request.t("budget.own") }; el("span", .class("value")) { money(indicators.ownRevenue, request) } }
+                el("li") { el("span", .class("label")) { request.t("budget.ind.dependence") }; el("span", .class("value")) { percentOrDash(indicators.transferDependence) } }
+                el("li") { el("span", .class("label")) { request.t("budget.ind.execution") }; el("span", .class("value")) { percentOrDash(indicators.execution) } }
+                el("li") { el("span", .class("label")) { request.t("budget.ind.change") }; el("span", .class("value")) { percentOrDash(indicators.changeOnYearBefore) } }
                 if let share = indicators.shareHeldBelow {
-                    el("div") { el("dt") { request.t("budget.shareBelow") }; el("dd") { percentOrDash(share) } }
+                    el("li") { el("span", .class("label")) { request.t("budget.shareBelow") }; el("span", .class("value")) { percentOrDash(share) } }
                 }
                 if let perPerson = indicators.ownRevenuePerPerson {
-                    el("div") { el("dt") { request.t("budget.ind.own_per_person") }; el("dd") { NumberFormat.integer(Int(perPerson), language) + " ₸" } }
+                    el("li") { el("span", .class("label")) { request.t("budget.ind.own_per_person") }; el("span", .class("value")) { NumberFormat.integer(Int(perPerson), language) + " ₸" } }
                 }
                 if let rank = indicators.rank {
-                    el("div") { el("dt") { request.t("budget.rank") }; el("dd") { "\(rank) / \(indicators.peers)" } }
+                    el("li") { el("span", .class("label")) { request.t("budget.rank") }; el("span", .class("value")) { "\(rank) / \(indicators.peers)" } }
                 }
             }
             if trend.count > 1 {

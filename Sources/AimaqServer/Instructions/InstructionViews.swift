@@ -148,7 +148,7 @@ enum InstructionViews {
         let overall = Completion.rollUp(items.map(\.item))
         return fragment {
             el("h1") { "\(i.point). \(i.text)" }
-            el("dl", .class("facts")) {
+            el("ul", .class("facts")) {
                 fact(request.t("instruction.source"), "\(request.t("source.\(detail.source.kind)")) · \(detail.source.date) · \(detail.source.title)")
                 fact(request.t("register.category"), request.t("category.\(i.category)"))
                 fact(request.t("instruction.lead"), bodyName(i.leadBodyID, request))
@@ -206,7 +206,7 @@ enum InstructionViews {
     }
 
     static func fact(_ label: String, _ value: String) -> Node {
-        el("div") { el("dt") { label }; el("dd") { value } }
+        el("li") { el("span", .class("label")) { label }; el("span", .class("value")) { value } }
     }
 
     static func history(_ events: [HistoryEntry], _ request: Request) -> Node {
@@ -257,11 +257,11 @@ enum InstructionViews {
             el("p", .class("lead")) {
                 el("a", .href(SiteURL.instruction(.value(d.instruction.id ?? 0)).path)) { "\(d.instruction.point). \(d.instruction.text)" }
             }
-            el("dl", .class("facts")) {
+            el("ul", .class("facts")) {
                 fact(request.t("register.territory"), territoryName(a.territoryID, in: tree, request.language))
                 fact(request.t("register.body"), bodyName(a.bodyID, request))
                 fact(request.t("register.deadline"), a.deadline)
-                el("div") { el("dt") { request.t("register.status") }; el("dd") { statusBadge(a.statusName, deadline: a.deadline, today: today, request) } }
+                el("li") { el("span", .class("label")) { request.t("register.status") }; el("span", .class("value")) { statusBadge(a.statusName, deadline: a.deadline, today: today, request) } }
                 fact(request.t("register.completion"), Components.percent(a.completion))
                 fact(request.t("instruction.period"), request.t("period.\(d.instruction.period)"))
             }

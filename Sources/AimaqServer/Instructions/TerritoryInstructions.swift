@@ -63,17 +63,17 @@ enum TerritoryInstructions {
         let register = SiteURL.register.link((.territory, territory.description))
         return el("section", .aria("labelledby", "instructions-heading")) {
             el("h2", .id("instructions-heading")) { request.t("territory.instructions") }
-            el("dl", .class("figures")) {
-                el("div") { el("dt") { request.t("territory.assignedHere") }; el("dd") { NumberFormat.integer(summary.assigned, language) } }
-                el("div") {
-                    el("dt") { request.t("territory.overdue") }
-                    el("dd") { el("a", .href(SiteURL.register.link((.territory, territory.description), (.overdue, "true")))) { NumberFormat.integer(summary.overdue, language) } }
+            el("ul", .class("figures")) {
+                el("li") { el("span", .class("label")) { request.t("territory.assignedHere") }; el("span", .class("value")) { NumberFormat.integer(summary.assigned, language) } }
+                el("li") {
+                    el("span", .class("label")) { request.t("territory.overdue") }
+                    el("span", .class("value")) { el("a", .href(SiteURL.register.link((.territory, territory.description), (.overdue, "true")))) { NumberFormat.integer(summary.overdue, language) } }
                 }
-                el("div") {
-                    el("dt") { request.t("territory.awaitingReview") }
-                    el("dd") { el("a", .href(SiteURL.register.link((.territory, territory.description), (.status, AssignmentStatus.reportSubmitted.rawValue)))) { NumberFormat.integer(summary.awaitingReview, language) } }
+                el("li") {
+                    el("span", .class("label")) { request.t("territory.awaitingReview") }
+                    el("span", .class("value")) { el("a", .href(SiteURL.register.link((.territory, territory.description), (.status, AssignmentStatus.reportSubmitted.rawValue)))) { NumberFormat.integer(summary.awaitingReview, language) } }
                 }
-                el("div") { el("dt") { request.t("register.completion") }; el("dd") { Components.percent(summary.completion) } }
+                el("li") { el("span", .class("label")) { request.t("register.completion") }; el("span", .class("value")) { Components.percent(summary.completion) } }
             }
             if !summary.byChild.isEmpty {
                 el("h3") { request.t("territory.byChild") }

@@ -60,7 +60,7 @@ enum SecondFactorController {
                 if let next = SignInController.safeNext(next) { void("input", .type("hidden"), .name("next"), .value(next)) }
                 el("label", Attribute("for", "code")) { request.t("twofa.code") }
                 void("input", .id("code"), .name("code"), .type("text"), Attribute("inputmode", "numeric"),
-                     Attribute("autocomplete", "one-time-code"), .flag("required"), Attribute("maxlength", "11"))
+                     .flag("required"), Attribute("maxlength", "11"))
                 el("button", .type("submit")) { request.t("signin.submit") }
             }
         }
@@ -185,7 +185,7 @@ enum SecondFactorController {
                         csrfField(request)
                         el("label", Attribute("for", "off-code")) { request.t("twofa.codeToTurnOff") }
                         void("input", .id("off-code"), .name("code"), .type("text"), Attribute("inputmode", "numeric"),
-                             Attribute("autocomplete", "one-time-code"), .flag("required"))
+                             .flag("required"))
                         el("button", .type("submit"), .class("secondary")) { request.t("twofa.turnOff") }
                     }
                 }
@@ -219,7 +219,7 @@ enum SecondFactorController {
 
     private static func codeField() -> Node {
         void("input", .id("code"), .name("code"), .type("text"), Attribute("inputmode", "numeric"),
-             Attribute("autocomplete", "one-time-code"), .flag("required"), Attribute("maxlength", "7"))
+             .flag("required"), Attribute("maxlength", "7"))
     }
 
     private static func grouped(_ secret: String) -> String {

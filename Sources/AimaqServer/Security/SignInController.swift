@@ -100,11 +100,11 @@ enum SignInController {
         let sessions = try await WebSessions.list(account: account.id ?? UUID(), on: request.sql)
         let content = fragment {
             el("h1") { request.t("account.title") }
-            el("dl", .class("figures")) {
-                el("div") { el("dt") { request.t("account.name") }; el("dd") { account.displayName } }
-                el("div") { el("dt") { request.t("account.email") }; el("dd") { account.email } }
-                el("div") { el("dt") { request.t("account.role") }; el("dd") { request.t("role.\(account.roleName)") } }
-                el("div") { el("dt") { request.t("account.scope") }; el("dd") { scope } }
+            el("ul", .class("figures")) {
+                el("li") { el("span", .class("label")) { request.t("account.name") }; el("span", .class("value")) { account.displayName } }
+                el("li") { el("span", .class("label")) { request.t("account.email") }; el("span", .class("value")) { account.email } }
+                el("li") { el("span", .class("label")) { request.t("account.role") }; el("span", .class("value")) { request.t("role.\(account.roleName)") } }
+                el("li") { el("span", .class("label")) { request.t("account.scope") }; el("span", .class("value")) { scope } }
             }
             el("p") {
                 el("a", .href(SiteURL.accountPassword.path)) { request.t("password.change") }
@@ -181,7 +181,9 @@ enum SignInController {
                     void("input", .type("hidden"), .name("next"), .value(next))
                 }
                 el("label", Attribute("for", "email")) { request.t("signin.email") }
-                void("input", .id("email"), .name("email"), .type("email"), .value(email),
+                // A text field that asks for an e-mail keyboard: `username` pairs it with the
+                // password for password managers.
+                void("input", .id("email"), .name("email"), .type("text"), Attribute("inputmode", "email"), .value(email),
                      Attribute("autocomplete", "username"), .flag("required"))
                 el("label", Attribute("for", "password")) { request.t("signin.password") }
                 void("input", .id("password"), .name("password"), .type("password"),

@@ -37,18 +37,18 @@ enum CountryPage {
 
     static func figures(_ request: Request, population: Int?, counts: [KATOCode.Level: Int]) -> Node {
         let language = request.language
-        return el("dl", .class("figures")) {
+        return el("ul", .class("figures")) {
             if let population {
-                el("div") {
-                    el("dt") { request.t("territory.population") }
-                    el("dd") { NumberFormat.integer(population, language) }
+                el("li") {
+                    el("span", .class("label")) { request.t("territory.population") }
+                    el("span", .class("value")) { NumberFormat.integer(population, language) }
                 }
             }
             for level in KATOCode.Level.allCases {
                 if let n = counts[level], n > 0 {
-                    el("div") {
-                        el("dt") { request.t("level.\(level.rawValue).plural") }
-                        el("dd") { NumberFormat.integer(n, language) }
+                    el("li") {
+                        el("span", .class("label")) { request.t("level.\(level.rawValue).plural") }
+                        el("span", .class("value")) { NumberFormat.integer(n, language) }
                     }
                 }
             }

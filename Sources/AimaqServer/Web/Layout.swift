@@ -17,8 +17,9 @@ enum Layout {
                     void("link", Attribute("rel", "stylesheet"), .href(SiteURL.stylesheet.path))
                 }
                 el("body") {
-                    el("a", .class("skip"), .href("#main")) { request.t("nav.skip") }
                     el("header", .class("site")) {
+                        // Inside the banner, so that no content lies outside a landmark.
+                        el("a", .class("skip"), .href("#main")) { request.t("nav.skip") }
                         el("a", .class("brand"), .href(SiteURL.home.path)) {
                             el("strong") { "Aimaq" }
                             el("span") { request.t("site.tagline") }
@@ -68,7 +69,10 @@ enum Layout {
                         }
                     }
                     if request.aimaq.isDemo.withLock({ $0 }) {
-                        el("p", .class("demo-banner"), Attribute("role", "note")) { request.t("demo.banner") }
+                        // A landmark of its own: no content lies outside one.
+                        el("aside", .class("demo-banner"), .aria("label", request.t("demo.label"))) {
+                            el("p") { request.t("demo.banner") }
+                        }
                     }
                     if !breadcrumbs.isEmpty {
                         el("nav", .class("breadcrumbs"), .aria("label", request.t("nav.breadcrumbs"))) {

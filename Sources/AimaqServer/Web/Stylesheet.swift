@@ -17,6 +17,7 @@ enum Stylesheet {
     .brand span { font-size: .8rem; color: var(--muted); }
     .languages span[aria-current] { font-weight: 600; }
     .demo-banner { margin: 0; padding: .4rem 1.25rem; background: var(--demo); border-bottom: 1px solid #e0c96b; font-weight: 600; }
+    .demo-banner p { margin: 0; }
     .breadcrumbs ol { list-style: none; display: flex; flex-wrap: wrap; gap: .4rem; padding: .5rem 1.25rem 0; margin: 0; font-size: .9rem; }
     .breadcrumbs li + li::before { content: "›"; margin-right: .4rem; color: var(--muted); }
     main { padding: 1rem 1.25rem 2rem; max-width: 72rem; }
@@ -26,13 +27,13 @@ enum Stylesheet {
     .tile-map { width: 100%; max-width: 56rem; height: auto; }
     .tile { fill: var(--tile); stroke: #fff; }
     .tile-map a:hover .tile, .tile-map a:focus .tile { fill: var(--tile-hover); }
-    .tile-label { font-size: 12.5px; fill: var(--ink); font-weight: 600; }
-    .tile-code { font-size: 11px; fill: var(--muted); }
+    .tile-label { font-size: 12.5px; fill: var(--ink); color: var(--ink); font-weight: 600; }
+    .tile-code { font-size: 11px; fill: var(--ink); color: var(--ink); }
     .region-list { columns: 16rem; padding-left: 1.2rem; }
-    dl.figures { display: flex; flex-wrap: wrap; gap: 1rem; margin: 0; }
-    dl.figures div { border: 1px solid var(--line); border-radius: 6px; padding: .5rem .9rem; min-width: 10rem; }
-    dl.figures dt { font-size: .85rem; color: var(--muted); }
-    dl.figures dd { margin: 0; font-size: 1.3rem; font-weight: 600; }
+    ul.figures { display: flex; flex-wrap: wrap; gap: 1rem; margin: 0; padding: 0; list-style: none; }
+    ul.figures li { border: 1px solid var(--line); border-radius: 6px; padding: .5rem .9rem; min-width: 10rem; }
+    ul.figures .label { display: block; font-size: .85rem; color: var(--muted); }
+    ul.figures .value { display: block; font-size: 1.3rem; font-weight: 600; }
     table.list { border-collapse: collapse; width: 100%; }
     table.list th, table.list td { text-align: left; padding: .35rem .6rem; border-bottom: 1px solid var(--line); vertical-align: top; }
     table.list caption { text-align: left; color: var(--muted); padding: .3rem 0; }
@@ -48,10 +49,9 @@ enum Stylesheet {
     .field-error { color: var(--warn); margin: 0; font-size: .9rem; }
     .pager { display: flex; gap: 1rem; margin-top: 1rem; }
     ul.bodies { padding-left: 1.2rem; }
-    dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; margin: 0 0 1rem; }
-    dl.facts div { display: contents; }
-    dl.facts dt { color: var(--muted); }
-    dl.facts dd { margin: 0; }
+    ul.facts { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; margin: 0 0 1rem; padding: 0; list-style: none; }
+    ul.facts li { display: contents; }
+    ul.facts .label { color: var(--muted); }
     .status { display: inline-block; padding: 0 .45rem; border-radius: 3px; font-size: .85rem; background: #e8ecf0; margin-right: .25rem; }
     .status-accepted { background: #d6f0dc; color: #14532d; }
     .status-returned { background: #fde8d8; color: #7c2d12; }
@@ -77,7 +77,14 @@ enum Stylesheet {
     textarea { font: inherit; padding: .4rem; border: 1px solid #8a939d; border-radius: 4px; }
     meter { width: 10rem; }
     .success { color: #14532d; border-left: 4px solid #14532d; padding: .3rem .8rem; background: #eef8f0; }
-    @media (max-width: 40rem) { header.site { flex-direction: column; align-items: flex-start; } table.list { font-size: .9rem; } }
+    @media (max-width: 40rem) {
+      header.site { flex-direction: column; align-items: flex-start; }
+      /* On a phone a wide table scrolls inside itself; the page keeps the screen's width. */
+      table.list { font-size: .9rem; display: block; max-width: 100%; overflow-x: auto; }
+      form.filters label, form.filters select, form.filters input, form.stack select, form.stack input { max-width: 100%; min-width: 0; }
+      form.filters label { flex: 1 1 100%; }
+      select { width: 100%; }
+    }
     @media print { header.site nav, .skip, footer.site { display: none; } a { color: var(--ink); text-decoration: none; } }
     """
 }
