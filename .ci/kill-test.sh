@@ -111,15 +111,18 @@ else grep -q "damaged" "$T/serve-damaged.log"; report $? "(3) aimaq serve refuse
 
 # 4. PostgreSQL: pg_dump and pg_restore through aimaq backup / restore.
 if [ -n "$URL" ]; then
-    P=$T/pg; mkdir -p "$P"
-    "$BIN" migrate --data "$P" --database-url "$URL" > "$T/pg-migrate.log" 2>&1
-    "$BIN" import budget --data "$P" --database-url "$URL" "$T/small.csv" > "$T/pg-import.log" 2>&1
-    "$BIN" backup --data "$P" --database-url "$URL" "$T/pg.backup" > "$T/pg-backup.log" 2>&1; report $? "(4) aimaq backup on PostgreSQL: $(tail -1 "$T/pg-backup.log")"
-    target="${URL%/*}/aimaq_restore_$$"
+    # A database of its own (the shared one holds other tests' data and audit key).
+    source_db="${URL%/*}/aimaq_kill_$$" target="${URL%/*}/aimaq_restore_$$"
+    psql "$URL" -qc "CREATE DATABASE aimaq_kill_$$" >/dev/null 2>&1
     psql "$URL" -qc "CREATE DATABASE aimaq_restore_$$" >/dev/null 2>&1
+    P=$T/pg; mkdir -p "$P"
+    "$BIN" migrate --data "$P" --database-url "$source_db" > "$T/pg-migrate.log" 2>&1
+    "$BIN" import budget --data "$P" --database-url "$source_db" "$T/small.csv" > "$T/pg-import.log" 2>&1
+    "$BIN" backup --data "$P" --database-url "$source_db" "$T/pg.backup" > "$T/pg-backup.log" 2>&1; report $? "(4) aimaq backup on PostgreSQL: $(tail -1 "$T/pg-backup.log")"
     "$BIN" restore --data "$P" --database-url "$target" "$T/pg.backup" > "$T/pg-restore.log" 2>&1
     report $? "(4) aimaq restore into an empty PostgreSQL database: $(tail -1 "$T/pg-restore.log")"
     psql "$URL" -qc "DROP DATABASE IF EXISTS aimaq_restore_$$" >/dev/null 2>&1
+    psql "$URL" -qc "DROP DATABASE IF EXISTS aimaq_kill_$$" >/dev/null 2>&1
 fi
 
 echo "kill-test: $passed passed, $failed failed"
