@@ -247,7 +247,8 @@ extension ServerTests {
             }
         }
 
-        @Test func demoPlanIsLargeVariedAndReplaysThroughTheStateMachine() async throws {
+        @Test(.tags(.slow), .enabled(if: SlowTests.enabled, "the demo-scale test runs in CI or with AIMAQ_SLOW_TESTS=1"))
+        func demoPlanIsLargeVariedAndReplaysThroughTheStateMachine() async throws {
             try await withAimaq { app, _ in
                 let sql = try app.db.sql
                 for table in ["evidence_files", "report_values", "reviews", "reports", "assignment_events", "assignments",

@@ -154,6 +154,18 @@ struct Fixture {
     }
 }
 
+extension Tag {
+    /// Tests of demo scale: they run in CI (`CI` set) or with `AIMAQ_SLOW_TESTS=1`.
+    @Tag static var slow: Self
+}
+
+enum SlowTests {
+    static var enabled: Bool {
+        let environment = ProcessInfo.processInfo.environment
+        return environment["CI"] != nil || environment["AIMAQ_SLOW_TESTS"] == "1"
+    }
+}
+
 /// The audit key of every test application: the key is the process's (one installation per
 /// process), and tests of several suites run at once.
 let testAuditKey = String(repeating: "5a", count: 32)
