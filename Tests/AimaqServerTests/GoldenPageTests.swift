@@ -53,7 +53,7 @@ extension ServerTests {
                     if golden != html {
                         try? html.write(to: Self.folder.appendingPathComponent(page.name + ".actual.html"), atomically: true, encoding: .utf8)
                     }
-                    #expect(golden == html, "\(page.name): the page differs from Golden/\(page.name).html (see \(page.name).actual.html)")
+                    #expect(Bool(golden == html), "\(page.name): the page differs from Golden/\(page.name).html (see \(page.name).actual.html)")
                 }
             }
         }

@@ -73,10 +73,7 @@ enum APITokens {
             el("p") { el("code", .id("new-token")) { secret } }
             el("p") { el("a", .href(SiteURL.myWork.path)) { request.t("my.title") } }
         }
-        let response = Layout.response(request, title: request.t("token.created"), content: content)
-        // The secret is shown once: no cache keeps the page.
-        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
-        return response
+        return Layout.secretResponse(request, title: request.t("token.created"), content: content)
     }
 
     @Sendable static func revoke(_ request: Request) async throws -> Response {

@@ -66,12 +66,12 @@ enum InstructionViews {
                     }
                 }
                 el("label") {
-                    request.t("register.territory")
+                    request.t("register.territoryCode")
                     void("input", .name("territory"), .type("text"), Attribute("inputmode", "numeric"),
                          Attribute("pattern", "[0-9]{9}"), .value(filter.territory?.description ?? ""))
                 }
                 el("label") {
-                    request.t("register.body")
+                    request.t("register.bodyNumber")
                     void("input", .name("body"), .type("number"), .value(filter.body.map(String.init) ?? ""))
                 }
                 el("label") {

@@ -165,15 +165,32 @@ enum ICal {
 }
 
 enum MyWorkViews {
+    /// A list of work grouped by when it is due (overdue, this week, later), each group with
+    /// its count, soonest first: a long list reads as three short ones.
     static func list(_ rows: [MyWorkController.WorkRow], today: CivilDate, _ request: Request) -> Node {
         if rows.isEmpty { return el("p") { request.t("my.nothing") } }
         let tree = request.tree
-        return el("ul", .class("work")) {
-            for row in rows {
-                el("li") {
-                    el("a", .href(SiteURL.assignment(.value(row.id)).path)) { "\(row.point). \(row.text.prefix(120))" }
-                    " · " + InstructionViews.territoryName(row.territory_id, in: tree, request.language) + " · " + row.deadline + " "
-                    InstructionViews.statusBadge(row.status, deadline: row.deadline, today: today, request)
+        let weekEnd = today.adding(days: 7).description
+        let groups: [(key: String, rows: [MyWorkController.WorkRow])] = [
+            ("my.group.overdue", rows.filter { $0.deadline < today.description }),
+            ("my.group.week", rows.filter { $0.deadline >= today.description && $0.deadline <= weekEnd }),
+            ("my.group.later", rows.filter { $0.deadline > weekEnd }),
+        ]
+        return fragment {
+            for group in groups where !group.rows.isEmpty {
+                el("h3", .class("work-group")) {
+                    request.t(group.key) + " (" + NumberFormat.integer(group.rows.count, request.language) + ")"
+                }
+                el("ul", .class("work")) {
+                    for row in group.rows {
+                        el("li") {
+                            el("a", .href(SiteURL.assignment(.value(row.id)).path)) { "\(row.point). \(row.text.prefix(120))" }
+                            " · " + InstructionViews.territoryName(row.territory_id, in: tree, request.language) + " · "
+                            if let deadline = try? CivilDate(row.deadline) { Components.dateText(deadline, request) } else { row.deadline }
+                            " "
+                            InstructionViews.statusBadge(row.status, deadline: row.deadline, today: today, request)
+                        }
+                    }
                 }
             }
         }

@@ -125,13 +125,11 @@ enum AdminController {
             el("p") { el("code", .id("password-link")) { absolute } }
             el("p") { el("a", .href(SiteURL.adminUsers.path)) { request.t("users.title") } }
         }
-        let response = Layout.response(request, title: request.t(created ? "users.created" : "users.linkMade"), content: content)
-        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
-        return response
+        return Layout.secretResponse(request, title: request.t(created ? "users.created" : "users.linkMade"), content: content)
     }
 
     /// The account the address names, which must lie in the administrator's scope.
-    private static func target(_ request: Request) async throws -> Account {
+    static func target(_ request: Request) async throws -> Account {
         guard let actor = request.actor else { throw SignInRequired() }
         try request.authorize(.manageAccounts(actor.scope))
         guard let id = request.parameters.get(SiteURL.idKey, as: UUID.self),
@@ -183,14 +181,8 @@ enum AdminController {
     }
 
     @Sendable static func setActive(_ request: Request) async throws -> Response {
-        guard let actor = request.actor else { throw SignInRequired() }
-        try request.authorize(.manageAccounts(actor.scope))
-        guard let id = request.parameters.get(SiteURL.idKey, as: UUID.self),
-              let account = try await Account.find(id, on: request.db) else {
-            throw Abort(.notFound, reason: request.t("users.error.notFound"))
-        }
-        // The target account must lie in the administrator's scope too.
-        try request.authorize(.manageAccounts(account.scope))
+        let account = try await target(request)
+        guard let id = account.id else { throw Abort(.notFound) }
         let form = try request.content.decode(ActiveForm.self)
         let active = form.active == "true"
         if account.id == request.account?.id, !active {

@@ -157,8 +157,6 @@ enum PasswordController {
                 el("button", .type("submit")) { request.t("password.save") }
             }
         }
-        let response = Layout.response(request, title: request.t("password.title"), status: status, content: content)
-        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
-        return response
+        return Layout.secretResponse(request, title: request.t("password.title"), status: status, content: content)
     }
 }

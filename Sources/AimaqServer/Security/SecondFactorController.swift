@@ -64,9 +64,7 @@ enum SecondFactorController {
                 el("button", .type("submit")) { request.t("signin.submit") }
             }
         }
-        let response = Layout.response(request, title: request.t("twofa.title"), status: status, content: content)
-        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
-        return response
+        return Layout.secretResponse(request, title: request.t("twofa.title"), status: status, content: content)
     }
 
     struct CodeInput: Content {
@@ -212,9 +210,7 @@ enum SecondFactorController {
                 }
             }
         }
-        let response = Layout.response(request, title: request.t("twofa.title"), status: status, content: content)
-        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
-        return response
+        return Layout.secretResponse(request, title: request.t("twofa.title"), status: status, content: content)
     }
 
     private static func codeField() -> Node {
@@ -276,9 +272,7 @@ enum SecondFactorController {
             }
             el("p") { el("a", .href(SiteURL.account.path)) { request.t("account.title") } }
         }
-        let response = Layout.response(request, title: request.t("twofa.title"), content: content)
-        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
-        return response
+        return Layout.secretResponse(request, title: request.t("twofa.title"), content: content)
     }
 
     @Sendable static func turnOff(_ request: Request) async throws -> Response {
@@ -301,12 +295,8 @@ enum SecondFactorController {
     /// An administrator's reset for a person who lost their phone and codes: the second factor
     /// and every session of the account end; the person enrols again at the next sign-in.
     @Sendable static func reset(_ request: Request) async throws -> Response {
-        guard let actor = request.actor else { throw SignInRequired() }
-        try request.authorize(.manageAccounts(actor.scope))
-        guard let id = request.parameters.get(SiteURL.idKey, as: UUID.self), let account = try await Account.find(id, on: request.db) else {
-            throw Abort(.notFound, reason: request.t("users.error.notFound"))
-        }
-        try request.authorize(.manageAccounts(account.scope))
+        let account = try await AdminController.target(request)
+        guard let id = account.id else { throw Abort(.notFound) }
         try await clear(id, actor: request.auditActor, action: "account.second_factor_reset", on: request.db)
         try await WebSessions.endAll(account: id, on: request.sql)
         return request.redirect(to: SiteURL.adminUser(.value(id)).path, redirectType: .normal)

@@ -111,6 +111,14 @@ enum Layout {
         html(page(request, title: title, breadcrumbs: breadcrumbs, content: content), status: status)
     }
 
+    /// A page that shows a secret once (a new token, a one-time link, recovery codes, a
+    /// second-factor enrolment): no cache may keep it.
+    static func secretResponse(_ request: Request, title: String, status: HTTPResponseStatus = .ok, content: Node) -> Response {
+        let response = self.response(request, title: title, status: status, content: content)
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return response
+    }
+
     static func html(_ html: String, status: HTTPResponseStatus = .ok) -> Response {
         let response = Response(status: status)
         response.headers.contentType = .html
