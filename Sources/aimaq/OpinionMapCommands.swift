@@ -42,72 +42,9 @@ struct OpinionMapCommand: ParsableCommand {
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
             return
         }
-        printSummary(export: export, matrix: matrix, map: map, comparison: comparison, seconds: timings.total)
+        print(OpinionMapSummary.text(source: directory, export: export, matrix: matrix, map: map, comparison: comparison,
+                                     seconds: timings.total, seed: seed), terminator: "")
     }
-
-    private func printSummary(export: PolisExport, matrix: VoteMatrix, map: OpinionMap,
-                              comparison: GroupComparison?, seconds: Double) {
-        let texts = export.statementTexts
-        func quote(_ id: Int) -> String {
-            let text = (texts[id] ?? "").replacingOccurrences(of: "\n", with: " ")
-            return "#\(id) \"\(text.count > 90 ? String(text.prefix(89)) + "…" : text)\""
-        }
-        func percent(_ value: Double) -> String { "\(Int((value * 100).rounded()))%" }
-
-        print("Opinion map of \(directory)")
-        print("  \(export.votes.count) vote events, \(matrix.voteCount) latest votes; "
-              + "\(matrix.participantCount) participants, \(matrix.statementCount) statements "
-              + "(\(export.moderatedOutStatementIDs.count) moderated out)")
-        let explained = map.components.totalVariance > 0
-            ? map.components.variances.map { percent($0 / map.components.totalVariance) }.joined(separator: " + ")
-            : "n/a"
-        print("  clustered participants: \(map.clusteredParticipantCount); "
-              + "variance explained by the two components: \(explained)")
-        let scores = map.groupCountScores
-            .map { "k=\($0.groupCount): \(String(format: "%.3f", $0.silhouette))" }.joined(separator: ", ")
-        print("  groups: \(map.groups.count)" + (scores.isEmpty ? "" : " (silhouette \(scores))"))
-        for group in map.groups {
-            print("")
-            print("Group \(group.id): \(group.memberCount) participants")
-            for statement in group.representativeStatements {
-                let mark = statement.isSignificant ? "" : " (not significant)"
-                print("  \(statement.stance == .agree ? "agree   " : "disagree") "
-                      + "\(percent(statement.probability)) of the group\(mark): \(quote(statement.statementID))")
-            }
-        }
-        print("")
-        print("Consensus")
-        for statement in map.consensus.agree + map.consensus.disagree {
-            print("  \(statement.stance == .agree ? "agree   " : "disagree") "
-                  + "\(percent(statement.probability)): \(quote(statement.statementID))")
-        }
-        if map.consensus.agree.isEmpty && map.consensus.disagree.isEmpty { print("  (none)") }
-        if map.groups.count > 1 {
-            print("")
-            print("Group-informed consensus (top 5)")
-            for statement in map.groupInformedConsensus.prefix(5) {
-                print("  \(String(format: "%.3f", statement.agree)): \(quote(statement.statementID))")
-            }
-        }
-        if let comparison {
-            print("")
-            print("Polis groups (participants-votes.csv): \(comparison.referenceGroupCount); ours: "
-                  + "\(comparison.groupCount); adjusted Rand index over \(comparison.commonParticipants) "
-                  + "participants in both: \(String(format: "%.3f", comparison.adjustedRandIndex))")
-        }
-        print("")
-        print("Computed in \(String(format: "%.1f", seconds * 1000)) ms (seed \(seed)).")
-    }
-}
-
-/// The JSON printed by `aimaq opinion-map --json`.
-struct OpinionMapReport: Encodable {
-    var source: String
-    var voteEvents: Int
-    var moderatedOutStatementIDs: [Int]
-    var statementTexts: [String: String]
-    var polisComparison: GroupComparison?
-    var map: OpinionMap
 }
 
 /// `aimaq bench opinion-map`: the pipeline on a generated conversation with planted groups.
@@ -151,123 +88,19 @@ struct BenchOpinionMapCommand: ParsableCommand {
     }
 
     func run() throws {
-        let clock = ContinuousClock()
-        func seconds(_ duration: Duration) -> Double {
-            Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
-        }
-        func progress(_ message: String) {
+        var settings = OpinionMapBenchmark.Settings()
+        settings.participants = participants
+        settings.statements = statements
+        settings.density = density
+        settings.seed = seed
+        settings.groups = groups
+        settings.updates = updates
+        settings.export = export.map { URL(fileURLWithPath: $0, isDirectory: true) }
+        let result = try OpinionMapBenchmark.run(settings) { message in
             FileHandle.standardError.write(Data("opinion-map bench: \(message)\n".utf8))
         }
-
-        progress("generating \(participants) × \(statements) at density \(density), \(groups) planted groups")
-        var start = clock.now
-        var conversation = PlantedConversation.generate(
-            participants: participants, statements: statements, density: density, groups: groups, seed: seed)
-        let generateSeconds = seconds(start.duration(to: clock.now))
-
-        start = clock.now
-        var matrix = conversation.events.build()
-        let matrixSeconds = seconds(start.duration(to: clock.now))
-        conversation.events = VoteMatrix.Builder()  // release the raw events
-
-        if let export {
-            progress("writing \(matrix.voteCount) votes to \(export)")
-            let planted = Dictionary(uniqueKeysWithValues: matrix.participantIDs.map { ($0, conversation.plantedGroups[$0]) })
-            try PolisExport.write(matrix, to: URL(fileURLWithPath: export, isDirectory: true),
-                                  referenceGroups: planted)
-        }
-
-        let voteCount = matrix.voteCount
-        progress("running the pipeline on \(voteCount) votes")
-        let engine = OpinionMapEngine(configuration: OpinionMapConfiguration(seed: seed))
-        let (map, timings) = engine.measuredMap(matrix)
-        let found = map.participants.compactMap { $0.group }
-        let planted = map.participants.compactMap { $0.group == nil ? nil : conversation.plantedGroups[$0.id] }
-        let agreement = PartitionAgreement.adjustedRandIndex(found, planted)
-
-        var updateSeconds: [Double] = []
-        if updates > 0, participants > 0, statements > 0 {
-            progress("timing \(updates) updates of one new vote each")
-            var generator = SeededGenerator(seed: seed ^ 0x5EED)
-            var previous = map
-            for _ in 0 ..< updates {
-                let vote = conversation.sampleVote(participant: generator.nextIndex(below: participants),
-                                                   statement: generator.nextIndex(below: statements),
-                                                   generator: &generator)
-                start = clock.now
-                previous = engine.update(previous, matrix: &matrix, newVotes: [vote])
-                updateSeconds.append(seconds(start.duration(to: clock.now)))
-            }
-        }
-
-        let result = BenchOpinionMapResult(
-            participants: participants, statements: statements, density: density, seed: seed,
-            plantedGroups: groups, votes: voteCount,
-            seconds: .init(generate: generateSeconds, matrix: matrixSeconds, timings: timings),
-            powerIterations: map.components.iterations,
-            update: updateSeconds.isEmpty ? nil : .init(updateSeconds),
-            peakMemoryMiB: Double(ProcessMemory.peakResidentBytes()) / 1_048_576,
-            groupsFound: map.groups.count, adjustedRandIndex: agreement)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         print(String(decoding: try encoder.encode(result), as: UTF8.self))
-        progress(String(format: "%d groups found (ARI %.3f) in %.3f s, update %.1f ms, peak %.0f MiB",
-                        map.groups.count, agreement, timings.total + matrixSeconds,
-                        (result.update?.medianSeconds ?? 0) * 1000, result.peakMemoryMiB))
     }
-}
-
-/// The JSON line printed by `aimaq bench opinion-map`.
-struct BenchOpinionMapResult: Encodable {
-    struct Seconds: Encodable {
-        var generate: Double
-        var matrix: Double
-        var selection: Double
-        var principalComponents: Double
-        var projection: Double
-        var baseClusters: Double
-        var groups: Double
-        var statistics: Double
-        /// Matrix construction plus every phase of the pipeline (generation excluded).
-        var total: Double
-
-        init(generate: Double, matrix: Double, timings: PhaseTimings) {
-            self.generate = generate
-            self.matrix = matrix
-            selection = timings.selection
-            principalComponents = timings.principalComponents
-            projection = timings.projection
-            baseClusters = timings.baseClusters
-            groups = timings.groups
-            statistics = timings.statistics
-            total = matrix + timings.total
-        }
-    }
-
-    struct Update: Encodable {
-        var count: Int
-        var medianSeconds: Double
-        var maximumSeconds: Double
-
-        init(_ seconds: [Double]) {
-            let sorted = seconds.sorted()
-            count = sorted.count
-            medianSeconds = sorted.count % 2 == 1
-                ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
-            maximumSeconds = sorted.last ?? 0
-        }
-    }
-
-    var participants: Int
-    var statements: Int
-    var density: Double
-    var seed: UInt64
-    var plantedGroups: Int
-    var votes: Int
-    var seconds: Seconds
-    var powerIterations: Int
-    var update: Update?
-    var peakMemoryMiB: Double
-    var groupsFound: Int
-    var adjustedRandIndex: Double
 }
