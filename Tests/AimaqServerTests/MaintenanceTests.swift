@@ -97,3 +97,21 @@ extension ServerTests {
         }
     }
 }
+
+@Suite struct UploadedBodyTests {
+    @Test func partsAreReadFromTheFileWithTheirNames() throws {
+        let boundary = "----aimaq-\(UUID().uuidString)"
+        let text = "--\(boundary)\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nhello\r\n"
+            + "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"budget name=x.csv\"\r\n"
+            + "Content-Type: text/csv\r\n\r\nkind,territory\r\nrevenue,1\r\n\r\n--\(boundary)--\r\n"
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("upload-\(UUID().uuidString)")
+        try Data(text.utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let parts = try UploadedBody(file: file, size: text.utf8.count).parts(boundary: boundary)
+        #expect(parts.map(\.name) == ["note", "file"])
+        #expect(String(decoding: parts[0].data, as: UTF8.self) == "hello")
+        #expect(parts[1].fileName == "budget name=x.csv")
+        // The part keeps its own line ends; only the delimiter's CRLF is not part of it.
+        #expect(String(decoding: parts[1].data, as: UTF8.self) == "kind,territory\r\nrevenue,1\r\n")
+    }
+}

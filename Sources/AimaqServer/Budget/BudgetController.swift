@@ -12,7 +12,8 @@ enum BudgetController {
         routes.upload(SiteURL.budgetWhatIfRules, maxBytes: 1 << 20, gate: { try $0.authorize(.loadRuleTable) }, use: loadRuleTable)
         routes.get(SiteURL.budgetExport.pathComponents, use: export)
         routes.get(SiteURL.adminImportBudget.pathComponents, use: importForm)
-        routes.upload(SiteURL.adminImportBudget, maxBytes: 200 << 20, gate: { request in
+        // A whole country's year is some hundreds of megabytes: the body goes to disk as it comes.
+        routes.upload(SiteURL.adminImportBudget, maxBytes: 200 << 20, toDisk: true, gate: { request in
             // Someone who may import a budget somewhere: the file then names the territories.
             try request.authorize(.importBudget(territory: request.actor?.scope.code))
         }, use: importUpload)
@@ -319,13 +320,11 @@ enum BudgetController {
 
     @Sendable static func importUpload(_ request: Request) async throws -> Response {
         try request.authorize(.importBudget(territory: request.actor?.scope.code))
-        struct Upload: Content { var file: File? }
-        let upload = try request.content.decode(Upload.self)
-        guard let file = upload.file, file.data.readableBytes > 0 else {
+        guard let file = try request.uploadedFile(named: "file") else {
             return Layout.response(request, title: request.t("budgetImport.title"), status: .unprocessableEntity,
                                    content: BudgetViews.importForm(result: nil, problems: [request.t("budgetImport.noFile")], request))
         }
-        let text = String(decoding: Data(buffer: file.data), as: UTF8.self)
+        let text = String(decoding: file.data, as: UTF8.self)
         switch await BudgetImporter.parse(text, app: request.application) {
         case .failure(let problems):
             return Layout.response(request, title: request.t("budgetImport.title"), status: .unprocessableEntity,
@@ -339,7 +338,7 @@ enum BudgetController {
                 try request.authorize(.importBudget(territory: nil))
             }
             let summary = try await BudgetStore.write(parsed.file, app: request.application, actor: request.auditActor,
-                                                      sha256: BudgetStore.digest(file.data.readableBytesView))
+                                                      sha256: BudgetStore.digest(file.data))
             let message = request.t("budgetImport.done", ["n": String(summary.written), "replaced": String(summary.replaced)])
             return Layout.response(request, title: request.t("budgetImport.title"),
                                    content: BudgetViews.importForm(result: message, problems: [], request))

@@ -106,7 +106,7 @@ enum PlanImporter {
 enum PlanImportController {
     static func register(_ routes: any RoutesBuilder) {
         routes.get(SiteURL.adminImportPlan.pathComponents, use: form)
-        routes.upload(SiteURL.adminImportPlan, maxBytes: 20 << 20, gate: { try $0.authorize(.importPlan) }, use: upload)
+        routes.upload(SiteURL.adminImportPlan, maxBytes: 20 << 20, toDisk: true, gate: { try $0.authorize(.importPlan) }, use: upload)
     }
 
     @Sendable static func form(_ request: Request) async throws -> Response {
@@ -114,17 +114,13 @@ enum PlanImportController {
         return page(request, problems: [], summary: nil, status: .ok)
     }
 
-    struct Upload: Content {
-        var file: File?
-    }
-
     @Sendable static func upload(_ request: Request) async throws -> Response {
         try request.authorize(.importPlan)
-        guard let file = try request.content.decode(Upload.self).file, file.data.readableBytes > 0 else {
+        guard let file = try request.uploadedFile(named: "file") else {
             return page(request, problems: [PlanImport.Problem(line: 0, column: 0, message: request.t("import.error.noFile"))],
                         summary: nil, status: .unprocessableEntity)
         }
-        let text = String(decoding: Data(buffer: file.data), as: UTF8.self)
+        let text = String(decoding: file.data, as: UTF8.self)
         switch PlanImporter.parse(text, app: request.application) {
         case .failure(let problems):
             return page(request, problems: problems.items, summary: nil, status: .unprocessableEntity)
