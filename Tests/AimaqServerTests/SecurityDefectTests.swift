@@ -217,11 +217,14 @@ extension ServerTests {
                 try await deputy.post("/assignments/\(fixture.plan.shieliAssignment)/review",
                                       form: ["decision": "return", "remarks": "Add the figures"])
                 var visitor = Visitor(app)
-                let page = try await visitor.get("/assignments/\(fixture.plan.shieliAssignment)").body.string
+                let page = try await visitor.get("/assignments/\(fixture.plan.shieliAssignment)?lang=en").body.string
                 #expect(!page.contains("@test.aimaq.kz"))
-                #expect(page.contains("akimat") && page.contains("maslikhat"))
+                // Names with their roles, in the visitor's language.
+                #expect(page.contains("akimat (Akimat officer)"))
+                #expect(page.contains("maslikhat (Maslikhat deputy)"))
                 let api = try await visitor.get("/api/v1/reports?assignment=\(fixture.plan.shieliAssignment)").body.string
                 #expect(!api.contains("@test.aimaq.kz"))
+                #expect(api.contains("\"authorRole\":\"akimat_officer\"") && api.contains("\"reviewerRole\":\"maslikhat_deputy\""))
             }
         }
 

@@ -179,7 +179,7 @@ enum InstructionDemo {
                         var newDeadline: String?
                         if case .extend(let d) = e { newDeadline = d.description }
                         eventRows.append([SQLBind(assignmentID), SQLBind(instructionID), SQLBind(Int64(day.dayNumber) * 86_400_000 + 36_000_000),
-                                          SQLBind(actor), SQLBind(e.name), SQLBind(status.rawValue), SQLBind(next.rawValue),
+                                          SQLBind(actor), SQLBind(role(actor)), SQLBind(e.name), SQLBind(status.rawValue), SQLBind(next.rawValue),
                                           SQLBind(reason), SQLBind(newDeadline)])
                         summary.events += 1
                         status = next
@@ -191,6 +191,10 @@ enum InstructionDemo {
                     var deputyNames = SeededRandom(seed: UInt64(target.code.regionNumber) &* 7_919)
                     let officer = FictionalNames.person(&officerNames)
                     let deputy = FictionalNames.person(&deputyNames)
+                    // (Two invented people may share a name: the officer's role then wins.)
+                    func role(_ who: String) -> String? {
+                        who == officer ? Role.akimatOfficer.rawValue : who == deputy ? Role.maslikhatDeputy.rawValue : nil
+                    }
                     event(.assign, actor: "Control office (demo)")
                     event(.start, actor: officer)
                     if period != .once && state.status != .removedFromControl {
@@ -198,8 +202,10 @@ enum InstructionDemo {
                             event(.submitReport, actor: officer)
                             reportRows.append([SQLBind(reportID), SQLBind(assignmentID), SQLBind(period.label(for: day)),
                                                SQLBind("Periodic report: figures for the period (demo)."), SQLBind(officer),
+                                               SQLBind(Role.akimatOfficer.rawValue),
                                                SQLBind(Int64(day.dayNumber) * 86_400_000 + 40_000_000), SQLBind(ReportState.accepted.rawValue)])
-                            reviewRows.append([SQLBind(reportID), SQLBind(deputy), SQLBind("accept"), SQLBind(nil as String?),
+                            reviewRows.append([SQLBind(reportID), SQLBind(deputy), SQLBind(Role.maslikhatDeputy.rawValue),
+                                               SQLBind("accept"), SQLBind(nil as String?),
                                                SQLBind(Int64(day.dayNumber) * 86_400_000 + 50_000_000)])
                             summary.reports += 1
                             summary.reviews += 1
@@ -222,12 +228,13 @@ enum InstructionDemo {
                         reportRows.append([SQLBind(reportID), SQLBind(assignmentID),
                                            SQLBind(period.label(for: day)),
                                            SQLBind("Report on \(topic.text.lowercased()): work done in the period, figures attached (demo)."),
-                                           SQLBind(officer), SQLBind(Int64(day.dayNumber) * 86_400_000 + 40_000_000), SQLBind(reportState)])
+                                           SQLBind(officer), SQLBind(Role.akimatOfficer.rawValue),
+                                           SQLBind(Int64(day.dayNumber) * 86_400_000 + 40_000_000), SQLBind(reportState)])
                         if let indicator = instructionIndicator, let actual {
                             valueRows.append([SQLBind(reportID), SQLBind(indicator.id), SQLBind(actual * Double(round + 1) / Double(state.reports))])
                         }
                         if let decision {
-                            reviewRows.append([SQLBind(reportID), SQLBind(deputy), SQLBind(decision),
+                            reviewRows.append([SQLBind(reportID), SQLBind(deputy), SQLBind(Role.maslikhatDeputy.rawValue), SQLBind(decision),
                                                SQLBind(decision == "return" ? "Figures do not match the attached documents; please correct (demo)." : nil),
                                                SQLBind(Int64(day.dayNumber) * 86_400_000 + 50_000_000)])
                             summary.reviews += 1
@@ -259,11 +266,12 @@ enum InstructionDemo {
             ("instruction_indicators", ["id", "instruction_id", "name", "unit", "target", "lower_is_better"], indicatorRows.map(Row.init)),
             ("assignments", ["id", "instruction_id", "territory_id", "body_id", "parent_id", "deadline", "status",
                              "weight", "completion", "evidence_public", "updated_at", "is_public", "category"], assignmentRows.map(Row.init)),
-            ("assignment_events", ["assignment_id", "instruction_id", "at", "actor", "event", "from_status", "to_status", "reason", "deadline"],
+            ("assignment_events", ["assignment_id", "instruction_id", "at", "actor", "actor_role", "event", "from_status", "to_status",
+                                   "reason", "deadline"],
              eventRows.map(Row.init)),
-            ("reports", ["id", "assignment_id", "period", "text", "author", "submitted_at", "state"], reportRows.map(Row.init)),
+            ("reports", ["id", "assignment_id", "period", "text", "author", "author_role", "submitted_at", "state"], reportRows.map(Row.init)),
             ("report_values", ["report_id", "indicator_id", "value"], valueRows.map(Row.init)),
-            ("reviews", ["report_id", "reviewer", "decision", "remarks", "at"], reviewRows.map(Row.init)),
+            ("reviews", ["report_id", "reviewer", "reviewer_role", "decision", "remarks", "at"], reviewRows.map(Row.init)),
         ]
         try await app.db.transaction { db in
             let sql = try db.sql

@@ -3,6 +3,14 @@ import Fluent
 import SQLKit
 import Vapor
 
+/// Who acted, as the history, reports and reviews show it: the person's name and role, never
+/// their e-mail address (the audit log, for administrators, keeps the sign-in name).
+struct PersonLabel: Sendable {
+    var name: String
+    /// The raw role (`maslikhat_deputy`), shown in the visitor's language; nil for a program.
+    var role: String?
+}
+
 /// Every change of an assignment's status goes through here: the state machine decides,
 /// the history and the audit log record it, in one transaction.
 enum AssignmentWorkflow {
@@ -46,7 +54,7 @@ enum AssignmentWorkflow {
     /// Applies `event` to the assignment inside `db` (a transaction), writing the history.
     /// Returns the new status.
     @discardableResult
-    static func apply(_ event: AssignmentEvent, to assignment: Assignment, actor: String, reason: String?,
+    static func apply(_ event: AssignmentEvent, to assignment: Assignment, actor: PersonLabel, reason: String?,
                       indicators: [Completion.Indicator]? = nil, on db: any Database) async throws -> AssignmentStatus {
         let from = assignment.status
         let to: AssignmentStatus
@@ -66,7 +74,8 @@ enum AssignmentWorkflow {
         history.assignmentID = try assignment.requireID()
         history.instructionID = assignment.instructionID
         history.at = KazakhstanTime.nowMilliseconds()
-        history.actor = actor
+        history.actor = actor.name
+        history.actorRole = actor.role
         history.event = event.name
         history.fromStatus = from.rawValue
         history.toStatus = to.rawValue

@@ -120,6 +120,7 @@ enum InstructionAPI {
         var period: String
         var text: String
         var author: String
+        var authorRole: String?
         var submittedAt: Int64
         var state: String
         var values: [String: Double]
@@ -130,6 +131,7 @@ enum InstructionAPI {
     struct ReviewDTO: Content {
         var decision: String
         var reviewer: String
+        var reviewerRole: String?
         var remarks: String?
         var at: Int64
     }
@@ -149,11 +151,11 @@ enum InstructionAPI {
                                 for: request.actor)
         } ?? false
         let all = detail.reports.map { r in
-            ReportDTO(id: r.report.id ?? 0, assignment: id, period: r.report.period, text: r.report.text, author: r.report.author,
+            ReportDTO(id: r.report.id ?? 0, assignment: id, period: r.report.period, text: r.report.text, author: r.report.author, authorRole: r.report.authorRole,
                       submittedAt: r.report.submittedAt, state: r.report.state.rawValue,
                       values: Dictionary(r.values.map { (String($0.indicatorID), $0.value) }, uniquingKeysWith: { a, _ in a }),
                       files: evidenceVisible ? r.files.map { SiteURL.evidence(.value($0.id ?? 0)).path } : [],
-                      reviews: r.reviews.map { ReviewDTO(decision: $0.decision, reviewer: $0.reviewer, remarks: $0.remarks, at: $0.at) })
+                      reviews: r.reviews.map { ReviewDTO(decision: $0.decision, reviewer: $0.reviewer, reviewerRole: $0.reviewerRole, remarks: $0.remarks, at: $0.at) })
         }
         return ListDTO(items: paging.slice(all), total: all.count, page: paging.page, per: paging.per)
     }

@@ -136,7 +136,9 @@ enum InstructionController {
 
     /// Who acts, as the history, reports and reviews show it: the person's name, never
     /// their e-mail address (the audit log, for administrators, keeps the sign-in name).
-    static func actorLabel(_ request: Request) -> String { request.account?.displayName ?? "?" }
+    static func actorLabel(_ request: Request) -> PersonLabel {
+        PersonLabel(name: request.account?.displayName ?? "?", role: request.account?.roleName)
+    }
 
     static func backToAssignment(_ request: Request, _ id: Int) -> Response {
         request.redirect(to: SiteURL.assignment(.value(id)).path, redirectType: .normal)
@@ -198,7 +200,8 @@ enum InstructionController {
             let review = ReviewRecord()
             review.reportID = try report.requireID()
             review.reviewerID = reviewerID
-            review.reviewer = actor
+            review.reviewer = actor.name
+            review.reviewerRole = actor.role
             review.decision = decisionName
             review.remarks = remarks.isEmpty ? nil : remarks
             review.at = KazakhstanTime.nowMilliseconds()
@@ -304,6 +307,7 @@ enum InstructionController {
             .joined(separator: ", ")])
         do {
             try await split(parentID, into: chosen, deadline: deadline, instruction: instruction, bodies: bodies, actor: actor,
+                            auditActor: request.auditActor,
                             on: request.db)
         } catch let refused as AssignmentWorkflow.Refused {
             throw Abort(.conflict, reason: refused.description.isEmpty ? takenMessage : refused.description)
@@ -315,8 +319,8 @@ enum InstructionController {
     /// Writes the hand-down in one transaction, judged on the parent as stored then: a
     /// parent closed, or a child made, by another writer meanwhile refuses it whole.
     static func split(_ parentID: Int, into chosen: [KATOCode], deadline: CivilDate, instruction: Instruction,
-                      bodies: BodyDirectory, actor: String, on database: any Database) async throws {
-        try await AuditLog.record(on: database, actor: actor) { db in
+                      bodies: BodyDirectory, actor: PersonLabel, auditActor: String, on database: any Database) async throws {
+        try await AuditLog.record(on: database, actor: auditActor) { db in
             let parent = try await AssignmentWorkflow.current(parentID, on: db)
             guard !parent.status.isFinal else { throw AssignmentWorkflow.Refused(description: "the assignment is closed") }
             let existing = try await Assignment.query(on: db).filter(\.$parentID == parentID).all()
@@ -384,7 +388,8 @@ enum InstructionController {
                 report.period = submission.period
                 report.text = submission.text
                 report.authorID = authorID
-                report.author = actor
+                report.author = actor.name
+                report.authorRole = actor.role
                 report.submittedAt = KazakhstanTime.nowMilliseconds()
                 report.state = .submitted
                 try await report.create(on: db)

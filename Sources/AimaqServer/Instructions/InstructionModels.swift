@@ -75,6 +75,7 @@ final class AssignmentEventRecord: Model, @unchecked Sendable {
     @OptionalField(key: "instruction_id") var instructionID: Int?
     @Field(key: "at") var at: Int64
     @Field(key: "actor") var actor: String
+    @OptionalField(key: "actor_role") var actorRole: String?
     @Field(key: "event") var event: String
     @OptionalField(key: "from_status") var fromStatus: String?
     @Field(key: "to_status") var toStatus: String
@@ -91,6 +92,7 @@ final class ReportRecord: Model, @unchecked Sendable {
     @Field(key: "text") var text: String
     @OptionalField(key: "author_id") var authorID: UUID?
     @Field(key: "author") var author: String
+    @OptionalField(key: "author_role") var authorRole: String?
     @Field(key: "submitted_at") var submittedAt: Int64
     @Field(key: "state") var stateName: String
     init() {}
@@ -128,6 +130,7 @@ final class ReviewRecord: Model, @unchecked Sendable {
     @Field(key: "report_id") var reportID: Int
     @OptionalField(key: "reviewer_id") var reviewerID: UUID?
     @Field(key: "reviewer") var reviewer: String
+    @OptionalField(key: "reviewer_role") var reviewerRole: String?
     @Field(key: "decision") var decision: String
     @OptionalField(key: "remarks") var remarks: String?
     @Field(key: "at") var at: Int64

@@ -72,6 +72,7 @@ struct HistoryEntry: Decodable, Sendable {
     var id: Int
     var at: Int64
     var actor: String
+    var actorRole: String?
     var event: String
     var fromStatus: String?
     var toStatus: String
@@ -80,6 +81,7 @@ struct HistoryEntry: Decodable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case id, at, actor, event, reason, deadline
+        case actorRole = "actor_role"
         case fromStatus = "from_status"
         case toStatus = "to_status"
     }
@@ -88,7 +90,7 @@ struct HistoryEntry: Decodable, Sendable {
                      limit: Int?) async throws -> [HistoryEntry] {
         let direction: SQLDirection = newestFirst ? .descending : .ascending
         var query = db.select().from("assignment_events")
-            .columns("id", "at", "actor", "event", "from_status", "to_status", "reason", "deadline")
+            .columns("id", "at", "actor", "actor_role", "event", "from_status", "to_status", "reason", "deadline")
             .where(SQLIdentifier(column), .equal, SQLBind(value))
             .orderBy("at", direction).orderBy("id", direction)
         if let limit { query = query.limit(limit) }

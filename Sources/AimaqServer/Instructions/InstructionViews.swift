@@ -222,7 +222,7 @@ enum InstructionViews {
                 for event in events {
                     el("tr") {
                         el("td") { Components.time(event.at, request) }
-                        el("td") { event.actor }
+                        el("td") { Components.person(event.actor, role: event.actorRole, request) }
                         el("td") { request.t("event.\(event.event)") + (event.deadline.map { " → \($0)" } ?? "") }
                         el("td") {
                             (event.fromStatus.map { request.t("status.\($0)") + " → " } ?? "") + request.t("status.\(event.toStatus)")
@@ -285,7 +285,10 @@ enum InstructionViews {
             for report in d.reports {
                 el("article", .class("report")) {
                     el("h3") { "\(report.report.period) · \(request.t("reportState.\(report.report.state.rawValue)"))" }
-                    el("p", .class("meta")) { "\(report.report.author) · "; Components.time(report.report.submittedAt, request) }
+                    el("p", .class("meta")) {
+                        Components.person(report.report.author, role: report.report.authorRole, request) + " · "
+                        Components.time(report.report.submittedAt, request)
+                    }
                     el("p", .class("report-text")) { report.report.text }
                     if !report.files.isEmpty {
                         el("ul", .class("files")) {
@@ -303,7 +306,7 @@ enum InstructionViews {
                     }
                     for review in report.reviews {
                         el("p", .class("review review-\(review.decision)")) {
-                            request.t("review.\(review.decision)") + " · \(review.reviewer) · "
+                            request.t("review.\(review.decision)") + " · " + Components.person(review.reviewer, role: review.reviewerRole, request) + " · "
                             Components.time(review.at, request)
                             if let remarks = review.remarks { ": " + remarks }
                         }

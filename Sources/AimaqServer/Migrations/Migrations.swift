@@ -24,5 +24,6 @@ enum AimaqMigrations {
         app.migrations.add(M017RateCounters())
         app.migrations.add(M018AccountLinks())
         app.migrations.add(M019SecondFactor())
+        app.migrations.add(M020ActorRoles())
     }
 }

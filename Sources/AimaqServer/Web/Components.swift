@@ -49,6 +49,13 @@ enum Components {
         return "\(date.day) \(month) \(date.year)"
     }
 
+    /// A person as pages show them: the name and, when known, the role in the visitor's
+    /// language; never an e-mail address.
+    static func person(_ name: String, role: String?, _ request: Request) -> String {
+        guard let role, !role.isEmpty else { return name }
+        return "\(name) (\(request.t("role.\(role)")))"
+    }
+
     /// An `option` of a `select`, chosen when `selected`.
     static func option(_ value: String, _ label: String, selected: Bool) -> Node {
         selected ? el("option", .value(value), .flag("selected")) { label } : el("option", .value(value)) { label }
