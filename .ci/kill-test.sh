@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Reliability checks of issue 12, with the real binary:
-#  1. SIGKILL in the middle of a large budget import: the database is as before, `aimaq check`
-#     passes and `aimaq serve` serves it.
+#  1. SIGKILL in the middle of a large budget import, of the command (`aimaq import budget`) and
+#     of the server (an upload through the import page): the database is as before, `aimaq
+#     check` passes and `aimaq serve` serves it.
 #  2. Backup and restore round trip on SQLite (while a server runs) and, given a URL, on
 #     PostgreSQL (pg_dump / pg_restore): the restored copy checks and serves the same pages.
 #  3. A copy of the database with 4 KB overwritten in its middle: `aimaq check` names the
@@ -75,6 +76,38 @@ after=$(count_lines "$D")
 "$BIN" audit verify --data "$D" --anchor "$(cat "$T/anchor-before")" > "$T/verify1.log" 2>&1
 report $? "(1) the audit log still reaches the anchor taken before the import"
 serves "$D"; report $? "(1) aimaq serve starts on it and answers 200"
+
+# 1b. SIGKILL of the server while a budget uploaded through its page is being written (its log
+# says so).
+admin=kill-admin-$$@test.kz
+echo "a long test password 2026" | "$BIN" user add --data "$D" --email "$admin" --role administrator \
+    --password-stdin > "$T/admin.log" 2>&1
+port=$(free_port)
+AIMAQ_SECOND_FACTOR=optional AIMAQ_LOG_LEVEL=notice "$BIN" serve --data "$D" --port "$port" > "$T/serve-kill.log" 2>&1 &
+server=$!; pids+=("$server")
+for _ in $(seq 1 120); do curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break; sleep 0.5; done
+jar=$T/cookies
+token=$(curl -s -c "$jar" -b "$jar" "http://127.0.0.1:$port/signin" | grep -o 'name="_csrf" value="[^"]*"' | head -1 | sed 's/.*value="//;s/"$//')
+signed=$(curl -s -c "$jar" -b "$jar" -o /dev/null -w "%{http_code}" --data-urlencode "_csrf=$token" \
+    --data-urlencode "email=$admin" --data-urlencode "password=a long test password 2026" "http://127.0.0.1:$port/signin")
+action=$(curl -s -b "$jar" "http://127.0.0.1:$port/admin/import-budget" | grep -o 'action="/admin/import-budget?_csrf=[^"]*"' \
+    | head -1 | sed 's/^action="//;s/"$//;s/&amp;/\&/g')
+curl -s -b "$jar" -F "file=@$T/large.csv;type=text/csv" -o "$T/upload-answer.html" "http://127.0.0.1:$port$action" &
+upload=$!
+killed=1
+for _ in $(seq 1 2400); do
+    if grep -q "budget import: written" "$T/serve-kill.log"; then kill -9 "$server"; killed=0; break; fi
+    kill -0 "$server" 2>/dev/null || break
+    sleep 0.05
+done
+[ "$killed" = 0 ] || kill "$server" 2>/dev/null
+wait "$server" 2>/dev/null; wait "$upload" 2>/dev/null
+[ "$signed" = 303 ] && [ -n "$action" ]; report $? "(1b) an administrator signed in and opened the import page (sign-in: $signed)"
+report $killed "(1b) the server was killed with SIGKILL while writing the uploaded budget"
+after=$(count_lines "$D")
+[ "$after" = "$before" ]; report $? "(1b) the database holds the same $before budget lines as before (found $after)"
+"$BIN" check --data "$D" > "$T/check1b.log" 2>&1; report $? "(1b) aimaq check passes after the kill: $(tail -1 "$T/check1b.log")"
+serves "$D"; report $? "(1b) aimaq serve starts on it again and answers 200"
 
 # 2. Backup while serving, restore into an empty folder, the same page.
 port=$(free_port)

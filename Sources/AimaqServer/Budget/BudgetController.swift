@@ -337,8 +337,13 @@ enum BudgetController {
             if case .transfers(let transfers) = parsed.file, transfers.contains(where: { $0.from == nil || $0.to == nil }) {
                 try request.authorize(.importBudget(territory: nil))
             }
+            // A large file takes a while: the server's log follows it (every tenth).
+            let logger = request.logger
+            let step = max(BudgetStore.batch, parsed.count / 10)
             let summary = try await BudgetStore.write(parsed.file, app: request.application, actor: request.auditActor,
-                                                      sha256: BudgetStore.digest(file.data))
+                                                      sha256: BudgetStore.digest(file.data)) { done, total in
+                if done % step < BudgetStore.batch || done == total { logger.notice("budget import: written \(done)/\(total)") }
+            }
             let message = request.t("budgetImport.done", ["n": String(summary.written), "replaced": String(summary.replaced)])
             return Layout.response(request, title: request.t("budgetImport.title"),
                                    content: BudgetViews.importForm(result: message, problems: [], request))
