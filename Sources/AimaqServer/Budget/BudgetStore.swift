@@ -55,8 +55,11 @@ enum BudgetStore {
         // again afterwards, inside the same transaction.
         if bulk, sql.dialect.name == "sqlite" {
             // Room for the new pages and the index sort in memory (this connection only).
-            try await sql.raw("PRAGMA cache_size = -262144").run()
-            try await sql.raw("PRAGMA temp_store = MEMORY").run()
+            // Only hints: SQLite refuses to change temporary storage inside a transaction once
+            // it is in use (seen on a large upload through the import page), and the import
+            // goes on without them.
+            try? await sql.raw("PRAGMA cache_size = -262144").run()
+            try? await sql.raw("PRAGMA temp_store = MEMORY").run()
         }
         if bulk {
             try await BudgetSchema.dropLineIndexes(on: sql)
