@@ -43,6 +43,15 @@ public enum AuditChain {
     public static func entry(after previous: AuditRecord?, timestamp: Int64, actor: String,
                              action: String, entity: String, entityID: String,
                              before: String?, after: String?, key: [UInt8]? = nil) -> AuditRecord {
+        entry(following: previous.map { (sequence: $0.sequence, hash: $0.hash) }, timestamp: timestamp, actor: actor,
+              action: action, entity: entity, entityID: entityID, before: before, after: after, key: key)
+    }
+
+    /// The same, after the head of the chain given by its sequence and hash (all an entry
+    /// takes from the one before it).
+    public static func entry(following previous: (sequence: Int, hash: String)?, timestamp: Int64, actor: String,
+                             action: String, entity: String, entityID: String,
+                             before: String?, after: String?, key: [UInt8]? = nil) -> AuditRecord {
         var record = AuditRecord(
             sequence: (previous?.sequence ?? 0) + 1, timestamp: timestamp, actor: actor,
             action: action, entity: entity, entityID: entityID, before: before, after: after,

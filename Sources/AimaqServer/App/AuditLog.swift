@@ -102,13 +102,21 @@ enum AuditLog {
 
     /// Appends one entry on `database` (call inside the transaction of the change).
     static func append(_ event: AuditEvent, actor: String, on database: any Database) async throws {
-        let last = try await AuditEntry.query(on: database).sort(\.$id, .descending).first()
+        struct Head: Decodable { var id: Int; var hash: String }
+        let sql = try database.sql
+        let head = try await sql.select().columns("id", "hash").from(AuditEntry.schema)
+            .orderBy("id", .descending).limit(1).first(decoding: Head.self)
         let now = Int64((Date().timeIntervalSince1970 * 1000).rounded())
         let record = AuditChain.entry(
-            after: last?.record, timestamp: now, actor: actor, action: event.action,
+            following: head.map { (sequence: $0.id, hash: $0.hash) }, timestamp: now, actor: actor, action: event.action,
             entity: event.entity, entityID: event.entityID, before: event.before, after: event.after,
             key: key.withLock { $0 })
-        try await AuditEntry(record).create(on: database)
+        try await sql.insert(into: AuditEntry.schema)
+            .columns("id", "timestamp", "actor", "action", "entity", "entity_id", "before", "after", "previous_hash", "hash")
+            .values(SQLBind(record.sequence), SQLBind(record.timestamp), SQLBind(record.actor), SQLBind(record.action),
+                    SQLBind(record.entity), SQLBind(record.entityID), SQLBind(record.before), SQLBind(record.after),
+                    SQLBind(record.previousHash), SQLBind(record.hash))
+            .run()
     }
 
     /// Checks the whole chain in pages of `pageSize`, with the installation's key; with an

@@ -188,26 +188,26 @@ enum InstructionController {
         let decisionName = event == .returnReport ? "return" : "accept"
         return try await AssignmentWorkflow.record(request, assignment: try assignment.requireID(), action: decisionName) { assignment, db in
             let id = try assignment.requireID()
-            guard let report = try await ReportRecord.query(on: db).filter(\.$assignmentID == id)
-                .filter(\.$stateName == ReportState.submitted.rawValue).sort(\.$submittedAt, .descending).first() else {
+            struct Waiting: Decodable { var id: Int; var author_id: UUID? }
+            guard let report = try await db.sql.select().columns("id", "author_id").from(ReportRecord.schema)
+                .where("assignment_id", .equal, SQLBind(id)).where("state", .equal, SQLBind(ReportState.submitted.rawValue))
+                .orderBy("submitted_at", .descending).limit(1).first(decoding: Waiting.self) else {
                 throw AssignmentWorkflow.Refused(description: "no report is waiting for review")
             }
             // The reviewer decides whether the evidence of a public instruction is published.
             if let evidencePublic { assignment.evidencePublic = evidencePublic }
             try await AssignmentWorkflow.apply(event, to: assignment, actor: actor, reason: remarks.isEmpty ? nil : remarks, on: db)
-            report.state = event == .returnReport ? .returned : .accepted
-            try await report.save(on: db)
-            let review = ReviewRecord()
-            review.reportID = try report.requireID()
-            review.reviewerID = reviewerID
-            review.reviewer = actor.name
-            review.reviewerRole = actor.role
-            review.decision = decisionName
-            review.remarks = remarks.isEmpty ? nil : remarks
-            review.at = KazakhstanTime.nowMilliseconds()
-            try await review.create(on: db)
+            let state: ReportState = event == .returnReport ? .returned : .accepted
+            try await db.sql.update(ReportRecord.schema).set("state", to: SQLBind(state.rawValue))
+                .where("id", .equal, SQLBind(report.id)).run()
+            try await db.sql.insert(into: ReviewRecord.schema)
+                .columns("report_id", "reviewer_id", "reviewer", "reviewer_role", "decision", "remarks", "at")
+                .values(SQLBind(report.id), SQLBind(reviewerID), SQLBind(actor.name), SQLBind(actor.role),
+                        SQLBind(decisionName), SQLBind(remarks.isEmpty ? nil : remarks),
+                        SQLBind(KazakhstanTime.nowMilliseconds()))
+                .run()
             try await AssignmentWorkflow.refreshCompletion(assignment, on: db)
-            if event == .returnReport, let author = report.authorID {
+            if event == .returnReport, let author = report.author_id {
                 try await Notifications.notify([author], kind: .reportReturned, assignment: id, on: db)
             }
             return assignment.status
@@ -383,23 +383,18 @@ enum InstructionController {
             return try await AssignmentWorkflow.record(request, assignment: id, action: "report") { assignment, db in
                 try await AssignmentWorkflow.apply(.submitReport, to: assignment, actor: actor, reason: nil,
                                                    indicators: figures, on: db)
-                let report = ReportRecord()
-                report.assignmentID = id
-                report.period = submission.period
-                report.text = submission.text
-                report.authorID = authorID
-                report.author = actor.name
-                report.authorRole = actor.role
-                report.submittedAt = KazakhstanTime.nowMilliseconds()
-                report.state = .submitted
-                try await report.create(on: db)
-                let reportID = try report.requireID()
-                for (indicatorID, number) in submission.values {
-                    let value = ReportValue()
-                    value.reportID = reportID
-                    value.indicatorID = indicatorID
-                    value.value = number
-                    try await value.create(on: db)
+                let reportID = try await db.sql.insert(into: ReportRecord.schema)
+                    .columns("assignment_id", "period", "text", "author_id", "author", "author_role", "submitted_at", "state")
+                    .values(SQLBind(id), SQLBind(submission.period), SQLBind(submission.text), SQLBind(authorID),
+                            SQLBind(actor.name), SQLBind(actor.role), SQLBind(KazakhstanTime.nowMilliseconds()),
+                            SQLBind(ReportState.submitted.rawValue))
+                    .returning("id").first(decoding: InsertedID.self)?.id ?? 0
+                if !submission.values.isEmpty {
+                    let insert = try db.sql.insert(into: ReportValue.schema).columns("report_id", "indicator_id", "value")
+                    for (indicatorID, number) in submission.values {
+                        insert.values(SQLBind(reportID), SQLBind(indicatorID), SQLBind(number))
+                    }
+                    try await insert.run()
                 }
                 for file in stored {
                     let record = EvidenceFile()

@@ -15,28 +15,28 @@ enum Notifications {
 
     static func notify(_ accounts: [UUID], kind: Kind, assignment: Int, dedupe: String? = nil,
                        on db: any Database) async throws {
-        let records = Set(accounts).sorted { $0.uuidString < $1.uuidString }.map { account in
-            let record = NotificationRecord()
-            record.accountID = account
-            record.kind = kind.rawValue
-            record.assignmentID = assignment
-            record.createdAt = KazakhstanTime.nowMilliseconds()
-            record.dedupeKey = dedupe.map { "\($0):\(account)" }
-            return record
-        }
+        let people = Set(accounts).sorted { $0.uuidString < $1.uuidString }
+        guard !people.isEmpty else { return }
         // One statement for all of them.
-        if !records.isEmpty { try await records.create(on: db) }
+        let now = KazakhstanTime.nowMilliseconds()
+        let insert = try db.sql.insert(into: NotificationRecord.schema)
+            .columns("account_id", "kind", "assignment_id", "created_at", "dedupe_key")
+        for account in people {
+            insert.values(SQLBind(account), SQLBind(kind.rawValue), SQLBind(assignment), SQLBind(now),
+                          SQLBind(dedupe.map { "\($0):\(account)" }))
+        }
+        try await insert.run()
     }
 
     /// Deputies who review in a territory: maslikhat and national deputies whose scope holds it.
     static func reviewers(of territory: KATOCode, tree: TerritoryTree, on db: any Database) async throws -> [UUID] {
+        struct Row: Decodable { var id: UUID }
         let codes = [territory.value] + tree.ancestors(of: territory).map(\.code.value)
-        let accounts = try await Account.query(on: db)
-            .filter(\.$roleName ~~ [Role.maslikhatDeputy.rawValue, Role.nationalDeputy.rawValue])
-            .filter(\.$active == true)
-            .group(.or) { $0.filter(\.$territoryID ~~ codes).filter(\.$territoryID == nil) }
-            .all()
-        return accounts.compactMap(\.id)
+        return try await db.sql.select().column("id").from(Account.schema)
+            .where("role", .in, SQLBind.group([Role.maslikhatDeputy.rawValue, Role.nationalDeputy.rawValue]))
+            .where("active", .equal, SQLBind(true))
+            .where { $0.where("territory_id", .in, SQLBind.group(codes)).orWhere("territory_id", .is, SQLLiteral.null) }
+            .all(decoding: Row.self).map(\.id)
     }
 
     /// Akimat officers who report on an assignment.
