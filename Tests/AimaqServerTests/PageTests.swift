@@ -56,6 +56,23 @@ extension ServerTests {
             }
         }
 
+        @Test func queryStringsAreReadAsBrowsersWriteThem() {
+            let items = SiteQuery.parse("share=0.25&name=%D0%90%D0%BB%D0%BC%D0%B0+%D0%90%D1%82%D0%B0&empty=&flag&bad=%E0%A4&share=0.5")
+            #expect(items.map(\.name) == ["share", "name", "empty", "flag", "bad", "share"])
+            #expect(items.map(\.value) == ["0.25", "Алма Ата", "", "", "%E0%A4", "0.5"])
+            #expect(SiteQuery.parse(nil).isEmpty && SiteQuery.parse("").isEmpty)
+        }
+
+        @Test func numbersAreGroupedPerLanguage() {
+            #expect(NumberFormat.integer(1_234_567, .en) == "1,234,567")
+            #expect(NumberFormat.integer(-1_234, .kk) == "−1\u{202F}234")
+            #expect(NumberFormat.integer(999, .ru) == "999")
+            #expect(NumberFormat.integer(0, .en) == "0")
+            #expect(NumberFormat.integer(Int.min, .en) == "−9,223,372,036,854,775,808")
+            #expect(NumberFormat.decimal(-1234.5, .ru) == "−1\u{202F}234,5")
+            #expect(NumberFormat.decimal(0.07, .en) == "0.07")
+        }
+
         @Test func everyAnswerCarriesTheSecurityHeaders() async throws {
             try await withAimaq { app, _ in
                 var visitor = Visitor(app)

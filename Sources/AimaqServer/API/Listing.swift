@@ -17,13 +17,13 @@ struct Paging {
     init(_ request: Request) throws {
         page = 1
         per = 50
-        if let text = request.query[String.self, at: "page"] {
+        if let text = request.queryText("page") {
             guard let value = Int(text), (1...1_000_000).contains(value) else {
                 throw Abort(.badRequest, reason: request.t("error.paging.page"))
             }
             page = value
         }
-        if let text = request.query[String.self, at: "per"] {
+        if let text = request.queryText("per") {
             guard let value = Int(text), (1...Self.maxPer).contains(value) else {
                 throw Abort(.badRequest, reason: request.t("error.paging.per", ["max": String(Self.maxPer)]))
             }

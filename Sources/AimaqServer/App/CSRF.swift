@@ -17,7 +17,7 @@ struct CSRFMiddleware: AsyncMiddleware {
             // A token in the header or the address is checked before any body is read (the
             // way of multipart uploads, whose body the route reads under its own limit).
             var sent = request.headers.first(name: Self.headerName)
-                ?? request.query[String.self, at: Self.fieldName]
+                ?? request.queryText(Self.fieldName)
             if sent == nil, request.headers.contentType != .formData {
                 if request.body.data == nil {
                     _ = try await request.body.collect(max: 1 << 20).get()

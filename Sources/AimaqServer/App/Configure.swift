@@ -113,6 +113,23 @@ public enum AimaqApp {
         app.aimaq.isDemo.withLock { $0 = demo == "true" }
     }
 
+    /// Reads what the first visitors would otherwise wait for (the register, the budgets of
+    /// this year and the two before, and this year's what-if) before the server takes
+    /// requests: a server that joins a load balancer answers its first request as fast as
+    /// its hundredth.
+    public static func warmUp(_ app: Application) async throws -> Duration {
+        guard let sql = app.db as? any SQLDatabase else { return .zero }
+        let clock = ContinuousClock()
+        let started = clock.now
+        _ = try await app.aimaq.register.current(sql)
+        // A territory's page compares this year's budget with the two before.
+        let year = app.aimaq.clock.today().year
+        for shown in (year - 2)...year {
+            _ = try await app.aimaq.budget.year(shown, db: sql, tree: app.aimaq.territories.tree)
+        }
+        return clock.now - started
+    }
+
     /// Names of migrations not yet applied to the database.
     public static func pendingMigrations(_ app: Application) async throws -> [String] {
         // A new database has no migration log yet: make it, so that every migration is pending.

@@ -79,6 +79,9 @@ public enum ServerCommands {
                 }
             }
             try await AimaqApp.loadReferenceData(app)
+            let warm = try await AimaqApp.warmUp(app)
+            let seconds = Double(warm.components.seconds) + Double(warm.components.attoseconds) / 1e18
+            note(String(format: "aimaq serve: register and budget read in %.1f s", seconds))
             say("Aimaq is serving \(config.dataDirectory) on http://\(config.host):\(config.port)")
             try await app.execute()
         }

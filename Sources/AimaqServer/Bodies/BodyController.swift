@@ -38,7 +38,7 @@ enum BodyController {
         try request.authorize(.viewPublic)
         let paging = try Paging(request)
         var territory: KATOCode?
-        if let text = request.query[String.self, at: "territory"] {
+        if let text = request.queryText("territory") {
             guard let code = KATOCode.parse(text), request.tree[code] != nil else {
                 throw Abort(.notFound, reason: request.t("error.territoryNotFound", ["code": text]))
             }

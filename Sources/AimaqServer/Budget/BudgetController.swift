@@ -27,7 +27,7 @@ enum BudgetController {
 
     /// `?year=` (today's year when absent), checked.
     static func year(_ request: Request) throws -> Int {
-        guard let text = request.query[String.self, at: "year"] else { return request.aimaq.clock.today().year }
+        guard let text = request.queryText("year") else { return request.aimaq.clock.today().year }
         guard let year = Int(text), (2000...2100).contains(year) else {
             throw Abort(.badRequest, reason: request.t("error.filter", ["name": "year", "value": text]))
         }
@@ -35,7 +35,7 @@ enum BudgetController {
     }
 
     static func territory(_ request: Request, required: Bool) throws -> KATOCode? {
-        guard let text = request.query[String.self, at: "territory"] else {
+        guard let text = request.queryText("territory") else {
             if required { throw Abort(.badRequest, reason: request.t("error.filter", ["name": "territory", "value": ""])) }
             return nil
         }
@@ -80,13 +80,13 @@ enum BudgetController {
         let territory = try territory(request, required: false)
         var query = request.sql.select().from("budget_lines").where("year", .equal, SQLBind(year))
         if let territory { query = query.where("territory_id", .equal, SQLBind(territory.value)) }
-        if let kind = request.query[String.self, at: "kind"] {
+        if let kind = request.queryText("kind") {
             guard BudgetImport.LineKind(rawValue: kind) != nil else {
                 throw Abort(.badRequest, reason: request.t("error.filter", ["name": "kind", "value": kind]))
             }
             query = query.where("kind", .equal, SQLBind(kind))
         }
-        if let text = request.query[String.self, at: "month"] {
+        if let text = request.queryText("month") {
             guard let month = Int(text), (0...12).contains(month) else {
                 throw Abort(.badRequest, reason: request.t("error.filter", ["name": "month", "value": text]))
             }
@@ -164,7 +164,7 @@ enum BudgetController {
     static let maxExportLines = 500_000
 
     @Sendable static func export(_ request: Request) async throws -> Response {
-        let format = request.query[String.self, at: "format"] ?? "csv"
+        let format = request.queryText("format") ?? "csv"
         guard format == "csv" || format == "json" else {
             throw Abort(.badRequest, reason: request.t("error.filter", ["name": "format", "value": format]))
         }
@@ -195,9 +195,9 @@ enum BudgetController {
     @Sendable static func overview(_ request: Request) async throws -> Response {
         try request.authorize(.viewPublic)
         let year = try year(request)
-        let indicator = BudgetViews.Indicator(rawValue: request.query[String.self, at: "indicator"] ?? "") ?? .dependence
+        let indicator = BudgetViews.Indicator(rawValue: request.queryText("indicator") ?? "") ?? .dependence
         var standard: Int64?
-        if let text = request.query[String.self, at: "standard"], !text.isEmpty {
+        if let text = request.queryText("standard"), !text.isEmpty {
             guard let value = Int64(text), (1...100_000_000).contains(value) else {
                 throw Abort(.badRequest, reason: request.t("error.filter", ["name": "standard", "value": text]))
             }

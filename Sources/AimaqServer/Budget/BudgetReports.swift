@@ -121,7 +121,7 @@ enum BudgetReports {
         var table: SecondTable?
 
         init(_ request: Request, defaultYear: Int, bundledYears: [Int]) throws {
-            func value(_ name: String) -> String? { request.query[String.self, at: name] }
+            func value(_ name: String) -> String? { request.queryText(name) }
             func bad(_ name: String, _ text: String) -> Abort {
                 Abort(.badRequest, reason: request.t("error.filter", ["name": name, "value": text]))
             }
@@ -194,18 +194,21 @@ enum BudgetReports {
             rulesYear = source
         }
         let prepared = year.prepared
-        var totals: [String: Int64] = [:]
-        // Each changed budget once, largest change first (then by code), before any text is made.
+        var totals: [BudgetLevel: Int64] = [:]
+        // Each changed budget once, largest change first (then by code), before any text is
+        // made; only the rows shown are put in order.
         var changed: [(position: Int, code: KATOCode, delta: Int64)] = []
         for change in prepared.changes(codes: codes, before: rules, after: changedRules) {
             let delta = change.after - change.before
-            let facts = year.preparedBudgets[change.position]
-            totals[String(facts.level.rawValue), default: 0] += delta
-            guard let code = facts.code, delta != 0 else { continue }
+            totals[year.preparedBudgets[change.position].level, default: 0] += delta
+            guard let code = year.preparedBudgets[change.position].code, delta != 0 else { continue }
             changed.append((change.position, code, delta))
         }
-        changed.sort { abs($0.delta) != abs($1.delta) ? abs($0.delta) > abs($1.delta) : $0.code.value < $1.code.value }
-        let rows = changed.prefix(rowLimit ?? changed.count).map { change -> WhatIfRowDTO in
+        let order: ((position: Int, code: KATOCode, delta: Int64), (position: Int, code: KATOCode, delta: Int64)) -> Bool = {
+            abs($0.delta) != abs($1.delta) ? abs($0.delta) > abs($1.delta) : $0.code.value < $1.code.value
+        }
+        let shown = rowLimit.map { changed.smallest($0, by: order) } ?? changed.sorted(by: order)
+        let rows = shown.map { change -> WhatIfRowDTO in
             let facts = year.preparedBudgets[change.position]
             let figures = year.budgets[change.code.value] ?? BudgetFigures()
             let ownAfter = figures.own + change.delta
@@ -218,7 +221,7 @@ enum BudgetReports {
         return WhatIfDTO(year: query.year, code: moved ? query.code.text : nil, from: moved ? query.from.rawValue : nil,
                          to: moved ? query.to.rawValue : nil, share: moved ? DistributionRules.format(query.share) : nil,
                          rules: query.table?.text, rulesYear: rulesYear, codes: codes.map(\.text), demo: year.isDemo,
-                         totalsByLevel: totals, collected: prepared.collected(codes: codes), rows: rows,
+                         totalsByLevel: Dictionary(uniqueKeysWithValues: totals.map { (String($0.key.rawValue), $0.value) }), collected: prepared.collected(codes: codes), rows: rows,
                          changedBudgets: changed.count)
     }
 }

@@ -71,11 +71,11 @@ enum InstructionAPI {
         let paging = try Paging(request)
         var query = Instruction.query(on: request.db)
         if publicOnly(request) { query = query.filter(\.$isPublic == true) }
-        if let text = request.query[String.self, at: "source"] {
+        if let text = request.queryText("source") {
             guard let id = Int(text), id >= 1 else { throw Abort(.badRequest, reason: request.t("error.filter", ["name": "source", "value": text])) }
             query = query.filter(\.$sourceID == id)
         }
-        if let text = request.query[String.self, at: "category"] {
+        if let text = request.queryText("category") {
             guard InstructionCategory(rawValue: text) != nil else {
                 throw Abort(.badRequest, reason: request.t("error.filter", ["name": "category", "value": text]))
             }
@@ -138,8 +138,8 @@ enum InstructionAPI {
 
     /// `GET /api/v1/reports?assignment=ID`: the reports of one assignment, newest first.
     @Sendable static func reports(_ request: Request) async throws -> ListDTO<ReportDTO> {
-        guard let text = request.query[String.self, at: "assignment"], let id = Int(text), id >= 1 else {
-            throw Abort(.badRequest, reason: request.t("error.filter", ["name": "assignment", "value": request.query[String.self, at: "assignment"] ?? ""]))
+        guard let text = request.queryText("assignment"), let id = Int(text), id >= 1 else {
+            throw Abort(.badRequest, reason: request.t("error.filter", ["name": "assignment", "value": request.queryText("assignment") ?? ""]))
         }
         let paging = try Paging(request)
         guard let detail = try await InstructionQueries.assignment(id, on: request.db) else {

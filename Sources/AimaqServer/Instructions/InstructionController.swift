@@ -447,7 +447,7 @@ enum InstructionController {
     @Sendable static func export(_ request: Request) async throws -> Response {
         try request.authorize(.viewInstruction(isPublic: true))
         let filter = try RegisterFilter(request)
-        let format = request.query[String.self, at: "format"] ?? "csv"
+        let format = request.queryText("format") ?? "csv"
         guard format == "csv" || format == "json" else {
             throw Abort(.badRequest, reason: request.t("error.filter", ["name": "format", "value": format]))
         }

@@ -109,8 +109,8 @@ enum MyWorkController {
     }
 
     @Sendable static func calendar(_ request: Request) async throws -> Response {
-        guard let text = request.query[String.self, at: "account"], let id = UUID(uuidString: text),
-              let key = request.query[String.self, at: "key"],
+        guard let text = request.queryText("account"), let id = UUID(uuidString: text),
+              let key = request.queryText("key"),
               key.count == 64, ConstantTime.equal(key, try feedKey(for: id, request)),
               let account = try await Account.find(id, on: request.db), let actor = account.actor else {
             throw Abort(.notFound)

@@ -21,7 +21,7 @@ enum SignInController {
 
     @Sendable static func form(_ request: Request) async throws -> Response {
         try request.authorize(.viewPublic)
-        let next = request.query[String.self, at: "next"]
+        let next = request.queryText("next")
         return page(request, email: "", next: next, error: nil, status: .ok)
     }
 

@@ -113,7 +113,7 @@ enum TerritoryController {
         let paging = try Paging(request)
         let tree = request.tree
         let all: [Territory]
-        if let parentText = request.query[String.self, at: "parent"] {
+        if let parentText = request.queryText("parent") {
             guard let parent = KATOCode.parse(parentText), tree[parent] != nil else {
                 throw Abort(.notFound, reason: request.t("error.territoryNotFound", ["code": parentText]))
             }

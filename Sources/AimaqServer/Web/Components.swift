@@ -118,3 +118,33 @@ extension SiteURL {
 
     func link(_ pairs: (SiteQuery.Name, String)...) -> String { link(SiteQuery(pairs)) }
 }
+
+extension SiteQuery {
+    /// The pairs of a query string as a browser sends them (`+` is a space, `%XX` a byte),
+    /// in order. A value whose escapes are not valid UTF-8 is kept as written, so that the
+    /// reader's check names it.
+    static func parse(_ query: String?) -> [Item] {
+        guard let query, !query.isEmpty else { return [] }
+        return query.split(separator: "&", omittingEmptySubsequences: true).map { pair in
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decoded(_ text: Substring) -> String {
+                let spaced = text.replacingOccurrences(of: "+", with: " ")
+                return spaced.removingPercentEncoding ?? spaced
+            }
+            return Item(name: decoded(parts[0]), value: parts.count > 1 ? decoded(parts[1]) : "")
+        }
+    }
+}
+
+extension Request {
+    private struct ParsedQueryKey: StorageKey { typealias Value = [SiteQuery.Item] }
+
+    /// The first value of query parameter `name`, from the query string parsed once per
+    /// request (Vapor's decoder parsed it again for every parameter read).
+    func queryText(_ name: String) -> String? {
+        if let items = storage[ParsedQueryKey.self] { return items.first { $0.name == name }?.value }
+        let items = SiteQuery.parse(url.query)
+        storage[ParsedQueryKey.self] = items
+        return items.first { $0.name == name }?.value
+    }
+}

@@ -25,7 +25,7 @@ struct LanguageMiddleware: AsyncMiddleware {
     static let parameter = "lang"
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        let requested = request.query[String.self, at: Self.parameter].flatMap(Language.init(rawValue:))
+        let requested = request.queryText(Self.parameter).flatMap(Language.init(rawValue:))
         let language = requested
             ?? request.cookies[Self.cookieName].flatMap { Language(rawValue: $0.string) }
             ?? request.headers.first(name: .acceptLanguage).flatMap(Language.negotiate(acceptLanguage:))
@@ -55,17 +55,19 @@ extension Request {
 
 /// Numbers written the way each language writes them (thin groups of three).
 enum NumberFormat {
+    /// Digits in groups of three: "1,234,567" in English, a narrow no-break space in Kazakh
+    /// and Russian; a minus sign, not a hyphen.
     static func integer(_ value: Int, _ language: Language) -> String {
-        let digits = String(abs(value))
-        var groups: [Substring] = []
-        var end = digits.endIndex
-        while end > digits.startIndex {
-            let start = digits.index(end, offsetBy: -3, limitedBy: digits.startIndex) ?? digits.startIndex
-            groups.insert(digits[start..<end], at: 0)
-            end = start
+        let digits = Array(String(value.magnitude).utf8)
+        let separator = language == .en ? Array(",".utf8) : Array("\u{202F}".utf8)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(digits.count + digits.count / 3 * separator.count + 3)
+        if value < 0 { bytes.append(contentsOf: "−".utf8) }
+        for (index, digit) in digits.enumerated() {
+            if index > 0 && (digits.count - index) % 3 == 0 { bytes.append(contentsOf: separator) }
+            bytes.append(digit)
         }
-        let separator = language == .en ? "," : "\u{202F}"
-        return (value < 0 ? "−" : "") + groups.joined(separator: separator)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// A decimal with up to two places, grouped like integers, decimal point per language.

@@ -133,7 +133,7 @@ enum Layout {
     static func isCacheableAnonymous(_ request: Request, filtersOnly: Bool = false) -> Bool {
         guard request.account == nil else { return false }
         guard let query = request.url.query else { return true }
-        return filtersOnly && request.query[String.self, at: LanguageMiddleware.parameter] == nil && !query.isEmpty
+        return filtersOnly && request.queryText(LanguageMiddleware.parameter) == nil && !query.isEmpty
     }
 }
 
