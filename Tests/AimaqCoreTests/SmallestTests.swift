@@ -21,3 +21,12 @@ import Testing
         #expect([5, 4, 4, 1].smallest(2, by: >) == [5, 4])
     }
 }
+
+@Suite struct HexTests {
+    @Test func bytesRoundTripAndBadTextIsRefused() {
+        #expect(Hex.string([0x00, 0x0f, 0xa5, 0xff]) == "000fa5ff")
+        #expect(Hex.bytes("000FA5ff") == [0x00, 0x0f, 0xa5, 0xff])
+        #expect(Hex.bytes("abc") == nil && Hex.bytes("zz") == nil && Hex.bytes("") == nil)
+        #expect(Hex.sha256("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    }
+}

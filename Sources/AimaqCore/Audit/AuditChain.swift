@@ -91,10 +91,7 @@ public enum AuditChain {
         } else {
             bytes = Array(SHA256.hash(data: canonical(record)))
         }
-        let hex = bytes.map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        let hex = Hex.string(bytes)
         return key == nil ? hex : keyedPrefix + hex
     }
 

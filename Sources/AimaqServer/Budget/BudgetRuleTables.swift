@@ -18,7 +18,7 @@ enum BudgetRuleTables {
     /// The first 16 hex digits of the SHA-256 of the text with its line ends made `\n`.
     static func id(of text: String) -> String {
         let normalised = text.replacingOccurrences(of: "\r\n", with: "\n")
-        return SHA256.hash(data: Data(normalised.utf8)).prefix(8).map { String(format: "%02x", $0) }.joined()
+        return Hex.string(SHA256.hash(data: Data(normalised.utf8)).prefix(8))
     }
 
     static func isID(_ text: String) -> Bool {

@@ -20,7 +20,7 @@ enum BudgetStore {
 
     /// The SHA-256 of a file's bytes, in hex.
     static func digest(_ bytes: some Sequence<UInt8>) -> String {
-        SHA256.hash(data: Array(bytes)).map { String(format: "%02x", $0) }.joined()
+        Hex.sha256(bytes)
     }
 
     /// `bulk` (by default: files of `indexRebuildThreshold` lines or more) replaces what the

@@ -10,7 +10,7 @@ enum APITokens {
     static let prefix = "aimaq_"
 
     static func hash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.sha256(token)
     }
 
     static func make() -> String {

@@ -74,7 +74,7 @@ final class EvidenceStore: Sendable {
                     try await db.insert(into: "evidence_blobs").columns("stored_name", "data")
                         .values(SQLBind(name), SQLBind(upload.data)).run()
                 }
-                let digest = SHA256.hash(data: upload.data).map { String(format: "%02x", $0) }.joined()
+                let digest = Hex.string(SHA256.hash(data: upload.data))
                 stored.append(Stored(fileName: upload.fileName, contentType: Self.contentType(of: upload.fileName) ?? "application/octet-stream",
                                      size: upload.data.count, storedName: name, sha256: digest))
             }

@@ -105,7 +105,7 @@ enum MyWorkController {
     static func feedKey(for account: UUID, _ request: Request) throws -> String {
         let secret = SymmetricKey(data: Data(request.aimaq.feedSecret.utf8))
         let mac = HMAC<SHA256>.authenticationCode(for: Data(account.uuidString.utf8), using: secret)
-        return Data(mac).map { String(format: "%02x", $0) }.joined()
+        return Hex.string(mac)
     }
 
     @Sendable static func calendar(_ request: Request) async throws -> Response {

@@ -40,7 +40,7 @@ enum WebSessions {
     struct CookieChangeKey: StorageKey { typealias Value = CookieChange }
 
     static func hash(_ secret: String) -> String {
-        SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.sha256(secret)
     }
 
     /// Whether a session begun at `created` and last used at `seen` is still alive at `now`.
