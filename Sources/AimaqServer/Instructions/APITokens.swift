@@ -132,8 +132,8 @@ enum APITokens {
     }
 
     private static func report(_ input: ReportInput, _ request: Request, _ db: any Database) async throws -> Response {
-        let (assignment, instruction, territory) = try await InstructionController.loadAssignment(input.assignment, request, on: db)
-        try request.authorize(InstructionController.reportAction(assignment, territory, request))
+        let (assignment, instruction, territory) = try await AssignmentWorkflow.load(input.assignment, request, on: db)
+        try request.authorize(AssignmentWorkflow.reportAction(assignment, territory, request))
         let indicators = try await IndicatorRecord.query(on: db).filter(\.$instructionID == instruction.id!).all()
         var problems: [String] = []
         var values: [Int: Double] = [:]
@@ -148,7 +148,7 @@ enum APITokens {
             text: input.text, periodLabel: input.period, values: values, files: [], indicators: indicators,
             period: ReportingPeriod(rawValue: instruction.period) ?? .once, today: InstructionController.today(request),
             problems: problems, request)
-        let (id, status) = try await InstructionController.performReport(request, assignment: assignment, territory: territory,
+        let (id, status) = try await AssignmentWorkflow.report(request, assignment: assignment, territory: territory,
                                                                          submission: submission)
         let response = Response(status: .created)
         try response.content.encode(Created(id: id, status: status.rawValue))
@@ -167,8 +167,8 @@ enum APITokens {
         try requireToken(request)
         let input = try request.content.decode(ReviewInput.self)
         return try await request.onWriteLane { db in
-            let (assignment, instruction, territory) = try await InstructionController.loadAssignment(input.assignment, request, on: db)
-            let status = try await InstructionController.performReview(
+            let (assignment, instruction, territory) = try await AssignmentWorkflow.load(input.assignment, request, on: db)
+            let status = try await AssignmentWorkflow.review(
                 request, assignment: assignment, instruction: instruction, territory: territory,
                 decision: input.decision, remarks: input.remarks, final: input.final ?? false,
                 evidencePublic: input.evidencePublic)
