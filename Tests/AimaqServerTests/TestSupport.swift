@@ -7,9 +7,10 @@ import Vapor
 import VaporTesting
 @testable import AimaqServer
 
-/// Every database test runs inside this suite, one at a time, so the same tests can share
-/// one PostgreSQL database in CI. On SQLite each test has its own in-memory database.
-@Suite(.serialized) struct ServerTests {}
+/// Every database test runs inside this suite. On SQLite each test has its own in-memory
+/// database and the tests run in parallel; on PostgreSQL (CI) they share one database and
+/// run one at a time.
+@Suite(OneAtATimeOnSharedDatabase()) struct ServerTests {}
 
 enum TestDatabase {
     /// `AIMAQ_TEST_DATABASE_URL=postgres://…` runs the database tests on PostgreSQL.
@@ -18,6 +19,52 @@ enum TestDatabase {
             return .postgres(url)
         }
         return .sqliteMemory
+    }
+
+    /// Whether the tests share one database.
+    static var isShared: Bool {
+        if case .postgres = choice { return true }
+        return false
+    }
+}
+
+/// Runs each test case of the suite (and of the suites in it) alone when the tests share a
+/// database; lets them run in parallel otherwise.
+struct OneAtATimeOnSharedDatabase: SuiteTrait, TestTrait, TestScoping {
+    var isRecursive: Bool { true }
+
+    func provideScope(for test: Test, testCase: Test.Case?,
+                      performing function: @Sendable () async throws -> Void) async throws {
+        // Suites only gather; a lock taken for a suite would shut out its own tests.
+        guard testCase != nil, TestDatabase.isShared else { return try await function() }
+        await Self.gate.enter()
+        do {
+            try await function()
+        } catch {
+            await Self.gate.leave()
+            throw error
+        }
+        await Self.gate.leave()
+    }
+
+    private static let gate = Gate()
+
+    /// One at a time, in the order of arrival.
+    private actor Gate {
+        private var busy = false
+        private var waiting: [CheckedContinuation<Void, Never>] = []
+
+        func enter() async {
+            guard busy else {
+                busy = true
+                return
+            }
+            await withCheckedContinuation { waiting.append($0) }
+        }
+
+        func leave() {
+            if waiting.isEmpty { busy = false } else { waiting.removeFirst().resume() }
+        }
     }
 }
 
