@@ -242,4 +242,79 @@ extension ServerTests {
             #expect(cache.cachedAnonymousPage("what-if:0", version: 1, partition: .variant) == nil)
         }
     }
+
+    @Suite struct Loaders {
+        /// Counts loads and lets a test hold one open until it says so.
+        actor Source {
+            var loads = 0
+            var failNext = false
+            private var held: CheckedContinuation<Void, Never>?
+            private var holding = false
+
+            func hold() { holding = true }
+
+            func release() {
+                holding = false
+                held?.resume()
+                held = nil
+            }
+
+            func load(_ value: String) async throws -> String {
+                loads += 1
+                if failNext {
+                    failNext = false
+                    throw Abort(.internalServerError)
+                }
+                if holding { await withCheckedContinuation { held = $0 } }
+                return value + String(loads)
+            }
+
+            func failTheNext() { failNext = true }
+            var isHolding: Bool { held != nil }
+        }
+
+        @Test func callersAtOnceShareOneLoadAndLaterOnesGetTheKeptValue() async throws {
+            let values = LoadedValues<Int, String>()
+            let source = Source()
+            await source.hold()
+            async let first = values.value(1) { try await source.load("a") }
+            async let second = values.value(1) { try await source.load("b") }
+            while await !source.isHolding { await Task.yield() }
+            await source.release()
+            let (one, two) = try await (first, second)
+            #expect(one.value == "a1" && two.value == "a1" && one.version == two.version)
+            let again = try await values.value(1) { try await source.load("c") }
+            #expect(again.value == "a1")
+            #expect(await source.loads == 1)
+        }
+
+        @Test func aValueForgottenWhileItLoadsIsNotKept() async throws {
+            let values = LoadedValues<Int, String>()
+            let source = Source()
+            await source.hold()
+            async let stale = values.value(7) { try await source.load("old") }
+            while await !source.isHolding { await Task.yield() }
+            // A change arrives while the old value is read: what that load read is not kept.
+            values.invalidate(7)
+            await source.release()
+            let served = try await stale
+            let fresh = try await values.value(7) { try await source.load("new") }
+            #expect(served.value == "old1")
+            #expect(fresh.value == "new2" && fresh.version > served.version)
+            #expect(try await values.value(7) { try await source.load("x") }.value == "new2")
+        }
+
+        @Test func aFailedLoadIsTriedAgainAndOtherKeysAreUntouched() async throws {
+            let values = LoadedValues<String, String>()
+            let source = Source()
+            _ = try await values.value("kept") { try await source.load("k") }
+            await source.failTheNext()
+            await #expect(throws: (any Error).self) { try await values.value("y") { try await source.load("y") } }
+            #expect(try await values.value("y") { try await source.load("y") }.value == "y3")
+            values.invalidate("y")
+            #expect(try await values.value("kept") { try await source.load("z") }.value == "k1")
+            values.invalidate()
+            #expect(try await values.value("kept") { try await source.load("z") }.value == "z4")
+        }
+    }
 }
