@@ -208,7 +208,7 @@ enum BudgetController {
         let key = "budget:\(year):\(indicator.rawValue):\(standard.map(String.init) ?? "-"):\(request.language)"
         let content = request.aimaq.pages.fragment(key, version: version) {
             BudgetViews.overview(year: year, indicator: indicator, standard: standard, current: current,
-                                 previous: previous.isEmpty ? nil : previous, request)
+                                 previous: previous.isEmpty ? nil : previous, request.page)
         }
         return Layout.response(request, title: request.t("budget.title"), content: content)
     }
@@ -230,11 +230,11 @@ enum BudgetController {
             try request.aimaq.limits.charge(.compute, request)
             let result = try BudgetReports.whatIf(query, year: data, rules: request.aimaq.budget.rules, second: second,
                                                   tree: request.tree, language: request.language, rowLimit: BudgetViews.rowsShown)
-            return BudgetViews.whatIfResult(query, result: result, classification: request.aimaq.budget.classification, request)
+            return BudgetViews.whatIfResult(query, result: result, classification: request.aimaq.budget.classification, request.page)
         }
         func page() -> Node {
             BudgetViews.whatIf(query, result: result, rules: request.aimaq.budget.rules,
-                               classification: request.aimaq.budget.classification, problems: problems, request)
+                               classification: request.aimaq.budget.classification, problems: problems, request.page)
         }
         // Without an account the forms carry no token: the whole page is kept too.
         let content = request.actor == nil && problems.isEmpty
@@ -315,20 +315,20 @@ enum BudgetController {
     @Sendable static func importForm(_ request: Request) async throws -> Response {
         try request.authorize(.importBudget(territory: request.actor?.scope.code))
         return Layout.response(request, title: request.t("budgetImport.title"),
-                               content: BudgetViews.importForm(result: nil, problems: [], request))
+                               content: BudgetViews.importForm(result: nil, problems: [], request.page))
     }
 
     @Sendable static func importUpload(_ request: Request) async throws -> Response {
         try request.authorize(.importBudget(territory: request.actor?.scope.code))
         guard let file = try request.uploadedFile(named: "file") else {
             return Layout.response(request, title: request.t("budgetImport.title"), status: .unprocessableEntity,
-                                   content: BudgetViews.importForm(result: nil, problems: [request.t("budgetImport.noFile")], request))
+                                   content: BudgetViews.importForm(result: nil, problems: [request.t("budgetImport.noFile")], request.page))
         }
         let text = String(decoding: file.data, as: UTF8.self)
         switch await BudgetImporter.parse(text, app: request.application) {
         case .failure(let problems):
             return Layout.response(request, title: request.t("budgetImport.title"), status: .unprocessableEntity,
-                                   content: BudgetViews.importForm(result: nil, problems: problems.items.map(\.description), request))
+                                   content: BudgetViews.importForm(result: nil, problems: problems.items.map(\.description), request.page))
         case .success(let parsed):
             // Every territory the file writes for must be within the importer's scope.
             for territory in parsed.territories.sorted(by: { $0.value < $1.value }) {
@@ -346,7 +346,7 @@ enum BudgetController {
             }
             let message = request.t("budgetImport.done", ["n": String(summary.written), "replaced": String(summary.replaced)])
             return Layout.response(request, title: request.t("budgetImport.title"),
-                                   content: BudgetViews.importForm(result: message, problems: [], request))
+                                   content: BudgetViews.importForm(result: message, problems: [], request.page))
         }
     }
 }

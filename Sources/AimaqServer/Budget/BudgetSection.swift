@@ -20,7 +20,8 @@ struct BudgetSection: TerritorySection {
         }
         return try await request.aimaq.pages.fragment("budget-section:\(code):\(year):\(request.language)", version: version) {
             let months = try await BudgetController.monthly(code, year: year, on: request.sql)
-            return BudgetViews.section(code, year: current, previous: previous, before: before, months: months, request)
+            return BudgetViews.section(code, year: current, previous: previous, before: before, months: months,
+                                      classification: request.aimaq.budget.classification, request.page)
         }
     }
 }

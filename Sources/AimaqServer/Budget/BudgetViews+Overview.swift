@@ -4,9 +4,9 @@ import Vapor
 /// The national overview of local budgets, the equalisation view and their charts.
 extension BudgetViews {
     static func overview(year: Int, indicator: Indicator, standard: Int64?, current: BudgetYear, previous: BudgetYear?,
-                         _ request: Request) -> Node {
-        let tree = request.tree
-        let language = request.language
+                         _ page: PageContext) -> Node {
+        let tree = page.tree
+        let language = page.language
         let regions = tree.regions
         let figures = Dictionary(uniqueKeysWithValues: regions.map { ($0.code, current.consolidated($0.code, tree: tree)) })
         let before = previous.map { year in Dictionary(uniqueKeysWithValues: regions.map { ($0.code, year.consolidated($0.code, tree: tree)) }) }
@@ -34,60 +34,60 @@ extension BudgetViews {
         let donors = current.transfers.filter { $0.kind == .withdrawal && $0.to == nil }.sorted { $0.amount > $1.amount }
         let receivers = current.transfers.filter { $0.kind == .subvention && $0.from == nil }.sorted { $0.amount > $1.amount }
         func name(_ id: Int?) -> String {
-            id.flatMap { try? KATOCode(number: $0) }.flatMap { tree[$0]?.name[language] } ?? request.t("budget.republic")
+            id.flatMap { try? KATOCode(number: $0) }.flatMap { tree[$0]?.name[language] } ?? page.t("budget.republic")
         }
         return fragment {
-            el("h1") { request.t("budget.title") + " · \(year)" }
-            el("p", .class("lead")) { request.t("budget.lead") }
-            demoNote(current.isDemo, request)
+            el("h1") { page.t("budget.title") + " · \(year)" }
+            el("p", .class("lead")) { page.t("budget.lead") }
+            demoNote(current.isDemo, page)
             el("form", Attribute("method", "get"), Attribute("action", SiteURL.budget.path), .class("filters")) {
                 el("label") {
-                    request.t("budget.year")
+                    page.t("budget.year")
                     void("input", .name("year"), .type("number"), .value(String(year)), Attribute("min", "2000"), Attribute("max", "2100"))
                 }
                 el("label") {
-                    request.t("budget.indicator")
+                    page.t("budget.indicator")
                     el("select", .name("indicator")) {
                         for choice in Indicator.allCases {
-                            Components.option(choice.rawValue, request.t("budget.ind.\(choice.rawValue)"), selected: choice == indicator)
+                            Components.option(choice.rawValue, page.t("budget.ind.\(choice.rawValue)"), selected: choice == indicator)
                         }
                     }
                 }
-                el("button", .type("submit")) { request.t("register.apply") }
+                el("button", .type("submit")) { page.t("register.apply") }
             }
             if current.isEmpty {
-                el("p") { request.t("budget.noData") }
+                el("p") { page.t("budget.noData") }
             } else {
-                el("h2") { request.t("budget.map") + ": " + request.t("budget.ind.\(indicator.rawValue)") }
-                TileMap.svg(regions: regions, language: language, title: request.t("budget.ind.\(indicator.rawValue)"),
+                el("h2") { page.t("budget.map") + ": " + page.t("budget.ind.\(indicator.rawValue)") }
+                TileMap.svg(regions: regions, language: language, title: page.t("budget.ind.\(indicator.rawValue)"),
                             link: { SiteURL.territory(.value($0)).path },
                             shade: { region in
                                 guard let value = values[region.code] else { return TileMap.Shade(cssClass: "tile tile-none", caption: "—") }
                                 return TileMap.Shade(cssClass: "tile tile-q\(bucket(value))",
-                                                     caption: indicator.format(value, language, request))
+                                                     caption: indicator.format(value, language, page))
                             })
-                el("h2", .id("ranking-heading")) { request.t("budget.ranking") }
+                el("h2", .id("ranking-heading")) { page.t("budget.ranking") }
                 barChart(sorted.map { (tree[$0.key]?.name[language] ?? $0.key.description, $0.value,
-                                       indicator.format($0.value, language, request)) },
+                                       indicator.format($0.value, language, page)) },
                          labelledBy: "ranking-heading")
-                el("h2") { request.t("budget.byLevel") }
+                el("h2") { page.t("budget.byLevel") }
                 el("table", .class("list")) {
                     el("thead") {
                         el("tr") {
-                            Components.th(request.t("budget.level")); Components.th(request.t("budget.own"), .class("num"))
-                            Components.th(request.t("budget.transfers"), .class("num"))
-                            Components.th(request.t("budget.total"), .class("num"))
-                            Components.th(request.t("budget.ind.execution"), .class("num"))
+                            Components.th(page.t("budget.level")); Components.th(page.t("budget.own"), .class("num"))
+                            Components.th(page.t("budget.transfers"), .class("num"))
+                            Components.th(page.t("budget.total"), .class("num"))
+                            Components.th(page.t("budget.ind.execution"), .class("num"))
                         }
                     }
                     el("tbody") {
                         for level in [BudgetLevel.regional, .district, .local] {
                             let sum = byLevel[level] ?? BudgetFigures()
                             el("tr") {
-                                el("td") { request.t("budget.level.\(level.rawValue)") }
-                                el("td", .class("num")) { money(sum.own, request) }
-                                el("td", .class("num")) { money(sum.transfers, request) }
-                                el("td", .class("num")) { money(sum.total, request) }
+                                el("td") { page.t("budget.level.\(level.rawValue)") }
+                                el("td", .class("num")) { money(sum.own, page) }
+                                el("td", .class("num")) { money(sum.transfers, page) }
+                                el("td", .class("num")) { money(sum.total, page) }
                                 el("td", .class("num")) { percentOrDash(sum.execution) }
                             }
                         }
@@ -95,24 +95,24 @@ extension BudgetViews {
                 }
                 el("div", .class("columns")) {
                     el("section", .aria("labelledby", "donors-heading")) {
-                        el("h2", .id("donors-heading")) { request.t("budget.donors") }
-                        el("ul") { for t in donors { el("li") { name(t.from) + " — " + money(t.amount, request) } } }
+                        el("h2", .id("donors-heading")) { page.t("budget.donors") }
+                        el("ul") { for t in donors { el("li") { name(t.from) + " — " + money(t.amount, page) } } }
                     }
                     el("section", .aria("labelledby", "receivers-heading")) {
-                        el("h2", .id("receivers-heading")) { request.t("budget.receivers") }
-                        el("ul") { for t in receivers { el("li") { name(t.to) + " — " + money(t.amount, request) } } }
+                        el("h2", .id("receivers-heading")) { page.t("budget.receivers") }
+                        el("ul") { for t in receivers { el("li") { name(t.to) + " — " + money(t.amount, page) } } }
                     }
                 }
-                equalisation(year: year, indicator: indicator, standard: standard, regions: regions, figures: figures, request)
-                el("p") { el("a", .href(SiteURL.budgetWhatIf.link((.year, String(year))))) { request.t("whatIf.title") } }
+                equalisation(year: year, indicator: indicator, standard: standard, regions: regions, figures: figures, page)
+                el("p") { el("a", .href(SiteURL.budgetWhatIf.link((.year, String(year))))) { page.t("whatIf.title") } }
             }
         }
     }
 
     /// What each region below a standard of own revenue per person would need to reach it.
     static func equalisation(year: Int, indicator: Indicator, standard: Int64?, regions: [Territory],
-                             figures: [KATOCode: BudgetFigures], _ request: Request) -> Node {
-        let language = request.language
+                             figures: [KATOCode: BudgetFigures], _ page: PageContext) -> Node {
+        let language = page.language
         let people = regions.reduce(0) { $0 + ($1.population ?? 0) }
         let own = regions.reduce(Int64(0)) { $0 + (figures[$1.code]?.own ?? 0) }
         let average = people > 0 ? own / Int64(people) : 0
@@ -121,38 +121,38 @@ extension BudgetViews {
             (territory: $0.code.value, own: figures[$0.code]?.own ?? 0, population: $0.population ?? 0)
         })
         return el("section", .aria("labelledby", "equalisation-heading"), .id("equalisation")) {
-            el("h2", .id("equalisation-heading")) { request.t("budget.equalisation") }
+            el("h2", .id("equalisation-heading")) { page.t("budget.equalisation") }
             el("form", Attribute("method", "get"), Attribute("action", SiteURL.budget.path), .class("filters")) {
                 void("input", .type("hidden"), .name("year"), .value(String(year)))
                 void("input", .type("hidden"), .name("indicator"), .value(indicator.rawValue))
                 el("label") {
-                    request.t("budget.standard")
+                    page.t("budget.standard")
                     void("input", .name("standard"), .type("number"), .value(String(chosen)), Attribute("min", "1"))
                 }
-                el("button", .type("submit")) { request.t("register.apply") }
+                el("button", .type("submit")) { page.t("register.apply") }
             }
-            el("p") { request.t("budget.average", ["amount": NumberFormat.integer(Int(average), language) + " ₸"]) }
+            el("p") { page.t("budget.average", ["amount": NumberFormat.integer(Int(average), language) + " ₸"]) }
             el("table", .class("list")) {
                 el("thead") {
                     el("tr") {
-                        Components.th(request.t("register.territory"))
-                        Components.th(request.t("budget.ind.own_per_person"), .class("num"))
-                        Components.th(request.t("budget.need"), .class("num"))
+                        Components.th(page.t("register.territory"))
+                        Components.th(page.t("budget.ind.own_per_person"), .class("num"))
+                        Components.th(page.t("budget.need"), .class("num"))
                     }
                 }
                 el("tbody") {
                     for need in needs where need.amount > 0 {
                         let code = try? KATOCode(number: need.territory)
                         el("tr") {
-                            el("td") { code.flatMap { request.tree[$0]?.name[language] } ?? String(need.territory) }
+                            el("td") { code.flatMap { page.tree[$0]?.name[language] } ?? String(need.territory) }
                             el("td", .class("num")) {
                                 code.flatMap { figures[$0]?.ownPerPerson }.map { NumberFormat.integer(Int($0), language) + " ₸" } ?? "—"
                             }
-                            el("td", .class("num")) { money(need.amount, request) }
+                            el("td", .class("num")) { money(need.amount, page) }
                         }
                     }
                     el("tr") {
-                        el("th") { request.t("budget.needTotal") }
+                        el("th") { page.t("budget.needTotal") }
                         el("td") { "" }
                         el("td", .class("num"), .id("equalisation-total")) { NumberFormat.integer(Int(total), language) + " ₸" }
                     }
@@ -179,7 +179,7 @@ extension BudgetViews {
     }
 
     /// Plan against execution month by month, as paired columns in SVG.
-    static func monthChart(_ months: [BudgetYear.Amounts], title: String, id: String, _ request: Request) -> Node {
+    static func monthChart(_ months: [BudgetYear.Amounts], title: String, id: String, _ page: PageContext) -> Node {
         let top = months.map { max($0.plan, $0.executed) }.max() ?? 1
         let height = 140, column = 40
         return el("svg", attributes: [Attribute("viewBox", "0 0 \(12 * column + 10) \(height + 24)"), .class("month-chart"),
@@ -191,11 +191,11 @@ extension BudgetViews {
                 let doneHeight = top > 0 ? Int(Double(amounts.executed) / Double(top) * Double(height)) : 0
                 el("rect", Attribute("x", String(x)), Attribute("y", String(height - planHeight)), Attribute("width", "15"),
                    Attribute("height", String(planHeight)), .class("plan")) {
-                    el("title") { "\(index + 1): \(request.t("budget.plan")) \(money(amounts.plan, request))" }
+                    el("title") { "\(index + 1): \(page.t("budget.plan")) \(money(amounts.plan, page))" }
                 }
                 el("rect", Attribute("x", String(x + 16)), Attribute("y", String(height - doneHeight)), Attribute("width", "15"),
                    Attribute("height", String(doneHeight)), .class("done")) {
-                    el("title") { "\(index + 1): \(request.t("budget.executed")) \(money(amounts.executed, request))" }
+                    el("title") { "\(index + 1): \(page.t("budget.executed")) \(money(amounts.executed, page))" }
                 }
                 el("text", Attribute("x", String(x + 15)), Attribute("y", String(height + 16)), Attribute("text-anchor", "middle")) { String(index + 1) }
             }

@@ -4,54 +4,54 @@ import Vapor
 /// A territory's budget, as the section of its page.
 extension BudgetViews {
     static func section(_ code: KATOCode, year: BudgetYear, previous: BudgetYear, before: BudgetYear,
-                        months: [String: [BudgetYear.Amounts]], _ request: Request) -> Node {
-        let tree = request.tree
-        let language = request.language
+                        months: [String: [BudgetYear.Amounts]], classification: BudgetClassification,
+                        _ page: PageContext) -> Node {
+        let tree = page.tree
+        let language = page.language
         let indicators = BudgetReports.indicators(code, year: year, previous: previous.isEmpty ? nil : previous,
                                                   tree: tree, language: language)
         let trend = [before, previous, year].filter { !$0.isEmpty }.map { ($0.year, $0.consolidated(code, tree: tree)) }
-        let classification = request.aimaq.budget.classification
         let revenue = (year.revenue[code.value] ?? [:]).sorted { $0.key < $1.key }
         let spending = (year.expenditure[code.value] ?? [:]).sorted { $0.key < $1.key }
         let transfers = year.transfers.filter { $0.from == code.value || $0.to == code.value }
         func name(_ id: Int?) -> String {
-            id.flatMap { try? KATOCode(number: $0) }.flatMap { tree[$0]?.name[language] } ?? request.t("budget.republic")
+            id.flatMap { try? KATOCode(number: $0) }.flatMap { tree[$0]?.name[language] } ?? page.t("budget.republic")
         }
         return el("section", .aria("labelledby", "budget-heading"), .id("budget")) {
-            el("h2", .id("budget-heading")) { request.t("budget.section") + " · \(year.year)" }
-            demoNote(year.isDemo, request)
+            el("h2", .id("budget-heading")) { page.t("budget.section") + " · \(year.year)" }
+            demoNote(year.isDemo, page)
             el("ul", .class("figures")) {
-                el("li") { el("span", .class("label")) { request.t("budget.total") }; el("span", .class("value")) { money(indicators.totalRevenue, request) } }
-                el("li") { el("span", .class("label")) { request.t("budget.own") }; el("span", .class("value")) { money(indicators.ownRevenue, request) } }
-                el("li") { el("span", .class("label")) { request.t("budget.ind.dependence") }; el("span", .class("value")) { percentOrDash(indicators.transferDependence) } }
-                el("li") { el("span", .class("label")) { request.t("budget.ind.execution") }; el("span", .class("value")) { percentOrDash(indicators.execution) } }
-                el("li") { el("span", .class("label")) { request.t("budget.ind.change") }; el("span", .class("value")) { percentOrDash(indicators.changeOnYearBefore) } }
+                el("li") { el("span", .class("label")) { page.t("budget.total") }; el("span", .class("value")) { money(indicators.totalRevenue, page) } }
+                el("li") { el("span", .class("label")) { page.t("budget.own") }; el("span", .class("value")) { money(indicators.ownRevenue, page) } }
+                el("li") { el("span", .class("label")) { page.t("budget.ind.dependence") }; el("span", .class("value")) { percentOrDash(indicators.transferDependence) } }
+                el("li") { el("span", .class("label")) { page.t("budget.ind.execution") }; el("span", .class("value")) { percentOrDash(indicators.execution) } }
+                el("li") { el("span", .class("label")) { page.t("budget.ind.change") }; el("span", .class("value")) { percentOrDash(indicators.changeOnYearBefore) } }
                 if let share = indicators.shareHeldBelow {
-                    el("li") { el("span", .class("label")) { request.t("budget.shareBelow") }; el("span", .class("value")) { percentOrDash(share) } }
+                    el("li") { el("span", .class("label")) { page.t("budget.shareBelow") }; el("span", .class("value")) { percentOrDash(share) } }
                 }
                 if let perPerson = indicators.ownRevenuePerPerson {
-                    el("li") { el("span", .class("label")) { request.t("budget.ind.own_per_person") }; el("span", .class("value")) { NumberFormat.integer(Int(perPerson), language) + " ₸" } }
+                    el("li") { el("span", .class("label")) { page.t("budget.ind.own_per_person") }; el("span", .class("value")) { NumberFormat.integer(Int(perPerson), language) + " ₸" } }
                 }
                 if let rank = indicators.rank {
-                    el("li") { el("span", .class("label")) { request.t("budget.rank") }; el("span", .class("value")) { "\(rank) / \(indicators.peers)" } }
+                    el("li") { el("span", .class("label")) { page.t("budget.rank") }; el("span", .class("value")) { "\(rank) / \(indicators.peers)" } }
                 }
             }
             if trend.count > 1 {
-                el("h3") { request.t("budget.trend") }
+                el("h3") { page.t("budget.trend") }
                 el("table", .class("list")) {
                     el("thead") {
                         el("tr") {
-                            Components.th(request.t("budget.year")); Components.th(request.t("budget.own"), .class("num"))
-                            Components.th(request.t("budget.transfers"), .class("num"))
-                            Components.th(request.t("budget.ind.dependence"), .class("num"))
+                            Components.th(page.t("budget.year")); Components.th(page.t("budget.own"), .class("num"))
+                            Components.th(page.t("budget.transfers"), .class("num"))
+                            Components.th(page.t("budget.ind.dependence"), .class("num"))
                         }
                     }
                     el("tbody") {
                         for (year, figures) in trend {
                             el("tr") {
                                 el("td") { String(year) }
-                                el("td", .class("num")) { money(figures.own, request) }
-                                el("td", .class("num")) { money(figures.transfers, request) }
+                                el("td", .class("num")) { money(figures.own, page) }
+                                el("td", .class("num")) { money(figures.transfers, page) }
                                 el("td", .class("num")) { percentOrDash(figures.transferDependence) }
                             }
                         }
@@ -59,53 +59,53 @@ extension BudgetViews {
                 }
             }
             if let revenueMonths = months["revenue"] {
-                el("h3") { request.t("budget.monthly") }
-                monthChart(revenueMonths, title: request.t("budget.monthlyRevenue"), id: "months-revenue", request)
+                el("h3") { page.t("budget.monthly") }
+                monthChart(revenueMonths, title: page.t("budget.monthlyRevenue"), id: "months-revenue", page)
                 el("p", .class("legend")) {
-                    el("span", .class("swatch plan")) { "" }; " " + request.t("budget.plan") + "  "
-                    el("span", .class("swatch done")) { "" }; " " + request.t("budget.executed")
+                    el("span", .class("swatch plan")) { "" }; " " + page.t("budget.plan") + "  "
+                    el("span", .class("swatch done")) { "" }; " " + page.t("budget.executed")
                 }
             }
             if !revenue.isEmpty {
-                el("h3") { request.t("budget.structure") }
+                el("h3") { page.t("budget.structure") }
                 el("table", .class("list")) {
                     el("thead") {
                         el("tr") {
-                            Components.th(request.t("budget.code")); Components.th(request.t("budget.plan"), .class("num"))
-                            Components.th(request.t("budget.executed"), .class("num"))
+                            Components.th(page.t("budget.code")); Components.th(page.t("budget.plan"), .class("num"))
+                            Components.th(page.t("budget.executed"), .class("num"))
                         }
                     }
                     el("tbody") {
                         for (revenueCode, amounts) in revenue {
                             el("tr") {
                                 el("td") { "\(revenueCode) " + (classification.revenue[revenueCode]?.name[language] ?? "") }
-                                el("td", .class("num")) { money(amounts.plan, request) }
-                                el("td", .class("num")) { money(amounts.executed, request) }
+                                el("td", .class("num")) { money(amounts.plan, page) }
+                                el("td", .class("num")) { money(amounts.executed, page) }
                             }
                         }
                         for (function, amounts) in spending {
                             el("tr", .class("spending")) {
-                                el("td") { "\(request.t("budget.function")) \(function) " + (classification.functions[function]?[language] ?? "") }
-                                el("td", .class("num")) { money(amounts.plan, request) }
-                                el("td", .class("num")) { money(amounts.executed, request) }
+                                el("td") { "\(page.t("budget.function")) \(function) " + (classification.functions[function]?[language] ?? "") }
+                                el("td", .class("num")) { money(amounts.plan, page) }
+                                el("td", .class("num")) { money(amounts.executed, page) }
                             }
                         }
                     }
                 }
             }
             if !transfers.isEmpty {
-                el("h3") { request.t("budget.transfers") }
+                el("h3") { page.t("budget.transfers") }
                 el("ul") {
                     for transfer in transfers {
                         el("li") {
-                            request.t("transfer.\(transfer.kind.rawValue)") + ": " + name(transfer.from) + " → " + name(transfer.to)
-                                + " — " + money(transfer.amount, request)
+                            page.t("transfer.\(transfer.kind.rawValue)") + ": " + name(transfer.from) + " → " + name(transfer.to)
+                                + " — " + money(transfer.amount, page)
                         }
                     }
                 }
             }
             el("p") {
-                el("a", .href(SiteURL.budget.link((.year, String(year.year))))) { request.t("budget.title") }
+                el("a", .href(SiteURL.budget.link((.year, String(year.year))))) { page.t("budget.title") }
                 " · "
                 el("a", .href(SiteURL.api(.budgetIndicators).link((.territory, code.description), (.year, String(year.year))))) { "API" }
             }

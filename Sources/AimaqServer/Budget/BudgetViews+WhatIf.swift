@@ -6,80 +6,80 @@ extension BudgetViews {
     /// The what-if page: the two ways to ask (move a share; lay a second rule table over the
     /// year's) and the result, which is rendered once per version of the year's figures.
     static func whatIf(_ query: BudgetReports.WhatIfQuery, result: Node, rules: DistributionRules,
-                       classification: BudgetClassification, problems: [String], _ request: Request) -> Node {
+                       classification: BudgetClassification, problems: [String], _ page: PageContext) -> Node {
         let codes = classification.revenue.values.filter { $0.code.depth == .specific && $0.code.category.isOwn }
             .sorted { $0.code < $1.code }
         func levelSelect(_ name: String, _ selected: BudgetLevel) -> Node {
             el("select", .name(name)) {
                 for level in BudgetLevel.allCases {
-                    Components.option(String(level.rawValue), request.t("budget.level.\(level.rawValue)"), selected: level == selected)
+                    Components.option(String(level.rawValue), page.t("budget.level.\(level.rawValue)"), selected: level == selected)
                 }
             }
         }
         func yearField() -> Node {
             el("label") {
-                request.t("budget.year")
+                page.t("budget.year")
                 void("input", .name("year"), .type("number"), .value(String(query.year)))
             }
         }
         return fragment {
-            el("h1") { request.t("whatIf.title") }
-            el("p", .class("lead")) { request.t("whatIf.lead") }
+            el("h1") { page.t("whatIf.title") }
+            el("p", .class("lead")) { page.t("whatIf.lead") }
             el("form", Attribute("method", "get"), Attribute("action", SiteURL.budgetWhatIf.path), .class("filters"), .id("what-if-form")) {
                 yearField()
                 el("label") {
-                    request.t("whatIf.code")
+                    page.t("whatIf.code")
                     el("select", .name("code")) {
                         for entry in codes {
-                            Components.option(entry.code.text, "\(entry.code) \(entry.name[request.language].prefix(70))",
+                            Components.option(entry.code.text, "\(entry.code) \(entry.name[page.language].prefix(70))",
                                    selected: entry.code == query.code)
                         }
                     }
                 }
-                el("label") { request.t("whatIf.from"); levelSelect("from", query.from) }
-                el("label") { request.t("whatIf.to"); levelSelect("to", query.to) }
+                el("label") { page.t("whatIf.from"); levelSelect("from", query.from) }
+                el("label") { page.t("whatIf.to"); levelSelect("to", query.to) }
                 el("label") {
-                    request.t("whatIf.share")
+                    page.t("whatIf.share")
                     void("input", .name("share"), .type("text"), .value(DistributionRules.format(query.share)), Attribute("inputmode", "decimal"))
                 }
-                el("button", .type("submit")) { request.t("whatIf.submit") }
+                el("button", .type("submit")) { page.t("whatIf.submit") }
             }
             el("details", attributes: [.id("what-if-tables")] + (query.table != nil || !problems.isEmpty ? [.flag("open")] : [])) {
-                el("summary") { request.t("whatIf.tables") }
-                el("p") { request.t("whatIf.tablesLead") }
+                el("summary") { page.t("whatIf.tables") }
+                el("p") { page.t("whatIf.tablesLead") }
                 el("form", Attribute("method", "get"), Attribute("action", SiteURL.budgetWhatIf.path), .class("filters"), .id("what-if-bundled")) {
                     yearField()
                     el("label") {
-                        request.t("whatIf.bundled")
+                        page.t("whatIf.bundled")
                         el("select", .name("rules")) {
                             for year in rules.years {
-                                Components.option(String(year), request.t("whatIf.rulesOf", ["year": String(year)]),
+                                Components.option(String(year), page.t("whatIf.rulesOf", ["year": String(year)]),
                                        selected: query.table == .bundled(year: year))
                             }
                         }
                     }
-                    el("button", .type("submit")) { request.t("whatIf.submit") }
+                    el("button", .type("submit")) { page.t("whatIf.submit") }
                 }
                 if !problems.isEmpty {
                     el("div", .class("error"), Attribute("role", "alert")) {
-                        el("p") { request.t("whatIf.tableRefused") }
+                        el("p") { page.t("whatIf.tableRefused") }
                         el("ul") { for problem in problems { el("li") { problem } } }
                     }
                 }
-                if request.actor == nil {
+                if page.actor == nil {
                     // No form, so no CSRF token: a visitor who is not signed in gets no session.
-                    el("p") { el("a", .href(SiteURL.signIn.path)) { request.t("whatIf.signInToLoad") } }
+                    el("p") { el("a", .href(SiteURL.signIn.path)) { page.t("whatIf.signInToLoad") } }
                 } else {
-                    let action = SiteURL.budgetWhatIfRules.link((.csrf, request.csrfToken))
+                    let action = SiteURL.budgetWhatIfRules.link((.csrf, page.csrfToken))
                     el("form", Attribute("method", "post"), Attribute("action", action), Attribute("enctype", "multipart/form-data"),
                        .class("stack"), .id("what-if-upload")) {
                         void("input", .type("hidden"), .name("year"), .value(String(query.year)))
-                        el("label", Attribute("for", "rules-file")) { request.t("whatIf.file") }
+                        el("label", Attribute("for", "rules-file")) { page.t("whatIf.file") }
                         void("input", .id("rules-file"), .name("file"), .type("file"), Attribute("accept", ".csv,text/csv"))
-                        el("label", Attribute("for", "rules-text")) { request.t("whatIf.text") }
+                        el("label", Attribute("for", "rules-text")) { page.t("whatIf.text") }
                         el("textarea", .id("rules-text"), .name("text"), Attribute("rows", "6"),
                            Attribute("placeholder", "year,code,level,share\n\(query.year),101201,3,0.5\n\(query.year),101201,4,0.5")) { "" }
-                        el("button", .type("submit")) { request.t("whatIf.load") }
+                        el("button", .type("submit")) { page.t("whatIf.load") }
                     }
                 }
             }
@@ -90,67 +90,67 @@ extension BudgetViews {
     /// What the what-if computed: which change, the totals by level that balance, and every
     /// budget that changes.
     static func whatIfResult(_ query: BudgetReports.WhatIfQuery, result: WhatIfDTO, classification: BudgetClassification,
-                             _ request: Request) -> Node {
+                             _ page: PageContext) -> Node {
         let total = result.totalsByLevel.values.reduce(0, +)
         return fragment {
-            demoNote(result.demo, request)
+            demoNote(result.demo, page)
             if let table = query.table {
                 el("section", .id("what-if-table")) {
                     el("p") {
                         switch table {
                         case .bundled(let year):
-                            request.t("whatIf.comparingBundled", ["year": String(year), "base": String(query.year)])
+                            page.t("whatIf.comparingBundled", ["year": String(year), "base": String(query.year)])
                         case .loaded(let id):
-                            request.t("whatIf.comparingLoaded", ["id": id, "year": String(result.rulesYear ?? query.year),
+                            page.t("whatIf.comparingLoaded", ["id": id, "year": String(result.rulesYear ?? query.year),
                                                                  "base": String(query.year)])
                         }
                     }
                     if result.codes.isEmpty {
-                        el("p") { request.t("whatIf.sameRules") }
+                        el("p") { page.t("whatIf.sameRules") }
                     } else {
-                        el("p") { request.t("whatIf.changedCodes") + ":" }
+                        el("p") { page.t("whatIf.changedCodes") + ":" }
                         el("ul", .id("what-if-codes")) {
                             for text in result.codes {
-                                let name = RevenueCode(text).flatMap { classification.revenue[$0]?.name[request.language] } ?? ""
+                                let name = RevenueCode(text).flatMap { classification.revenue[$0]?.name[page.language] } ?? ""
                                 el("li") { "\(text) \(name)" }
                             }
                         }
                     }
                 }
             }
-            el("p") { request.t(query.table == nil ? "whatIf.collected" : "whatIf.collectedCodes") + ": " + money(result.collected, request) }
-            el("h2") { request.t("whatIf.totals") }
+            el("p") { page.t(query.table == nil ? "whatIf.collected" : "whatIf.collectedCodes") + ": " + money(result.collected, page) }
+            el("h2") { page.t("whatIf.totals") }
             el("table", .class("list"), .id("what-if-totals")) {
                 el("tbody") {
                     for level in BudgetLevel.allCases {
                         el("tr") {
-                            el("td") { request.t("budget.level.\(level.rawValue)") }
-                            el("td", .class("num")) { money(result.totalsByLevel[String(level.rawValue)] ?? 0, request) }
+                            el("td") { page.t("budget.level.\(level.rawValue)") }
+                            el("td", .class("num")) { money(result.totalsByLevel[String(level.rawValue)] ?? 0, page) }
                         }
                     }
                     el("tr") {
-                        el("th") { request.t("whatIf.balance") }
-                        el("td", .class("num"), .id("what-if-balance")) { NumberFormat.integer(Int(total), request.language) + " ₸" }
+                        el("th") { page.t("whatIf.balance") }
+                        el("td", .class("num"), .id("what-if-balance")) { NumberFormat.integer(Int(total), page.language) + " ₸" }
                     }
                 }
             }
-            el("h2") { request.t("whatIf.territories") + " (\(result.changedBudgets))" }
+            el("h2") { page.t("whatIf.territories") + " (\(result.changedBudgets))" }
             if result.rows.isEmpty {
-                el("p") { request.t("whatIf.none") }
+                el("p") { page.t("whatIf.none") }
             } else {
                 el("table", .class("list"), .id("what-if-rows")) {
                     el("thead") {
                         el("tr") {
-                            Components.th(request.t("register.territory"))
-                            Components.th(request.t("whatIf.ownBefore"), .class("num"))
-                            Components.th(request.t("whatIf.ownAfter"), .class("num"))
-                            Components.th(request.t("whatIf.change"), .class("num"))
-                            Components.th(request.t("whatIf.dependenceBefore"), .class("num"))
-                            Components.th(request.t("whatIf.dependenceAfter"), .class("num"))
+                            Components.th(page.t("register.territory"))
+                            Components.th(page.t("whatIf.ownBefore"), .class("num"))
+                            Components.th(page.t("whatIf.ownAfter"), .class("num"))
+                            Components.th(page.t("whatIf.change"), .class("num"))
+                            Components.th(page.t("whatIf.dependenceBefore"), .class("num"))
+                            Components.th(page.t("whatIf.dependenceAfter"), .class("num"))
                         }
                     }
                     el("tbody") {
-                        let format = MoneyFormat(request)
+                        let format = MoneyFormat(page)
                         for row in result.rows.prefix(rowsShown) {
                             el("tr") {
                                 el("td") { el("a", .href(KATOCode.parse(row.territory).map { SiteURL.territory(.value($0)).path } ?? "")) { row.name } }
@@ -164,7 +164,7 @@ extension BudgetViews {
                     }
                 }
                 if result.changedBudgets > result.rows.count {
-                    el("p") { el("a", .href(SiteURL.api(.budgetWhatIf).link(query.query))) { request.t("whatIf.allRows") } }
+                    el("p") { el("a", .href(SiteURL.api(.budgetWhatIf).link(query.query))) { page.t("whatIf.allRows") } }
                 }
             }
         }

@@ -20,18 +20,18 @@ enum BudgetViews {
             }
         }
 
-        func format(_ value: Double, _ language: Language, _ request: Request) -> String {
+        func format(_ value: Double, _ language: Language, _ page: PageContext) -> String {
             switch self {
             case .dependence, .execution, .change: Components.percent(value)
             case .ownPerPerson: NumberFormat.integer(Int(value.rounded()), language) + " ₸"
-            case .own, .total: money(Int64(value), request)
+            case .own, .total: money(Int64(value), page)
             }
         }
     }
 
     /// Tenge in billions, millions or units, as each language writes them.
-    static func money(_ amount: Int64, _ request: Request) -> String {
-        MoneyFormat.text(amount, request.language, billions: " " + request.t("budget.bn"), millions: " " + request.t("budget.mn"))
+    static func money(_ amount: Int64, _ page: PageContext) -> String {
+        MoneyFormat.text(amount, page.language, billions: " " + page.t("budget.bn"), millions: " " + page.t("budget.mn"))
     }
 
     /// Amounts in billions, millions or tenge, with the units looked up once for a table.
@@ -40,10 +40,10 @@ enum BudgetViews {
         let billions: String
         let millions: String
 
-        init(_ request: Request) {
-            language = request.language
-            billions = " " + request.t("budget.bn")
-            millions = " " + request.t("budget.mn")
+        init(_ page: PageContext) {
+            language = page.language
+            billions = " " + page.t("budget.bn")
+            millions = " " + page.t("budget.mn")
         }
 
         func text(_ amount: Int64) -> String {
@@ -62,28 +62,28 @@ enum BudgetViews {
 
     static func percentOrDash(_ value: Double?) -> String { Components.percent(value) }
 
-    static func demoNote(_ isDemo: Bool, _ request: Request) -> Node {
-        isDemo ? el("p", .class("demo-note"), Attribute("role", "note")) { request.t("budget.demo") } : fragment {}
+    static func demoNote(_ isDemo: Bool, _ page: PageContext) -> Node {
+        isDemo ? el("p", .class("demo-note"), Attribute("role", "note")) { page.t("budget.demo") } : fragment {}
     }
 
     // MARK: Import
 
-    static func importForm(result: String?, problems: [String], _ request: Request) -> Node {
-        let action = SiteURL.adminImportBudget.link((.csrf, request.csrfToken))
+    static func importForm(result: String?, problems: [String], _ page: PageContext) -> Node {
+        let action = SiteURL.adminImportBudget.link((.csrf, page.csrfToken))
         return fragment {
-            el("h1") { request.t("budgetImport.title") }
-            el("p", .class("lead")) { request.t("budgetImport.lead") }
+            el("h1") { page.t("budgetImport.title") }
+            el("p", .class("lead")) { page.t("budgetImport.lead") }
             if let result { el("p", .class("notice"), Attribute("role", "status")) { result } }
             if !problems.isEmpty {
                 el("div", .class("error"), Attribute("role", "alert")) {
-                    el("p") { request.t("budgetImport.refused") }
+                    el("p") { page.t("budgetImport.refused") }
                     el("ul") { for problem in problems.prefix(200) { el("li") { problem } } }
                 }
             }
             el("form", Attribute("method", "post"), Attribute("action", action), Attribute("enctype", "multipart/form-data"), .class("stack")) {
-                el("label", Attribute("for", "budget-file")) { request.t("budgetImport.file") }
+                el("label", Attribute("for", "budget-file")) { page.t("budgetImport.file") }
                 void("input", .id("budget-file"), .name("file"), .type("file"), Attribute("accept", ".csv,text/csv"), .flag("required"))
-                el("button", .type("submit")) { request.t("budgetImport.submit") }
+                el("button", .type("submit")) { page.t("budgetImport.submit") }
             }
         }
     }

@@ -133,7 +133,7 @@ enum APITokens {
 
     private static func report(_ input: ReportInput, _ request: Request, _ db: any Database) async throws -> Response {
         let (assignment, instruction, territory) = try await AssignmentWorkflow.load(input.assignment, request, on: db)
-        try request.authorize(AssignmentWorkflow.reportAction(assignment, territory, request))
+        try request.authorize(AssignmentWorkflow.reportAction(assignment, territory, request.aimaq.bodies))
         let indicators = try await IndicatorRecord.query(on: db).filter(\.$instructionID == instruction.id!).all()
         var problems: [String] = []
         var values: [Int: Double] = [:]

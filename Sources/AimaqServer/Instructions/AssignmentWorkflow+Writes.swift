@@ -27,8 +27,8 @@ extension AssignmentWorkflow {
 
     /// Reporting on an assignment: for its body, which the akimat's officers may also do when
     /// the body is one of its departments.
-    static func reportAction(_ assignment: Assignment, _ territory: KATOCode, _ request: Request) -> Action {
-        .submitReport(territory: territory, body: assignment.bodyID, bodyParent: request.aimaq.bodies.parent(of: assignment.bodyID))
+    static func reportAction(_ assignment: Assignment, _ territory: KATOCode, _ bodies: BodyDirectory) -> Action {
+        .submitReport(territory: territory, body: assignment.bodyID, bodyParent: bodies.parent(of: assignment.bodyID))
     }
 
     /// Who acts, as the history, reports and reviews show it: the person's name, never
@@ -128,7 +128,7 @@ extension AssignmentWorkflow {
     @discardableResult
     static func report(_ request: Request, assignment: Assignment, territory: KATOCode,
                        submission: ReportSubmission) async throws -> (report: Int, status: AssignmentStatus) {
-        try request.authorize(reportAction(assignment, territory, request))
+        try request.authorize(reportAction(assignment, territory, request.aimaq.bodies))
         let stored = try await request.aimaq.evidence.store(submission.files, db: request.sql)
         let actor = actorLabel(request)
         let authorID = request.account?.id

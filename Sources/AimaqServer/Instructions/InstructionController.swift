@@ -12,7 +12,7 @@ enum InstructionController {
         routes.get(SiteURL.assignment(.key).pathComponents, use: assignmentPage)
         routes.upload(SiteURL.assignmentReports(.key), maxBytes: EvidenceStore.maxRequestBytes, gate: { request in
             let (assignment, _, territory) = try await loadForAction(request)
-            try request.authorize(AssignmentWorkflow.reportAction(assignment, territory, request))
+            try request.authorize(AssignmentWorkflow.reportAction(assignment, territory, request.aimaq.bodies))
         }, use: submitReport)
         routes.post(SiteURL.assignmentReview(.key).pathComponents, use: review)
         routes.post(SiteURL.assignmentExtend(.key).pathComponents, use: extend)
@@ -45,7 +45,7 @@ enum InstructionController {
         let content = request.aimaq.pages.fragment(key, version: version, partition: partition) {
             let (rows, total) = RegisterQuery.page(filter, today: today, page: paging.page, per: paging.per, in: snapshot)
             return InstructionViews.register(rows: rows, total: total, filter: filter, paging: paging,
-                                             sources: snapshot.sources, request)
+                                             sources: snapshot.sources, today: today, request.page)
         }
         let html = Layout.page(request, title: request.t("register.title"), content: content)
         if anonymous { request.aimaq.pages.storeAnonymousPage(key, html, version: version, partition: partition) }
@@ -70,7 +70,7 @@ enum InstructionController {
             guard let detail = try await InstructionQueries.instruction(id, on: request.db, snapshot: snapshot) else {
                 throw Abort(.notFound, reason: request.t("error.instructionNotFound"))
             }
-            return InstructionViews.instruction(detail, today: today, request)
+            return InstructionViews.instruction(detail, today: today, request.page)
         }
         let html = Layout.page(request, title: "\(heading.point). \(heading.text.prefix(80))",
                                breadcrumbs: [(request.t("register.title"), SiteURL.register.path),
@@ -99,7 +99,7 @@ enum InstructionController {
                                breadcrumbs: [(request.t("register.title"), SiteURL.register.path),
                                              (detail.instruction.point, SiteURL.instruction(.value(detail.instruction.id!)).path),
                                              (request.t("assignment.title", ["id": String(id)]), SiteURL.assignment(.value(id)).path)],
-                               content: InstructionViews.assignment(detail, today: today, request))
+                               content: InstructionViews.assignment(detail, today: today, request.page))
         if anonymous { request.aimaq.pages.storeAnonymousPage(key, html, version: version) }
         return Layout.html(html)
     }
@@ -243,7 +243,7 @@ enum InstructionController {
 
     @Sendable static func submitReport(_ request: Request) async throws -> Response {
         let (assignment, instruction, territory) = try await loadForAction(request)
-        try request.authorize(AssignmentWorkflow.reportAction(assignment, territory, request))
+        try request.authorize(AssignmentWorkflow.reportAction(assignment, territory, request.aimaq.bodies))
         let indicators = try await IndicatorRecord.query(on: request.db).filter(\.$instructionID == instruction.id!).all()
         let submission = try ReportSubmission.parse(request, indicators: indicators,
                                                     period: ReportingPeriod(rawValue: instruction.period) ?? .once,

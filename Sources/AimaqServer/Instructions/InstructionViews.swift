@@ -9,21 +9,21 @@ enum InstructionViews {
         return territory.name[language]
     }
 
-    static func bodyName(_ id: Int?, _ request: Request) -> String {
-        guard let id, let body = request.aimaq.bodies.body(id) else { return "—" }
-        return body.name[request.language]
+    static func bodyName(_ id: Int?, _ page: PageContext) -> String {
+        guard let id, let body = page.bodies.body(id) else { return "—" }
+        return body.name[page.language]
     }
 
-    static func statusBadge(_ status: String, deadline: String, today: CivilDate, _ request: Request) -> Node {
+    static func statusBadge(_ status: String, deadline: String, today: CivilDate, _ page: PageContext) -> Node {
         let parsed = AssignmentStatus(rawValue: status) ?? .registered
         let overdue = (try? CivilDate(deadline)).map { parsed.isOverdue(deadline: $0, today: today) } ?? false
-        return statusBadge(parsed, overdue: overdue, request)
+        return statusBadge(parsed, overdue: overdue, page)
     }
 
-    static func statusBadge(_ status: AssignmentStatus, overdue: Bool, _ request: Request) -> Node {
+    static func statusBadge(_ status: AssignmentStatus, overdue: Bool, _ page: PageContext) -> Node {
         fragment {
-            el("span", .class("status status-\(status.rawValue)")) { request.t("status.\(status.rawValue)") }
-            if overdue { el("span", .class("status status-overdue")) { request.t("status.overdue") } }
+            el("span", .class("status status-\(status.rawValue)")) { page.t("status.\(status.rawValue)") }
+            if overdue { el("span", .class("status status-overdue")) { page.t("status.overdue") } }
         }
     }
 }

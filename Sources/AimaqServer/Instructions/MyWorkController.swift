@@ -186,9 +186,9 @@ enum MyWorkViews {
                         el("li") {
                             el("a", .href(SiteURL.assignment(.value(row.id)).path)) { "\(row.point). \(row.text.prefix(120))" }
                             " · " + InstructionViews.territoryName(row.territory_id, in: tree, request.language) + " · "
-                            if let deadline = try? CivilDate(row.deadline) { Components.dateText(deadline, request) } else { row.deadline }
+                            if let deadline = try? CivilDate(row.deadline) { Components.dateText(deadline, request.page) } else { row.deadline }
                             " "
-                            InstructionViews.statusBadge(row.status, deadline: row.deadline, today: today, request)
+                            InstructionViews.statusBadge(row.status, deadline: row.deadline, today: today, request.page)
                         }
                     }
                 }
@@ -228,7 +228,7 @@ enum MyWorkViews {
                                 request.t("notification.\(note.kind)")
                             }
                             " · "
-                            Components.time(note.createdAt, request)
+                            Components.time(note.createdAt, request.page)
                         }
                     }
                 }
@@ -247,8 +247,8 @@ enum MyWorkViews {
                     for token in tokens {
                         el("li") {
                             token.name + " · "
-                            Components.time(token.createdAt, request)
-                            if let used = token.lastUsedAt { " · " + request.t("token.lastUsed") + " "; Components.time(used, request) }
+                            Components.time(token.createdAt, request.page)
+                            if let used = token.lastUsedAt { " · " + request.t("token.lastUsed") + " "; Components.time(used, request.page) }
                             " "
                             el("form", Attribute("method", "post"), .class("inline"),
                                Attribute("action", SiteURL.myTokenRevoke(.value(token.id ?? 0)).path)) {

@@ -57,7 +57,7 @@ enum AdminController {
         }
         let accounts = try await query.limit(1_000).all()
         return Layout.response(request, title: request.t("users.title"), status: status,
-                               content: AdminViews.users(accounts, form: form, errors: errors, request))
+                               content: AdminViews.users(accounts, form: form, errors: errors, request.page))
     }
 
     /// A role, territory and body from a form, checked against the administrator's scope;
@@ -143,7 +143,7 @@ enum AdminController {
     @Sendable static func editUser(_ request: Request) async throws -> Response {
         let account = try await target(request)
         return Layout.response(request, title: account.displayName,
-                               content: AdminViews.editUser(account, form: NewAccount(account), errors: [:], request))
+                               content: AdminViews.editUser(account, form: NewAccount(account), errors: [:], request.page))
     }
 
     /// Changes an account's role, territory and body (never re-created: its history stays).
@@ -153,7 +153,7 @@ enum AdminController {
         var errors: [String: String] = [:]
         guard let (role, scope, body) = placement(role: form.role, territory: form.territory, body: form.body, request, errors: &errors) else {
             return Layout.response(request, title: account.displayName, status: .unprocessableEntity,
-                                   content: AdminViews.editUser(account, form: form, errors: errors, request))
+                                   content: AdminViews.editUser(account, form: form, errors: errors, request.page))
         }
         let before = account.auditSnapshot
         account.roleName = role.rawValue
@@ -206,6 +206,6 @@ enum AdminController {
         let entries = try await AuditEntry.query(on: request.db).sort(\.$id, .descending)
             .range(((paging.page - 1) * paging.per)..<(paging.page * paging.per)).all()
         return Layout.response(request, title: request.t("audit.title"),
-                               content: AdminViews.audit(entries.map(\.record), total: total, paging: paging, request))
+                               content: AdminViews.audit(entries.map(\.record), total: total, paging: paging, request.page))
     }
 }

@@ -4,24 +4,24 @@ import Vapor
 
 enum AdminViews {
     static func users(_ accounts: [Account], form: AdminController.NewAccount, errors: [String: String],
-                      _ request: Request) -> Node {
-        let language = request.language
-        let tree = request.tree
+                      _ page: PageContext) -> Node {
+        let language = page.language
+        let tree = page.tree
         func field(_ name: String, label: String, type: String, value: String?, autocomplete: String? = nil) -> Node {
             Self.field(name, label: label, type: type, value: value, autocomplete: autocomplete, errors: errors)
         }
         return fragment {
-            el("h1") { request.t("users.title") }
-            errorSummary(errors, request)
+            el("h1") { page.t("users.title") }
+            errorSummary(errors, page)
             el("table", .class("list")) {
-                el("caption") { request.t("users.count", ["n": String(accounts.count)]) }
+                el("caption") { page.t("users.count", ["n": String(accounts.count)]) }
                 el("thead") {
                     el("tr") {
-                        el("th", Attribute("scope", "col")) { request.t("account.email") }
-                        el("th", Attribute("scope", "col")) { request.t("account.name") }
-                        el("th", Attribute("scope", "col")) { request.t("account.role") }
-                        el("th", Attribute("scope", "col")) { request.t("account.scope") }
-                        el("th", Attribute("scope", "col")) { request.t("users.status") }
+                        el("th", Attribute("scope", "col")) { page.t("account.email") }
+                        el("th", Attribute("scope", "col")) { page.t("account.name") }
+                        el("th", Attribute("scope", "col")) { page.t("account.role") }
+                        el("th", Attribute("scope", "col")) { page.t("account.scope") }
+                        el("th", Attribute("scope", "col")) { page.t("users.status") }
                     }
                 }
                 el("tbody") {
@@ -29,19 +29,19 @@ enum AdminViews {
                         el("tr") {
                             el("td") { account.email }
                             el("td") { el("a", .href(SiteURL.adminUser(.value(account.id ?? UUID())).path)) { account.displayName } }
-                            el("td") { request.t("role.\(account.roleName)") }
+                            el("td") { page.t("role.\(account.roleName)") }
                             el("td") {
-                                account.scope.code.flatMap { tree[$0]?.name[language] } ?? request.t("country.name")
+                                account.scope.code.flatMap { tree[$0]?.name[language] } ?? page.t("country.name")
                             }
                             el("td") {
                                 el("form", Attribute("method", "post"), .class("inline"),
                                    Attribute("action", SiteURL.adminUserActive(.value(account.id ?? UUID())).path)) {
-                                    csrfField(request)
+                                    csrfField(page)
                                     void("input", .type("hidden"), .name("active"), .value(account.active ? "false" : "true"))
-                                    account.active ? request.t("users.active") : request.t("users.inactive")
+                                    account.active ? page.t("users.active") : page.t("users.inactive")
                                     " "
                                     el("button", .type("submit"), .class("small")) {
-                                        account.active ? request.t("users.deactivate") : request.t("users.activate")
+                                        account.active ? page.t("users.deactivate") : page.t("users.activate")
                                     }
                                 }
                             }
@@ -49,15 +49,15 @@ enum AdminViews {
                     }
                 }
             }
-            el("h2", .id("new-account")) { request.t("users.new") }
+            el("h2", .id("new-account")) { page.t("users.new") }
             el("form", Attribute("method", "post"), Attribute("action", SiteURL.adminUsers.path), .class("stack"),
                .aria("labelledby", "new-account")) {
-                csrfField(request)
-                field("email", label: request.t("account.email"), type: "email", value: form.email, autocomplete: "off")
-                field("name", label: request.t("account.name"), type: "text", value: form.name)
-                placementFields(form: form, errors: errors, request)
-                el("p", .class("hint")) { request.t("users.linkHint") }
-                el("button", .type("submit")) { request.t("users.create") }
+                csrfField(page)
+                field("email", label: page.t("account.email"), type: "email", value: form.email, autocomplete: "off")
+                field("name", label: page.t("account.name"), type: "text", value: form.name)
+                placementFields(form: form, errors: errors, page)
+                el("p", .class("hint")) { page.t("users.linkHint") }
+                el("button", .type("submit")) { page.t("users.create") }
             }
         }
     }
@@ -78,10 +78,10 @@ enum AdminViews {
         }
     }
 
-    static func errorSummary(_ errors: [String: String], _ request: Request) -> Node {
+    static func errorSummary(_ errors: [String: String], _ page: PageContext) -> Node {
         guard !errors.isEmpty else { return fragment {} }
         return el("div", .class("error-message"), Attribute("role", "alert")) {
-            el("p") { request.t("form.hasErrors") }
+            el("p") { page.t("form.hasErrors") }
             el("ul") {
                 for key in errors.keys.sorted() {
                     el("li") { el("a", .href("#\(key)")) { errors[key] ?? "" } }
@@ -91,75 +91,75 @@ enum AdminViews {
     }
 
     /// Role, territory and body: the same fields for a new account and for an existing one.
-    static func placementFields(form: AdminController.NewAccount, errors: [String: String], _ request: Request) -> Node {
+    static func placementFields(form: AdminController.NewAccount, errors: [String: String], _ page: PageContext) -> Node {
         fragment {
-            el("label", Attribute("for", "role")) { request.t("account.role") }
+            el("label", Attribute("for", "role")) { page.t("account.role") }
             el("select", .id("role"), .name("role")) {
                 for role in Role.allCases {
-                    Components.option(role.rawValue, request.t("role.\(role.rawValue)"), selected: form.role == role.rawValue)
+                    Components.option(role.rawValue, page.t("role.\(role.rawValue)"), selected: form.role == role.rawValue)
                 }
             }
             if let message = errors["role"] { el("p", .class("field-error")) { message } }
-            field("territory", label: request.t("users.territoryHint"), type: "text", value: form.territory, errors: errors)
-            el("label", Attribute("for", "body")) { request.t("users.body") }
+            field("territory", label: page.t("users.territoryHint"), type: "text", value: form.territory, errors: errors)
+            el("label", Attribute("for", "body")) { page.t("users.body") }
             el("select", .id("body"), .name("body"), .aria("describedby", "body-hint")) {
-                Components.option("none", request.t("users.body.none"), selected: (form.body ?? "none") == "none")
-                Components.option("akimat", request.t("users.body.akimat"), selected: form.body == "akimat")
+                Components.option("none", page.t("users.body.none"), selected: (form.body ?? "none") == "none")
+                Components.option("akimat", page.t("users.body.akimat"), selected: form.body == "akimat")
                 for template in (try? ReferenceData.departmentTemplates()) ?? [] {
-                    Components.option(template.key, template.name[request.language], selected: form.body == template.key)
+                    Components.option(template.key, template.name[page.language], selected: form.body == template.key)
                 }
                 // A body bound before (by number) stays choosable.
-                if let number = form.body.flatMap(Int.init), let body = request.aimaq.bodies.body(number) {
-                    Components.option(String(number), body.name[request.language], selected: true)
+                if let number = form.body.flatMap(Int.init), let body = page.bodies.body(number) {
+                    Components.option(String(number), body.name[page.language], selected: true)
                 }
             }
-            el("p", .class("hint"), .id("body-hint")) { request.t("users.body.hint") }
+            el("p", .class("hint"), .id("body-hint")) { page.t("users.body.hint") }
             if let message = errors["body"] { el("p", .class("field-error")) { message } }
         }
     }
 
     /// One account: its role, territory and body to change, and a new password link.
     static func editUser(_ account: Account, form: AdminController.NewAccount, errors: [String: String],
-                         _ request: Request) -> Node {
+                         _ page: PageContext) -> Node {
         let id = account.id ?? UUID()
         return fragment {
             el("h1") { account.displayName }
             el("p", .class("meta")) { account.email }
-            errorSummary(errors, request)
+            errorSummary(errors, page)
             el("form", Attribute("method", "post"), Attribute("action", SiteURL.adminUser(.value(id)).path), .class("stack"),
-               .aria("label", request.t("users.edit"))) {
-                csrfField(request)
-                placementFields(form: form, errors: errors, request)
-                el("button", .type("submit")) { request.t("users.save") }
+               .aria("label", page.t("users.edit"))) {
+                csrfField(page)
+                placementFields(form: form, errors: errors, page)
+                el("button", .type("submit")) { page.t("users.save") }
             }
-            el("h2", .id("link-heading")) { request.t("users.newLink") }
-            el("p") { request.t("users.newLinkLead") }
+            el("h2", .id("link-heading")) { page.t("users.newLink") }
+            el("p") { page.t("users.newLinkLead") }
             el("form", Attribute("method", "post"), Attribute("action", SiteURL.adminUserLink(.value(id)).path),
                .aria("labelledby", "link-heading")) {
-                csrfField(request)
-                el("button", .type("submit"), .class("secondary")) { request.t("users.makeLink") }
+                csrfField(page)
+                el("button", .type("submit"), .class("secondary")) { page.t("users.makeLink") }
             }
-            el("h2", .id("twofa-heading")) { request.t("twofa.title") }
-            el("p") { request.t(account.totpSecret == nil ? "users.twofaOff" : "users.twofaOn") }
+            el("h2", .id("twofa-heading")) { page.t("twofa.title") }
+            el("p") { page.t(account.totpSecret == nil ? "users.twofaOff" : "users.twofaOn") }
             if account.totpSecret != nil {
                 el("form", Attribute("method", "post"), Attribute("action", SiteURL.adminUserSecondFactor(.value(id)).path),
                    .aria("labelledby", "twofa-heading")) {
-                    csrfField(request)
-                    el("button", .type("submit"), .class("secondary")) { request.t("users.twofaReset") }
+                    csrfField(page)
+                    el("button", .type("submit"), .class("secondary")) { page.t("users.twofaReset") }
                 }
             }
         }
     }
 
-    static func audit(_ records: [AuditRecord], total: Int, paging: Paging, _ request: Request) -> Node {
+    static func audit(_ records: [AuditRecord], total: Int, paging: Paging, _ page: PageContext) -> Node {
         fragment {
-            el("h1") { request.t("audit.title") }
-            el("p") { request.t("audit.lead", ["n": NumberFormat.integer(total, request.language)]) }
+            el("h1") { page.t("audit.title") }
+            el("p") { page.t("audit.lead", ["n": NumberFormat.integer(total, page.language)]) }
             el("table", .class("list audit")) {
                 el("thead") {
                     el("tr") {
                         for key in ["audit.sequence", "audit.time", "audit.actor", "audit.action", "audit.entity", "audit.change", "audit.hash"] {
-                            Components.th(request.t(key))
+                            Components.th(page.t(key))
                         }
                     }
                 }
@@ -167,20 +167,20 @@ enum AdminViews {
                     for record in records {
                         el("tr") {
                             el("td", .class("num")) { String(record.sequence) }
-                            el("td") { Components.time(record.timestamp, request) }
+                            el("td") { Components.time(record.timestamp, page) }
                             el("td") { record.actor }
                             el("td") { record.action }
                             el("td") { "\(record.entity) \(record.entityID)" }
                             el("td") {
-                                if let before = record.before { el("div") { el("span", .class("meta")) { request.t("audit.before") + " " }; el("code") { before } } }
-                                if let after = record.after { el("div") { el("span", .class("meta")) { request.t("audit.after") + " " }; el("code") { after } } }
+                                if let before = record.before { el("div") { el("span", .class("meta")) { page.t("audit.before") + " " }; el("code") { before } } }
+                                if let after = record.after { el("div") { el("span", .class("meta")) { page.t("audit.after") + " " }; el("code") { after } } }
                             }
                             el("td") { el("code", Attribute("title", record.hash)) { String(record.hash.prefix(12)) } }
                         }
                     }
                 }
             }
-            Components.pager(total: total, paging: paging, request) {
+            Components.pager(total: total, paging: paging, page) {
                 SiteURL.adminAudit.link((.page, String($0)), (.per, String(paging.per)))
             }
         }

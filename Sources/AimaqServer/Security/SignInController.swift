@@ -123,10 +123,10 @@ enum SignInController {
                     for session in sessions {
                         el("tr") {
                             el("td") {
-                                Components.time(session.created_at, request)
+                                Components.time(session.created_at, request.page)
                                 if session.id_hash == request.webSession?.idHash { " (" + request.t("sessions.this") + ")" }
                             }
-                            el("td") { Components.time(session.seen_at, request) }
+                            el("td") { Components.time(session.seen_at, request.page) }
                             el("td") { session.address }
                             el("td") { session.agent }
                         }

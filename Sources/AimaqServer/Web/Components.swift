@@ -16,44 +16,44 @@ enum Components {
     }
 
     /// Previous and next links around "page N of M"; `link` makes the address of a page.
-    static func pager(total: Int, paging: Paging, _ request: Request, link: (Int) -> String) -> Node {
+    static func pager(total: Int, paging: Paging, _ page: PageContext, link: (Int) -> String) -> Node {
         let pages = max(1, (total + paging.per - 1) / paging.per)
-        return el("nav", .class("pager"), .aria("label", request.t("nav.pages"))) {
+        return el("nav", .class("pager"), .aria("label", page.t("nav.pages"))) {
             if paging.page > 1 {
-                el("a", .href(link(paging.page - 1)), Attribute("rel", "prev")) { request.t("nav.previous") }
+                el("a", .href(link(paging.page - 1)), Attribute("rel", "prev")) { page.t("nav.previous") }
             }
-            el("span") { request.t("nav.pageOf", ["page": String(paging.page), "pages": String(pages)]) }
+            el("span") { page.t("nav.pageOf", ["page": String(paging.page), "pages": String(pages)]) }
             if paging.page < pages {
-                el("a", .href(link(paging.page + 1)), Attribute("rel", "next")) { request.t("nav.next") }
+                el("a", .href(link(paging.page + 1)), Attribute("rel", "next")) { page.t("nav.next") }
             }
         }
     }
 
     /// A stored moment as people read it: the date and time in Kazakhstan, the month in the
     /// visitor's language (`1 Dec 2025, 16:06`), with the exact UTC moment for machines.
-    static func time(_ milliseconds: Int64, _ request: Request) -> Node {
+    static func time(_ milliseconds: Int64, _ page: PageContext) -> Node {
         el("time", Attribute("datetime", UTCTime.iso8601(milliseconds: milliseconds))) {
-            timeText(milliseconds, request)
+            timeText(milliseconds, page)
         }
     }
 
-    static func timeText(_ milliseconds: Int64, _ request: Request) -> String {
+    static func timeText(_ milliseconds: Int64, _ page: PageContext) -> String {
         let (date, hour, minute) = KazakhstanTime.local(milliseconds: milliseconds)
-        return "\(dateText(date, request)), \(hour < 10 ? "0" : "")\(hour):\(minute < 10 ? "0" : "")\(minute)"
+        return "\(dateText(date, page)), \(hour < 10 ? "0" : "")\(hour):\(minute < 10 ? "0" : "")\(minute)"
     }
 
     /// A date with its month named: `1 Dec 2025`.
-    static func dateText(_ date: CivilDate, _ request: Request) -> String {
-        let months = request.t("time.months").split(separator: ",")
+    static func dateText(_ date: CivilDate, _ page: PageContext) -> String {
+        let months = page.t("time.months").split(separator: ",")
         let month = months.count == 12 ? String(months[date.month - 1]) : String(date.month)
         return "\(date.day) \(month) \(date.year)"
     }
 
     /// A person as pages show them: the name and, when known, the role in the visitor's
     /// language; never an e-mail address.
-    static func person(_ name: String, role: String?, _ request: Request) -> String {
+    static func person(_ name: String, role: String?, _ page: PageContext) -> String {
         guard let role, !role.isEmpty else { return name }
-        return "\(name) (\(request.t("role.\(role)")))"
+        return "\(name) (\(page.t("role.\(role)")))"
     }
 
     /// An `option` of a `select`, chosen when `selected`.

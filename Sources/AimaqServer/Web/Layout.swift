@@ -139,5 +139,9 @@ enum Layout {
 
 /// The hidden field every form carries.
 func csrfField(_ request: Request) -> Node {
-    void("input", .type("hidden"), .name(CSRFMiddleware.fieldName), .value(request.csrfToken))
+    csrfField(request.page)
+}
+
+func csrfField(_ page: PageContext) -> Node {
+    void("input", .type("hidden"), .name(CSRFMiddleware.fieldName), .value(page.csrfToken))
 }
