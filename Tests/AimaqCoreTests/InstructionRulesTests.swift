@@ -45,8 +45,15 @@ import Testing
 
     @Test func aDeadlineIsNeverLessThanTwoWorkingDaysAway() throws {
         let friday = try CivilDate("2026-03-20")
-        #expect(calendar.checkDeadline(try CivilDate("2026-03-25"), setOn: friday) == .tooSoon(earliest: try CivilDate("2026-03-26")))
+        #expect(calendar.checkDeadline(try CivilDate("2026-03-25"), setOn: friday)
+                == .tooSoon(earliest: try CivilDate("2026-03-26"), minimum: 2))
         #expect(calendar.checkDeadline(try CivilDate("2026-03-26"), setOn: friday) == nil)
+        // The minimum is a setting.
+        var strict = calendar
+        strict.minimumDeadline = 5
+        #expect(strict.checkDeadline(try CivilDate("2026-03-26"), setOn: friday)
+                == .tooSoon(earliest: try CivilDate("2026-03-30"), minimum: 5))
+        #expect(strict.checkDeadline(try CivilDate("2026-03-26"), setOn: friday)?.description.contains("at least 5 working days") == true)
     }
 
     @Test func calendarFileErrorsNameTheLine() {

@@ -42,6 +42,19 @@ extension ServerTests {
             return try await BudgetStore.write(parsed.file, app: app, actor: "test")
         }
 
+        @Test func theBundledTablesFollowTheCorrectedFacts() throws {
+            let state = try BudgetState.bundled()
+            // Before 2026 districts kept at least half of the CIT of small and medium business (old Budget Code, art. 52).
+            let sme = try #require(RevenueCode("101111"))
+            for year in [2024, 2025] {
+                let shares = try #require(state.rules.shares(of: sme, in: year))
+                #expect((shares[.district] ?? 0) * 2 >= shares.values.reduce(0, +))
+            }
+            // The sale of the right to lease land plots is 303202.
+            #expect(state.classification.revenue[try #require(RevenueCode("303202"))] != nil)
+            #expect(state.classification.revenue[try #require(RevenueCode("303201"))] == nil)
+        }
+
         @Test func importedLinesGiveIndicatorsAndAReimportReplaces() async throws {
             try await withAimaq { app, _ in
                 #expect(try await Self.importLines(app, Self.lines) == .init(written: 10, replaced: 0))

@@ -6,6 +6,44 @@ import Vapor
 
 extension ServerTests {
     @Suite struct Reference {
+        @Test func everyDistrictAndCityHasItsOwnKazakhAndEnglishName() throws {
+            // A name made by adding a Kazakh word to a Russian adjective ("Курмангазинский
+            // ауданы") is a transliteration, not a Kazakh name.
+            let russianEndings = ["ский ", "ская ", "ское ", "цкий ", "ский", "ская", "ное ", "ный ауданы"]
+            var checked = 0
+            for territory in try ReferenceData.readTerritories() where territory.code.level == .district
+                || territory.kind == .city && territory.code.level == .ruralDistrict {
+                let kk = territory.name.kk, en = territory.name.en
+                #expect(!kk.isEmpty && !en.isEmpty, "\(territory.code): no name")
+                #expect(!russianEndings.contains { kk.contains($0) } || kk == "Глубокое ауданы",
+                        "\(territory.code) \(territory.name.ru): the Kazakh name \(kk) is the Russian one transliterated")
+                #expect(!kk.contains("Г.А.") && !kk.contains("г.") && !kk.contains("район"),
+                        "\(territory.code): the Kazakh name \(kk) keeps a Russian abbreviation")
+                #expect(!en.hasSuffix("skiy District") && !en.hasSuffix("sky District") && !en.contains("G.A."),
+                        "\(territory.code): the English name \(en) is the Russian one transliterated")
+                checked += 1
+            }
+            #expect(checked > 240)
+            let names = Dictionary(try ReferenceData.readTerritories().map { ($0.code.value, $0.name) }, uniquingKeysWith: { a, _ in a })
+            #expect(names[234600000]?.kk == "Құрманғазы ауданы" && names[234600000]?.en == "Kurmangazy District")
+            #expect(names[474600000]?.kk == "Маңғыстау ауданы")
+        }
+
+        @Test func theBundledCalendarFollowsTheLawAndTheMinistersOrders() throws {
+            let calendar = try ReferenceData.calendar()
+            func day(_ text: String) throws -> CivilDate { try CivilDate(text) }
+            // The 2025 transfer: Friday 3 January off, Sunday 5 January worked.
+            #expect(!calendar.isWorkingDay(try day("2025-01-03")))
+            #expect(calendar.isWorkingDay(try day("2025-01-05")))
+            // Constitution Day moves from 30 August (no longer a holiday from 2026) to 15 March (from 2027).
+            #expect(calendar.isWorkingDay(try day("2026-08-31")))
+            #expect(!calendar.isWorkingDay(try day("2025-09-01")))
+            #expect(!calendar.isWorkingDay(try day("2027-03-15")))
+            // A holiday on a weekend moves to the next working day; Kurban Ait does not move.
+            #expect(!calendar.isWorkingDay(try day("2027-03-24")))
+            #expect(calendar.isWorkingDay(try day("2027-05-17")))
+        }
+
         @Test func theBundledClassifierLoadsWholeAndOnlyOnce() async throws {
             try await withAimaq { app, _ in
                 let replaced = try await ReferenceData.ensure(app, territories: try ReferenceData.readTerritories(),

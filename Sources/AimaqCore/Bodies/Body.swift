@@ -12,7 +12,10 @@ public enum BodyKind: String, Sendable, CaseIterable, Codable {
     case akimatDepartment = "akimat_department"
 
     /// Representative bodies hold deputies; executive bodies hold officers.
-    public var isRepresentative: Bool { self != .akimat && self != .akimatDepartment }
+    public var isRepresentative: Bool { self == .maslikhat || self == .senate || self == .mazhilis || self == .kurultai }
+    /// The People's Council (Kazakhstan Halyk Kenesi, from 1 July 2026) advises: it holds
+    /// members, has legislative initiative, and neither represents voters nor executes.
+    public var isConsultative: Bool { self == .peoplesCouncil }
     public var isNational: Bool { self == .senate || self == .mazhilis || self == .kurultai || self == .peoplesCouncil }
 }
 
@@ -26,6 +29,8 @@ public enum MemberRole: String, Sendable, CaseIterable, Codable {
     case akim
     case deputyAkim = "deputy_akim"
     case officer
+    /// A member of a consultative body (the People's Council).
+    case member
 
     /// Order in which members are listed on a body's page.
     public var rank: Int {
@@ -34,7 +39,7 @@ public enum MemberRole: String, Sendable, CaseIterable, Codable {
         case .deputyChairman, .deputyAkim: 1
         case .secretary: 2
         case .commissionChair: 3
-        case .deputy, .officer: 4
+        case .deputy, .officer, .member: 4
         }
     }
 }

@@ -23,6 +23,11 @@ public struct WorkingCalendar: Sendable {
     }
 
     private var special: [CivilDate: SpecialDay] = [:]
+    /// The fewest working days between the day a deadline is set and the deadline: the
+    /// Government Regulation (p. 135) asks for realistic deadlines of not less than two
+    /// working days. A setting (`AIMAQ_DEADLINE_MIN_WORKING_DAYS`), since the rule is not in
+    /// decree No. 976.
+    public var minimumDeadline = 2
 
     public init(_ days: [SpecialDay] = []) {
         for day in days { special[day.date] = day }
@@ -69,18 +74,20 @@ public struct WorkingCalendar: Sendable {
         return count
     }
 
-    /// The rule of the instruction-control regulations: a deadline is never less than
+    /// The rule of the Government Regulation on instructions: a deadline is never less than
     /// `minimum` working days after the day it is set.
-    public func checkDeadline(_ deadline: CivilDate, setOn today: CivilDate, minimum: Int = 2) -> DeadlineProblem? {
-        let earliest = adding(workingDays: minimum, to: today)
-        return deadline < earliest ? .tooSoon(earliest: earliest) : nil
+    public func checkDeadline(_ deadline: CivilDate, setOn today: CivilDate, minimum: Int? = nil) -> DeadlineProblem? {
+        let days = minimum ?? minimumDeadline
+        let earliest = adding(workingDays: days, to: today)
+        return deadline < earliest ? .tooSoon(earliest: earliest, minimum: days) : nil
     }
 
     public enum DeadlineProblem: Equatable, Sendable, CustomStringConvertible {
-        case tooSoon(earliest: CivilDate)
+        case tooSoon(earliest: CivilDate, minimum: Int)
         public var description: String {
             switch self {
-            case .tooSoon(let earliest): "a deadline must be at least 2 working days away: \(earliest) or later"
+            case .tooSoon(let earliest, let minimum):
+                "a deadline must be at least \(minimum) working day\(minimum == 1 ? "" : "s") away: \(earliest) or later"
             }
         }
     }

@@ -27,6 +27,9 @@ public struct AimaqConfiguration: Sendable {
     /// A CSV of extra calendar days (`date,kind,name`: holiday, day_off, working_day) laid
     /// over the bundled holidays, for the transfers the Government decrees each year.
     public var calendarFile: String?
+    /// The fewest working days between setting a deadline and the deadline (Government
+    /// Regulation on instructions, p. 135: not less than two).
+    public var minimumDeadlineWorkingDays = 2
     /// A folder for evidence files that every server can read (a shared file system); by
     /// default they live in the data folder with SQLite and in the database with PostgreSQL.
     public var evidenceDirectory: String?
@@ -74,6 +77,9 @@ public struct AimaqConfiguration: Sendable {
             config.sweepMinutes = value
         }
         if let value = environment["AIMAQ_CALENDAR"], !value.isEmpty { config.calendarFile = value }
+        if let value = environment["AIMAQ_DEADLINE_MIN_WORKING_DAYS"].flatMap(Int.init), (0...30).contains(value) {
+            config.minimumDeadlineWorkingDays = value
+        }
         if let value = environment["AIMAQ_EVIDENCE_DIR"], !value.isEmpty { config.evidenceDirectory = value }
         if let value = environment["AIMAQ_SESSION_IDLE_MINUTES"].flatMap(Int.init), (5...720).contains(value) {
             config.sessionIdleMinutes = value

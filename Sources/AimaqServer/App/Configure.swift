@@ -54,8 +54,10 @@ public enum AimaqApp {
         let auditKey = try AuditKey.load(configuration)
         AuditLog.key.withLock { $0 = auditKey }
 
+        var calendar = try ReferenceData.calendar(extra: configuration.calendarFile)
+        calendar.minimumDeadline = configuration.minimumDeadlineWorkingDays
         app.aimaq = AppState(configuration: configuration, catalog: try LocaleFiles.load(),
-                             throttle: LoginThrottle(), calendar: try ReferenceData.calendar(extra: configuration.calendarFile),
+                             throttle: LoginThrottle(), calendar: calendar,
                              budget: try BudgetState.bundled(),
                              evidenceInDatabase: isPostgres, writes: lane)
 

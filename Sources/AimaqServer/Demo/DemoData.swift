@@ -159,7 +159,7 @@ public enum DemoData {
                 }
         case .peoplesCouncil:
             return [PlannedMember(role: .chairman, from: "2026-07-01")]
-                + (1..<20).map { _ in PlannedMember(role: .deputy, from: "2026-07-01") }
+                + (1..<20).map { _ in PlannedMember(role: .member, from: "2026-07-01") }
         }
     }
 }

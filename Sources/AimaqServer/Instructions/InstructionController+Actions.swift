@@ -40,8 +40,9 @@ extension InstructionController {
             throw Abort(.unprocessableEntity, reason: request.t("extend.error.deadline"))
         }
         if let problem = request.aimaq.calendar.checkDeadline(deadline, setOn: today(request)) {
-            guard case .tooSoon(let earliest) = problem else { throw Abort(.unprocessableEntity) }
-            throw Abort(.unprocessableEntity, reason: request.t("extend.error.tooSoon", ["date": earliest.description]))
+            guard case .tooSoon(let earliest, let minimum) = problem else { throw Abort(.unprocessableEntity) }
+            throw Abort(.unprocessableEntity, reason: request.t("extend.error.tooSoon", ["date": earliest.description,
+                                                                                          "days": String(minimum)]))
         }
         let actor = AssignmentWorkflow.actorLabel(request)
         let id = try assignment.requireID()
@@ -99,8 +100,9 @@ extension InstructionController {
             throw Abort(.unprocessableEntity, reason: request.t("extend.error.deadline"))
         }
         if let problem = request.aimaq.calendar.checkDeadline(deadline, setOn: today(request)) {
-            guard case .tooSoon(let earliest) = problem else { throw Abort(.unprocessableEntity) }
-            throw Abort(.unprocessableEntity, reason: request.t("extend.error.tooSoon", ["date": earliest.description]))
+            guard case .tooSoon(let earliest, let minimum) = problem else { throw Abort(.unprocessableEntity) }
+            throw Abort(.unprocessableEntity, reason: request.t("extend.error.tooSoon", ["date": earliest.description,
+                                                                                          "days": String(minimum)]))
         }
         if let parentDeadline = try? CivilDate(parent.deadline), deadline > parentDeadline {
             throw Abort(.unprocessableEntity, reason: request.t("split.error.afterParent", ["date": parent.deadline]))

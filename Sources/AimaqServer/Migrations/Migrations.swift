@@ -25,5 +25,6 @@ enum AimaqMigrations {
         app.migrations.add(M018AccountLinks())
         app.migrations.add(M019SecondFactor())
         app.migrations.add(M020ActorRoles())
+        app.migrations.add(M021PeoplesCouncilName())
     }
 }

@@ -204,10 +204,14 @@ struct BodyDraft: Sendable {
                                       en: "Kurultai of the Republic of Kazakhstan"),
                   validFrom: "2026-07-01", validTo: nil, seats: 145),
         BodyDraft(kind: .peoplesCouncil, territory: nil,
-                  name: LocalizedName(kk: "Халық Кеңесі", ru: "Народный совет (Халық Кеңесі)",
-                                      en: "People's Council (Khalyk Kenesi)"),
+                  name: BodyDraft.peoplesCouncilName,
                   validFrom: "2026-07-01", validTo: nil, seats: nil),
     ]
+
+    /// Kazakhstan Halyk Kenesi: the People's Council, a consultative body (DOMAIN.md §1).
+    static let peoplesCouncilName = LocalizedName(kk: "Қазақстан Халық Кеңесі",
+                                                  ru: "Қазақстан Халық Кеңесі (Народный совет Казахстана)",
+                                                  en: "Kazakhstan Halyk Kenesi (People's Council of Kazakhstan)")
 
     static func local(for territory: Territory) -> [BodyDraft] {
         let name = territory.name
