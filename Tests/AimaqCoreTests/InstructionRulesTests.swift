@@ -226,3 +226,33 @@ import Testing
         #expect(UTCTime.iso8601(milliseconds: 951_782_400_000) == "2000-02-29T00:00:00Z")
     }
 }
+
+@Suite struct RoadMapTests {
+    let calendar = WorkingCalendar()
+
+    @Test func onlyLongInstructionsOfSeveralBodiesNeedOne() throws {
+        let rule = RoadMapRule()
+        let given = try CivilDate("2026-01-15")
+        #expect(rule.isRequired(given: given, deadline: try CivilDate("2026-07-16"), severalBodies: true))
+        #expect(!rule.isRequired(given: given, deadline: try CivilDate("2026-07-15"), severalBodies: true))
+        #expect(!rule.isRequired(given: given, deadline: try CivilDate("2027-01-15"), severalBodies: false))
+        // Ten working days: two weeks on a calendar with no holidays.
+        #expect(rule.due(given: given, calendar: calendar) == (try CivilDate("2026-01-29")))
+        #expect(try CivilDate("2026-08-31").adding(months: 6) == (try CivilDate("2027-02-28")))
+        #expect(try CivilDate("2026-11-30").adding(months: 3) == (try CivilDate("2027-02-28")))
+    }
+
+    @Test func milestonesAreCheckedAndPutInOrder() throws {
+        let from = try CivilDate("2026-01-15"), to = try CivilDate("2026-12-31")
+        let good = Milestone.validated([("2026-06-01", "Second step"), ("", ""), ("2026-03-01", "First step")], from: from, to: to)
+        #expect(try good.get().map(\.text) == ["First step", "Second step"])
+        guard case .failure(let refusal) = Milestone.validated(
+            [("2026-13-01", "Bad date"), ("2027-02-01", "After the deadline"), ("2026-05-05", "x")], from: from, to: to) else {
+            Issue.record("should be refused")
+            return
+        }
+        #expect(refusal.problems == [.badDate(number: 1, text: "2026-13-01"), .outOfTerm(number: 2, from: from, to: to), .badText(number: 3)])
+        guard case .failure(let none) = Milestone.validated([("", " ")], from: from, to: to) else { return }
+        #expect(none.problems == [.none])
+    }
+}

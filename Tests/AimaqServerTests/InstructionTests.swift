@@ -230,6 +230,58 @@ extension ServerTests {
             }
         }
 
+        @Test func complexInstructionsAskTheirBodiesForARoadMap() async throws {
+            try await withAimaq { app, fixture in
+                let id = fixture.plan.hiddenAssignment
+                // The hidden instruction (8 Sep 2025 to 30 Jun 2026) gets a co-executor: a complex one.
+                try await (app.db as! any SQLDatabase).update("instructions").set("co_executors", to: SQLBind("Ministry of Finance"))
+                    .where("id", .equal, SQLBind(fixture.plan.hiddenInstruction)).run()
+                app.aimaq.register.invalidate()
+                var deputy = Visitor(app)
+                try await deputy.signIn("national")
+                let owed = try await deputy.get("/instructions?road_map=missing&lang=en")
+                #expect(owed.body.string.contains("/assignments/\(id)\""))
+                #expect(!owed.body.string.contains("/assignments/\(fixture.plan.shieliAssignment)\""))
+                let page = try await deputy.get("/assignments/\(id)?lang=en")
+                #expect(page.body.string.contains("The road map was due by 22 Sep 2025"))
+
+                // Its body is reminded once.
+                let reminded = try await Notifications.sweepRoadMaps(
+                    today: Fixture.today, calendar: app.aimaq.calendar, snapshot: try await app.aimaq.register.current(app.db as! any SQLDatabase),
+                    tree: app.aimaq.territories.tree, on: app.db)
+                #expect(reminded >= 1)
+                #expect(try await Notifications.sweepRoadMaps(
+                    today: Fixture.today, calendar: app.aimaq.calendar, snapshot: try await app.aimaq.register.current(app.db as! any SQLDatabase),
+                    tree: app.aimaq.territories.tree, on: app.db) == 0)
+
+                var officer = Visitor(app)
+                try await officer.signIn("akimat")
+                let bad = try await officer.post("/assignments/\(id)/road-map?lang=en",
+                                                 fields: [("date[]", "2026-13-01"), ("text[]", "Audit plan"),
+                                                          ("date[]", "2026-08-01"), ("text[]", "After the deadline")])
+                #expect(bad.status == .unprocessableEntity)
+                #expect(bad.body.string.contains("Milestone 1") && bad.body.string.contains("Milestone 2"))
+                let good = try await officer.post("/assignments/\(id)/road-map",
+                                                  fields: [("date[]", "2026-04-20"), ("text[]", "Audit of the last contracts"),
+                                                           ("date[]", "2026-03-20"), ("text[]", "Audit plan approved"),
+                                                           ("date[]", ""), ("text[]", "")])
+                #expect(good.status == .seeOther)
+                struct Row: Decodable { var position: Int; var due: String; var text: String }
+                let rows = try await (app.db as! any SQLDatabase).select().columns("position", "due", "text").from("road_map_milestones")
+                    .where("assignment_id", .equal, SQLBind(id)).orderBy("position").all(decoding: Row.self)
+                #expect(rows.map(\.due) == ["2026-03-20", "2026-04-20"])
+                let after = try await deputy.get("/instructions?road_map=missing&lang=en")
+                #expect(!after.body.string.contains("/assignments/\(id)\""))
+                let shown = try await deputy.get("/assignments/\(id)?lang=en")
+                #expect(shown.body.string.contains("Audit plan approved") && !shown.body.string.contains("was due by"))
+                #expect(try await AuditEntry.query(on: app.db).filter(\.$action == "assignment.road_map").count() == 1)
+                // A handed-down assignment gives none of its own.
+                let handedDown = try await officer.post("/assignments/\(fixture.plan.shieliAssignment)/road-map",
+                                                        fields: [("date[]", "2026-03-20"), ("text[]", "Plan")])
+                #expect(handedDown.status == .unprocessableEntity)
+            }
+        }
+
         @Test func theServerSweepsDeadlinesOnItsOwnAndStopsWithIt() async throws {
             try await withAimaq { app, fixture in
                 app.aimaq.clock.pin(try CivilDate("2026-04-08"))

@@ -1,5 +1,6 @@
 import AimaqCore
 import Fluent
+import SQLKit
 import Testing
 import Vapor
 import VaporTesting
@@ -82,6 +83,11 @@ extension ServerTests {
                      form: ["text": "Work done", "value_\(plan.indicator)": "10"], multipart: true,
                      expected: [.anonymous: .seeOther], default: .forbidden, mayAct: [.account("akimat")],
                      happened: { try await Assignment.find(plan.shieliAssignment, on: $0.db)?.status == .reportSubmitted }),
+                Case(method: .POST, pattern: "/assignments/:id/road-map", path: "/assignments/\(plan.hiddenAssignment)/road-map",
+                     form: ["date[]": "2026-04-15", "text[]": "Contracts signed"],
+                     expected: [.anonymous: .seeOther], default: .forbidden, mayAct: [.account("akimat")],
+                     happened: { try await ($0.db as! any SQLDatabase).select().column("id").from("road_map_milestones")
+                         .where("assignment_id", .equal, SQLBind(plan.hiddenAssignment)).all().count == 1 }),
                 Case(method: .POST, pattern: "/assignments/:id/review", path: "/assignments/\(plan.hiddenAssignment)/review",
                      form: ["decision": "return", "remarks": "Add the contract numbers"],
                      expected: [.anonymous: .seeOther], default: .forbidden,

@@ -20,10 +20,12 @@ public struct AssignmentIndex: Sendable {
         public var category: InstructionCategory
         /// The assignment this one was handed down from, if any.
         public var parentID: Int?
+        /// When its body owes a road map it has not given (`RoadMapRule`): the day it is due.
+        public var roadMapDue: CivilDate?
 
         public init(id: Int, instructionID: Int, sourceID: Int, territory: Int, bodyID: Int?, deadline: CivilDate,
                     status: AssignmentStatus, completion: Double?, weight: Double, isPublic: Bool,
-                    category: InstructionCategory, parentID: Int? = nil) {
+                    category: InstructionCategory, parentID: Int? = nil, roadMapDue: CivilDate? = nil) {
             self.id = id
             self.instructionID = instructionID
             self.sourceID = sourceID
@@ -36,7 +38,11 @@ public struct AssignmentIndex: Sendable {
             self.isPublic = isPublic
             self.category = category
             self.parentID = parentID
+            self.roadMapDue = roadMapDue
         }
+
+        /// Open, and its road map is owed.
+        public var lacksRoadMap: Bool { roadMapDue != nil && !status.isFinal }
 
         /// Overdue as the register counts it: open, no report waiting, deadline passed.
         public func isOverdue(today: CivilDate) -> Bool { status.isOverdue(deadline: deadline, today: today) }
@@ -60,6 +66,8 @@ public struct AssignmentIndex: Sendable {
         public var dueWithin: Int?
         /// Only assignments of public instructions (anonymous visitors and citizens).
         public var publicOnly = true
+        /// Only open assignments whose road map is owed.
+        public var roadMapMissing = false
         public var sort: Sort = .deadline
 
         public init() {}
@@ -73,6 +81,7 @@ public struct AssignmentIndex: Sendable {
             if let body, entry.bodyID != body { return false }
             if let category, entry.category != category { return false }
             if overdue && !entry.isOverdue(today: today) { return false }
+            if roadMapMissing && !entry.lacksRoadMap { return false }
             if let dueBy {
                 let open = !entry.status.isFinal && entry.status != .reportSubmitted
                 if !open || entry.deadline < today || entry.deadline > dueBy { return false }

@@ -14,7 +14,7 @@ final class AppState: Sendable {
     let calendar: WorkingCalendar
     let evidence: EvidenceStore
     let clock = Clock()
-    let register = RegisterSnapshots()
+    let register: RegisterSnapshots
     let budget: BudgetState
     let pages: PageCache
     let limits: RateLimits
@@ -36,6 +36,7 @@ final class AppState: Sendable {
         self.catalog = catalog
         self.throttle = throttle
         self.calendar = calendar
+        register = RegisterSnapshots(roadMaps: RegisterSnapshot.RoadMapTerms(calendar: calendar))
         self.evidence = EvidenceStore(dataDirectory: configuration.dataDirectory, folder: configuration.evidenceDirectory,
                                       inDatabase: evidenceInDatabase)
         limits = RateLimits(limits: (try? RateLimits.parse(configuration.rateLimits)) ?? RateLimits.defaults)

@@ -95,6 +95,8 @@ enum InstructionDemo {
         var reportRows: [[any SQLExpression]] = []
         var valueRows: [[any SQLExpression]] = []
         var reviewRows: [[any SQLExpression]] = []
+        var milestoneRows: [[any SQLExpression]] = []
+        let roadMapRule = RoadMapRule()
 
         let sql = try app.db.sql
         func nextID(_ table: String) async throws -> Int {
@@ -152,7 +154,21 @@ enum InstructionDemo {
                         for district in districts { targets.append((district.code, regionAssignment)) }
                     }
                 }
+                let sourceDate = try CivilDate(source.date)
+                let complex = roadMapRule.isRequired(given: sourceDate, deadline: deadline, severalBodies: true)
                 for target in targets {
+                    // Most bodies gave the road map a complex instruction asks for; some still owe it.
+                    if complex && target.parent == nil && assignmentID % 7 != 3 {
+                        let span = deadline.dayNumber - sourceDate.dayNumber
+                        let submitted = Int64(sourceDate.adding(days: 8).dayNumber) * 86_400_000 + 10 * 3_600_000
+                        for (position, step) in ["Road map agreed with the co-executors", "Half of the measures carried out",
+                                                 "Results reported to the lead body"].enumerated() {
+                            let due = sourceDate.adding(days: span * (position + 1) / 4)
+                            milestoneRows.append([SQLBind(assignmentID), SQLBind(position + 1), SQLBind(due.description),
+                                                  SQLBind(step), SQLBind(submitted), SQLBind("Demo officer"),
+                                                  SQLBind(Role.akimatOfficer.rawValue)])
+                        }
+                    }
                     let state = simulate(&random, deadline: deadline, today: today, period: period)
                     let ownDeadline = state.extendedTo ?? deadline
                     let completion: Double?
@@ -272,6 +288,8 @@ enum InstructionDemo {
             ("reports", ["id", "assignment_id", "period", "text", "author", "author_role", "submitted_at", "state"], reportRows.map(Row.init)),
             ("report_values", ["report_id", "indicator_id", "value"], valueRows.map(Row.init)),
             ("reviews", ["report_id", "reviewer", "reviewer_role", "decision", "remarks", "at"], reviewRows.map(Row.init)),
+            ("road_map_milestones", ["assignment_id", "position", "due", "text", "submitted_at", "author", "author_role"],
+             milestoneRows.map(Row.init)),
         ]
         try await app.db.transaction { db in
             let sql = try db.sql

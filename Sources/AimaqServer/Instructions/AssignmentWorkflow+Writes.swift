@@ -177,4 +177,52 @@ extension AssignmentWorkflow {
             throw error
         }
     }
+
+    /// Records the road map of an open assignment given straight from an instruction: its
+    /// milestones replace any given before. Each milestone lies between the instruction's
+    /// date and the assignment's deadline; every problem is said at once (422).
+    static func submitRoadMap(_ request: Request, assignment: Assignment, instruction: Instruction,
+                              rows: [(date: String, text: String)]) async throws {
+        guard assignment.parentID == nil else {
+            throw Abort(.unprocessableEntity, reason: request.t("roadMap.error.handedDown"))
+        }
+        guard let source = try await SourceDocument.find(instruction.sourceID, on: request.db),
+              let given = try? CivilDate(source.date), let deadline = try? CivilDate(assignment.deadline) else {
+            throw Abort(.notFound)
+        }
+        let milestones: [Milestone]
+        switch Milestone.validated(rows, from: given, to: deadline) {
+        case .success(let valid):
+            milestones = valid
+        case .failure(let refusal):
+            throw Abort(.unprocessableEntity, reason: refusal.problems.map { roadMapProblem($0, request) }.joined(separator: " "))
+        }
+        let actor = actorLabel(request)
+        try await record(request, assignment: try assignment.requireID(), action: "road_map") { current, db in
+            guard !current.status.isFinal else { throw Refused(description: request.t("roadMap.error.closed")) }
+            let id = try current.requireID()
+            let sql = try db.sql
+            try await sql.delete(from: "road_map_milestones").where("assignment_id", .equal, SQLBind(id)).run()
+            let now = KazakhstanTime.nowMilliseconds()
+            let insert = sql.insert(into: "road_map_milestones")
+                .columns("assignment_id", "position", "due", "text", "submitted_at", "author", "author_role")
+            for (position, milestone) in milestones.enumerated() {
+                insert.values(SQLBind(id), SQLBind(position + 1), SQLBind(milestone.date.description), SQLBind(milestone.text),
+                              SQLBind(now), SQLBind(actor.name), SQLBind(actor.role))
+            }
+            try await insert.run()
+        }
+    }
+
+    /// A road map's problem in the visitor's language.
+    static func roadMapProblem(_ problem: Milestone.Problem, _ request: Request) -> String {
+        switch problem {
+        case .none: request.t("roadMap.error.none")
+        case .tooMany(let count): request.t("roadMap.error.tooMany", ["count": String(count), "max": String(Milestone.maximumCount)])
+        case .badDate(let number, let text): request.t("roadMap.error.date", ["n": String(number), "value": text])
+        case .outOfTerm(let number, let from, let to):
+            request.t("roadMap.error.term", ["n": String(number), "from": from.description, "to": to.description])
+        case .badText(let number): request.t("roadMap.error.text", ["n": String(number)])
+        }
+    }
 }

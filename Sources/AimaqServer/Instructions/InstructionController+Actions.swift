@@ -129,6 +129,24 @@ extension InstructionController {
         return backToAssignment(request, parentID)
     }
 
+    struct RoadMapForm: Content {
+        var date: [String]?
+        var text: [String]?
+    }
+
+    /// Gives (or corrects) the road map of an assignment of a complex instruction.
+    @Sendable static func roadMap(_ request: Request) async throws -> Response {
+        let (assignment, instruction, territory) = try await loadForAction(request)
+        try request.authorize(AssignmentWorkflow.reportAction(assignment, territory, request.aimaq.bodies))
+        let form = try request.content.decode(RoadMapForm.self)
+        let dates = form.date ?? [], texts = form.text ?? []
+        let rows = (0..<max(dates.count, texts.count)).map { index in
+            (date: index < dates.count ? dates[index] : "", text: index < texts.count ? texts[index] : "")
+        }
+        try await AssignmentWorkflow.submitRoadMap(request, assignment: assignment, instruction: instruction, rows: rows)
+        return backToAssignment(request, try assignment.requireID())
+    }
+
     @Sendable static func submitReport(_ request: Request) async throws -> Response {
         let (assignment, instruction, territory) = try await loadForAction(request)
         try request.authorize(AssignmentWorkflow.reportAction(assignment, territory, request.aimaq.bodies))

@@ -18,6 +18,7 @@ enum InstructionController {
         routes.post(SiteURL.assignmentExtend(.key).pathComponents, use: extend)
         routes.post(SiteURL.assignmentRemove(.key).pathComponents, use: remove)
         routes.post(SiteURL.assignmentSplit(.key).pathComponents, use: split)
+        routes.post(SiteURL.assignmentRoadMap(.key).pathComponents, use: roadMap)
         routes.get(SiteURL.evidence(.key).pathComponents, use: evidence)
     }
 
@@ -91,7 +92,8 @@ enum InstructionController {
         if anonymous, let html = request.aimaq.pages.cachedAnonymousPage(key, version: version) {
             return Layout.html(html)
         }
-        guard let detail = try await InstructionQueries.assignment(id, on: request.db) else {
+        guard let detail = try await InstructionQueries.assignment(id, roadMaps: request.aimaq.register.roadMaps,
+                                                                  on: request.db) else {
             throw Abort(.notFound, reason: request.t("error.assignmentNotFound"))
         }
         try request.authorize(.viewInstruction(isPublic: detail.instruction.isPublic))

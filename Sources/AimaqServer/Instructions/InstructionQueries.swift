@@ -40,9 +40,26 @@ enum InstructionQueries {
         var reports: [ReportDetail]
         var history: [HistoryEntry]
         var children: [Assignment]
+        /// The road map given, in order (empty when none was).
+        var roadMap: [RoadMapMilestone] = []
+        /// When a road map is owed and not given: the day it is due.
+        var roadMapDue: CivilDate?
+        /// Whether the assignment's instruction asks its bodies for road maps.
+        var asksRoadMap: Bool { roadMapDue != nil || !roadMap.isEmpty }
     }
 
-    static func assignment(_ id: Int, on db: any Database) async throws -> AssignmentDetail? {
+    /// One milestone of a road map as stored.
+    struct RoadMapMilestone: Decodable, Sendable {
+        var position: Int
+        var due: String
+        var text: String
+        var submitted_at: Int64
+        var author: String
+        var author_role: String?
+    }
+
+    static func assignment(_ id: Int, roadMaps: RegisterSnapshot.RoadMapTerms? = nil,
+                           on db: any Database) async throws -> AssignmentDetail? {
         guard let assignment = try await Assignment.find(id, on: db),
               let instruction = try await Instruction.find(assignment.instructionID, on: db),
               let source = try await SourceDocument.find(instruction.sourceID, on: db) else { return nil }
@@ -55,7 +72,14 @@ enum InstructionQueries {
         let history = try await HistoryEntry.read(on: db as! any SQLDatabase, column: "assignment_id", equals: id,
                                                   newestFirst: false, limit: nil)
         let children = try await Assignment.query(on: db).filter(\.$parentID == id).sort(\.$territoryID).all()
-        return AssignmentDetail(
+        let roadMap = try await (db as! any SQLDatabase).select()
+            .columns("position", "due", "text", "submitted_at", "author", "author_role")
+            .from("road_map_milestones").where("assignment_id", .equal, SQLBind(id)).orderBy("position")
+            .all(decoding: RoadMapMilestone.self)
+        let roadMapDue = roadMaps?.due(given: source.date, instructionDeadline: instruction.deadline,
+                                       coExecutors: instruction.coExecutors, isTopLevel: assignment.parentID == nil,
+                                       hasRoadMap: !roadMap.isEmpty)
+        var detail = AssignmentDetail(
             assignment: assignment, instruction: instruction, source: source, indicators: indicators,
             reports: reports.map { report in
                 ReportDetail(report: report, values: values.filter { $0.reportID == report.id },
@@ -63,6 +87,9 @@ enum InstructionQueries {
                              reviews: reviews.filter { $0.reportID == report.id })
             },
             history: history, children: children)
+        detail.roadMap = roadMap
+        detail.roadMapDue = roadMapDue
+        return detail
     }
 }
 

@@ -33,6 +33,9 @@ extension InstructionViews {
                 fact(page.t("register.completion"), Components.percent(a.completion))
                 fact(page.t("instruction.period"), page.t("period.\(d.instruction.period)"))
             }
+            if d.asksRoadMap {
+                roadMap(d, today: today, canGive: canReport && !status.isFinal && a.parentID == nil, page)
+            }
             if !d.indicators.isEmpty {
                 el("h2") { page.t("instruction.indicators") }
                 el("table", .class("list")) {
@@ -209,6 +212,58 @@ extension InstructionViews {
                 el("label", Attribute("for", "remove-reason")) { page.t("extend.reason") }
                 void("input", .id("remove-reason"), .name("reason"), .type("text"), .flag("required"))
                 el("button", .type("submit"), .class("secondary")) { page.t("remove.submit") }
+            }
+        }
+    }
+
+    /// The road map of an assignment of a complex instruction: its milestones, or when it is
+    /// due; and, for its body, the form to give or correct it.
+    static func roadMap(_ d: InstructionQueries.AssignmentDetail, today: CivilDate, canGive: Bool, _ page: PageContext) -> Node {
+        let id = d.assignment.id ?? 0
+        return el("section", .aria("labelledby", "road-map")) {
+            el("h2", .id("road-map")) { page.t("roadMap.title") }
+            if let due = d.roadMapDue {
+                el("p", .class(due < today ? "overdue" : "notice")) {
+                    page.t(due < today ? "roadMap.late" : "roadMap.due", ["date": Components.dateText(due, page)])
+                }
+            }
+            if let first = d.roadMap.first {
+                el("p", .class("meta")) {
+                    page.t("roadMap.given") + " "
+                    Components.person(first.author, role: first.author_role, page) + " · "
+                    Components.time(first.submitted_at, page)
+                }
+                el("table", .class("list")) {
+                    el("thead") { el("tr") { Components.th(page.t("roadMap.date")); Components.th(page.t("roadMap.milestone")) } }
+                    el("tbody") {
+                        for milestone in d.roadMap {
+                            el("tr") {
+                                el("td") { (try? CivilDate(milestone.due)).map { Components.dateText($0, page) } ?? milestone.due }
+                                el("td") { milestone.text }
+                            }
+                        }
+                    }
+                }
+            }
+            if canGive {
+                el("form", Attribute("method", "post"), Attribute("action", SiteURL.assignmentRoadMap(.value(id)).path),
+                   .class("stack road-map")) {
+                    csrfField(page)
+                    el("p", .class("hint")) { page.t("roadMap.hint") }
+                    let rows = max(6, d.roadMap.count + 2)
+                    for index in 0..<rows {
+                        let kept = index < d.roadMap.count ? d.roadMap[index] : nil
+                        el("fieldset", .class("milestone")) {
+                            el("legend") { page.t("roadMap.number", ["n": String(index + 1)]) }
+                            el("label", Attribute("for", "milestone-date-\(index)")) { page.t("roadMap.date") }
+                            void("input", .id("milestone-date-\(index)"), .name("date[]"), .type("date"), .value(kept?.due ?? ""))
+                            el("label", Attribute("for", "milestone-text-\(index)")) { page.t("roadMap.milestone") }
+                            void("input", .id("milestone-text-\(index)"), .name("text[]"), .type("text"),
+                                 Attribute("maxlength", String(Milestone.textLength.upperBound)), .value(kept?.text ?? ""))
+                        }
+                    }
+                    el("button", .type("submit")) { page.t(d.roadMap.isEmpty ? "roadMap.submit" : "roadMap.correct") }
+                }
             }
         }
     }

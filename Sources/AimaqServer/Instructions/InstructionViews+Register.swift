@@ -60,6 +60,14 @@ extension InstructionViews {
                     }
                     page.t("register.overdueOnly")
                 }
+                el("label", .class("check")) {
+                    if filter.roadMapMissing {
+                        void("input", .name("road_map"), .type("checkbox"), .value("missing"), .flag("checked"))
+                    } else {
+                        void("input", .name("road_map"), .type("checkbox"), .value("missing"))
+                    }
+                    page.t("register.roadMapMissing")
+                }
                 el("label") {
                     page.t("register.sort")
                     el("select", .name("sort")) {

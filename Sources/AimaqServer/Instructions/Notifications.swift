@@ -11,6 +11,7 @@ enum Notifications {
         case reportReturned = "report_returned"
         case deadlineSoon = "deadline_soon"
         case deadlinePassed = "deadline_passed"
+        case roadMapDue = "road_map_due"
     }
 
     static func notify(_ accounts: [UUID], kind: Kind, assignment: Int, dedupe: String? = nil,
@@ -84,6 +85,31 @@ enum Notifications {
     }
 }
 
+extension Notifications {
+    /// Working days before a road map's due day when its body is reminded.
+    static let roadMapReminderDays = 3
+
+    /// Reminds the bodies that owe a road map (from `roadMapReminderDays` working days before
+    /// it is due, and after), once per assignment and due day.
+    @discardableResult
+    static func sweepRoadMaps(today: CivilDate, calendar: WorkingCalendar, snapshot: RegisterSnapshot, tree: TerritoryTree,
+                              on db: any Database) async throws -> Int {
+        let remindFrom = calendar.adding(workingDays: roadMapReminderDays, to: today)
+        var written = 0
+        for entry in snapshot.index.entries where entry.lacksRoadMap {
+            guard let due = entry.roadMapDue, due <= remindFrom, let territory = try? KATOCode(number: entry.territory) else { continue }
+            let key = "\(Kind.roadMapDue.rawValue):\(entry.id):\(due)"
+            if try await NotificationRecord.query(on: db).filter(\.$dedupeKey >= key).filter(\.$dedupeKey < key + "~").count() > 0 {
+                continue
+            }
+            let people = try await reporters(territory: territory, body: entry.bodyID, tree: tree, on: db)
+            try await notify(people, kind: .roadMapDue, assignment: entry.id, dedupe: key, on: db)
+            written += people.count
+        }
+        return written
+    }
+}
+
 /// Runs the deadline sweep while the server runs: once at start, then every `interval`, so
 /// "deadline in 5 working days" and "deadline passed" arrive without anyone loading a page.
 enum DeadlineSweeper {
@@ -95,8 +121,11 @@ enum DeadlineSweeper {
         return RepeatingTask("deadline sweep", every: interval) { app in
             guard let sql = app.db as? any SQLDatabase,
                   try await Lease.acquire("deadline-sweep", holder: holder, seconds: seconds, db: sql) else { return }
-            let written = try await Notifications.sweepDeadlines(
+            var written = try await Notifications.sweepDeadlines(
                 today: app.aimaq.clock.today(), calendar: app.aimaq.calendar,
+                tree: app.aimaq.territories.tree, on: app.db)
+            written += try await Notifications.sweepRoadMaps(
+                today: app.aimaq.clock.today(), calendar: app.aimaq.calendar, snapshot: try await app.aimaq.register.current(sql),
                 tree: app.aimaq.territories.tree, on: app.db)
             if written > 0 { app.logger.notice("deadline sweep: \(written) notification(s) written") }
         }

@@ -14,6 +14,8 @@ struct RegisterFilter: Sendable, Equatable {
     var category: InstructionCategory?
     var overdue = false
     var dueWithin: Int?
+    /// Only open assignments whose road map is owed (`road_map=missing`).
+    var roadMapMissing = false
     var sort: Sort = .deadline
     /// Only public instructions (anonymous visitors and citizens).
     var publicOnly = true
@@ -63,6 +65,10 @@ struct RegisterFilter: Sendable, Equatable {
             guard ["true", "false", "1", "0", "on"].contains(text) else { throw bad("overdue", text) }
             overdue = text == "true" || text == "1" || text == "on"
         }
+        if let text = try value("road_map") {
+            guard text == "missing" else { throw bad("road_map", text) }
+            roadMapMissing = true
+        }
         if let text = try value("due_within") {
             guard let days = Int(text), (0...3650).contains(days) else { throw bad("due_within", text) }
             dueWithin = days
@@ -79,18 +85,7 @@ struct RegisterFilter: Sendable, Equatable {
     /// The query string split once into names and values (`+` is a space, `%XX` decoded;
     /// the first of repeated names counts).
     static func queryValues(_ query: String?) -> [String: String] {
-        guard let query, !query.isEmpty else { return [:] }
-        func decode(_ part: Substring) -> String {
-            let spaced = part.replacingOccurrences(of: "+", with: " ")
-            return spaced.removingPercentEncoding ?? spaced
-        }
-        var values: [String: String] = [:]
-        for pair in query.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let name = decode(parts[0])
-            if values[name] == nil { values[name] = parts.count > 1 ? decode(parts[1]) : "" }
-        }
-        return values
+        Dictionary(SiteQuery.parse(query).map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// The same filters for the in-memory index.
@@ -104,6 +99,7 @@ struct RegisterFilter: Sendable, Equatable {
         query.category = category
         query.overdue = overdue
         query.dueWithin = dueWithin
+        query.roadMapMissing = roadMapMissing
         query.publicOnly = publicOnly
         query.sort = sort
         return query
@@ -122,6 +118,7 @@ struct RegisterFilter: Sendable, Equatable {
         if let category { items.append((.category, category.rawValue)) }
         if overdue { items.append((.overdue, "true")) }
         if let dueWithin { items.append((.dueWithin, String(dueWithin))) }
+        if roadMapMissing { items.append((.roadMap, "missing")) }
         if sort != .deadline { items.append((.sort, sort.rawValue)) }
         return items
     }

@@ -65,6 +65,25 @@ struct RegisterSnapshot: Sendable {
         var description: String { "assignment \(id): \(column) \"\(value)\" is not valid" }
     }
 
+    /// What decides whether an assignment owes a road map, and by when.
+    struct RoadMapTerms: Sendable {
+        var rule = RoadMapRule()
+        var calendar: WorkingCalendar
+
+        /// Whether the assignment owes a road map, and when it is due (nil when it does not,
+        /// or has given one): only assignments given straight from a complex instruction.
+        func due(given: String, instructionDeadline: String, coExecutors: String?, isTopLevel: Bool,
+                 hasRoadMap: Bool) -> CivilDate? {
+            guard isTopLevel, !hasRoadMap, let given = try? CivilDate(given),
+                  let deadline = try? CivilDate(instructionDeadline),
+                  rule.isRequired(given: given, deadline: deadline,
+                                  severalBodies: !(coExecutors ?? "").trimmingCharacters(in: .whitespaces).isEmpty) else {
+                return nil
+            }
+            return rule.due(given: given, calendar: calendar)
+        }
+    }
+
     private struct AssignmentRow: Decodable {
         var id: Int
         var instruction_id: Int
@@ -78,6 +97,10 @@ struct RegisterSnapshot: Sendable {
         var is_public: Bool
         var category: String
         var parent_id: Int?
+        var source_date: String
+        var instruction_deadline: String
+        var co_executors: String?
+        var has_road_map: Int
     }
 
     private struct HeadingRow: Decodable {
@@ -95,17 +118,25 @@ struct RegisterSnapshot: Sendable {
     }
 
     /// Reads the assignments with these ids (every assignment when nil), as index entries.
-    static func entries(_ ids: [Int]?, db: any SQLDatabase) async throws -> [AssignmentIndex.Entry] {
+    static func entries(_ ids: [Int]?, roadMaps: RoadMapTerms, db: any SQLDatabase) async throws -> [AssignmentIndex.Entry] {
         var query = db.select()
             .from(SQLAlias(SQLIdentifier("assignments"), as: SQLIdentifier("a")))
             .join(SQLAlias(SQLIdentifier("instructions"), as: SQLIdentifier("i")), method: SQLJoinMethod.inner,
                   on: SQLColumn("instruction_id", table: "a"), .equal, SQLColumn("id", table: "i"))
+            .join(SQLAlias(SQLIdentifier("source_documents"), as: SQLIdentifier("s")), method: SQLJoinMethod.inner,
+                  on: SQLColumn("source_id", table: "i"), .equal, SQLColumn("id", table: "s"))
             .column(SQLColumn("id", table: "a")).column(SQLColumn("instruction_id", table: "a"))
             .column(SQLColumn("source_id", table: "i")).column(SQLColumn("territory_id", table: "a"))
             .column(SQLColumn("body_id", table: "a")).column(SQLColumn("deadline", table: "a"))
             .column(SQLColumn("status", table: "a")).column(SQLColumn("completion", table: "a"))
             .column(SQLColumn("weight", table: "a")).column(SQLColumn("is_public", table: "a"))
             .column(SQLColumn("category", table: "a")).column(SQLColumn("parent_id", table: "a"))
+            .column(SQLAlias(SQLColumn("date", table: "s"), as: SQLIdentifier("source_date")))
+            .column(SQLAlias(SQLColumn("deadline", table: "i"), as: SQLIdentifier("instruction_deadline")))
+            .column(SQLColumn("co_executors", table: "i"))
+            .column(SQLAlias(SQLQueryString(
+                "CASE WHEN EXISTS (SELECT 1 FROM road_map_milestones m WHERE m.assignment_id = a.id) THEN 1 ELSE 0 END"),
+                as: SQLIdentifier("has_road_map")))
         if let ids { query = query.where(SQLColumn("id", table: "a"), .in, SQLBind.group(ids)) }
         let rows = try await query.all(decoding: AssignmentRow.self)
         var entries: [AssignmentIndex.Entry] = []
@@ -124,14 +155,17 @@ struct RegisterSnapshot: Sendable {
                 id: row.id, instructionID: row.instruction_id, sourceID: row.source_id, territory: row.territory_id,
                 bodyID: row.body_id, deadline: deadline, status: status,
                 completion: row.completion, weight: row.weight, isPublic: row.is_public, category: category,
-                parentID: row.parent_id))
+                parentID: row.parent_id,
+                roadMapDue: roadMaps.due(given: row.source_date, instructionDeadline: row.instruction_deadline,
+                                         coExecutors: row.co_executors, isTopLevel: row.parent_id == nil,
+                                         hasRoadMap: row.has_road_map != 0)))
         }
         return entries
     }
 
     /// Reads every assignment, instruction heading and source: three queries.
-    static func load(_ db: any SQLDatabase) async throws -> RegisterSnapshot {
-        let entries = try await entries(nil, db: db)
+    static func load(_ db: any SQLDatabase, roadMaps: RoadMapTerms) async throws -> RegisterSnapshot {
+        let entries = try await entries(nil, roadMaps: roadMaps, db: db)
         let headings = try await db.select()
             .from(SQLAlias(SQLIdentifier("instructions"), as: SQLIdentifier("i")))
             .join(SQLAlias(SQLIdentifier("source_documents"), as: SQLIdentifier("s")), method: SQLJoinMethod.inner,
@@ -170,6 +204,11 @@ final class RegisterSnapshots: ReadModel {
     }
 
     private let state = Mutex(State())
+    let roadMaps: RegisterSnapshot.RoadMapTerms
+
+    init(roadMaps: RegisterSnapshot.RoadMapTerms) {
+        self.roadMaps = roadMaps
+    }
 
     /// Forgets the snapshot: the next reader loads it again (after changes made outside the
     /// audited write path, as the demo loader makes them).
@@ -193,7 +232,7 @@ final class RegisterSnapshots: ReadModel {
         let step: Step = state.withLock { state in
             if let snapshot = state.snapshot { return .ready(snapshot) }
             if let loading = state.loading, loading.epoch == state.epoch { return .wait(loading.task, loading.epoch) }
-            let task = Task { try await RegisterSnapshot.load(db) }
+            let task = Task { [roadMaps] in try await RegisterSnapshot.load(db, roadMaps: roadMaps) }
             state.loading = (state.epoch, task)
             return .wait(task, state.epoch)
         }
@@ -232,11 +271,11 @@ final class RegisterSnapshots: ReadModel {
         }
         guard loaded else { return }
         if reload {
-            let fresh = try await RegisterSnapshot.load(db)
+            let fresh = try await RegisterSnapshot.load(db, roadMaps: roadMaps)
             state.withLock { state in _ = install(fresh, &state) }
             return
         }
-        let entries = try await RegisterSnapshot.entries(Array(ids), db: db)
+        let entries = try await RegisterSnapshot.entries(Array(ids), roadMaps: roadMaps, db: db)
         let missing = ids.subtracting(entries.map(\.id))
         state.withLock { state in
             guard let snapshot = state.snapshot else { return }

@@ -26,5 +26,6 @@ enum AimaqMigrations {
         app.migrations.add(M019SecondFactor())
         app.migrations.add(M020ActorRoles())
         app.migrations.add(M021PeoplesCouncilName())
+        app.migrations.add(M022RoadMaps())
     }
 }

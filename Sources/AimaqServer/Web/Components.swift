@@ -68,6 +68,7 @@ struct SiteQuery: Sendable, Equatable {
     enum Name: String, Sendable {
         case year, rules, share, code, from, to, territory, instruction, source, status, body, category, overdue
         case dueWithin = "due_within"
+        case roadMap = "road_map"
         case sort, page, per, format, account, key, next, lang
         case csrf = "_csrf"
     }

@@ -41,6 +41,7 @@ enum SiteURL: Sendable {
     case assignmentExtend(Parameter<Int>)
     case assignmentRemove(Parameter<Int>)
     case assignmentSplit(Parameter<Int>)
+    case assignmentRoadMap(Parameter<Int>)
     case evidence(Parameter<Int>)
     case myWork
     case myNotificationsRead
@@ -110,6 +111,7 @@ enum SiteURL: Sendable {
         case .assignmentExtend(let p): ["assignments", Self.text(p, key: Self.idKey), "extend"]
         case .assignmentRemove(let p): ["assignments", Self.text(p, key: Self.idKey), "remove"]
         case .assignmentSplit(let p): ["assignments", Self.text(p, key: Self.idKey), "split"]
+        case .assignmentRoadMap(let p): ["assignments", Self.text(p, key: Self.idKey), "road-map"]
         case .evidence(let p): ["evidence", Self.text(p, key: Self.idKey)]
         case .myWork: ["my"]
         case .myNotificationsRead: ["my", "notifications", "read"]
