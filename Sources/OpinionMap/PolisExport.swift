@@ -70,23 +70,7 @@ public struct PolisExport: Sendable {
 
     /// Parses the contents of a `votes.csv`.
     public static func parseVotes(_ bytes: [UInt8], file: String = "votes.csv") throws(PolisExportError) -> [Vote] {
-        var table = try Table(bytes: bytes, file: file)
-        let timestamp = try table.column("timestamp")
-        let statement = try table.column("comment-id")
-        let participant = try table.column("voter-id")
-        let value = try table.column("vote")
-        var votes: [Vote] = []
-        while let record = try table.next() {
-            let raw = try record.integer(value, "vote")
-            guard let vote = VoteValue(rawValue: Int8(clamping: raw)), (-1 ... 1).contains(raw) else {
-                throw record.error(value, "vote must be 1 (agree), -1 (disagree) or 0 (pass), not \(raw)")
-            }
-            votes.append(Vote(participant: try record.integer(participant, "voter-id"),
-                              statement: try record.integer(statement, "comment-id"),
-                              value: vote,
-                              timestamp: Int64(try record.integer(timestamp, "timestamp"))))
-        }
-        return votes
+        try VoteFileReader.parse(bytes, file: file)
     }
 
     /// Parses the contents of a `comments.csv`.

@@ -49,6 +49,30 @@ import Testing
         #expect(export.voteMatrix().value(participant: 4, statement: 2) == .agree)
     }
 
+    @Test func votesReadFromBytesAsTheGeneralReaderWould() throws {
+        // A byte-order mark, CRLF line ends, a quoted date with commas and a doubled quote,
+        // spaces around numbers, a blank line and no line end at the end.
+        let text = "\u{FEFF}timestamp,datetime,comment-id,voter-id,vote\r\n"
+            + "100,\"Mon, 2 Jan 2023, \"\"noon\"\"\",2, 4 ,1\r\n\r\n"
+            + "101,,3,4,-1\r\n"
+            + "102,\"two\nlines\",3,5,0"
+        let votes = try PolisExport.parseVotes(Array(text.utf8))
+        #expect(votes == [
+            Vote(participant: 4, statement: 2, value: .agree, timestamp: 100),
+            Vote(participant: 4, statement: 3, value: .disagree, timestamp: 101),
+            Vote(participant: 5, statement: 3, value: .pass, timestamp: 102),
+        ])
+        // Lines are counted through quoted line breaks.
+        #expect(throws: PolisExportError(file: "votes.csv", line: 4, column: "voter-id",
+                                         message: "expected a whole number, found \"x\"")) {
+            try PolisExport.parseVotes(Array("timestamp,datetime,comment-id,voter-id,vote\n1,\"a\nb\",2,3,1\n2,,2,x,1\n".utf8))
+        }
+        #expect(throws: PolisExportError(file: "votes.csv", line: 2, column: "datetime",
+                                         message: "a quoted field is never closed")) {
+            try PolisExport.parseVotes(Array("timestamp,datetime,comment-id,voter-id,vote\n1,\"open,2,3,1\n".utf8))
+        }
+    }
+
     @Test func commentsKeepTheirTextAndModeration() throws {
         let statements = try PolisExport.parseStatements(Array("""
             timestamp,comment-id,author-id,moderated,comment-body
