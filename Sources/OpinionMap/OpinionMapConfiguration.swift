@@ -31,12 +31,11 @@ public struct OpinionMapConfiguration: Sendable, Hashable, Codable {
     public var consensusStatementCount: Int
     /// Limit on block power iterations for the principal components.
     public var powerIterationLimit: Int
-    /// Power iteration stops when both components have a residual ‖Cv − λv‖ below this fraction
-    /// of the total variance (the trace of the covariance C), so that the error of every
-    /// participant's position is a small fraction of the spread of the whole map. Components that
-    /// stand out from the rest converge in a few iterations; when the votes have no structure,
-    /// the leading eigenvalues are nearly equal, their eigenvectors are not well defined, and a
-    /// tighter tolerance would spend hundreds of iterations for nothing.
+    /// Power iteration stops when each of the two components has a residual ‖Cv − λv‖ below
+    /// this fraction of its own eigenvalue λ: a measure that does not grow with the number of
+    /// statements. Components that stand out from the rest converge in a few iterations; when
+    /// the votes have no structure the leading eigenvalues are nearly equal, their eigenvectors
+    /// are not well defined, and `powerIterationLimit` ends the iteration.
     public var powerIterationTolerance: Double
 
     public init(seed: UInt64 = 0,
@@ -52,7 +51,7 @@ public struct OpinionMapConfiguration: Sendable, Hashable, Codable {
                 representativeStatementCount: Int = 5,
                 consensusStatementCount: Int = 5,
                 powerIterationLimit: Int = 100,
-                powerIterationTolerance: Double = 1e-4) {
+                powerIterationTolerance: Double = 1e-3) {
         self.seed = seed
         self.minimumVotesToCluster = minimumVotesToCluster
         self.minimumClusteredParticipants = minimumClusteredParticipants
