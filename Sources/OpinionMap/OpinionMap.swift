@@ -22,13 +22,17 @@ public struct OpinionMap: Sendable, Codable, Hashable {
     public var components: PrincipalComponents
     /// The fine clusters (up to 100) that the groups are made of.
     public var baseClusters: [BaseCluster]
-    /// Silhouette of the best grouping for each group count tried; the map uses the highest.
+    /// Silhouette of the best grouping for each group count tried.
     public var groupCountScores: [GroupCountScore]
+    /// Which group count is shown, and the run of computations behind it (Polis's rule: a new
+    /// count is shown once it has been the best in `groupCountBuffer` computations in a row).
+    public var groupCountState: GroupCountState?
 
     public init(seed: UInt64, participants: [ParticipantPlacement], statements: [StatementPlacement],
                 groups: [OpinionGroup], consensus: Consensus,
                 groupInformedConsensus: [GroupInformedConsensus], components: PrincipalComponents,
-                baseClusters: [BaseCluster], groupCountScores: [GroupCountScore]) {
+                baseClusters: [BaseCluster], groupCountScores: [GroupCountScore],
+                groupCountState: GroupCountState? = nil) {
         self.seed = seed
         self.participants = participants
         self.statements = statements
@@ -38,6 +42,7 @@ public struct OpinionMap: Sendable, Codable, Hashable {
         self.components = components
         self.baseClusters = baseClusters
         self.groupCountScores = groupCountScores
+        self.groupCountState = groupCountState
     }
 
     /// The number of participants placed in a group.
@@ -50,6 +55,28 @@ public struct OpinionMap: Sendable, Codable, Hashable {
             if let group = participant.group { result[participant.id] = group }
         }
         return result
+    }
+}
+
+/// The group count of a conversation over its computations.
+public struct GroupCountState: Sendable, Codable, Hashable {
+    /// The count with the highest silhouette in the latest computation.
+    public var best: Int
+    /// How many computations in a row (this one included) had `best` as their best count.
+    public var run: Int
+    /// The count shown.
+    public var shown: Int
+
+    public init(best: Int, run: Int, shown: Int) {
+        self.best = best
+        self.run = run
+        self.shown = shown
+    }
+
+    /// The state after a computation whose best count is `best`.
+    public func next(best newBest: Int, buffer: Int) -> GroupCountState {
+        let run = newBest == best ? run + 1 : 1
+        return GroupCountState(best: newBest, run: run, shown: run >= buffer ? newBest : shown)
     }
 }
 

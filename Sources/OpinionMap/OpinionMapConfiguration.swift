@@ -13,14 +13,19 @@ public struct OpinionMapConfiguration: Sendable, Hashable, Codable {
     public var baseClusterCount: Int
     /// Lloyd iterations for the base clusters (they stop earlier when nothing changes).
     public var baseClusterIterations: Int
-    /// The group counts tried; the one with the highest silhouette wins (see `groupCountMargin`).
+    /// The group counts tried; the one with the highest silhouette is the best of a computation.
+    /// As in Polis, no more than 2 + (base clusters / `baseClustersPerExtraGroup`) are tried.
     public var minimumGroupCount: Int
     public var maximumGroupCount: Int
-    /// A larger number of groups must raise the silhouette by more than this to be preferred: the
-    /// smallest group count whose silhouette is within this margin of the best one wins. Small
-    /// silhouette differences are within the noise of k-means, and a count that flips with every
-    /// new vote would make the map unreadable.
+    public var baseClustersPerExtraGroup: Int
+    /// A larger number of groups must raise the silhouette by more than this to be the best: the
+    /// smallest count within this margin of the highest silhouette wins. Polis has none (0); the
+    /// leave-one-out table in docs/BENCHMARKS.md is what this default stands on.
     public var groupCountMargin: Double
+    /// Polis's smoothing of the group count over a conversation's computations: a new best count
+    /// is shown only after it has been the best this many times in a row (the first
+    /// computation shows its best at once). A map computed alone shows its best count.
+    public var groupCountBuffer: Int
     /// k-means++ starts per group count; the grouping with the least inertia is kept.
     public var groupRestarts: Int
     /// Lloyd iterations limit for the groups.
@@ -45,7 +50,9 @@ public struct OpinionMapConfiguration: Sendable, Hashable, Codable {
                 baseClusterIterations: Int = 50,
                 minimumGroupCount: Int = 2,
                 maximumGroupCount: Int = 5,
-                groupCountMargin: Double = 0.02,
+                baseClustersPerExtraGroup: Int = 12,
+                groupCountMargin: Double = 0.04,
+                groupCountBuffer: Int = 4,
                 groupRestarts: Int = 10,
                 groupIterations: Int = 100,
                 representativeStatementCount: Int = 5,
@@ -59,7 +66,9 @@ public struct OpinionMapConfiguration: Sendable, Hashable, Codable {
         self.baseClusterIterations = baseClusterIterations
         self.minimumGroupCount = minimumGroupCount
         self.maximumGroupCount = maximumGroupCount
+        self.baseClustersPerExtraGroup = baseClustersPerExtraGroup
         self.groupCountMargin = groupCountMargin
+        self.groupCountBuffer = groupCountBuffer
         self.groupRestarts = groupRestarts
         self.groupIterations = groupIterations
         self.representativeStatementCount = representativeStatementCount

@@ -7,8 +7,10 @@
 /// 3. **Positions**: each participant's centred votes projected on the components and scaled by
 ///    √(statements / votes cast).
 /// 4. **Base clusters**: k-means (k up to 100) on the clustered positions.
-/// 5. **Groups**: weighted k-means on the base-cluster centres for 2 to 5 groups; the count with
-///    the highest silhouette wins.
+/// 5. **Groups**: weighted k-means on the base-cluster centres for 2 to min(5, 2 + base / 12)
+///    groups; the count with the highest silhouette (a larger one by `groupCountMargin`) is the
+///    best, and a map computed from an earlier one shows a new best only after
+///    `groupCountBuffer` computations in a row (Polis's rule).
 /// 6. **Statements**: representative statements per group, consensus statements, and
 ///    group-informed consensus.
 ///
@@ -187,6 +189,7 @@ public struct OpinionMapEngine: Sendable {
         var groupOfBase: [Int]
         var centres: [SIMD2<Double>]
         var scores: [GroupCountScore]
+        var state: GroupCountState?
     }
 
     private func groups(of base: BaseClustering, previous: OpinionMap?) -> Grouping {
@@ -200,7 +203,9 @@ public struct OpinionMapEngine: Sendable {
         var candidates: [(assignment: [Int], centres: [SIMD2<Double>], silhouette: Double)] = []
         var scores: [GroupCountScore] = []
         let lowest = max(configuration.minimumGroupCount, 2)
-        let highest = min(configuration.maximumGroupCount, baseCount)
+        // Polis tries no more groups than the base clusters can tell apart.
+        let highest = min(configuration.maximumGroupCount, baseCount,
+                          2 + baseCount / max(configuration.baseClustersPerExtraGroup, 1))
         if lowest <= highest {
             for k in lowest ... highest {
                 var candidate: PlaneKMeans.Solution?
@@ -221,11 +226,22 @@ public struct OpinionMapEngine: Sendable {
                 candidates.append((solution.assignment, solution.centres, silhouette))
             }
         }
-        // The fewest groups whose silhouette is within the margin of the best.
+        // The best: the fewest groups whose silhouette is within the margin of the highest. The
+        // count shown follows Polis's smoothing over the conversation's computations.
         let bestSilhouette = candidates.map(\.silhouette).max() ?? 0
         let best = candidates.first { $0.silhouette >= bestSilhouette - max(configuration.groupCountMargin, 0) }
+        var state: GroupCountState?
+        if let best {
+            let count = best.centres.count
+            state = previous?.groupCountState?.next(best: count, buffer: max(configuration.groupCountBuffer, 1))
+                ?? GroupCountState(best: count, run: 1, shown: count)
+        }
+        let shown = state.flatMap { state in candidates.first { $0.centres.count == state.shown } } ?? best
+        if let shownCount = shown?.centres.count, let current = state, current.shown != shownCount {
+            state?.shown = shownCount  // the count shown before cannot be made now: the best is shown
+        }
         // Fewer than two distinct base clusters (or no group count allowed): one group of everyone.
-        let chosen = best ?? (assignment: [Int](repeating: 0, count: baseCount),
+        let chosen = shown ?? (assignment: [Int](repeating: 0, count: baseCount),
                               centres: [weightedCentre(base.centres, weights: weights)], silhouette: 0)
 
         // Number the groups largest first (ties: leftmost, then lowest), for a stable presentation.
@@ -242,7 +258,7 @@ public struct OpinionMapEngine: Sendable {
         for (position, g) in order.enumerated() { rank[g] = position }
         return Grouping(groupOfBase: chosen.assignment.map { rank[$0] },
                         centres: order.map { chosen.centres[$0] },
-                        scores: scores)
+                        scores: scores, state: state)
     }
 
     private func weightedCentre(_ points: [SIMD2<Double>], weights: [Double]) -> SIMD2<Double> {
@@ -302,7 +318,7 @@ public struct OpinionMapEngine: Sendable {
                           groups: groups, consensus: statistics.consensus(),
                           groupInformedConsensus: statistics.groupInformedConsensus(),
                           components: components, baseClusters: baseClusters,
-                          groupCountScores: grouping.scores)
+                          groupCountScores: grouping.scores, groupCountState: grouping.state)
     }
 }
 

@@ -22,8 +22,25 @@ struct OpinionMapCommand: ParsableCommand {
     @Option(help: "Seed of the random choices; the same seed gives the same map.")
     var seed: UInt64 = 0
 
+    @Flag(help: "DIR holds one Polis export per folder: print how each map agrees with Polis's groups, computed alone and replayed in time order.")
+    var compareAll = false
+
+    @Option(help: "With --compare-all: minutes of votes between two computations of the replay.")
+    var replayMinutes = 60
+
+    @Option(help: "A larger group count must beat a smaller one's silhouette by more than this (Polis: 0).")
+    var groupCountMargin: Double?
+
     func run() throws {
         let folder = URL(fileURLWithPath: directory, isDirectory: true)
+        if compareAll {
+            var configuration = OpinionMapConfiguration(seed: seed)
+            if let groupCountMargin { configuration.groupCountMargin = groupCountMargin }
+            let rows = try OpinionMapComparison.rows(in: folder, configuration: configuration,
+                                                     windowMilliseconds: Int64(replayMinutes) * 60_000)
+            print(OpinionMapComparison.table(rows), terminator: "")
+            return
+        }
         let export = try PolisExport.load(from: folder)
         let matrix = export.voteMatrix()
         let engine = OpinionMapEngine(configuration: OpinionMapConfiguration(seed: seed))
