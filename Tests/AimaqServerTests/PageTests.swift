@@ -56,6 +56,19 @@ extension ServerTests {
             }
         }
 
+        @Test func aRequestIsFreedOnceItsPageContextIsMade() async throws {
+            try await withAimaq { app, _ in
+                weak var freed: Request?
+                do {
+                    let request = Request(application: app, on: app.eventLoopGroup.next())
+                    #expect(!request.page.csrfToken.isEmpty)
+                    freed = request
+                }
+                // The context lives in the request's storage: it must not keep the request alive.
+                #expect(freed == nil)
+            }
+        }
+
         @Test func queryStringsAreReadAsBrowsersWriteThem() {
             let items = SiteQuery.parse("share=0.25&name=%D0%90%D0%BB%D0%BC%D0%B0+%D0%90%D1%82%D0%B0&empty=&flag&bad=%E0%A4&share=0.5")
             #expect(items.map(\.name) == ["share", "name", "empty", "flag", "bad", "share"])

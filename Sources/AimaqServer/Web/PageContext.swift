@@ -39,8 +39,10 @@ extension Request {
     /// What the views of this request read (made once, after the language is chosen).
     var page: PageContext {
         if let made = storage[PageContextKey.self] { return made }
+        // The token is read through a weak reference: the context is kept in the request's own
+        // storage, and a strong one would keep every request alive for ever.
         let made = PageContext(language: language, tree: tree, bodies: aimaq.bodies, actor: actor,
-                               catalog: aimaq.catalog, csrfToken: { [self] in csrfToken })
+                               catalog: aimaq.catalog, csrfToken: { [weak self] in self?.csrfToken ?? "" })
         storage[PageContextKey.self] = made
         return made
     }
