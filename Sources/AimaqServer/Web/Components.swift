@@ -44,8 +44,7 @@ enum Components {
 
     /// A date with its month named: `1 Dec 2025`.
     static func dateText(_ date: CivilDate, _ page: PageContext) -> String {
-        let months = page.t("time.months").split(separator: ",")
-        let month = months.count == 12 ? String(months[date.month - 1]) : String(date.month)
+        let month = page.months.count == 12 ? page.months[date.month - 1] : String(date.month)
         return "\(date.day) \(month) \(date.year)"
     }
 

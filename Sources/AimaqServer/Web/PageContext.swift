@@ -11,6 +11,8 @@ struct PageContext: Sendable {
     let bodies: BodyDirectory
     /// Who is signed in (nil for a visitor).
     let actor: Actor?
+    /// Short month names in the visitor's language (`time.months`), split once.
+    let months: [String]
     private let catalog: StringCatalog
     /// Made on first use: a visitor's form token sets a cookie, which pages without forms
     /// should not.
@@ -24,6 +26,7 @@ struct PageContext: Sendable {
         self.actor = actor
         self.catalog = catalog
         self.token = csrfToken
+        months = catalog.text("time.months", language).split(separator: ",").map(String.init)
     }
 
     var csrfToken: String { token() }
