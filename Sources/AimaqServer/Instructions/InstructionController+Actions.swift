@@ -30,20 +30,26 @@ extension InstructionController {
         var reason: String?
     }
 
+    /// A deadline given in a form: a date, and at least the minimum of working days away (422
+    /// saying which, otherwise).
+    static func newDeadline(_ text: String?, _ request: Request) throws -> CivilDate {
+        guard let deadline = try? CivilDate(text ?? "") else {
+            throw Abort(.unprocessableEntity, reason: request.t("extend.error.deadline"))
+        }
+        if case .tooSoon(let earliest, let minimum) = request.aimaq.calendar.checkDeadline(deadline, setOn: today(request)) {
+            throw Abort(.unprocessableEntity, reason: request.t("extend.error.tooSoon", ["date": earliest.description,
+                                                                                          "days": String(minimum)]))
+        }
+        return deadline
+    }
+
     @Sendable static func extend(_ request: Request) async throws -> Response {
         let (assignment, _, territory) = try await loadForAction(request)
         try request.authorize(.manageAssignment(territory: territory))
         let form = try request.content.decode(ExtendForm.self)
         let reason = form.reason?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         guard !reason.isEmpty else { throw Abort(.unprocessableEntity, reason: request.t("extend.error.reason")) }
-        guard let deadline = try? CivilDate(form.deadline ?? "") else {
-            throw Abort(.unprocessableEntity, reason: request.t("extend.error.deadline"))
-        }
-        if let problem = request.aimaq.calendar.checkDeadline(deadline, setOn: today(request)) {
-            guard case .tooSoon(let earliest, let minimum) = problem else { throw Abort(.unprocessableEntity) }
-            throw Abort(.unprocessableEntity, reason: request.t("extend.error.tooSoon", ["date": earliest.description,
-                                                                                          "days": String(minimum)]))
-        }
+        let deadline = try newDeadline(form.deadline, request)
         let actor = AssignmentWorkflow.actorLabel(request)
         let id = try assignment.requireID()
         try await AssignmentWorkflow.record(request, assignment: id, action: "extend") { assignment, db in
@@ -96,14 +102,7 @@ extension InstructionController {
             if !targets.contains(code) { targets.append(code) }
         }
         guard !targets.isEmpty else { throw Abort(.unprocessableEntity, reason: request.t("split.error.none")) }
-        guard let deadline = try? CivilDate(form.deadline ?? "") else {
-            throw Abort(.unprocessableEntity, reason: request.t("extend.error.deadline"))
-        }
-        if let problem = request.aimaq.calendar.checkDeadline(deadline, setOn: today(request)) {
-            guard case .tooSoon(let earliest, let minimum) = problem else { throw Abort(.unprocessableEntity) }
-            throw Abort(.unprocessableEntity, reason: request.t("extend.error.tooSoon", ["date": earliest.description,
-                                                                                          "days": String(minimum)]))
-        }
+        let deadline = try newDeadline(form.deadline, request)
         if let parentDeadline = try? CivilDate(parent.deadline), deadline > parentDeadline {
             throw Abort(.unprocessableEntity, reason: request.t("split.error.afterParent", ["date": parent.deadline]))
         }
