@@ -53,19 +53,11 @@ extension InstructionViews {
                     void("input", .name("due_within"), .type("number"), Attribute("min", "0"), .value(filter.dueWithin.map(String.init) ?? ""))
                 }
                 el("label", .class("check")) {
-                    if filter.overdue {
-                        void("input", .name("overdue"), .type("checkbox"), .value("true"), .flag("checked"))
-                    } else {
-                        void("input", .name("overdue"), .type("checkbox"), .value("true"))
-                    }
+                    Components.checkbox("overdue", value: "true", checked: filter.overdue)
                     page.t("register.overdueOnly")
                 }
                 el("label", .class("check")) {
-                    if filter.roadMapMissing {
-                        void("input", .name("road_map"), .type("checkbox"), .value("missing"), .flag("checked"))
-                    } else {
-                        void("input", .name("road_map"), .type("checkbox"), .value("missing"))
-                    }
+                    Components.checkbox("road_map", value: "missing", checked: filter.roadMapMissing)
                     page.t("register.roadMapMissing")
                 }
                 el("label") {

@@ -22,7 +22,8 @@ struct RegisterFilter: Sendable, Equatable {
 
     /// Reads the query string; a bad value is a 400 that names the parameter.
     init(_ request: Request) throws {
-        let values = Self.queryValues(request.url.query)
+        // The first of repeated names counts.
+        let values = Dictionary(request.queryItems.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
         func bad(_ name: String, _ text: String) -> Abort {
             Abort(.badRequest, reason: request.t("error.filter", ["name": name, "value": text]))
         }
@@ -81,12 +82,6 @@ struct RegisterFilter: Sendable, Equatable {
     }
 
     init() {}
-
-    /// The query string split once into names and values (`+` is a space, `%XX` decoded;
-    /// the first of repeated names counts).
-    static func queryValues(_ query: String?) -> [String: String] {
-        Dictionary(SiteQuery.parse(query).map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
-    }
 
     /// The same filters for the in-memory index.
     var indexQuery: AssignmentIndex.Query {

@@ -55,6 +55,12 @@ enum Components {
         return "\(name) (\(page.t("role.\(role)")))"
     }
 
+    /// A checkbox that sends `name=value`, ticked when `checked`.
+    static func checkbox(_ name: String, value: String, checked: Bool) -> Node {
+        checked ? void("input", .name(name), .type("checkbox"), .value(value), .flag("checked"))
+            : void("input", .name(name), .type("checkbox"), .value(value))
+    }
+
     /// An `option` of a `select`, chosen when `selected`.
     static func option(_ value: String, _ label: String, selected: Bool) -> Node {
         selected ? el("option", .value(value), .flag("selected")) { label } : el("option", .value(value)) { label }
@@ -139,12 +145,17 @@ extension SiteQuery {
 extension Request {
     private struct ParsedQueryKey: StorageKey { typealias Value = [SiteQuery.Item] }
 
-    /// The first value of query parameter `name`, from the query string parsed once per
-    /// request (Vapor's decoder parsed it again for every parameter read).
-    func queryText(_ name: String) -> String? {
-        if let items = storage[ParsedQueryKey.self] { return items.first { $0.name == name }?.value }
+    /// The pairs of the query string, parsed once per request (Vapor's decoder parsed it again
+    /// for every parameter read).
+    var queryItems: [SiteQuery.Item] {
+        if let items = storage[ParsedQueryKey.self] { return items }
         let items = SiteQuery.parse(url.query)
         storage[ParsedQueryKey.self] = items
-        return items.first { $0.name == name }?.value
+        return items
+    }
+
+    /// The first value of query parameter `name`.
+    func queryText(_ name: String) -> String? {
+        queryItems.first { $0.name == name }?.value
     }
 }
