@@ -222,7 +222,7 @@ class Writers:
         self.periodic = periodic
         self.lock = threading.Lock()
         self.random = random.Random(seed)
-        self.records = []  # (kind, decision, assignment, status, seconds, behind schedule, answer)
+        self.records = []  # (kind, decision, assignment, status, seconds, behind schedule, answer, server ms)
         self.starved = 0
         self.sequence = itertools.count(1)
 
@@ -282,10 +282,10 @@ class Writers:
                 if decision == "return":
                     body["remarks"] = "Please add the figures for the quarter."
             started = time.monotonic()
-            status, answer = self.post(connections, url, path, body, self.tokens[kind])
+            status, answer, server = self.post(connections, url, path, body, self.tokens[kind])
             seconds = time.monotonic() - started
             with self.lock:
-                self.records.append((kind, decision, assignment, status, seconds, started - due, answer))
+                self.records.append((kind, decision, assignment, status, seconds, started - due, answer, server))
                 if kind == "report" and status == 201:
                     self.waiting.append(assignment)
                 elif kind == "review" and status == 200:
@@ -305,17 +305,29 @@ class Writers:
                 connection.request("POST", path, body=data, headers=headers)
                 response = connection.getresponse()
                 text = response.read()
+                server = server_ms(response.getheader("Server-Timing"))
                 try:
                     answer = json.loads(text)
                 except ValueError:
                     answer = None
-                return response.status, answer
+                return response.status, answer, server
             except (OSError, http.client.HTTPException):
                 connection.close()
                 connections.pop(url, None)
                 if attempt == 2:
-                    return 0, None
-        return 0, None
+                    return 0, None, None
+        return 0, None, None
+
+
+def server_ms(header):
+    """The server's own time from `Server-Timing: app;dur=12.345` (ms), or None."""
+    for part in (header or "").split(";"):
+        if part.strip().startswith("dur="):
+            try:
+                return float(part.strip()[4:])
+            except ValueError:
+                return None
+    return None
 
 
 # MARK: checking the writes
@@ -639,6 +651,7 @@ def main():
         return statistics.median(r[index] for r in results[mode])
     accepted = [r[4] * 1000 for r in records if r[3] in (200, 201)]
     by_kind = {kind: [r[4] * 1000 for r in records if r[0] == kind and r[3] in (200, 201)] for kind in ("report", "review")}
+    server_side = [r[7] for r in records if r[3] in (200, 201) and r[7] is not None]
     refused = [r for r in records if r[3] not in (200, 201)]
     refusals = {}
     for r in refused:
@@ -662,6 +675,9 @@ def main():
     print(f"| writes p99 ms | | {percentile(accepted, 99):.2f} | |")
     for kind, values in by_kind.items():
         print(f"| {kind}s p50 / p99 ms | | {percentile(values, 50):.2f} / {percentile(values, 99):.2f} | |")
+    if server_side:
+        print(f"| writes, the server's own time (Server-Timing) p50 / p99 ms | | "
+              f"{percentile(server_side, 50):.2f} / {percentile(server_side, 99):.2f} | |")
     print(f"| writes done, per second | | {rate:.1f} | |")
     print(f"| writes accepted (reports + reviews) / refused / lost | | {reports} + {reviews} / {len(refused)} / {lost} | |")
     print(f"| what-if, random share: requests/s | {what_if_rps:,.0f} | | |")

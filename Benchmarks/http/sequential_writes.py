@@ -30,13 +30,13 @@ def main():
         started = time.monotonic()
         if index % 2 == 0 and open_ids:
             assignment, kind = open_ids.pop(), "report"
-            status, _ = mixed.Writers.post(connections, base, "/api/v1/reports",
+            status, _, _ = mixed.Writers.post(connections, base, "/api/v1/reports",
                                            {"assignment": assignment, "text": "Sequential benchmark report"}, officer)
             if status == 201:
                 waiting.insert(0, assignment)
         elif waiting:
             assignment, kind = waiting.pop(), "review"
-            status, _ = mixed.Writers.post(connections, base, "/api/v1/reviews",
+            status, _, _ = mixed.Writers.post(connections, base, "/api/v1/reviews",
                                            {"assignment": assignment, "decision": "return", "remarks": "More figures"}, deputy)
             if status == 200:
                 open_ids.insert(0, assignment)

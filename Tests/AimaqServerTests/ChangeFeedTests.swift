@@ -207,6 +207,46 @@ extension ServerTests {
         }
     }
 
+    /// The write lane on a SQLite file begins and ends its transactions on its own connection
+    /// (no driver task): what a failed change wrote must go, and the lane must go on working.
+    @Suite struct WriteLaneTransactions {
+        struct Failed: Error {}
+
+        @Test func aFailedChangeLeavesNothingAndTheNextOneLands() async throws {
+            try await withAimaq(file: true) { app, fixture in
+                guard let lane = app.aimaq.writes, lane.exclusive else { return }  // PostgreSQL: the driver's transaction
+                let writer = AuditLog.Writer(database: lane.database, executor: lane.executor, exclusive: true)
+                let id = fixture.plan.shieliAssignment
+                let (_, before) = try await AuditLog.verify(on: app.db)
+                let note = "written by a change that then failed"
+                await #expect(throws: Failed.self) {
+                    try await AuditLog.record(on: writer, actor: "test") { db -> ((), AuditEvent) in
+                        try await db.sql.insert(into: ReportRecord.schema)
+                            .columns("assignment_id", "period", "text", "author", "submitted_at", "state")
+                            .values(SQLBind(id), SQLBind("final"), SQLBind(note), SQLBind("test"), SQLBind(Int64(1)),
+                                    SQLBind("submitted"))
+                            .run()
+                        throw Failed()
+                    }
+                }
+                let kept = try await ReportRecord.query(on: app.db).filter(\.$text == note).count()
+                #expect(kept == 0, "the insert before the failure was rolled back")
+                try await AuditLog.record(on: writer, actor: "test") { db in
+                    try await db.sql.insert(into: ReportRecord.schema)
+                        .columns("assignment_id", "period", "text", "author", "submitted_at", "state")
+                        .values(SQLBind(id), SQLBind("final"), SQLBind("landed"), SQLBind("test"), SQLBind(Int64(2)),
+                                SQLBind("submitted"))
+                        .run()
+                    return ((), AuditEvent(action: "test.report", entity: "report", entityID: "1", before: nil, after: nil))
+                }
+                #expect(try await ReportRecord.query(on: app.db).filter(\.$text == "landed").count() == 1)
+                let (broken, after) = try await AuditLog.verify(on: app.db)
+                #expect(broken == nil)
+                #expect(after == before + 1, "one entry for the change that landed, none for the one that failed")
+            }
+        }
+    }
+
     @Suite struct PageCacheLimits {
         @Test func theLeastRecentlyUsedLeavesFirstAndBytesStayWithinTheLimit() {
             var lru = ByteLRU<String, Int>(capacity: 100)

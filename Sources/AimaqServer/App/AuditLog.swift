@@ -66,17 +66,20 @@ enum AuditLog {
     /// transaction is current, and the entries' sequence numbers commit in order: the change
     /// feed never skips one. `change` must read what it changes inside, from `db`: it may
     /// run again after a clash with a writer in another process.
+    ///
+    /// `writer` is where it runs: the write lane's transaction connection and loop on a
+    /// server, else just a database.
     @discardableResult
     static func record<T: Sendable>(
-        on database: any Database, actor: String, executor: (any TaskExecutor)? = nil,
+        on writer: Writer, actor: String,
         _ change: @escaping @Sendable (any Database) async throws -> (T, AuditEvent)
     ) async throws -> T {
-        try await writers.run(on: executor) {
+        try await writers.run(on: writer.executor) {
             var attempt = 0
             while true {
                 attempt += 1
                 do {
-                    return try await database.transaction { db in
+                    return try await transaction(writer) { db in
                         if let sql = db as? any SQLDatabase, sql.dialect.name == "postgresql" {
                             try await sql.raw("SELECT pg_advisory_xact_lock(\(literal: lockKey))").run()
                         }
@@ -93,6 +96,49 @@ enum AuditLog {
                 }
             }
         }
+    }
+
+    /// `record` on a plain database (commands, imports, pages without a write lane).
+    @discardableResult
+    static func record<T: Sendable>(
+        on database: any Database, actor: String,
+        _ change: @escaping @Sendable (any Database) async throws -> (T, AuditEvent)
+    ) async throws -> T {
+        try await record(on: Writer(database: database), actor: actor, change)
+    }
+
+    /// Where a write's transaction runs.
+    struct Writer: Sendable {
+        var database: any Database
+        /// The loop its statements come back to (none: wherever the caller runs).
+        var executor: (any TaskExecutor)? = nil
+        /// `database` is one connection that only audited writes use, one at a time (the
+        /// write lane's on SQLite): the transaction is begun and ended on it directly.
+        var exclusive = false
+    }
+
+    /// Runs `body` in a transaction on the writer's executor. The driver's own transaction
+    /// runs in a task of its own on the shared pool, and on a busy server each step would
+    /// wait there behind the reading requests; on an exclusive connection the statements
+    /// go straight to it instead.
+    private static func transaction<T: Sendable>(
+        _ writer: Writer, _ body: @escaping @Sendable (any Database) async throws -> T
+    ) async throws -> T {
+        guard writer.exclusive, let sql = writer.database as? any SQLDatabase else {
+            return try await writer.database.transaction { db in
+                try await withTaskExecutorPreference(writer.executor) { try await body(db) }
+            }
+        }
+        try await sql.raw("BEGIN IMMEDIATE").run()
+        let result: T
+        do {
+            result = try await body(writer.database)
+        } catch {
+            try? await sql.raw("ROLLBACK").run()
+            throw error
+        }
+        try await sql.raw("COMMIT").run()
+        return result
     }
 
     /// SQLite's answer when another connection holds the write lock or changed the snapshot.

@@ -33,11 +33,14 @@ extension Request {
 
 /// Turns errors into the answer a person or a program expects: an HTML page in the
 /// visitor's language, JSON `{"error": …}` for the API, a redirect to sign in.
-struct AimaqErrorMiddleware: AsyncMiddleware {
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        do {
-            return try await next.respond(to: request)
-        } catch is SignInRequired {
+struct AimaqErrorMiddleware: Middleware {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        next.respond(to: request).flatMapErrorThrowing { error in try Self.answer(error, request) }
+    }
+
+    private static func answer(_ error: any Error, _ request: Request) throws -> Response {
+        switch error {
+        case is SignInRequired:
             if request.isAPI {
                 return try jsonError(.unauthorized, request.t("error.signInRequired"))
             }
@@ -46,7 +49,7 @@ struct AimaqErrorMiddleware: AsyncMiddleware {
             components.path = SiteURL.signIn.path
             components.queryItems = [URLQueryItem(name: "next", value: target)]
             return request.redirect(to: components.string ?? SiteURL.signIn.path, redirectType: .normal)
-        } catch {
+        default:
             var status: HTTPResponseStatus
             let message: String
             // A path that exists, asked with a method it does not take: 405 with Allow.
@@ -85,7 +88,7 @@ struct AimaqErrorMiddleware: AsyncMiddleware {
         }
     }
 
-    private func jsonError(_ status: HTTPResponseStatus, _ message: String) throws -> Response {
+    private static func jsonError(_ status: HTTPResponseStatus, _ message: String) throws -> Response {
         let response = Response(status: status)
         try response.content.encode(APIErrorBody(error: .init(status: Int(status.code), message: message)))
         return response

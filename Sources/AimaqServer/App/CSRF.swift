@@ -6,31 +6,40 @@ import Vapor
 /// request that is not under `/api/` (the API writes only with a token, never a cookie).
 /// A signed-in person's token is their session's; a visitor's (the sign-in form) is an
 /// HMAC of a random value kept in a cookie of its own, so a visitor costs no stored session.
-struct CSRFMiddleware: AsyncMiddleware {
+struct CSRFMiddleware: Middleware {
     static let fieldName = "_csrf"
     static let headerName = "X-CSRF-Token"
     static let visitorCookie = "aimaq_csrf"
 
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         let safe: [HTTPMethod] = [.GET, .HEAD, .OPTIONS]
-        if !safe.contains(request.method), !request.url.path.hasPrefix("/api/") {
-            // A token in the header or the address is checked before any body is read (the
-            // way of multipart uploads, whose body the route reads under its own limit).
-            var sent = request.headers.first(name: Self.headerName)
-                ?? request.queryText(Self.fieldName)
-            if sent == nil, request.headers.contentType != .formData {
-                if request.body.data == nil {
-                    _ = try await request.body.collect(max: 1 << 20).get()
-                }
-                sent = try? request.content.get(String.self, at: Self.fieldName)
-            }
+        guard !safe.contains(request.method), !request.url.path.hasPrefix("/api/") else {
+            return next.respond(to: request).map { Self.settingCookie($0, request) }
+        }
+        // A token in the header or the address is checked before any body is read (the
+        // way of multipart uploads, whose body the route reads under its own limit).
+        let given = request.headers.first(name: Self.headerName) ?? request.queryText(Self.fieldName)
+        let sent: EventLoopFuture<String?>
+        if given == nil, request.headers.contentType != .formData {
+            let body = request.body.data == nil
+                ? request.body.collect(max: 1 << 20).map { _ in () } : request.eventLoop.makeSucceededVoidFuture()
+            sent = body.map { try? request.content.get(String.self, at: Self.fieldName) }
+        } else {
+            sent = request.eventLoop.makeSucceededFuture(given)
+        }
+        return sent.flatMapThrowing { sent in
             guard let expected = Self.expected(request), let sent, ConstantTime.equal(sent, expected) else {
                 throw Abort(.forbidden, reason: request.t("error.csrf"))
             }
         }
-        let response = try await next.respond(to: request)
+        .flatMap { next.respond(to: request) }
+        .map { Self.settingCookie($0, request) }
+    }
+
+    /// The answer with the visitor's new nonce cookie, when a form made one.
+    private static func settingCookie(_ response: Response, _ request: Request) -> Response {
         if let nonce = request.storage[NewNonceKey.self] {
-            response.cookies[Self.visitorCookie] = HTTPCookies.Value(
+            response.cookies[visitorCookie] = HTTPCookies.Value(
                 string: nonce, expires: nil, maxAge: nil, path: "/", isSecure: request.aimaq.configuration.secureCookies,
                 isHTTPOnly: true, sameSite: .strict)
         }
@@ -80,23 +89,41 @@ extension Array where Element == UInt8 {
 }
 
 /// Headers that every answer carries.
-struct SecurityHeadersMiddleware: AsyncMiddleware {
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        let response = try await next.respond(to: request)
-        let headers: [(String, String)] = [
-            ("Content-Security-Policy",
-             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-                + "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"),
-            ("X-Frame-Options", "DENY"),
-            ("X-Content-Type-Options", "nosniff"),
-            ("Referrer-Policy", "same-origin"),
-            ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
-        ]
-        for (name, value) in headers { response.headers.replaceOrAdd(name: name, value: value) }
-        // Served over HTTPS (secure cookies): browsers keep to HTTPS for a year.
-        if request.aimaq.configuration.secureCookies {
-            response.headers.replaceOrAdd(name: "Strict-Transport-Security", value: "max-age=31536000; includeSubDomains")
+struct SecurityHeadersMiddleware: Middleware {
+    static let headers: [(String, String)] = [
+        ("Content-Security-Policy",
+         "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            + "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"),
+        ("X-Frame-Options", "DENY"),
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "same-origin"),
+        ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+    ]
+
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        next.respond(to: request).map { response in
+            for (name, value) in Self.headers { response.headers.replaceOrAdd(name: name, value: value) }
+            // Served over HTTPS (secure cookies): browsers keep to HTTPS for a year.
+            if request.aimaq.configuration.secureCookies {
+                response.headers.replaceOrAdd(name: "Strict-Transport-Security", value: "max-age=31536000; includeSubDomains")
+            }
+            return response
         }
-        return response
+    }
+}
+
+/// `Server-Timing: app;dur=…`: how long the server worked on an answer, from the first
+/// middleware to the answer (milliseconds), so that a client or a benchmark can tell the
+/// server's own time from the network's and its own.
+struct ServerTimingMiddleware: Middleware {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        let started = DispatchTime.now().uptimeNanoseconds
+        return next.respond(to: request).map { response in
+            let micros = (DispatchTime.now().uptimeNanoseconds - started) / 1_000
+            let fraction = String(micros % 1_000)
+            let padded = String(repeating: "0", count: 3 - fraction.count) + fraction
+            response.headers.replaceOrAdd(name: "Server-Timing", value: "app;dur=\(micros / 1_000).\(padded)")
+            return response
+        }
     }
 }

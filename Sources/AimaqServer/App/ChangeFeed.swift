@@ -112,7 +112,9 @@ final class SerialRunner: Sendable {
                 await previous?.value
                 return try await operation()
             }
-            tail = Task { _ = try? await task.value }
+            // The tail waits where the work ran: on a busy server, a tail on the shared pool
+            // would keep the next operation waiting behind every reading request.
+            tail = Task(executorPreference: executor) { _ = try? await task.value }
             return task
         }
         return try await task.value
@@ -136,9 +138,9 @@ extension Application {
     func followChanges() async {
         // On the write lane when there is one: a writer's own catch-up waits for no reader.
         let lane = aimaq.writes
-        guard let sql = (lane?.database ?? db) as? any SQLDatabase else { return }
+        guard let sql = (lane?.readDatabase ?? db) as? any SQLDatabase else { return }
         do {
-            try await aimaq.feed.catchUp(db: sql, executor: lane?.executor)
+            try await aimaq.feed.catchUp(db: sql, executor: lane?.readExecutor)
         } catch {
             logger.error("change feed: \(String(reflecting: error))")
         }

@@ -62,6 +62,7 @@ public enum AimaqApp {
                              evidenceInDatabase: isPostgres, writes: lane)
 
         app.middleware = Middlewares()
+        app.middleware.use(ServerTimingMiddleware())
         app.middleware.use(SecurityHeadersMiddleware())
         app.middleware.use(LanguageMiddleware())
         app.middleware.use(AimaqErrorMiddleware())

@@ -4,29 +4,50 @@ import NIOCore
 import NIOPosix
 import Vapor
 
-/// Where audited writes run: one thread with its own event loop, thread pool and database
-/// connection. Readers keep both event loops of the server busy; a write makes a dozen round
+/// Where audited writes run: two threads with their own event loops, thread pool and database
+/// connections. Readers keep the server's event loops busy; a write makes a dozen round
 /// trips to the database, and each would wait behind the reading requests queued on its
-/// loop, while writes wait for each other (one at a time). Here they wait for nobody.
+/// loop. Here they wait for nobody but other writes.
+///
+/// One loop holds the connection that runs the transactions, one at a time; the other holds
+/// the connection for what a write reads around its transaction (its token, the assignment
+/// it loads, the change feed afterwards), so those reads never queue behind another
+/// write's transaction, nor a transaction behind them (a driver gives each loop one
+/// connection).
 final class WriteLane: Sendable {
     private let group: MultiThreadedEventLoopGroup
     private let threadPool: NIOThreadPool
     private let databases: Databases
+    /// Runs the transactions.
     let executor: LoopExecutor
+    /// Runs the rest of a write: its reads before and after the transaction.
+    let readExecutor: LoopExecutor
     private let logger: Logger
+    /// The transactions' connection is a SQLite file's: one connection that nothing else
+    /// uses, so a transaction is begun and ended on it directly (`AuditLog.Writer.exclusive`).
+    let exclusive: Bool
 
     init(_ configuration: DatabaseConfigurationFactory, as id: DatabaseID, logger: Logger) {
-        group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        threadPool = NIOThreadPool(numberOfThreads: 1)
+        exclusive = id == .sqlite
+        group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+        threadPool = NIOThreadPool(numberOfThreads: 2)
         threadPool.start()
         databases = Databases(threadPool: threadPool, on: group)
         databases.use(configuration, as: id)
-        executor = LoopExecutor(group.next())
+        var loops = group.makeIterator()
+        guard let first = loops.next(), let second = loops.next() else { fatalError("the write lane has two loops") }
+        executor = LoopExecutor(first)
+        readExecutor = LoopExecutor(second)
         self.logger = logger
     }
 
-    /// The lane's database, bound to its event loop.
-    var database: any Database {
+    /// The connection of the transactions, bound to their loop.
+    var database: any Database { database(on: executor) }
+
+    /// The connection of the reads around a transaction.
+    var readDatabase: any Database { database(on: readExecutor) }
+
+    private func database(on executor: LoopExecutor) -> any Database {
         guard let database = databases.database(logger: logger, on: executor.loop) else {
             fatalError("the write lane's database was used after shutdown")
         }
@@ -66,13 +87,31 @@ extension Request {
     /// database) it runs as it is, on the request's database.
     func onWriteLane<T: Sendable>(_ body: @Sendable (any Database) async throws -> T) async throws -> T {
         guard let lane = aimaq.writes else { return try await body(db) }
-        return try await withTaskExecutorPreference(lane.executor) { try await body(lane.database) }
+        return try await withTaskExecutorPreference(lane.readExecutor) { try await body(lane.readDatabase) }
     }
 
-    /// The database and executor audited writes use: the write lane's when there is one
-    /// (a server on a database file or on PostgreSQL), else the request's.
-    var writer: (database: any Database, executor: LoopExecutor?) {
-        guard let lane = aimaq.writes else { return (db, nil) }
-        return (lane.database, lane.executor)
+    /// Where audited writes run: the write lane's transaction connection and loop when there
+    /// is one (a server on a database file or on PostgreSQL), else the request's database.
+    var writer: AuditLog.Writer {
+        guard let lane = aimaq.writes else { return AuditLog.Writer(database: db) }
+        return AuditLog.Writer(database: lane.database, executor: lane.executor, exclusive: lane.exclusive)
+    }
+}
+
+extension Request {
+    /// Runs `body` in a task that starts on the write lane (when there is one) and answers on
+    /// the request's event loop. An async route or middleware starts its task on the shared
+    /// pool, where it waits behind every reading request at each step; a write started here
+    /// hops to the lane once and back once.
+    func startOnWriteLane<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) -> EventLoopFuture<T> {
+        let promise = eventLoop.makePromise(of: T.self)
+        Task(executorPreference: aimaq.writes?.readExecutor) {
+            do {
+                promise.succeed(try await body())
+            } catch {
+                promise.fail(error)
+            }
+        }
+        return promise.futureResult
     }
 }

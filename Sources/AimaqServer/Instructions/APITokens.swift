@@ -20,18 +20,31 @@ enum APITokens {
     /// Signs an API request (`/api/v1/…`) in as the token's owner when it carries
     /// `Authorization: Bearer`. Pages never take a token, and a token never makes a session:
     /// revoking it ends everything it could do.
-    struct Authenticator: AsyncBearerAuthenticator {
-        func authenticate(bearer: BearerAuthorization, for request: Request) async throws {
-            guard request.url.path.hasPrefix("/api/v1/"), bearer.token.hasPrefix(APITokens.prefix) else { return }
-            let tokenHash = APITokens.hash(bearer.token)
-            guard let account = try await owner(of: tokenHash, request, on: request.db) else { return }
+    struct Authenticator: Middleware {
+        func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+            // Pages, and requests without a token, pass without a task or a query.
+            guard request.url.path.hasPrefix("/api/v1/"), let bearer = request.headers.bearerAuthorization,
+                  bearer.token.hasPrefix(APITokens.prefix) else { return next.respond(to: request) }
+            guard request.method == .GET || request.method == .HEAD else {
+                // A write's token is read on the write lane, by the route (`startAPIWrite`),
+                // where it waits for no reader; until then the request is nobody's.
+                request.storage[PendingTokenKey.self] = bearer.token
+                return next.respond(to: request)
+            }
+            let signedIn = request.eventLoop.makePromise(of: Void.self)
+            signedIn.completeWithTask { try await Self.authenticate(bearer.token, request, on: request.db) }
+            return signedIn.futureResult.flatMap { next.respond(to: request) }
+        }
+
+        static func authenticate(_ token: String, _ request: Request, on db: any Database) async throws {
+            guard let account = try await owner(of: APITokens.hash(token), request, on: db) else { return }
             request.auth.login(account)
             request.storage[TokenKey.self] = true
         }
 
         /// The active account a token belongs to; notes the token's use (at most once a
         /// minute, by the writer: an API client's every call costs no write of its own).
-        private func owner(of tokenHash: String, _ request: Request, on db: any Database) async throws -> Account? {
+        private static func owner(of tokenHash: String, _ request: Request, on db: any Database) async throws -> Account? {
             struct Row: Decodable { var id: Int; var account_id: UUID; var last_used_at: Int64? }
             guard let token = try await db.sql.select().columns("id", "account_id", "last_used_at")
                     .from(APIToken.schema).where("token_hash", .equal, SQLBind(tokenHash)).first(decoding: Row.self),
@@ -48,14 +61,33 @@ enum APITokens {
     }
 
     struct TokenKey: StorageKey { typealias Value = Bool }
+    struct PendingTokenKey: StorageKey { typealias Value = String }
+
+    /// Runs an API write on the write lane, signed in as its token's owner (read there):
+    /// every write route of the API goes through here, and one that did not would find
+    /// nobody signed in (401).
+    static func startAPIWrite<T: Sendable>(_ request: Request,
+                                           _ body: @escaping @Sendable () async throws -> T) -> EventLoopFuture<T> {
+        request.startOnWriteLane {
+            if let token = request.storage[PendingTokenKey.self] {
+                try await request.onWriteLane { db in try await Authenticator.authenticate(token, request, on: db) }
+            }
+            return try await body()
+        }
+    }
 
     struct NewToken: Content { var name: String? }
 
     static func register(_ routes: any RoutesBuilder) {
         routes.post(SiteURL.myTokens.pathComponents, use: create)
         routes.post(SiteURL.myTokenRevoke(.key).pathComponents, use: revoke)
-        routes.post(SiteURL.api(.reports).pathComponents, use: apiReport)
-        routes.post(SiteURL.api(.reviews).pathComponents, use: apiReview)
+        // API writes start on the write lane and stay there until they answer.
+        routes.post(SiteURL.api(.reports).pathComponents) { request in
+            startAPIWrite(request) { try await apiReport(request) }
+        }
+        routes.post(SiteURL.api(.reviews).pathComponents) { request in
+            startAPIWrite(request) { try await apiReview(request) }
+        }
     }
 
     /// Makes a token for an account and returns its secret, which is kept only as a hash.

@@ -74,9 +74,7 @@ enum AssignmentWorkflow {
     static func record<T: Sendable>(_ request: Request, assignment id: Int, action: String,
                                     _ change: @escaping @Sendable (Assignment, any Database) async throws -> T) async throws -> T {
         do {
-            let writer = request.writer
-            let result = try await AuditLog.record(on: writer.database, actor: request.auditActor,
-                                                   executor: writer.executor) { db in
+            let result = try await AuditLog.record(on: request.writer, actor: request.auditActor) { db in
                 let assignment = try await current(id, on: db)
                 let before = assignment.auditSnapshot
                 let result = try await change(assignment, db)

@@ -5,17 +5,17 @@ import SQLKit
 import Vapor
 
 /// Until a staff account has enrolled its second factor, every page leads to the enrolment.
-struct SecondFactorGate: AsyncMiddleware {
+struct SecondFactorGate: Middleware {
     static let open: Set<String> = [SiteURL.secondFactor.path, SiteURL.secondFactorQR.path, SiteURL.signOut.path, SiteURL.signIn.path,
                                     SiteURL.stylesheet.path, SiteURL.health.path]
 
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         guard SecondFactorController.mustEnrol(request), !Self.open.contains(request.url.path) else {
-            return try await next.respond(to: request)
+            return next.respond(to: request)
         }
         if request.method == .GET {
-            return request.redirect(to: SiteURL.secondFactor.path, redirectType: .normal)
+            return request.eventLoop.makeSucceededFuture(request.redirect(to: SiteURL.secondFactor.path, redirectType: .normal))
         }
-        throw Abort(.forbidden, reason: request.t("twofa.required"))
+        return request.eventLoop.makeFailedFuture(Abort(.forbidden, reason: request.t("twofa.required")))
     }
 }

@@ -121,13 +121,21 @@ enum WebSessions {
 
 /// Reads the session cookie, checks the session on the server and signs its account in for
 /// this request; on the way out sets or clears the cookie as sign-in and sign-out asked.
-struct WebSessionMiddleware: AsyncMiddleware {
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        var clear = false
-        if let secret = request.cookies[WebSessions.cookieName]?.string, !secret.isEmpty {
-            clear = try await !resume(request, secret: secret)
+struct WebSessionMiddleware: Middleware {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        // A visitor without a session cookie costs no task and no query.
+        guard let secret = request.cookies[WebSessions.cookieName]?.string, !secret.isEmpty else {
+            return next.respond(to: request).map { Self.settingCookie($0, request, clear: false) }
         }
-        let response = try await next.respond(to: request)
+        let resumed = request.eventLoop.makePromise(of: Bool.self)
+        resumed.completeWithTask { try await Self.resume(request, secret: secret) }
+        return resumed.futureResult.flatMap { alive in
+            next.respond(to: request).map { Self.settingCookie($0, request, clear: !alive) }
+        }
+    }
+
+    /// Sets or clears the cookie as sign-in and sign-out asked, or clears an ended session's.
+    private static func settingCookie(_ response: Response, _ request: Request, clear: Bool) -> Response {
         let configuration = request.aimaq.configuration
         switch request.storage[WebSessions.CookieChangeKey.self] {
         case .set(let secret):
@@ -143,7 +151,7 @@ struct WebSessionMiddleware: AsyncMiddleware {
     }
 
     /// Signs in the session's account; false when the session has ended (it is deleted).
-    private func resume(_ request: Request, secret: String) async throws -> Bool {
+    private static func resume(_ request: Request, secret: String) async throws -> Bool {
         let idHash = WebSessions.hash(secret)
         let sql = request.sql
         guard let row = try await sql.select().column("*").from("web_sessions").where("id_hash", .equal, SQLBind(idHash))

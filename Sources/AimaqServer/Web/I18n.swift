@@ -20,24 +20,24 @@ enum LocaleFiles {
 
 /// Picks the interface language: `?lang=` (remembered in a cookie), then the cookie, then
 /// Accept-Language, then Russian.
-struct LanguageMiddleware: AsyncMiddleware {
+struct LanguageMiddleware: Middleware {
     static let cookieName = "aimaq_lang"
     static let parameter = "lang"
 
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         let requested = request.queryText(Self.parameter).flatMap(Language.init(rawValue:))
         let language = requested
             ?? request.cookies[Self.cookieName].flatMap { Language(rawValue: $0.string) }
             ?? request.headers.first(name: .acceptLanguage).flatMap(Language.negotiate(acceptLanguage:))
             ?? .fallback
         request.storage[LanguageKey.self] = language
-        let response = try await next.respond(to: request)
-        if let requested {
+        guard let requested else { return next.respond(to: request) }
+        return next.respond(to: request).map { response in
             response.cookies[Self.cookieName] = HTTPCookies.Value(
                 string: requested.rawValue, maxAge: 365 * 24 * 3600, path: "/",
                 isSecure: request.aimaq.configuration.secureCookies, isHTTPOnly: true, sameSite: .lax)
+            return response
         }
-        return response
     }
 
     struct LanguageKey: StorageKey {
