@@ -2,6 +2,7 @@ extension Sequence {
     /// The first `count` elements in the order `areInIncreasingOrder` gives, without sorting
     /// them all: O(n log count) comparisons and one buffer of `count`. Elements that compare
     /// equal keep their order in the sequence, as a stable sort would.
+    @inlinable
     public func smallest(_ count: Int, by areInIncreasingOrder: (Element, Element) throws -> Bool) rethrows -> [Element] {
         guard count > 0 else { return [] }
         var kept: [Element] = []

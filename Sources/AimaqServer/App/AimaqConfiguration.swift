@@ -22,6 +22,9 @@ public struct AimaqConfiguration: Sendable {
     /// Milliseconds between two reads of the change feed (`AIMAQ_FEED_POLL_MS`, 20 to 10,000):
     /// how soon a change made on another server or by a command-line import shows here.
     public var feedPollMilliseconds: Int = 200
+    /// PostgreSQL connections each event loop of a server keeps for reading pages
+    /// (`AIMAQ_PG_CONNECTIONS`, 1 to 32): a page that reads the database waits for one.
+    public var postgresConnectionsPerLoop: Int = 4
     /// Minutes between two sweeps for deadline notifications while serving (1 to 1440).
     public var sweepMinutes: Int = 60
     /// A CSV of extra calendar days (`date,kind,name`: holiday, day_off, working_day) laid
@@ -69,6 +72,9 @@ public struct AimaqConfiguration: Sendable {
         if let value = environment["AIMAQ_PAGE_CACHE"] { config.pageCache = !(value == "0" || value == "off" || value == "false") }
         if let value = environment["AIMAQ_PAGE_CACHE_MB"].flatMap(Int.init), (1...65_536).contains(value) {
             config.pageCacheMegabytes = value
+        }
+        if let value = environment["AIMAQ_PG_CONNECTIONS"].flatMap(Int.init), (1...32).contains(value) {
+            config.postgresConnectionsPerLoop = value
         }
         if let value = environment["AIMAQ_FEED_POLL_MS"].flatMap(Int.init), (20...10_000).contains(value) {
             config.feedPollMilliseconds = value

@@ -125,9 +125,19 @@ enum AuditLog {
         _ writer: Writer, _ body: @escaping @Sendable (any Database) async throws -> T
     ) async throws -> T {
         guard writer.exclusive, let sql = writer.database as? any SQLDatabase else {
-            return try await writer.database.transaction { db in
-                try await withTaskExecutorPreference(writer.executor) { try await body(db) }
-            }
+            // The driver's transaction on futures (PostgreSQL's begins and ends it on the
+            // connection's loop), with the body in a task of ours on the writer's executor.
+            return try await writer.database.transaction { db -> EventLoopFuture<T> in
+                let promise = db.eventLoop.makePromise(of: T.self)
+                Task(executorPreference: writer.executor) {
+                    do {
+                        promise.succeed(try await body(db))
+                    } catch {
+                        promise.fail(error)
+                    }
+                }
+                return promise.futureResult
+            }.get()
         }
         try await sql.raw("BEGIN IMMEDIATE").run()
         let result: T

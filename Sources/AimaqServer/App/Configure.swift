@@ -45,7 +45,9 @@ public enum AimaqApp {
             var postgres = try SQLPostgresConfiguration(url: url)
             postgres.searchPath = nil
             isPostgres = true
-            app.databases.use(.postgres(configuration: postgres, sqlLogLevel: .debug), as: .psql)
+            app.databases.use(.postgres(configuration: postgres,
+                                        maxConnectionsPerEventLoop: configuration.postgresConnectionsPerLoop,
+                                        sqlLogLevel: .debug), as: .psql)
             lane = WriteLane(.postgres(configuration: postgres, sqlLogLevel: .debug), as: .psql, logger: app.logger)
         }
         if let lane { app.lifecycle.use(WriteLane.Shutdown(lane: lane)) }

@@ -12,53 +12,58 @@ public indirect enum Node: Sendable {
     public static let empty = Node.fragment([])
 
     public func render() -> String {
-        var output = ""
+        var output: [UInt8] = []
         output.reserveCapacity(8_192)
         render(into: &output)
-        return output
+        return String(decoding: output, as: UTF8.self)
     }
 
-    public func render(into output: inout String) {
+    /// Appends the markup as UTF-8 bytes (a page is made of thousands of small pieces, and
+    /// bytes take them without a string's bookkeeping on each).
+    public func render(into output: inout [UInt8]) {
         switch self {
         case .element(let name, let attributes, let children):
-            output += "<"
-            output += name
+            output.append(60)  // <
+            output.append(contentsOf: name.utf8)
             for attribute in attributes { attribute.render(into: &output) }
-            output += ">"
+            output.append(62)  // >
             for child in children { child.render(into: &output) }
-            output += "</"
-            output += name
-            output += ">"
+            output.append(60)
+            output.append(47)  // /
+            output.append(contentsOf: name.utf8)
+            output.append(62)
         case .void(let name, let attributes):
-            output += "<"
-            output += name
+            output.append(60)
+            output.append(contentsOf: name.utf8)
             for attribute in attributes { attribute.render(into: &output) }
-            output += ">"
+            output.append(62)
         case .text(let text):
             Self.escape(text, into: &output)
         case .trusted(let markup):
-            output += markup.description
+            markup.withUTF8Buffer { output.append(contentsOf: $0) }
         case .prerendered(let fragment):
-            output += fragment.html
+            output.append(contentsOf: fragment.html.utf8)
         case .fragment(let children):
             for child in children { child.render(into: &output) }
         }
     }
 
-    static func escape(_ text: String, into output: inout String) {
+    /// Escapes the five characters HTML gives meaning to. Byte by byte: none of them can be
+    /// part of a longer UTF-8 sequence.
+    static func escape(_ text: String, into output: inout [UInt8]) {
         // Fast path: most text has nothing to escape.
         if !text.utf8.contains(where: { $0 == 38 || $0 == 60 || $0 == 62 || $0 == 34 || $0 == 39 }) {
-            output += text
+            output.append(contentsOf: text.utf8)
             return
         }
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": output += "&amp;"
-            case "<": output += "&lt;"
-            case ">": output += "&gt;"
-            case "\"": output += "&quot;"
-            case "'": output += "&#39;"
-            default: output.unicodeScalars.append(scalar)
+        for byte in text.utf8 {
+            switch byte {
+            case 38: output.append(contentsOf: "&amp;".utf8)
+            case 60: output.append(contentsOf: "&lt;".utf8)
+            case 62: output.append(contentsOf: "&gt;".utf8)
+            case 34: output.append(contentsOf: "&quot;".utf8)
+            case 39: output.append(contentsOf: "&#39;".utf8)
+            default: output.append(byte)
             }
         }
     }
@@ -73,13 +78,14 @@ public struct Attribute: Sendable {
         self.value = value
     }
 
-    func render(into output: inout String) {
-        output += " "
-        output += name
+    func render(into output: inout [UInt8]) {
+        output.append(32)  // space
+        output.append(contentsOf: name.utf8)
         if let value {
-            output += "=\""
+            output.append(61)  // =
+            output.append(34)  // "
             Node.escape(value, into: &output)
-            output += "\""
+            output.append(34)
         }
     }
 

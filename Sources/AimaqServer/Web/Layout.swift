@@ -99,10 +99,10 @@ enum Layout {
                 }
             }
         }
-        var output = "<!doctype html>"
+        var output = Array("<!doctype html>".utf8)
         output.reserveCapacity(16_384)
         document.render(into: &output)
-        return output
+        return String(decoding: output, as: UTF8.self)
     }
 
     /// A page response with the right content type.
