@@ -264,7 +264,21 @@ struct AuditCommand: AsyncParsableCommand {
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import", abstract: "Import reference data, plans and budgets.",
-        subcommands: [Territories.self, Plan.self, Budget.self])
+        subcommands: [Territories.self, Plan.self, Budget.self, Referendum.self])
+
+    struct Referendum: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import a referendum's protocols by territory from CSV, all or nothing; a territory given again is replaced.")
+        @OptionGroup var options: ServerOptions
+        @Option(help: "The referendum's number (as in its address, /referendums/N).") var referendum: Int
+        @Argument(help: "CSV with the columns kato,eligible,participants,yes,no,invalid.") var file: String
+
+        func run() async throws {
+            let config = options.configuration
+            ServerCommands.bootstrapLogging(config.logLevel)
+            print(try await ServerCommands.importReferendum(config, referendum: referendum, file: file))
+        }
+    }
 
     struct Budget: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -114,3 +114,24 @@ import Testing
         #expect(!progress.complete)
     }
 }
+
+@Suite struct ReferendumProtocolTests {
+    @Test func protocolsAreReadAndEveryProblemIsPlaced() throws {
+        let good = "kato,eligible,participants,yes,no,invalid\n435200000,1000,700,500,180,20\n710000000,500,300,100,190,10\n"
+        let tallies = try ReferendumProtocols.parse(good)
+        #expect(tallies[try KATOCode("435200000")] == Tally(eligible: 1000, participants: 700, answers: [500, 180], invalid: 20))
+        let bad = "kato,eligible,participants,yes,no,invalid\n43520000,1,1,1,0,0\n435200000,100,120,90,20,0\n"
+            + "710000000,many,1,1,0,0\n435200000,10,5,5,0,0\n"
+        #expect(throws: ReferendumProtocols.ProblemList.self) { try ReferendumProtocols.parse(bad) }
+        do {
+            _ = try ReferendumProtocols.parse(bad)
+        } catch {
+            #expect(error.problems.map(\.line) == [2, 3, 4, 5])
+            #expect(error.problems[0].message.contains("not a nine-digit KATO code"))
+            #expect(error.problems[1].message == "120 took part of 100 eligible")
+            #expect(error.problems[2].column == 2 && error.problems[2].message.contains("eligible \"many\""))
+            #expect(error.problems[3].message == "435200000 was given already on line 3")
+        }
+        #expect(throws: ReferendumProtocols.ProblemList.self) { try ReferendumProtocols.parse("kato,yes\n1,2\n") }
+    }
+}

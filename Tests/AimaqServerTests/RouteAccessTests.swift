@@ -131,6 +131,10 @@ extension ServerTests {
                 Case(method: .POST, pattern: "/budget/what-if/rules", path: "/budget/what-if/rules", form: ["text": "", "year": "2026"],
                      multipart: true, expected: [.anonymous: .seeOther], default: .unprocessableEntity),
                 Case(method: .GET, pattern: "/budget/export", path: "/budget/export?year=2026&format=csv", default: .ok),
+                Case(method: .GET, pattern: "/referendums", path: "/referendums", default: .ok),
+                // No referendum in the fixture: the pages answer 404 to everyone alike.
+                Case(method: .GET, pattern: "/referendums/:id", path: "/referendums/1", default: .notFound),
+                Case(method: .GET, pattern: "/referendums/:id/results.csv", path: "/referendums/1/results.csv", default: .notFound),
                 Case(method: .GET, pattern: "/admin/import-budget", path: "/admin/import-budget",
                      expected: [.anonymous: .seeOther, .account("admin"): .ok, .account("regional-admin"): .ok,
                                 .account("maslikhat"): .ok, .account("astana-deputy"): .ok], default: .forbidden),

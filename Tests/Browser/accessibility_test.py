@@ -10,7 +10,7 @@ import browser
 from browser import BASE, check
 
 PAGES = ["/", "/territories/430000000", "/territories/435200000", "/instructions", "/instructions/1",
-         "/assignments/1", "/budget", "/budget/what-if", "/signin", "/bodies/1"]
+         "/assignments/1", "/budget", "/budget/what-if", "/signin", "/bodies/1", "/referendums", "/referendums/1"]
 SIGNED_IN = ["/my", "/account", "/account/password", "/account/second-factor"]
 
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Referendums and polls: tallies by territory, their roll-up through the territory tree,
 /// the progress of counting, and the verdict under validity rules that are data.
 ///
@@ -247,4 +249,75 @@ public struct CountingProgress: Sendable, Equatable {
     }
 
     public var complete: Bool { expected > 0 && reported == expected }
+}
+
+/// Protocols of a yes/no question read from CSV: `kato,eligible,participants,yes,no,invalid`,
+/// one territory a line. Every problem is said with its line and column, and all are said
+/// at once.
+public enum ReferendumProtocols {
+    public static let columns = ["kato", "eligible", "participants", "yes", "no", "invalid"]
+
+    public struct Problem: Error, Sendable, Equatable, CustomStringConvertible {
+        public var line: Int
+        public var column: Int
+        public var message: String
+        public var description: String { "line \(line), column \(column): \(message)" }
+    }
+
+    public static func parse(_ text: String) throws(ProblemList) -> [KATOCode: Tally] {
+        let records: [CSVReader.Record]
+        do {
+            records = try CSVReader().records(text, required: columns)
+        } catch {
+            throw ProblemList(problems: [Problem(line: error.line, column: error.column, message: error.message)])
+        }
+        var tallies: [KATOCode: Tally] = [:]
+        var lines: [KATOCode: Int] = [:]
+        var problems: [Problem] = []
+        for record in records {
+            let codeText = record["kato"].trimmingCharacters(in: .whitespaces)
+            guard let code = try? KATOCode(codeText) else {
+                problems.append(Problem(line: record.line, column: record.column(of: "kato"),
+                                        message: "\"\(codeText)\" is not a nine-digit KATO code"))
+                continue
+            }
+            var numbers: [String: Int] = [:]
+            for name in columns.dropFirst() {
+                let field = record[name].trimmingCharacters(in: .whitespaces)
+                guard let value = Int(field), value >= 0 else {
+                    problems.append(Problem(line: record.line, column: record.column(of: name),
+                                            message: "\(name) \"\(field)\" is not a whole number of zero or more"))
+                    continue
+                }
+                numbers[name] = value
+            }
+            guard numbers.count == columns.count - 1 else { continue }
+            if let first = lines[code] {
+                problems.append(Problem(line: record.line, column: record.column(of: "kato"),
+                                        message: "\(code) was given already on line \(first)"))
+                continue
+            }
+            let tally = Tally(eligible: numbers["eligible"]!, participants: numbers["participants"]!,
+                              answers: [numbers["yes"]!, numbers["no"]!], invalid: numbers["invalid"]!)
+            for problem in tally.problems() {
+                let message = switch problem {
+                case .negative: "a figure is negative"
+                case .moreParticipantsThanEligible(let participants, let eligible):
+                    "\(participants) took part of \(eligible) eligible"
+                case .moreBallotsThanIssued(let cast, let issued):
+                    "yes, no and invalid add up to \(cast), more than the \(issued) ballots issued"
+                }
+                problems.append(Problem(line: record.line, column: 1, message: message))
+            }
+            lines[code] = record.line
+            tallies[code] = tally
+        }
+        guard problems.isEmpty else { throw ProblemList(problems: problems) }
+        return tallies
+    }
+
+    public struct ProblemList: Error, Sendable, Equatable, CustomStringConvertible {
+        public var problems: [Problem]
+        public var description: String { problems.map(\.description).joined(separator: "\n") }
+    }
 }

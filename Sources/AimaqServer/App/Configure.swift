@@ -95,6 +95,7 @@ public enum AimaqApp {
         InstructionAPI.register(app)
         APITokens.register(app)
         BudgetController.register(app)
+        ReferendumController.register(app)
     }
 
     /// Loads what is served from memory; call after migrating.

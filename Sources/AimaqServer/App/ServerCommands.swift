@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
+import SQLKit
 import Vapor
 
 /// What the command line asks of the server library; the executable only parses flags.
@@ -169,6 +170,37 @@ public enum ServerCommands {
     }
 
     /// Imports an action plan file; every problem is printed with its line and column.
+    /// `aimaq import referendum --referendum ID FILE`: protocols by territory, all or nothing.
+    public static func importReferendum(_ config: AimaqConfiguration, referendum: Int, file: String) async throws -> String {
+        let text: String
+        do {
+            text = try String(contentsOfFile: file, encoding: .utf8)
+        } catch {
+            throw Failure("aimaq import referendum: cannot read \(file): \(error.localizedDescription)")
+        }
+        let tallies: [KATOCode: Tally]
+        do {
+            tallies = try ReferendumProtocols.parse(text)
+        } catch {
+            throw Failure("aimaq import referendum: \(file) has \(error.problems.count) problem(s); nothing was imported\n"
+                          + error.problems.map { "\(file):\($0.line):\($0.column): \($0.message)" }.joined(separator: "\n"))
+        }
+        try DataFolder.validateForServing(config)
+        return try await withApplication(config, serving: false) { app in
+            try await AimaqApp.loadReferenceData(app)
+            guard try await ReferendumStore.find(referendum, on: app.db as! any SQLDatabase) != nil else {
+                throw Failure("aimaq import referendum: there is no referendum \(referendum)")
+            }
+            do {
+                try await ReferendumStore.record(tallies, referendum: referendum, actor: "aimaq import referendum",
+                                                 tree: app.aimaq.territories.tree, on: app.db)
+            } catch let problem as ReferendumStore.StoreProblem {
+                throw Failure("aimaq import referendum: \(file): \(problem); nothing was imported")
+            }
+            return "imported the protocols of \(tallies.count) territories into referendum \(referendum)"
+        }
+    }
+
     public static func importPlan(_ config: AimaqConfiguration, file: String) async throws -> String {
         let text: String
         do {

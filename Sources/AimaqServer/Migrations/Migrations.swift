@@ -27,5 +27,6 @@ enum AimaqMigrations {
         app.migrations.add(M020ActorRoles())
         app.migrations.add(M021PeoplesCouncilName())
         app.migrations.add(M022RoadMaps())
+        app.migrations.add(M023Referendums())
     }
 }

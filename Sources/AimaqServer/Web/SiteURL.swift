@@ -53,6 +53,9 @@ enum SiteURL: Sendable {
     case budgetWhatIf
     case budgetWhatIfRules
     case budgetExport
+    case referendums
+    case referendum(Parameter<Int>)
+    case referendumResults(Parameter<Int>)
     case adminImportBudget
     case api(API)
 
@@ -123,6 +126,9 @@ enum SiteURL: Sendable {
         case .budgetWhatIf: ["budget", "what-if"]
         case .budgetWhatIfRules: ["budget", "what-if", "rules"]
         case .budgetExport: ["budget", "export"]
+        case .referendums: ["referendums"]
+        case .referendum(let p): ["referendums", Self.text(p, key: Self.idKey)]
+        case .referendumResults(let p): ["referendums", Self.text(p, key: Self.idKey), "results.csv"]
         case .adminImportBudget: ["admin", "import-budget"]
         case .api(let api):
             ["api", "v1"] + {

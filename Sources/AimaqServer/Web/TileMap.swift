@@ -23,16 +23,18 @@ enum TileMap {
         var caption: String?
     }
 
-    static func svg(regions: [Territory], language: Language, title: String,
+    /// `titleID` names the map's title for assistive technology: a page with two maps gives
+    /// each its own.
+    static func svg(regions: [Territory], language: Language, title: String, titleID: String = "tile-map-title",
                     link: (KATOCode) -> String, shade: (Territory) -> Shade = { _ in Shade(cssClass: "tile") }) -> Node {
         let columns = 7, rows = 5
         let width = columns * (tileWidth + gap)
         let height = rows * (tileHeight + gap)
         return el("svg", attributes: [
             Attribute("viewBox", "0 0 \(width) \(height)"), .class("tile-map"),
-            Attribute("role", "img"), .aria("labelledby", "tile-map-title"),
+            Attribute("role", "img"), .aria("labelledby", titleID),
         ]) {
-            el("title", .id("tile-map-title")) { title }
+            el("title", .id(titleID)) { title }
             for region in regions {
                 if let position = positions[region.code.regionNumber] {
                     let x = position.column * (tileWidth + gap)
