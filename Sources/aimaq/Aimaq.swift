@@ -264,7 +264,36 @@ struct AuditCommand: AsyncParsableCommand {
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import", abstract: "Import reference data, plans and budgets.",
-        subcommands: [Territories.self, Plan.self, Budget.self, Referendum.self])
+        subcommands: [Territories.self, Plan.self, Budget.self, Referendum.self, Draft.self])
+
+    struct Draft: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import a draft (Markdown or plain text, headings are articles) as the next version of a discussion, or open a new discussion with it.")
+        @OptionGroup var options: ServerOptions
+        @Option(help: "The discussion to add a version to (as in /discussions/N).") var discussion: Int?
+        @Option(help: "A new discussion's title (all three languages unless --title-kk/-ru/-en are given).") var title: String?
+        @Option(name: .customLong("title-kk")) var titleKK: String?
+        @Option(name: .customLong("title-ru")) var titleRU: String?
+        @Option(name: .customLong("title-en")) var titleEN: String?
+        @Option(help: "A new discussion's territory (KATO code; 000000000 is not one: use a region or lower).") var territory: String?
+        @Option(help: "First day of public discussion (YYYY-MM-DD).") var opens: String?
+        @Option(name: .customLong("expert-review"), help: "First day of expert review.") var expertReview: String?
+        @Option(help: "First day of the responsible body's dispositions.") var dispositions: String?
+        @Option(help: "The day the discussion closes.") var closes: String?
+        @Argument(help: "The draft file.") var file: String
+
+        func run() async throws {
+            let config = options.configuration
+            ServerCommands.bootstrapLogging(config.logLevel)
+            var new: ServerCommands.NewDiscussion?
+            if discussion == nil, let title, let territory {
+                new = ServerCommands.NewDiscussion(
+                    title: LocalizedName(kk: titleKK ?? title, ru: titleRU ?? title, en: titleEN ?? title), territory: territory,
+                    dates: [opens, expertReview, dispositions, closes].compactMap { $0 })
+            }
+            print(try await ServerCommands.importDraft(config, file: file, discussion: discussion, new: new))
+        }
+    }
 
     struct Referendum: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -84,6 +84,10 @@ import Testing
         let comma = WordDiff(from: "rights, freedoms", to: "rights and freedoms")
         #expect(comma.runs == [WordDiff.Run(kind: .same, text: "rights"), WordDiff.Run(kind: .removed, text: ","),
                                WordDiff.Run(kind: .added, text: " and"), WordDiff.Run(kind: .same, text: " freedoms")])
+        let phrase = WordDiff(from: "of two chambers, the Senate", to: "of one chamber, the Kurultai")
+        #expect(phrase.runs == [WordDiff.Run(kind: .same, text: "of "), WordDiff.Run(kind: .removed, text: "two chambers"),
+                                WordDiff.Run(kind: .added, text: "one chamber"), WordDiff.Run(kind: .same, text: ", the "),
+                                WordDiff.Run(kind: .removed, text: "Senate"), WordDiff.Run(kind: .added, text: "Kurultai")])
         #expect(WordDiff(from: "same", to: "same").runs == [WordDiff.Run(kind: .same, text: "same")])
         #expect(WordDiff(from: "", to: "new text").runs == [WordDiff.Run(kind: .added, text: "new text")])
     }

@@ -132,6 +132,9 @@ extension ServerTests {
                      multipart: true, expected: [.anonymous: .seeOther], default: .unprocessableEntity),
                 Case(method: .GET, pattern: "/budget/export", path: "/budget/export?year=2026&format=csv", default: .ok),
                 Case(method: .GET, pattern: "/referendums", path: "/referendums", default: .ok),
+                Case(method: .GET, pattern: "/discussions", path: "/discussions", default: .ok),
+                Case(method: .GET, pattern: "/discussions/:id", path: "/discussions/1", default: .notFound),
+                Case(method: .GET, pattern: "/discussions/:id/changes", path: "/discussions/1/changes", default: .notFound),
                 // No referendum in the fixture: the pages answer 404 to everyone alike.
                 Case(method: .GET, pattern: "/referendums/:id", path: "/referendums/1", default: .notFound),
                 Case(method: .GET, pattern: "/referendums/:id/results.csv", path: "/referendums/1/results.csv", default: .notFound),

@@ -308,6 +308,30 @@ public struct WordDiff: Sendable, Equatable {
             }
         }
         pieces += a[endA...].map { (.same, $0) }
+        // A space between two changed words belongs to the change, and within a change what
+        // goes comes before what comes: "<del>two chambers</del><ins>one chamber</ins>",
+        // not word by word.
+        var spaced: [(Kind, String)] = []
+        for (index, piece) in pieces.enumerated() {
+            if piece.0 == .same, index > 0, index < pieces.count - 1, piece.1.allSatisfy(\.isWhitespace),
+               pieces[index - 1].0 != .same, pieces[index + 1].0 != .same {
+                spaced += [(.removed, piece.1), (.added, piece.1)]
+            } else {
+                spaced.append(piece)
+            }
+        }
+        var ordered: [(Kind, String)] = []
+        var block: [(Kind, String)] = []
+        for piece in spaced + [(.same, "")] {
+            if piece.0 == .same {
+                ordered += block.filter { $0.0 == .removed } + block.filter { $0.0 == .added }
+                block = []
+                if !piece.1.isEmpty { ordered.append(piece) }
+            } else {
+                block.append(piece)
+            }
+        }
+        pieces = ordered
         var runs: [Run] = []
         for (kind, text) in pieces {
             if let last = runs.last, last.kind == kind {

@@ -96,6 +96,7 @@ public enum AimaqApp {
         APITokens.register(app)
         BudgetController.register(app)
         ReferendumController.register(app)
+        DiscussionController.register(app)
     }
 
     /// Loads what is served from memory; call after migrating.

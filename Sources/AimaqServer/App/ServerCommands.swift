@@ -170,6 +170,82 @@ public enum ServerCommands {
     }
 
     /// Imports an action plan file; every problem is printed with its line and column.
+    /// A discussion to open with the first version of its draft.
+    public struct NewDiscussion: Sendable {
+        public var title: LocalizedName
+        public var territory: String
+        public var dates: [String]  // opens, expert review, dispositions, closes
+
+        public init(title: LocalizedName, territory: String, dates: [String]) {
+            self.title = title
+            self.territory = territory
+            self.dates = dates
+        }
+    }
+
+    /// `aimaq import draft FILE`: the next version of a discussion's draft, or a new
+    /// discussion with its first version. Anchors of articles that keep their numbers stay.
+    public static func importDraft(_ config: AimaqConfiguration, file: String, discussion: Int?,
+                                   new: NewDiscussion?) async throws -> String {
+        let text: String
+        do {
+            text = try String(contentsOfFile: file, encoding: .utf8)
+        } catch {
+            throw Failure("aimaq import draft: cannot read \(file): \(error.localizedDescription)")
+        }
+        let document: DraftDocument
+        do {
+            document = try DraftDocument.parse(text)
+        } catch {
+            throw Failure("aimaq import draft: \(file): \(error); nothing was imported")
+        }
+        var schedule: DiscussionSchedule?
+        var territory: KATOCode?
+        if discussion == nil {
+            guard let new else { throw Failure("aimaq import draft: give --discussion N, or --title, --territory and the four dates") }
+            guard let code = try? KATOCode(new.territory) else {
+                throw Failure("aimaq import draft: --territory \(new.territory) is not a nine-digit KATO code")
+            }
+            var dates: [CivilDate] = []
+            for (name, value) in zip(["--opens", "--expert-review", "--dispositions", "--closes"], new.dates) {
+                guard let date = try? CivilDate(value) else { throw Failure("aimaq import draft: \(name) \(value) is not a date (YYYY-MM-DD)") }
+                dates.append(date)
+            }
+            guard dates.count == 4 else { throw Failure("aimaq import draft: a new discussion needs the four dates") }
+            do {
+                schedule = try DiscussionSchedule(opens: dates[0], expertReview: dates[1], dispositions: dates[2], closes: dates[3])
+            } catch {
+                throw Failure("aimaq import draft: the dates must follow one another (opens ≤ expert review ≤ dispositions ≤ closes)")
+            }
+            territory = code
+        }
+        try DataFolder.validateForServing(config)
+        return try await withApplication(config, serving: false) { app in
+            try await AimaqApp.loadReferenceData(app)
+            let sql = app.db as! any SQLDatabase
+            let id: Int
+            if let discussion {
+                guard try await DiscussionStore.find(discussion, on: sql) != nil else {
+                    throw Failure("aimaq import draft: there is no discussion \(discussion)")
+                }
+                id = discussion
+            } else if let schedule, let territory, let new {
+                guard app.aimaq.territories.tree[territory] != nil else {
+                    throw Failure("aimaq import draft: \(territory) is not a territory of the tree")
+                }
+                id = try await DiscussionStore.create(DiscussionRecord(id: 0, territory: territory, bodyID: nil, title: new.title,
+                                                                       schedule: schedule, demo: false),
+                                                      actor: "aimaq import draft", on: app.db)
+            } else {
+                throw Failure("aimaq import draft: nothing to import into")
+            }
+            let (number, comparison) = try await DiscussionStore.addVersion(document, discussion: id, actor: "aimaq import draft",
+                                                                            on: app.db)
+            let changes = comparison.map { "; it changes \($0.changedAnchors.count) article(s)" } ?? ""
+            return "imported version \(number) of discussion \(id): \(document.articles.count) article(s)\(changes)"
+        }
+    }
+
     /// `aimaq import referendum --referendum ID FILE`: protocols by territory, all or nothing.
     public static func importReferendum(_ config: AimaqConfiguration, referendum: Int, file: String) async throws -> String {
         let text: String

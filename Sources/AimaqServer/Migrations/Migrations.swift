@@ -28,5 +28,6 @@ enum AimaqMigrations {
         app.migrations.add(M021PeoplesCouncilName())
         app.migrations.add(M022RoadMaps())
         app.migrations.add(M023Referendums())
+        app.migrations.add(M024Discussions())
     }
 }

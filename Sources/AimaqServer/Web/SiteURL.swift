@@ -54,6 +54,9 @@ enum SiteURL: Sendable {
     case budgetWhatIfRules
     case budgetExport
     case referendums
+    case discussions
+    case discussion(Parameter<Int>)
+    case discussionChanges(Parameter<Int>)
     case referendum(Parameter<Int>)
     case referendumResults(Parameter<Int>)
     case adminImportBudget
@@ -127,6 +130,9 @@ enum SiteURL: Sendable {
         case .budgetWhatIfRules: ["budget", "what-if", "rules"]
         case .budgetExport: ["budget", "export"]
         case .referendums: ["referendums"]
+        case .discussions: ["discussions"]
+        case .discussion(let p): ["discussions", Self.text(p, key: Self.idKey)]
+        case .discussionChanges(let p): ["discussions", Self.text(p, key: Self.idKey), "changes"]
         case .referendum(let p): ["referendums", Self.text(p, key: Self.idKey)]
         case .referendumResults(let p): ["referendums", Self.text(p, key: Self.idKey), "results.csv"]
         case .adminImportBudget: ["admin", "import-budget"]

@@ -66,6 +66,10 @@ enum Stylesheet {
     .bar-chart .bar { fill: #4a7fb5; } .month-chart .plan, .swatch.plan { fill: #c9d6e3; background: #c9d6e3; }
     .month-chart .done, .swatch.done { fill: #2f6b3a; background: #2f6b3a; }
     .demo-note { border-left: 4px solid #c77d00; padding: .3rem .6rem; background: #fff6e5; }
+    .diff del { background: #fde2e2; color: #7f1d1d; text-decoration: line-through; }
+    .diff ins { background: #dcfce7; color: #14532d; text-decoration: underline; }
+    table.diff td { vertical-align: top; width: 50%; } .article { margin: 1.2rem 0; }
+    .article h3 { margin-bottom: .3rem; } .changed-mark { font-size: .85rem; color: #7c2d12; }
     .columns { display: flex; flex-wrap: wrap; gap: 2rem; } tr.spending td { color: #5a3d00; }
     form.filters { display: flex; flex-wrap: wrap; gap: .6rem 1rem; align-items: flex-end; margin-bottom: .5rem; }
     form.filters label { display: flex; flex-direction: column; font-size: .85rem; color: var(--muted); }
