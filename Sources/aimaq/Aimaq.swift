@@ -299,13 +299,23 @@ struct ImportCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Import a referendum's protocols by territory from CSV, all or nothing; a territory given again is replaced.")
         @OptionGroup var options: ServerOptions
-        @Option(help: "The referendum's number (as in its address, /referendums/N).") var referendum: Int
+        @Option(help: "The referendum's number (as in its address, /referendums/N).") var referendum: Int?
+        @Option(help: "A new referendum's title (all three languages).") var title: String?
+        @Option(help: "A new referendum's question (all three languages).") var question: String?
+        @Option(name: .customLong("held-on"), help: "A new referendum's day (YYYY-MM-DD).") var heldOn: String?
+        @Option(help: "constitution (also a majority in two thirds of the regions) or republican.") var kind: String = "republican"
         @Argument(help: "CSV with the columns kato,eligible,participants,yes,no,invalid.") var file: String
 
         func run() async throws {
             let config = options.configuration
             ServerCommands.bootstrapLogging(config.logLevel)
-            print(try await ServerCommands.importReferendum(config, referendum: referendum, file: file))
+            var new: ServerCommands.NewReferendum?
+            if referendum == nil, let title, let question, let heldOn {
+                new = ServerCommands.NewReferendum(title: LocalizedName(kk: title, ru: title, en: title),
+                                                   question: LocalizedName(kk: question, ru: question, en: question),
+                                                   heldOn: heldOn, kind: kind)
+            }
+            print(try await ServerCommands.importReferendum(config, referendum: referendum, new: new, file: file))
         }
     }
 

@@ -31,6 +31,47 @@ import Testing
         try await ServerCommands.migrate(config)
     }
 
+    @Test func draftsAndReferendumProtocolsImportFromTheCommandLineAllOrNothing() async throws {
+        var config = AimaqConfiguration()
+        config.auditKey = testAuditKey
+        let folder = try temporaryFolder()
+        config.dataDirectory = folder + "/data"
+        config.bcryptCost = 4
+        try await ServerCommands.migrate(config)
+        let first = folder + "/v1.md", second = folder + "/v2.md", bad = folder + "/bad.md"
+        try "## Article 1\nOne.\n\n## Article 2\nTwo.\n".write(toFile: first, atomically: true, encoding: .utf8)
+        try "## Article 1\nOne, amended.\n\n## Article 2\nTwo.\n".write(toFile: second, atomically: true, encoding: .utf8)
+        try "## Article 1\nOne.\n## Article 1\nAgain.\n".write(toFile: bad, atomically: true, encoding: .utf8)
+        let opened = try await ServerCommands.importDraft(
+            config, file: first, discussion: nil,
+            new: .init(title: .init(kk: "Жоба", ru: "Проект", en: "Draft"), territory: "430000000",
+                       dates: ["2026-12-01", "2026-12-10", "2026-12-15", "2026-12-20"]))
+        #expect(opened == "imported version 1 of discussion 1: 2 article(s)")
+        let next = try await ServerCommands.importDraft(config, file: second, discussion: 1, new: nil)
+        #expect(next == "imported version 2 of discussion 1: 2 article(s); it changes 1 article(s)")
+        await #expect { try await ServerCommands.importDraft(config, file: bad, discussion: 1, new: nil) } throws: { error in
+            "\(error)".contains("line 3: a second article numbered as art-1") && "\(error)".contains("nothing was imported")
+        }
+        await #expect { try await ServerCommands.importDraft(config, file: second, discussion: nil,
+                                                            new: .init(title: .init(kk: "", ru: "", en: ""), territory: "430000000",
+                                                                       dates: ["2026-12-10", "2026-12-01", "2026-12-15", "2026-12-20"]))
+        } throws: { "\($0)".contains("must follow one another") }
+
+        let protocols = folder + "/results.csv", wrong = folder + "/wrong.csv"
+        try "kato,eligible,participants,yes,no,invalid\n435200000,1000,700,500,180,20\n".write(toFile: protocols, atomically: true, encoding: .utf8)
+        try "kato,eligible,participants,yes,no,invalid\n435200000,100,120,90,20,0\n".write(toFile: wrong, atomically: true, encoding: .utf8)
+        let created = try await ServerCommands.importReferendum(
+            config, referendum: nil, new: .init(title: .init(kk: "R", ru: "R", en: "R"), question: .init(kk: "Q", ru: "Q", en: "Q"),
+                                                heldOn: "2026-12-01", kind: "constitution"), file: protocols)
+        #expect(created == "imported the protocols of 1 territories into referendum 1")
+        await #expect { try await ServerCommands.importReferendum(config, referendum: 1, file: wrong) } throws: { error in
+            "\(error)".contains("wrong.csv:2:1: 120 took part of 100 eligible") && "\(error)".contains("nothing was imported")
+        }
+        await #expect { try await ServerCommands.importReferendum(config, referendum: 5, file: protocols) } throws: {
+            "\($0)".contains("there is no referendum 5")
+        }
+    }
+
     @Test func servingAFolderWithoutADatabaseAsksToMigrate() throws {
         var config = AimaqConfiguration()
         config.auditKey = testAuditKey

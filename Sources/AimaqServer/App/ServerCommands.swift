@@ -247,7 +247,24 @@ public enum ServerCommands {
     }
 
     /// `aimaq import referendum --referendum ID FILE`: protocols by territory, all or nothing.
-    public static func importReferendum(_ config: AimaqConfiguration, referendum: Int, file: String) async throws -> String {
+    /// A referendum to create with its first protocols.
+    public struct NewReferendum: Sendable {
+        public var title: LocalizedName
+        public var question: LocalizedName
+        public var heldOn: String
+        /// `constitution` (a majority in two thirds of the regions too) or `republican`.
+        public var kind: String
+
+        public init(title: LocalizedName, question: LocalizedName, heldOn: String, kind: String) {
+            self.title = title
+            self.question = question
+            self.heldOn = heldOn
+            self.kind = kind
+        }
+    }
+
+    public static func importReferendum(_ config: AimaqConfiguration, referendum: Int?, new: NewReferendum? = nil,
+                                        file: String) async throws -> String {
         let text: String
         do {
             text = try String(contentsOfFile: file, encoding: .utf8)
@@ -261,19 +278,41 @@ public enum ServerCommands {
             throw Failure("aimaq import referendum: \(file) has \(error.problems.count) problem(s); nothing was imported\n"
                           + error.problems.map { "\(file):\($0.line):\($0.column): \($0.message)" }.joined(separator: "\n"))
         }
+        var rules: ReferendumRules?
+        if referendum == nil {
+            guard let new else { throw Failure("aimaq import referendum: give --referendum N, or --title, --question, --held-on and --kind") }
+            guard (try? CivilDate(new.heldOn)) != nil else {
+                throw Failure("aimaq import referendum: --held-on \(new.heldOn) is not a date (YYYY-MM-DD)")
+            }
+            switch new.kind {
+            case "constitution": rules = .constitution
+            case "republican": rules = .republican
+            default: throw Failure("aimaq import referendum: --kind is constitution or republican, not \(new.kind)")
+            }
+        }
         try DataFolder.validateForServing(config)
         return try await withApplication(config, serving: false) { app in
             try await AimaqApp.loadReferenceData(app)
-            guard try await ReferendumStore.find(referendum, on: app.db as! any SQLDatabase) != nil else {
-                throw Failure("aimaq import referendum: there is no referendum \(referendum)")
+            let target: Int
+            if let given = referendum {
+                guard try await ReferendumStore.find(given, on: app.db as! any SQLDatabase) != nil else {
+                    throw Failure("aimaq import referendum: there is no referendum \(given)")
+                }
+                target = given
+            } else if let new, let rules {
+                target = try await ReferendumStore.create(ReferendumRecord(
+                    id: 0, heldOn: new.heldOn, kind: new.kind, title: new.title, question: new.question, rules: rules, demo: false),
+                    actor: "aimaq import referendum", on: app.db)
+            } else {
+                throw Failure("aimaq import referendum: nothing to import into")
             }
             do {
-                try await ReferendumStore.record(tallies, referendum: referendum, actor: "aimaq import referendum",
+                try await ReferendumStore.record(tallies, referendum: target, actor: "aimaq import referendum",
                                                  tree: app.aimaq.territories.tree, on: app.db)
             } catch let problem as ReferendumStore.StoreProblem {
                 throw Failure("aimaq import referendum: \(file): \(problem); nothing was imported")
             }
-            return "imported the protocols of \(tallies.count) territories into referendum \(referendum)"
+            return "imported the protocols of \(tallies.count) territories into referendum \(target)"
         }
     }
 
