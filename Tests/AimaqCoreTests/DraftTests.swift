@@ -110,3 +110,22 @@ import Testing
         }
     }
 }
+
+@Suite struct DiscussionAccessTests {
+    @Test func residentsTakePartAndTheTerritorysDeputiesModerate() throws {
+        let kyzylorda = try KATOCode("430000000"), shieli = try KATOCode("435200000"), astana = try KATOCode("710000000")
+        let citizen = Actor(role: .citizen, scope: .subtree(shieli))
+        #expect(AccessPolicy.decide(.takePartInDiscussion(territory: kyzylorda), for: citizen) == .allowed)
+        #expect(AccessPolicy.decide(.takePartInDiscussion(territory: nil), for: citizen) == .allowed, "the whole country's")
+        #expect(AccessPolicy.decide(.takePartInDiscussion(territory: astana), for: citizen) == .forbidden)
+        #expect(AccessPolicy.decide(.takePartInDiscussion(territory: shieli), for: Actor(role: .citizen, scope: .subtree(kyzylorda)))
+                == .forbidden, "a region-wide account does not live in one district")
+        #expect(AccessPolicy.decide(.takePartInDiscussion(territory: kyzylorda), for: nil) == .signInRequired)
+        let deputy = Actor(role: .maslikhatDeputy, scope: .subtree(kyzylorda))
+        #expect(AccessPolicy.allows(.moderateDiscussion(territory: shieli), for: deputy))
+        #expect(!AccessPolicy.allows(.moderateDiscussion(territory: nil), for: deputy), "the national discussion is not a maslikhat's")
+        #expect(!AccessPolicy.allows(.moderateDiscussion(territory: kyzylorda), for: citizen))
+        #expect(AccessPolicy.allows(.moderateDiscussion(territory: nil), for: Actor(role: .administrator, scope: .country)))
+        #expect(!AccessPolicy.allows(.moderateDiscussion(territory: kyzylorda), for: Actor(role: .administrator, scope: .subtree(astana))))
+    }
+}

@@ -113,5 +113,81 @@ extension ServerTests {
                 #expect(local.schedule.phase(on: app.aimaq.clock.today()) == .publicDiscussion)
             }
         }
+
+        @Test func commentsRepliesSupportModerationAndReportsFollowRolesAndPhases() async throws {
+            try await withAimaq { app, _ in
+                let id = try await Self.open(app, opens: "2026-01-01")
+                _ = try await DiscussionStore.addVersion(try DraftDocument.parse(Self.first), discussion: id, actor: "test", on: app.db)
+                let article = "/discussions/\(id)/articles/art-1"
+                var citizen = Visitor(app)
+                try await citizen.signIn("citizen")
+                let page = try await citizen.get(article + "?lang=en")
+                #expect(page.status == .ok && page.body.string.contains("Your comment"))
+                #expect(try await citizen.post(article + "/comments", form: ["text": "Three years is too long."]).status == .seeOther)
+                #expect(try await citizen.post(article + "/comments", form: ["text": "   "]).status == .unprocessableEntity)
+                let sql = app.db as! any SQLDatabase
+                let first = try #require(try await CommentStore.thread(discussion: id, anchor: "art-1", order: .date, on: sql).first)
+                #expect(first.comment.author == "citizen" && first.comment.text == "Three years is too long.")
+                let commentID = first.comment.id
+                #expect(try await citizen.post(article + "/comments", form: ["text": "I agree.", "parent": "\(commentID)"]).status == .seeOther)
+                let reply = try #require(try await CommentStore.thread(discussion: id, anchor: "art-1", order: .date, on: sql).first?.replies.first)
+                // One level of replies only.
+                #expect(try await citizen.post(article + "/comments", form: ["text": "x", "parent": "\(reply.id)"]).status == .unprocessableEntity)
+                // Support, then the same again takes it back; opposing counts once.
+                let vote = "/discussions/\(id)/comments/\(commentID)/vote"
+                #expect(try await citizen.post(vote, form: ["value": "support"]).status == .seeOther)
+                var deputy = Visitor(app)
+                try await deputy.signIn("maslikhat")
+                #expect(try await deputy.post(vote, form: ["value": "support"]).status == .seeOther)
+                #expect(try await CommentStore.find(commentID, discussion: id, on: sql)?.support == 2)
+                #expect(try await citizen.post(vote, form: ["value": "support"]).status == .seeOther)
+                #expect(try await citizen.post(vote, form: ["value": "oppose"]).status == .seeOther)
+                let counted = try #require(try await CommentStore.find(commentID, discussion: id, on: sql))
+                #expect(counted.support == 1 && counted.oppose == 1)
+                // A visitor may report; a citizen may not hide; the territory's deputy may, with a reason.
+                var visitor = Visitor(app)
+                #expect(try await visitor.post("/discussions/\(id)/comments/\(commentID)/report", form: [:]).status == .seeOther)
+                #expect(try await CommentStore.find(commentID, discussion: id, on: sql)?.reports == 1)
+                let hide = "/discussions/\(id)/comments/\(commentID)/hide"
+                #expect(try await citizen.post(hide, form: ["reason": "spam"]).status == .forbidden)
+                #expect(try await visitor.post(hide, form: ["reason": "spam"]).status == .seeOther, "to the sign-in page")
+                #expect(try await deputy.post(hide, form: ["reason": ""]).status == .unprocessableEntity)
+                #expect(try await deputy.post(hide, form: ["reason": "Personal data of a third person"]).status == .seeOther)
+                let forVisitors = try await visitor.get(article + "?lang=en").body.string
+                #expect(forVisitors.contains("This comment was hidden by a moderator.") && !forVisitors.contains("Three years is too long."))
+                let forModerators = try await deputy.get(article + "?lang=en").body.string
+                #expect(forModerators.contains("Reason: Personal data of a third person") && forModerators.contains("Three years is too long."))
+                #expect(try await citizen.post(vote, form: ["value": "support"]).status == .conflict)
+                let (broken, _) = try await AuditLog.verify(on: app.db)
+                #expect(broken == nil)
+                let actions = try await AuditEntry.query(on: app.db).filter(\.$entity == "comment").all().map(\.action)
+                #expect(actions.filter { $0 == "comment.add" }.count == 2 && actions.contains("comment.hide"))
+            }
+        }
+
+        @Test func outsideItsTerritoryOrPhaseNobodyComments() async throws {
+            try await withAimaq { app, _ in
+                let astana = try await DiscussionStore.create(DiscussionRecord(
+                    id: 0, territory: try KATOCode("710000000"), bodyID: nil, title: LocalizedName(kk: "A", ru: "A", en: "A"),
+                    schedule: try DiscussionSchedule(opens: try CivilDate("2026-01-01"), expertReview: try CivilDate("2026-09-10"),
+                                                     dispositions: try CivilDate("2026-09-20"), closes: try CivilDate("2026-09-30")),
+                    demo: false), actor: "test", on: app.db)
+                _ = try await DiscussionStore.addVersion(try DraftDocument.parse(Self.first), discussion: astana, actor: "test", on: app.db)
+                var citizen = Visitor(app)
+                try await citizen.signIn("citizen")  // lives in Shieli, Kyzylorda region
+                let article = "/discussions/\(astana)/articles/art-1"
+                #expect(try await citizen.post(article + "/comments", form: ["text": "Hello"]).status == .forbidden)
+                #expect(try await citizen.get(article + "?lang=en").body.string.contains("Residents of its territory take part"))
+                // In the dispositions phase comments are closed to everyone (409).
+                let closed = try await DiscussionStore.create(DiscussionRecord(
+                    id: 0, territory: nil, bodyID: nil, title: LocalizedName(kk: "B", ru: "B", en: "B"),
+                    schedule: try DiscussionSchedule(opens: try CivilDate("2026-01-01"), expertReview: try CivilDate("2026-02-01"),
+                                                     dispositions: try CivilDate("2026-03-01"), closes: try CivilDate("2026-04-01")),
+                    demo: false), actor: "test", on: app.db)
+                _ = try await DiscussionStore.addVersion(try DraftDocument.parse(Self.first), discussion: closed, actor: "test", on: app.db)
+                #expect(try await citizen.post("/discussions/\(closed)/articles/art-1/comments", form: ["text": "Late"]).status == .conflict)
+                #expect(try await citizen.get("/discussions/\(closed)/articles/art-9").status == .notFound)
+            }
+        }
     }
 }

@@ -39,7 +39,27 @@ extension ServerTests {
         static let everyone: [Who] = [.anonymous] + Fixture.accounts.map { .account($0.key) }
         static let signedIn: [Who] = Fixture.accounts.map { .account($0.key) }
 
-        static func cases(bodyID: Int, targetID: UUID, plan: Fixture.Plan) -> [Case] {
+        /// A Kyzylorda discussion in its public phase, with one comment, for the comment routes.
+        struct Discussion { var id: Int; var comment: Int }
+
+        static func seedDiscussion(_ app: Application) async throws -> Discussion {
+            let id = try await DiscussionStore.create(DiscussionRecord(
+                id: 0, territory: try KATOCode("430000000"), bodyID: nil, title: LocalizedName(kk: "D", ru: "D", en: "D"),
+                schedule: try DiscussionSchedule(opens: try CivilDate("2026-01-01"), expertReview: try CivilDate("2026-09-10"),
+                                                 dispositions: try CivilDate("2026-09-20"), closes: try CivilDate("2026-09-30")),
+                demo: false), actor: "test", on: app.db)
+            _ = try await DiscussionStore.addVersion(try DraftDocument.parse("## Article 1\nText.\n"), discussion: id,
+                                                     actor: "test", on: app.db)
+            let comment = try await CommentStore.add(discussion: id, anchor: "art-1", version: 1, parent: nil, author: UUID(),
+                                                     name: "someone", text: "A comment", actor: "test", on: app.db)
+            return Discussion(id: id, comment: comment)
+        }
+
+        static func cases(bodyID: Int, targetID: UUID, plan: Fixture.Plan, discussion: Discussion) -> [Case] {
+            // Those who live or work in Kyzylorda region take part in its discussions; its
+            // deputies and the administrators of the country moderate them.
+            let participants: Set<Who> = [.account("citizen"), .account("national"), .account("maslikhat"), .account("akimat")]
+            let moderators: Set<Who> = [.account("admin"), .account("national"), .account("maslikhat")]
             let holders: Set<Who> = [.account("admin"), .account("national"), .account("maslikhat")]
             let officials: [Who: HTTPResponseStatus] = [.anonymous: .seeOther, .account("citizen"): .forbidden]
             let adminsOnly: (HTTPResponseStatus) -> [Who: HTTPResponseStatus] = { ok in
@@ -133,8 +153,21 @@ extension ServerTests {
                 Case(method: .GET, pattern: "/budget/export", path: "/budget/export?year=2026&format=csv", default: .ok),
                 Case(method: .GET, pattern: "/referendums", path: "/referendums", default: .ok),
                 Case(method: .GET, pattern: "/discussions", path: "/discussions", default: .ok),
-                Case(method: .GET, pattern: "/discussions/:id", path: "/discussions/1", default: .notFound),
-                Case(method: .GET, pattern: "/discussions/:id/changes", path: "/discussions/1/changes", default: .notFound),
+                Case(method: .GET, pattern: "/discussions/:id", path: "/discussions/\(discussion.id)", default: .ok),
+                Case(method: .GET, pattern: "/discussions/:id/changes", path: "/discussions/\(discussion.id)/changes", default: .ok),
+                Case(method: .GET, pattern: "/discussions/:id/articles/:anchor", path: "/discussions/\(discussion.id)/articles/art-1",
+                     default: .ok),
+                Case(method: .POST, pattern: "/discussions/:id/articles/:anchor/comments",
+                     path: "/discussions/\(discussion.id)/articles/art-1/comments", form: ["text": "From the access table"],
+                     expected: [.anonymous: .seeOther], default: .forbidden, mayAct: participants),
+                Case(method: .POST, pattern: "/discussions/:id/comments/:comment/vote",
+                     path: "/discussions/\(discussion.id)/comments/\(discussion.comment)/vote", form: ["value": "support"],
+                     expected: [.anonymous: .seeOther], default: .forbidden, mayAct: participants),
+                Case(method: .POST, pattern: "/discussions/:id/comments/:comment/report",
+                     path: "/discussions/\(discussion.id)/comments/\(discussion.comment)/report", form: [:], default: .seeOther),
+                Case(method: .POST, pattern: "/discussions/:id/comments/:comment/hide",
+                     path: "/discussions/\(discussion.id)/comments/\(discussion.comment)/hide", form: ["reason": "test"],
+                     expected: [.anonymous: .seeOther], default: .forbidden, mayAct: moderators),
                 // No referendum in the fixture: the pages answer 404 to everyone alike.
                 Case(method: .GET, pattern: "/referendums/:id", path: "/referendums/1", default: .notFound),
                 Case(method: .GET, pattern: "/referendums/:id/results.csv", path: "/referendums/1/results.csv", default: .notFound),
@@ -192,7 +225,8 @@ extension ServerTests {
                 let target = Account(email: "target@test.aimaq.kz", displayName: "target", passwordHash: "x",
                                      role: .citizen, scope: .subtree(try KATOCode("435200000")))
                 try await target.create(on: app.db)
-                let cases = Self.cases(bodyID: fixture.bodyID, targetID: try target.requireID(), plan: fixture.plan)
+                let cases = Self.cases(bodyID: fixture.bodyID, targetID: try target.requireID(), plan: fixture.plan,
+                                       discussion: try await Self.seedDiscussion(app))
 
                 // The table must name every route the app registers.
                 let registered = Set(app.routes.all.map { "\($0.method.rawValue) /\($0.path.map(\.description).joined(separator: "/"))" })

@@ -87,6 +87,11 @@ public enum Action: Hashable, Sendable {
     case viewOwnWork
     /// Load a rule table of one's own into the budget what-if (kept, so that it can be shared).
     case loadRuleTable
+    /// Comment on a draft, reply, support or oppose a comment, in a discussion of a territory
+    /// (nil: the whole country): any signed-in person who lives or works within it.
+    case takePartInDiscussion(territory: KATOCode?)
+    /// Hide a comment with a reason: administrators and the deputies of the territory.
+    case moderateDiscussion(territory: KATOCode?)
 }
 
 /// The answer to "may this actor do this?". `signInRequired` lets pages send an anonymous
@@ -145,6 +150,17 @@ public enum AccessPolicy {
             return actor.role == .administrator && actor.scope == .country ? .allowed : .forbidden
         case .viewOwnWork, .loadRuleTable:
             return actor == nil ? .signInRequired : .allowed
+        case .takePartInDiscussion(let territory):
+            guard let actor else { return .signInRequired }
+            guard let territory else { return .allowed }
+            return TerritoryScope.subtree(territory).covers(actor.scope) ? .allowed : .forbidden
+        case .moderateDiscussion(let territory):
+            guard let actor else { return .signInRequired }
+            let moderator = actor.role == .administrator || actor.role == .nationalDeputy
+                || (actor.role == .maslikhatDeputy && territory != nil)
+            guard moderator else { return .forbidden }
+            guard let territory else { return actor.scope == .country ? .allowed : .forbidden }
+            return actor.scope.contains(territory) ? .allowed : .forbidden
         }
     }
 

@@ -97,6 +97,7 @@ public enum AimaqApp {
         BudgetController.register(app)
         ReferendumController.register(app)
         DiscussionController.register(app)
+        CommentController.register(app)
     }
 
     /// Loads what is served from memory; call after migrating.

@@ -27,6 +27,8 @@ enum DiscussionController {
         var versions: [Int]
         var version: DraftVersionRecord?
         var previous: DraftVersionRecord?
+        /// Comments per article.
+        var comments: [String: Int] = [:]
     }
 
     static func shown(_ request: Request) async throws -> Shown {
@@ -49,7 +51,8 @@ enum DiscussionController {
         let version = try await number.asyncMap { try await DiscussionStore.version(id, number: $0, on: request.sql) }
         let previous = try await number.flatMap { n in versions.last { $0 < n } }
             .asyncMap { try await DiscussionStore.version(id, number: $0, on: request.sql) }
-        return Shown(discussion: discussion, phase: phase, versions: versions, version: version, previous: previous)
+        return Shown(discussion: discussion, phase: phase, versions: versions, version: version, previous: previous,
+                     comments: try await CommentStore.counts(discussion: id, on: request.sql))
     }
 
     private static func crumbs(_ shown: Shown, _ page: PageContext) -> [(String, String)] {

@@ -114,6 +114,14 @@ enum DiscussionViews {
                         for (number, paragraph) in article.paragraphs.enumerated() {
                             el("p", .id(article.paragraphAnchor(number + 1))) { paragraph }
                         }
+                        // Comments are on the latest version's articles.
+                        if version.number == shown.versions.last {
+                            el("p") {
+                                el("a", .href(SiteURL.discussionArticle(.value(discussion.id), .value(article.anchor)).path + "#comments")) {
+                                    page.t("discussion.comments", ["count": String(shown.comments[article.anchor] ?? 0)])
+                                }
+                            }
+                        }
                     },
                 ])
             }),

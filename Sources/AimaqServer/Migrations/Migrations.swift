@@ -29,5 +29,6 @@ enum AimaqMigrations {
         app.migrations.add(M022RoadMaps())
         app.migrations.add(M023Referendums())
         app.migrations.add(M024Discussions())
+        app.migrations.add(M025Comments())
     }
 }

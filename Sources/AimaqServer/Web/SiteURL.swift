@@ -57,6 +57,11 @@ enum SiteURL: Sendable {
     case discussions
     case discussion(Parameter<Int>)
     case discussionChanges(Parameter<Int>)
+    case discussionArticle(Parameter<Int>, Parameter<String>)
+    case discussionComments(Parameter<Int>, Parameter<String>)
+    case commentVote(Parameter<Int>, Parameter<Int>)
+    case commentHide(Parameter<Int>, Parameter<Int>)
+    case commentReport(Parameter<Int>, Parameter<Int>)
     case referendum(Parameter<Int>)
     case referendumResults(Parameter<Int>)
     case adminImportBudget
@@ -83,6 +88,8 @@ enum SiteURL: Sendable {
     static let territoryKey = "kato"
     static let idKey = "id"
     static let tokenKey = "token"
+    static let anchorKey = "anchor"
+    static let commentKey = "comment"
 
     private var segments: [String] {
         switch self {
@@ -133,6 +140,13 @@ enum SiteURL: Sendable {
         case .discussions: ["discussions"]
         case .discussion(let p): ["discussions", Self.text(p, key: Self.idKey)]
         case .discussionChanges(let p): ["discussions", Self.text(p, key: Self.idKey), "changes"]
+        case .discussionArticle(let p, let a): ["discussions", Self.text(p, key: Self.idKey), "articles", Self.text(a, key: Self.anchorKey)]
+        case .discussionComments(let p, let a):
+            ["discussions", Self.text(p, key: Self.idKey), "articles", Self.text(a, key: Self.anchorKey), "comments"]
+        case .commentVote(let p, let c): ["discussions", Self.text(p, key: Self.idKey), "comments", Self.text(c, key: Self.commentKey), "vote"]
+        case .commentHide(let p, let c): ["discussions", Self.text(p, key: Self.idKey), "comments", Self.text(c, key: Self.commentKey), "hide"]
+        case .commentReport(let p, let c):
+            ["discussions", Self.text(p, key: Self.idKey), "comments", Self.text(c, key: Self.commentKey), "report"]
         case .referendum(let p): ["referendums", Self.text(p, key: Self.idKey)]
         case .referendumResults(let p): ["referendums", Self.text(p, key: Self.idKey), "results.csv"]
         case .adminImportBudget: ["admin", "import-budget"]

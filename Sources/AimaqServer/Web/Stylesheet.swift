@@ -70,6 +70,9 @@ enum Stylesheet {
     .diff ins { background: #dcfce7; color: #14532d; text-decoration: underline; }
     table.diff td { vertical-align: top; width: 50%; } .article { margin: 1.2rem 0; }
     .article h3 { margin-bottom: .3rem; } .changed-mark { font-size: .85rem; color: #7c2d12; }
+    ul.comments, ul.replies { list-style: none; padding-left: 0; } ul.replies { margin-left: 1.5rem; }
+    .comment { border-top: 1px solid var(--line); padding: .5rem 0; } .comment .meta { color: var(--muted); margin: 0; }
+    .hidden-comment { font-style: italic; color: var(--muted); }
     .columns { display: flex; flex-wrap: wrap; gap: 2rem; } tr.spending td { color: #5a3d00; }
     form.filters { display: flex; flex-wrap: wrap; gap: .6rem 1rem; align-items: flex-end; margin-bottom: .5rem; }
     form.filters label { display: flex; flex-direction: column; font-size: .85rem; color: var(--muted); }
