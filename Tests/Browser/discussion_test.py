@@ -1,0 +1,79 @@
+"""Browser test of discussions and referendums, against a running demo in headless Chromium.
+
+Usage: python discussion_test.py http://127.0.0.1:8089 [screenshot-dir]
+A visitor reads the draft Constitution and its changes side by side; a citizen of Shieli
+comments on an article of the Kyzylorda maslikhat's draft, replies and supports; a deputy of
+the maslikhat hides a comment with a reason; the referendum page shows the verdict.
+Ends with "N passed, N failed".
+"""
+from selenium.webdriver.common.by import By
+
+from browser import BASE, check, click_and_wait, run, shot, sign_in, sign_out, start
+
+CITIZEN = "citizen@demo.aimaq.kz"
+DEPUTY = "maslikhat.kyzylorda@demo.aimaq.kz"
+
+
+def discussion_link(text):
+    driver.get(BASE + "/discussions?lang=en")
+    links = [a for a in driver.find_elements(By.CSS_SELECTOR, "main ul.list a") if text in a.text]
+    check(f"the list shows “{text}”", len(links) == 1, driver.find_element(By.TAG_NAME, "main").text[:300])
+    return links[0].get_attribute("href")
+
+
+def steps():
+    constitution = discussion_link("Draft new Constitution")
+    driver.get(constitution + "?lang=en")
+    main = driver.find_element(By.TAG_NAME, "main").text
+    check("the draft says how many articles its version changes", "Articles this version changes: 45." in main, main[:400])
+    check("the contents link to every article", len(driver.find_elements(By.CSS_SELECTOR, "nav a[href^='#art-']")) == 61)
+    click_and_wait(driver.find_element(By.PARTIAL_LINK_TEXT, "See the changes side by side"))
+    check("changed wording is struck and inserted", len(driver.find_elements(By.CSS_SELECTOR, "table.diff del")) > 20
+          and len(driver.find_elements(By.CSS_SELECTOR, "table.diff ins")) > 20)
+    shot("discussion-changes")
+
+    local = discussion_link("Draft maslikhat decision")
+    sign_in(CITIZEN)
+    driver.get(local + "/articles/art-3?lang=en")
+    text = "Twice a year is right; please publish the reports online."
+    driver.find_element(By.ID, "comment-text").send_keys(text)
+    click_and_wait(driver.find_element(By.CSS_SELECTOR, "form.stack button[type=submit]"))
+    comments = driver.find_elements(By.CSS_SELECTOR, "ul.comments > li")
+    check("the citizen's comment is shown", any(text in c.text for c in comments), str([c.text[:80] for c in comments]))
+    mine = next(c for c in comments if text in c.text)
+    mine_id = mine.get_attribute("id")
+    reply_box = mine.find_element(By.CSS_SELECTOR, "textarea[name=text]")
+    reply_box.send_keys("And in Kazakh, too.")
+    click_and_wait(mine.find_element(By.CSS_SELECTOR, "form.stack button[type=submit]"))
+    replies = driver.find_elements(By.CSS_SELECTOR, f"#{mine_id} ul.replies li")
+    check("the reply sits under its comment", len(replies) == 1 and "And in Kazakh, too." in replies[0].text)
+    support = driver.find_element(By.CSS_SELECTOR, f"#{mine_id} > article form input[value=support]")
+    click_and_wait(support.find_element(By.XPATH, "..").find_element(By.TAG_NAME, "button"))
+    standing = driver.find_element(By.CSS_SELECTOR, f"#{mine_id} > article .standing").text
+    check("the support is counted", "Support: 1" in standing, standing)
+    shot("discussion-comment")
+    sign_out()
+
+    sign_in(DEPUTY)
+    driver.get(local + "/articles/art-3?lang=en")
+    box = driver.find_element(By.CSS_SELECTOR, f"#{mine_id} > article input[name=reason]")
+    box.send_keys("Test of moderation")
+    click_and_wait(box.find_element(By.XPATH, "..").find_element(By.TAG_NAME, "button"))
+    moderated = driver.find_element(By.ID, mine_id).text
+    check("the deputy sees the hidden comment with its reason", "Reason: Test of moderation" in moderated, moderated[:300])
+    sign_out()
+    driver.get(local + "/articles/art-3?lang=en")
+    public = driver.find_element(By.ID, mine_id).text
+    check("visitors see that it was hidden, not its text", "hidden by a moderator" in public and text not in public, public[:300])
+
+    driver.get(BASE + "/referendums?lang=en")
+    click_and_wait(driver.find_element(By.PARTIAL_LINK_TEXT, "Republican referendum of 15 March 2026"))
+    main = driver.find_element(By.TAG_NAME, "main").text
+    check("the referendum's verdict is shown", "The referendum is valid and the decision is adopted." in main, main[:300])
+    check("each rule is shown with its figures", "Turnout: 9,127,192 of 12,482,613" in main and "Yes won in 20 of 20 regions" in main)
+    check("two maps of the 20 regions", len(driver.find_elements(By.CSS_SELECTOR, "svg.tile-map a")) == 40)
+    shot("referendum")
+
+
+driver = start(lang="en-US")
+run(steps)
