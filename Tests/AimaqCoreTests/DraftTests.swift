@@ -127,5 +127,11 @@ import Testing
         #expect(!AccessPolicy.allows(.moderateDiscussion(territory: kyzylorda), for: citizen))
         #expect(AccessPolicy.allows(.moderateDiscussion(territory: nil), for: Actor(role: .administrator, scope: .country)))
         #expect(!AccessPolicy.allows(.moderateDiscussion(territory: kyzylorda), for: Actor(role: .administrator, scope: .subtree(astana))))
+        // Dispositions: the responsible body's deputies only.
+        #expect(AccessPolicy.allows(.disposeProposals(territory: shieli), for: deputy))
+        #expect(!AccessPolicy.allows(.disposeProposals(territory: kyzylorda), for: Actor(role: .administrator, scope: .country)))
+        #expect(!AccessPolicy.allows(.disposeProposals(territory: nil), for: deputy))
+        #expect(AccessPolicy.allows(.disposeProposals(territory: nil), for: Actor(role: .nationalDeputy, scope: .country)))
+        #expect(!AccessPolicy.allows(.disposeProposals(territory: astana), for: deputy))
     }
 }

@@ -189,5 +189,44 @@ extension ServerTests {
                 #expect(try await citizen.get("/discussions/\(closed)/articles/art-9").status == .notFound)
             }
         }
+
+        @Test func proposalsAreMadeSupportedAndGivenADispositionInTheirPhases() async throws {
+            try await withAimaq { app, _ in
+                let id = try await Self.open(app, opens: "2026-01-01")
+                _ = try await DiscussionStore.addVersion(try DraftDocument.parse(Self.first), discussion: id, actor: "test", on: app.db)
+                var citizen = Visitor(app)
+                try await citizen.signIn("citizen")
+                let proposals = "/discussions/\(id)/articles/art-1/proposals"
+                #expect(try await citizen.post(proposals, form: ["wording": "Two years.", "justification": ""]).status == .unprocessableEntity)
+                #expect(try await citizen.post(proposals, form: ["wording": "The budget for two years.",
+                                                                 "justification": "Three years cannot be foreseen."]).status == .seeOther)
+                let sql = app.db as! any SQLDatabase
+                let proposal = try #require(try await ProposalStore.list(discussion: id, on: sql).first)
+                let support = "/discussions/\(id)/proposals/\(proposal.id)/support"
+                #expect(try await citizen.post(support, form: [:]).status == .seeOther)
+                var akimat = Visitor(app)
+                try await akimat.signIn("akimat")
+                #expect(try await akimat.post(support, form: [:]).status == .seeOther)
+                #expect(try await citizen.post(support, form: [:]).status == .seeOther, "again: taken back")
+                #expect(try await ProposalStore.find(proposal.id, discussion: id, on: sql)?.support == 1)
+                let dispose = "/discussions/\(id)/proposals/\(proposal.id)/disposition"
+                var deputy = Visitor(app)
+                try await deputy.signIn("maslikhat")
+                let form = ["disposition": "accepted_in_part", "reason": "Two years for villages, three for the region."]
+                #expect(try await deputy.post(dispose, form: form).status == .conflict, "not in the public phase")
+                app.aimaq.clock.pin(try CivilDate("2026-09-25"))
+                #expect(try await citizen.post(dispose, form: form).status == .forbidden)
+                #expect(try await citizen.post(proposals, form: ["wording": "Late", "justification": "Late"]).status == .conflict)
+                #expect(try await deputy.post(dispose, form: ["disposition": "maybe", "reason": "x"]).status == .unprocessableEntity)
+                #expect(try await deputy.post(dispose, form: form).status == .seeOther)
+                let table = try await citizen.get("/discussions/\(id)/dispositions?lang=en").body.string
+                #expect(table.contains("The budget for two years.") && table.contains("accepted in part")
+                        && table.contains("Two years for villages, three for the region."))
+                let csv = try await citizen.get("/discussions/\(id)/dispositions?format=csv")
+                let lines = csv.body.string.split(whereSeparator: \.isNewline)
+                #expect(lines.first == "article,heading,proposal,wording,justification,author,support,disposition,reason")
+                #expect(lines.count == 2 && lines[1].contains("art-1,Article 1. Budget,") && lines[1].contains(",citizen,1,accepted_in_part,"))
+            }
+        }
     }
 }

@@ -40,7 +40,7 @@ extension ServerTests {
         static let signedIn: [Who] = Fixture.accounts.map { .account($0.key) }
 
         /// A Kyzylorda discussion in its public phase, with one comment, for the comment routes.
-        struct Discussion { var id: Int; var comment: Int }
+        struct Discussion { var id: Int; var comment: Int; var proposal: Int }
 
         static func seedDiscussion(_ app: Application) async throws -> Discussion {
             let id = try await DiscussionStore.create(DiscussionRecord(
@@ -52,7 +52,9 @@ extension ServerTests {
                                                      actor: "test", on: app.db)
             let comment = try await CommentStore.add(discussion: id, anchor: "art-1", version: 1, parent: nil, author: UUID(),
                                                      name: "someone", text: "A comment", actor: "test", on: app.db)
-            return Discussion(id: id, comment: comment)
+            let proposal = try await ProposalStore.add(discussion: id, anchor: "art-1", version: 1, author: UUID(), name: "someone",
+                                                       wording: "Other text.", justification: "Clearer.", actor: "test", on: app.db)
+            return Discussion(id: id, comment: comment, proposal: proposal)
         }
 
         static func cases(bodyID: Int, targetID: UUID, plan: Fixture.Plan, discussion: Discussion) -> [Case] {
@@ -60,6 +62,7 @@ extension ServerTests {
             // deputies and the administrators of the country moderate them.
             let participants: Set<Who> = [.account("citizen"), .account("national"), .account("maslikhat"), .account("akimat")]
             let moderators: Set<Who> = [.account("admin"), .account("national"), .account("maslikhat")]
+            // In the public phase nobody disposes (409 for the maslikhat's deputy, who may).
             let holders: Set<Who> = [.account("admin"), .account("national"), .account("maslikhat")]
             let officials: [Who: HTTPResponseStatus] = [.anonymous: .seeOther, .account("citizen"): .forbidden]
             let adminsOnly: (HTTPResponseStatus) -> [Who: HTTPResponseStatus] = { ok in
@@ -163,6 +166,19 @@ extension ServerTests {
                 Case(method: .POST, pattern: "/discussions/:id/comments/:comment/vote",
                      path: "/discussions/\(discussion.id)/comments/\(discussion.comment)/vote", form: ["value": "support"],
                      expected: [.anonymous: .seeOther], default: .forbidden, mayAct: participants),
+                Case(method: .POST, pattern: "/discussions/:id/articles/:anchor/proposals",
+                     path: "/discussions/\(discussion.id)/articles/art-1/proposals",
+                     form: ["wording": "New wording", "justification": "Because"],
+                     expected: [.anonymous: .seeOther], default: .forbidden, mayAct: participants),
+                Case(method: .POST, pattern: "/discussions/:id/proposals/:proposal/support",
+                     path: "/discussions/\(discussion.id)/proposals/\(discussion.proposal)/support", form: [:],
+                     expected: [.anonymous: .seeOther], default: .forbidden, mayAct: participants),
+                Case(method: .POST, pattern: "/discussions/:id/proposals/:proposal/disposition",
+                     path: "/discussions/\(discussion.id)/proposals/\(discussion.proposal)/disposition",
+                     form: ["disposition": "accepted", "reason": "Fits"],
+                     expected: [.anonymous: .seeOther, .account("maslikhat"): .conflict], default: .forbidden),
+                Case(method: .GET, pattern: "/discussions/:id/dispositions", path: "/discussions/\(discussion.id)/dispositions",
+                     default: .ok),
                 Case(method: .POST, pattern: "/discussions/:id/comments/:comment/report",
                      path: "/discussions/\(discussion.id)/comments/\(discussion.comment)/report", form: [:], default: .seeOther),
                 Case(method: .POST, pattern: "/discussions/:id/comments/:comment/hide",

@@ -92,6 +92,10 @@ public enum Action: Hashable, Sendable {
     case takePartInDiscussion(territory: KATOCode?)
     /// Hide a comment with a reason: administrators and the deputies of the territory.
     case moderateDiscussion(territory: KATOCode?)
+    /// Give proposals of amendment their dispositions: the responsible representative body's
+    /// deputies (national deputies for the country's discussions, the maslikhat's for a
+    /// territory's).
+    case disposeProposals(territory: KATOCode?)
 }
 
 /// The answer to "may this actor do this?". `signInRequired` lets pages send an anonymous
@@ -161,6 +165,10 @@ public enum AccessPolicy {
             guard moderator else { return .forbidden }
             guard let territory else { return actor.scope == .country ? .allowed : .forbidden }
             return actor.scope.contains(territory) ? .allowed : .forbidden
+        case .disposeProposals(let territory):
+            guard let actor else { return .signInRequired }
+            guard let territory else { return actor.role == .nationalDeputy && actor.scope == .country ? .allowed : .forbidden }
+            return actor.role == .maslikhatDeputy && actor.scope.contains(territory) ? .allowed : .forbidden
         }
     }
 

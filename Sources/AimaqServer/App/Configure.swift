@@ -98,6 +98,7 @@ public enum AimaqApp {
         ReferendumController.register(app)
         DiscussionController.register(app)
         CommentController.register(app)
+        ProposalController.register(app)
     }
 
     /// Loads what is served from memory; call after migrating.

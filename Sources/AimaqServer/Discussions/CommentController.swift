@@ -47,7 +47,12 @@ enum CommentController {
             discussion: discussion, phase: phase, version: version.number, article: article, order: order, thread: thread,
             mayTakePart: phase.allows(.comment) && AccessPolicy.allows(.takePartInDiscussion(territory: discussion.territory), for: actor),
             mayModerate: AccessPolicy.allows(.moderateDiscussion(territory: discussion.territory), for: actor),
-            signedIn: actor != nil)
+            signedIn: actor != nil,
+            proposals: ProposalViews.Context(
+                discussion: discussion.id, anchor: article.anchor,
+                proposals: try await ProposalStore.list(discussion: discussion.id, anchor: article.anchor, on: request.sql),
+                mayPropose: phase.allows(.propose) && AccessPolicy.allows(.takePartInDiscussion(territory: discussion.territory), for: actor),
+                mayDispose: phase.allows(.dispose) && AccessPolicy.allows(.disposeProposals(territory: discussion.territory), for: actor)))
         return Layout.response(request, title: article.heading,
                                breadcrumbs: [(page.t("country.name"), SiteURL.home.path),
                                              (page.t("discussion.list.title"), SiteURL.discussions.path),

@@ -13,6 +13,7 @@ enum CommentViews {
         var mayTakePart: Bool
         var mayModerate: Bool
         var signedIn: Bool
+        var proposals: ProposalViews.Context
     }
 
     static func article(_ context: Context, _ page: PageContext) -> Node {
@@ -30,6 +31,7 @@ enum CommentViews {
             .fragment(context.article.paragraphs.enumerated().map { number, text in
                 el("p", .id(context.article.paragraphAnchor(number + 1))) { text }
             }),
+            ProposalViews.section(context.proposals, page),
             el("h2", .id("comments")) { page.t("comment.title", ["count": String(count)]) },
             el("p") {
                 page.t("comment.order") + " "

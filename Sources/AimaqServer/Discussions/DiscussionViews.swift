@@ -85,6 +85,9 @@ enum DiscussionViews {
                     }
                 }
             } ?? .empty,
+            el("p") {
+                el("a", .href(SiteURL.discussionDispositions(.value(discussion.id)).path)) { page.t("proposal.table.title") }
+            },
             el("h2", .id("contents")) { page.t("discussion.contents") },
             el("nav", .aria("labelledby", "contents")) {
                 el("ul", .class("list")) {

@@ -30,5 +30,6 @@ enum AimaqMigrations {
         app.migrations.add(M023Referendums())
         app.migrations.add(M024Discussions())
         app.migrations.add(M025Comments())
+        app.migrations.add(M026Proposals())
     }
 }

@@ -62,6 +62,10 @@ enum SiteURL: Sendable {
     case commentVote(Parameter<Int>, Parameter<Int>)
     case commentHide(Parameter<Int>, Parameter<Int>)
     case commentReport(Parameter<Int>, Parameter<Int>)
+    case discussionProposals(Parameter<Int>, Parameter<String>)
+    case proposalSupport(Parameter<Int>, Parameter<Int>)
+    case proposalDisposition(Parameter<Int>, Parameter<Int>)
+    case discussionDispositions(Parameter<Int>)
     case referendum(Parameter<Int>)
     case referendumResults(Parameter<Int>)
     case adminImportBudget
@@ -90,6 +94,7 @@ enum SiteURL: Sendable {
     static let tokenKey = "token"
     static let anchorKey = "anchor"
     static let commentKey = "comment"
+    static let proposalKey = "proposal"
 
     private var segments: [String] {
         switch self {
@@ -145,6 +150,13 @@ enum SiteURL: Sendable {
             ["discussions", Self.text(p, key: Self.idKey), "articles", Self.text(a, key: Self.anchorKey), "comments"]
         case .commentVote(let p, let c): ["discussions", Self.text(p, key: Self.idKey), "comments", Self.text(c, key: Self.commentKey), "vote"]
         case .commentHide(let p, let c): ["discussions", Self.text(p, key: Self.idKey), "comments", Self.text(c, key: Self.commentKey), "hide"]
+        case .discussionProposals(let p, let a):
+            ["discussions", Self.text(p, key: Self.idKey), "articles", Self.text(a, key: Self.anchorKey), "proposals"]
+        case .proposalSupport(let p, let c):
+            ["discussions", Self.text(p, key: Self.idKey), "proposals", Self.text(c, key: Self.proposalKey), "support"]
+        case .proposalDisposition(let p, let c):
+            ["discussions", Self.text(p, key: Self.idKey), "proposals", Self.text(c, key: Self.proposalKey), "disposition"]
+        case .discussionDispositions(let p): ["discussions", Self.text(p, key: Self.idKey), "dispositions"]
         case .commentReport(let p, let c):
             ["discussions", Self.text(p, key: Self.idKey), "comments", Self.text(c, key: Self.commentKey), "report"]
         case .referendum(let p): ["referendums", Self.text(p, key: Self.idKey)]
