@@ -122,7 +122,8 @@ enum CommentViews {
     static func commentForm(_ context: Context, parent: Int?, _ page: PageContext) -> Node {
         let id = parent.map { "reply-\($0)" } ?? "comment-text"
         let action = SiteURL.discussionComments(.value(context.discussion.id), .value(context.article.anchor)).path
-        return el("form", .class("stack"), Attribute("method", "post"), Attribute("action", action)) {
+        return el("form", attributes: [.class("stack"), .id(parent.map { "reply-form-\($0)" } ?? "comment-form"),
+                                       Attribute("method", "post"), Attribute("action", action)]) {
             csrfField(page)
             if let parent { void("input", .type("hidden"), .name("parent"), .value(String(parent))) }
             el("label", Attribute("for", id)) { parent == nil ? page.t("comment.new") : page.t("comment.reply") }
