@@ -16,13 +16,9 @@ enum CommentController {
     /// The discussion, today's phase, the latest version and the article asked for (404
     /// when the discussion, the draft or the article is missing or not yet public).
     static func load(_ request: Request) async throws -> (DiscussionRecord, DiscussionPhase, DraftVersionRecord, DraftArticle) {
-        guard let id = request.parameters.get(SiteURL.idKey, as: Int.self),
-              let discussion = try await DiscussionStore.find(id, on: request.sql) else {
-            throw Abort(.notFound, reason: request.t("discussion.notFound"))
-        }
-        let phase = discussion.schedule.phase(on: InstructionController.today(request))
-        guard phase.allows(.read), let latest = try await DiscussionStore.versionNumbers(id, on: request.sql).last,
-              let version = try await DiscussionStore.version(id, number: latest, on: request.sql) else {
+        let (discussion, phase) = try await readable(request)
+        guard let latest = try await DiscussionStore.versionNumbers(discussion.id, on: request.sql).last,
+              let version = try await DiscussionStore.version(discussion.id, number: latest, on: request.sql) else {
             throw Abort(.notFound, reason: request.t("discussion.notFound"))
         }
         let anchor = request.parameters.get(SiteURL.anchorKey) ?? ""
@@ -91,16 +87,24 @@ enum CommentController {
 
     /// The comment addressed, on a discussion that can be read.
     static func loadComment(_ request: Request) async throws -> (DiscussionRecord, DiscussionPhase, CommentRecord) {
+        let (discussion, phase) = try await readable(request)
+        guard let commentID = request.parameters.get(SiteURL.commentKey, as: Int.self),
+              let comment = try await CommentStore.find(commentID, discussion: discussion.id, on: request.sql) else {
+            throw Abort(.notFound, reason: request.t("comment.notFound"))
+        }
+        return (discussion, phase, comment)
+    }
+
+    /// The discussion addressed and today's phase, when it can be read (404 otherwise: an
+    /// announced discussion has nothing to act on yet).
+    static func readable(_ request: Request) async throws -> (DiscussionRecord, DiscussionPhase) {
         guard let id = request.parameters.get(SiteURL.idKey, as: Int.self),
               let discussion = try await DiscussionStore.find(id, on: request.sql) else {
             throw Abort(.notFound, reason: request.t("discussion.notFound"))
         }
         let phase = discussion.schedule.phase(on: InstructionController.today(request))
-        guard phase.allows(.read), let commentID = request.parameters.get(SiteURL.commentKey, as: Int.self),
-              let comment = try await CommentStore.find(commentID, discussion: id, on: request.sql) else {
-            throw Abort(.notFound, reason: request.t("comment.notFound"))
-        }
-        return (discussion, phase, comment)
+        guard phase.allows(.read) else { throw Abort(.notFound, reason: request.t("discussion.notFound")) }
+        return (discussion, phase)
     }
 
     struct VoteForm: Content { var value: String? }

@@ -36,13 +36,9 @@ enum ProposalController {
     }
 
     static func loadProposal(_ request: Request) async throws -> (DiscussionRecord, DiscussionPhase, ProposalRecord) {
-        guard let id = request.parameters.get(SiteURL.idKey, as: Int.self),
-              let discussion = try await DiscussionStore.find(id, on: request.sql) else {
-            throw Abort(.notFound, reason: request.t("discussion.notFound"))
-        }
-        let phase = discussion.schedule.phase(on: InstructionController.today(request))
-        guard phase.allows(.read), let proposalID = request.parameters.get(SiteURL.proposalKey, as: Int.self),
-              let proposal = try await ProposalStore.find(proposalID, discussion: id, on: request.sql) else {
+        let (discussion, phase) = try await CommentController.readable(request)
+        guard let proposalID = request.parameters.get(SiteURL.proposalKey, as: Int.self),
+              let proposal = try await ProposalStore.find(proposalID, discussion: discussion.id, on: request.sql) else {
             throw Abort(.notFound, reason: request.t("proposal.notFound"))
         }
         return (discussion, phase, proposal)
