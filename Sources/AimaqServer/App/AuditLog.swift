@@ -140,15 +140,15 @@ enum AuditLog {
             }.get()
         }
         try await sql.raw("BEGIN IMMEDIATE").run()
-        let result: T
         do {
-            result = try await body(writer.database)
+            let result = try await body(writer.database)
+            try await sql.raw("COMMIT").run()
+            return result
         } catch {
+            // Whatever failed, the body or the commit, the connection leaves the transaction.
             try? await sql.raw("ROLLBACK").run()
             throw error
         }
-        try await sql.raw("COMMIT").run()
-        return result
     }
 
     /// SQLite's answer when another connection holds the write lock or changed the snapshot.
