@@ -87,3 +87,35 @@ extension ServerTests {
         }
     }
 }
+
+extension ServerTests {
+    @Suite struct CivicAPITests {
+        @Test func referendumsAndDiscussionsAreOpenDataAsJSON() async throws {
+            try await withAimaq { app, _ in
+                _ = try await ReferendumDemo.load(app, progress: { _ in })
+                _ = try await DiscussionDemo.load(app, progress: { _ in })
+                var visitor = Visitor(app)
+                let list = try await visitor.get("/api/v1/referendums")
+                let listed = try JSONSerialization.jsonObject(with: Data(list.body.string.utf8)) as? [String: Any]
+                #expect(listed?["total"] as? Int == 1 && listed?["page"] as? Int == 1)
+                let id = try #require(((listed?["items"] as? [[String: Any]])?.first?["id"]) as? Int)
+                let one = try await visitor.get("/api/v1/referendums/\(id)")
+                let referendum = try #require(try JSONSerialization.jsonObject(with: Data(one.body.string.utf8)) as? [String: Any])
+                #expect(referendum["passed"] as? Bool == true)
+                #expect((referendum["national"] as? [String: Any])?["yes"] as? Int == 7_954_667)
+                #expect((referendum["checks"] as? [[String: Any]])?.map { $0["rule"] as? String } == ["turnout", "pass", "regions"])
+                #expect(try await visitor.get("/api/v1/referendums/999").status == .notFound)
+                let discussions = try await visitor.get("/api/v1/discussions?per=1")
+                let page = try JSONSerialization.jsonObject(with: Data(discussions.body.string.utf8)) as? [String: Any]
+                #expect(page?["total"] as? Int == 2 && (page?["items"] as? [Any])?.count == 1)
+                #expect(try await visitor.get("/api/v1/discussions?per=0").status == .badRequest)
+                let all = try await DiscussionStore.all(on: app.db as! any SQLDatabase)
+                let national = try #require(all.first { $0.territory == nil })
+                let detail = try await visitor.get("/api/v1/discussions/\(national.id)")
+                let body = try #require(try JSONSerialization.jsonObject(with: Data(detail.body.string.utf8)) as? [String: Any])
+                #expect(body["version"] as? Int == 2 && (body["articles"] as? [Any])?.count == 61)
+                #expect((body["discussion"] as? [String: Any])?["phase"] as? String == "expert", "2 March 2026: expert review")
+            }
+        }
+    }
+}

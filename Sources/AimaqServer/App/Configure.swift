@@ -99,6 +99,7 @@ public enum AimaqApp {
         DiscussionController.register(app)
         CommentController.register(app)
         ProposalController.register(app)
+        CivicAPI.register(app)
     }
 
     /// Loads what is served from memory; call after migrating.

@@ -87,6 +87,10 @@ enum SiteURL: Sendable {
         case budgetTransfers
         case budgetIndicators
         case budgetWhatIf
+        case referendums
+        case referendum(Parameter<Int>)
+        case discussions
+        case discussion(Parameter<Int>)
     }
 
     static let territoryKey = "kato"
@@ -180,6 +184,10 @@ enum SiteURL: Sendable {
                 case .budgetTransfers: ["budget", "transfers"]
                 case .budgetIndicators: ["budget", "indicators"]
                 case .budgetWhatIf: ["budget", "what-if"]
+                case .referendums: ["referendums"]
+                case .referendum(let p): ["referendums", Self.text(p, key: Self.idKey)]
+                case .discussions: ["discussions"]
+                case .discussion(let p): ["discussions", Self.text(p, key: Self.idKey)]
                 }
             }()
         }
