@@ -228,5 +228,24 @@ extension ServerTests {
                 #expect(lines.count == 2 && lines[1].contains("art-1,Article 1. Budget,") && lines[1].contains(",citizen,1,accepted_in_part,"))
             }
         }
+
+        @Test func takingPartIsLimitedPerPersonAndMinute() async throws {
+            try await withAimaq(configure: { $0.rateLimits = "participation=2" }) { app, _ in
+                let id = try await Self.open(app, opens: "2026-01-01")
+                _ = try await DiscussionStore.addVersion(try DraftDocument.parse(Self.first), discussion: id, actor: "test", on: app.db)
+                var citizen = Visitor(app)
+                try await citizen.signIn("citizen")
+                let comments = "/discussions/\(id)/articles/art-1/comments"
+                #expect(try await citizen.post(comments, form: ["text": "one"]).status == .seeOther)
+                #expect(try await citizen.post(comments, form: ["text": "two"]).status == .seeOther)
+                let third = try await citizen.post(comments, form: ["text": "three"])
+                #expect(third.status == .tooManyRequests && third.headers.first(name: "Retry-After") != nil)
+                var other = Visitor(app)
+                try await other.signIn("akimat")
+                #expect(try await other.post(comments, form: ["text": "mine"]).status == .seeOther, "counted per person")
+                let stored = try await CommentStore.thread(discussion: id, anchor: "art-1", order: .date, on: app.db as! any SQLDatabase)
+                #expect(stored.count == 3)
+            }
+        }
     }
 }

@@ -17,9 +17,11 @@ final class RateLimits: Sendable {
         case export
         /// Work computed afresh for the visitor: a what-if that is not cached.
         case compute
+        /// Taking part in a discussion: comments, replies, proposals, support, reports.
+        case participation
     }
 
-    static let defaults: [Kind: Int] = [.export: 20, .compute: 120]
+    static let defaults: [Kind: Int] = [.export: 20, .compute: 120, .participation: 30]
     static let windowSeconds: Int64 = 60
 
     private struct Counter {

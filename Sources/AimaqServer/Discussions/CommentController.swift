@@ -66,6 +66,7 @@ enum CommentController {
         let (discussion, phase, version, article) = try await load(request)
         try request.authorize(.takePartInDiscussion(territory: discussion.territory))
         guard phase.allows(.comment) else { throw Abort(.conflict, reason: request.t("comment.error.phase")) }
+        try request.aimaq.limits.charge(.participation, request)
         let form = try request.content.decode(CommentForm.self)
         let text = (form.text ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty, text.count <= CommentStore.maxLength else {
@@ -113,6 +114,7 @@ enum CommentController {
         let (discussion, phase, comment) = try await loadComment(request)
         try request.authorize(.takePartInDiscussion(territory: discussion.territory))
         guard phase.allows(.support) else { throw Abort(.conflict, reason: request.t("comment.error.phase")) }
+        try request.aimaq.limits.charge(.participation, request)
         let form = try request.content.decode(VoteForm.self)
         let value: Int
         switch form.value {
@@ -140,6 +142,7 @@ enum CommentController {
     @Sendable static func report(_ request: Request) async throws -> Response {
         try request.authorize(.viewPublic)
         let (discussion, _, comment) = try await loadComment(request)
+        try request.aimaq.limits.charge(.participation, request)
         try await CommentStore.report(comment.id, on: request.sql)
         return back(request, discussion.id, comment.anchor)
     }

@@ -21,6 +21,7 @@ enum ProposalController {
         let (discussion, phase, version, article) = try await CommentController.load(request)
         try request.authorize(.takePartInDiscussion(territory: discussion.territory))
         guard phase.allows(.propose) else { throw Abort(.conflict, reason: request.t("comment.error.phase")) }
+        try request.aimaq.limits.charge(.participation, request)
         let form = try request.content.decode(ProposalForm.self)
         let wording = (form.wording ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         let justification = (form.justification ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
@@ -48,6 +49,7 @@ enum ProposalController {
         let (discussion, phase, proposal) = try await loadProposal(request)
         try request.authorize(.takePartInDiscussion(territory: discussion.territory))
         guard phase.allows(.support) else { throw Abort(.conflict, reason: request.t("comment.error.phase")) }
+        try request.aimaq.limits.charge(.participation, request)
         guard let accountID = request.account?.id else { throw SignInRequired() }
         try await ProposalStore.toggleSupport(proposal.id, account: accountID, actor: request.auditActor, on: request.db)
         return CommentController.back(request, discussion.id, proposal.anchor)
