@@ -37,3 +37,12 @@ struct Paging {
         return Array(all[start..<min(all.count, start + per)])
     }
 }
+
+extension Response {
+    /// Makes this answer a CSV download (UTF-8) named `filename`.
+    func setCSV(_ text: String, filename: String) {
+        body = .init(string: text)
+        headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
+        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(filename)\"")
+    }
+}

@@ -170,6 +170,15 @@ public enum ServerCommands {
     }
 
     /// Imports an action plan file; every problem is printed with its line and column.
+    /// The text of a file given to `aimaq import COMMAND`, or a failure that names it.
+    static func readImport(_ file: String, command: String) throws -> String {
+        do {
+            return try String(contentsOfFile: file, encoding: .utf8)
+        } catch {
+            throw Failure("aimaq import \(command): cannot read \(file): \(error.localizedDescription)")
+        }
+    }
+
     /// A discussion to open with the first version of its draft.
     public struct NewDiscussion: Sendable {
         public var title: LocalizedName
@@ -187,12 +196,7 @@ public enum ServerCommands {
     /// discussion with its first version. Anchors of articles that keep their numbers stay.
     public static func importDraft(_ config: AimaqConfiguration, file: String, discussion: Int?,
                                    new: NewDiscussion?) async throws -> String {
-        let text: String
-        do {
-            text = try String(contentsOfFile: file, encoding: .utf8)
-        } catch {
-            throw Failure("aimaq import draft: cannot read \(file): \(error.localizedDescription)")
-        }
+        let text = try readImport(file, command: "draft")
         let document: DraftDocument
         do {
             document = try DraftDocument.parse(text)
@@ -265,12 +269,7 @@ public enum ServerCommands {
 
     public static func importReferendum(_ config: AimaqConfiguration, referendum: Int?, new: NewReferendum? = nil,
                                         file: String) async throws -> String {
-        let text: String
-        do {
-            text = try String(contentsOfFile: file, encoding: .utf8)
-        } catch {
-            throw Failure("aimaq import referendum: cannot read \(file): \(error.localizedDescription)")
-        }
+        let text = try readImport(file, command: "referendum")
         let tallies: [KATOCode: Tally]
         do {
             tallies = try ReferendumProtocols.parse(text)
@@ -317,12 +316,7 @@ public enum ServerCommands {
     }
 
     public static func importPlan(_ config: AimaqConfiguration, file: String) async throws -> String {
-        let text: String
-        do {
-            text = try String(contentsOfFile: file, encoding: .utf8)
-        } catch {
-            throw Failure("aimaq import plan: cannot read \(file): \(error.localizedDescription)")
-        }
+        let text = try readImport(file, command: "plan")
         try DataFolder.validateForServing(config)
         return try await withApplication(config, serving: false) { app in
             try await AimaqApp.loadReferenceData(app)
@@ -346,12 +340,7 @@ public enum ServerCommands {
     /// are printed as `file:line:column: message`, and the answer is a one-line summary.
     public static func importBudget(_ config: AimaqConfiguration, file: String) async throws -> String {
         let started = Date()
-        let text: String
-        do {
-            text = try String(contentsOfFile: file, encoding: .utf8)
-        } catch {
-            throw Failure("aimaq import budget: cannot read \(file): \(error.localizedDescription)")
-        }
+        let text = try readImport(file, command: "budget")
         try DataFolder.validateForServing(config)
         return try await withApplication(config, serving: false) { app in
             try await AimaqApp.loadReferenceData(app)

@@ -139,9 +139,7 @@ extension BudgetController {
                 csv.row([.text(line.kind), .number(line.territory), .integer(line.year), .integer(line.month), .text(line.code),
                          .integer(line.approved), .integer(line.adjusted), .integer(line.executed), .text(String(line.demo))])
             }
-            response.body = .init(string: csv.text)
-            response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
-            response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"budget-lines.csv\"")
+            response.setCSV(csv.text, filename: "budget-lines.csv")
         }
         return response
     }

@@ -51,8 +51,7 @@ enum DiscussionController {
         let version = try await number.asyncMap { try await DiscussionStore.version(id, number: $0, on: request.sql) }
         let previous = try await number.flatMap { n in versions.last { $0 < n } }
             .asyncMap { try await DiscussionStore.version(id, number: $0, on: request.sql) }
-        return Shown(discussion: discussion, phase: phase, versions: versions, version: version, previous: previous,
-                     comments: try await CommentStore.counts(discussion: id, on: request.sql))
+        return Shown(discussion: discussion, phase: phase, versions: versions, version: version, previous: previous)
     }
 
     private static func crumbs(_ shown: Shown, _ page: PageContext) -> [(String, String)] {
@@ -62,7 +61,11 @@ enum DiscussionController {
 
     @Sendable static func show(_ request: Request) async throws -> Response {
         try request.authorize(.viewPublic)
-        let shown = try await shown(request)
+        var shown = try await shown(request)
+        // Only the draft page shows how many comments each article has.
+        if shown.version != nil {
+            shown.comments = try await CommentStore.counts(discussion: shown.discussion.id, on: request.sql)
+        }
         let page = request.page
         return Layout.response(request, title: shown.discussion.title[page.language], breadcrumbs: crumbs(shown, page),
                                content: DiscussionViews.document(shown, page))

@@ -82,9 +82,7 @@ enum ProposalController {
                                   uniquingKeysWith: { first, _ in first })
         if request.queryText("format") == "csv" {
             let response = Response(status: .ok)
-            response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
-            response.headers.contentDisposition = .init(.attachment, filename: "dispositions-\(shown.discussion.id).csv")
-            response.body = .init(string: ProposalStore.csv(proposals, headings: headings))
+            response.setCSV(ProposalStore.csv(proposals, headings: headings), filename: "dispositions-\(shown.discussion.id).csv")
             return response
         }
         let page = request.page

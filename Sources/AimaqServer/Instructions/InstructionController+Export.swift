@@ -28,9 +28,7 @@ extension InstructionController {
             try response.content.encode(ListDTO(items: rows.map(AssignmentDTO.init), total: rows.count, page: 1, per: max(rows.count, 1)))
             response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"assignments.json\"")
         } else {
-            response.body = .init(string: RegisterCSV.write(rows))
-            response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
-            response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"assignments.csv\"")
+            response.setCSV(RegisterCSV.write(rows), filename: "assignments.csv")
         }
         return response
     }

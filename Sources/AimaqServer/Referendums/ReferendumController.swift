@@ -76,9 +76,7 @@ enum ReferendumController {
                      .text(counted.referendum.demo ? "true" : "false")])
         }
         let response = Response(status: .ok)
-        response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
-        response.headers.contentDisposition = .init(.attachment, filename: "referendum-\(counted.referendum.id).csv")
-        response.body = .init(string: csv.text)
+        response.setCSV(csv.text, filename: "referendum-\(counted.referendum.id).csv")
         return response
     }
 }
