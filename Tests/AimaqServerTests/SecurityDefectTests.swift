@@ -400,10 +400,7 @@ extension ServerTests {
             try await withAimaq(file: true, configure: { $0.rateLimits = "export=2,compute=3" }) { app, _ in
                 let second = try await ServerTests.ChangeFeed.secondServer(sharing: app) { $0.rateLimits = "export=2,compute=3" }
                 do {
-                    // Counts live in one-minute windows: start early in one, so that the checks
-                    // below never straddle two (a slow machine takes tens of seconds here).
-                    let intoWindow = Int(Date().timeIntervalSince1970) % Int(RateLimits.windowSeconds)
-                    if intoWindow > 15 { try await Task.sleep(for: .seconds(Int(RateLimits.windowSeconds) - intoWindow)) }
+                    try await startEarlyInRateWindow()
                     var visitor = Visitor(app)
                     for _ in 0..<2 { #expect(try await visitor.get("/instructions/export?format=csv").status == .ok) }
                     let refused = try await visitor.get("/budget/export?year=2026&format=csv")
