@@ -35,7 +35,7 @@ let package = Package(
         .target(
             name: "AimaqServer",
             dependencies: [
-                "AimaqCore",
+                "AimaqCore", "OpinionMap",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),

@@ -40,7 +40,7 @@ extension ServerTests {
         static let signedIn: [Who] = Fixture.accounts.map { .account($0.key) }
 
         /// A Kyzylorda discussion in its public phase, with one comment, for the comment routes.
-        struct Discussion { var id: Int; var comment: Int; var proposal: Int }
+        struct Discussion { var id: Int; var comment: Int; var proposal: Int; var conversation: Int; var statement: Int; var pending: Int }
 
         static func seedDiscussion(_ app: Application) async throws -> Discussion {
             let id = try await DiscussionStore.create(DiscussionRecord(
@@ -54,7 +54,16 @@ extension ServerTests {
                                                      name: "someone", text: "A comment", actor: "test", on: app.db)
             let proposal = try await ProposalStore.add(discussion: id, anchor: "art-1", version: 1, author: UUID(), name: "someone",
                                                        wording: "Other text.", justification: "Clearer.", actor: "test", on: app.db)
-            return Discussion(id: id, comment: comment, proposal: proposal)
+            let conversation = try await ConversationStore.create(ConversationRecord(
+                id: 0, discussionID: id, territory: try KATOCode("430000000"), title: LocalizedName(kk: "C", ru: "C", en: "C"),
+                opens: try CivilDate("2026-01-01"), closes: try CivilDate("2026-09-10"), demo: false), actor: "test", on: app.db)
+            let writer = AuditLog.Writer(database: app.db)
+            let statement = try await ConversationStore.addStatement("An approved statement", conversation: conversation, author: nil,
+                                                                     status: .approved, actor: "test", on: writer)
+            let pending = try await ConversationStore.addStatement("A pending statement", conversation: conversation, author: nil,
+                                                                   actor: "test", on: writer)
+            return Discussion(id: id, comment: comment, proposal: proposal, conversation: conversation, statement: statement,
+                              pending: pending)
         }
 
         static func cases(bodyID: Int, targetID: UUID, plan: Fixture.Plan, discussion: Discussion) -> [Case] {
@@ -188,6 +197,30 @@ extension ServerTests {
                 Case(method: .POST, pattern: "/discussions/:id/comments/:comment/hide",
                      path: "/discussions/\(discussion.id)/comments/\(discussion.comment)/hide", form: ["reason": "test"],
                      expected: [.anonymous: .seeOther], default: .forbidden, mayAct: moderators),
+                Case(method: .GET, pattern: "/conversations", path: "/conversations", default: .ok),
+                Case(method: .GET, pattern: "/conversations/:id", path: "/conversations/\(discussion.conversation)", default: .ok),
+                Case(method: .POST, pattern: "/conversations/:id/votes", path: "/conversations/\(discussion.conversation)/votes",
+                     form: ["statement": "\(discussion.statement)", "vote": "agree"],
+                     expected: [.anonymous: .seeOther], default: .forbidden, mayAct: participants,
+                     happened: { app in
+                         try await (app.db as! any SQLDatabase).select().column("id").from("conversation_votes")
+                             .first(decoding: InsertedID.self) != nil
+                     }),
+                Case(method: .POST, pattern: "/conversations/:id/statements", path: "/conversations/\(discussion.conversation)/statements",
+                     form: ["text": "From the access table"], expected: [.anonymous: .seeOther], default: .forbidden, mayAct: participants),
+                Case(method: .POST, pattern: "/conversations/:id/statements/:statement/moderation",
+                     path: "/conversations/\(discussion.conversation)/statements/\(discussion.pending)/moderation",
+                     form: ["status": "approved"], expected: [.anonymous: .seeOther], default: .forbidden, mayAct: moderators),
+                Case(method: .GET, pattern: "/conversations/:id/votes.csv", path: "/conversations/\(discussion.conversation)/votes.csv",
+                     default: .ok),
+                Case(method: .GET, pattern: "/conversations/:id/comments.csv",
+                     path: "/conversations/\(discussion.conversation)/comments.csv", default: .ok),
+                Case(method: .GET, pattern: "/conversations/:id/participants-votes.csv",
+                     path: "/conversations/\(discussion.conversation)/participants-votes.csv", default: .ok),
+                Case(method: .GET, pattern: "/api/v1/conversations/:id", path: "/api/v1/conversations/\(discussion.conversation)",
+                     default: .ok),
+                Case(method: .POST, pattern: "/api/v1/conversations/:id/votes", path: "/api/v1/conversations/\(discussion.conversation)/votes",
+                     form: ["statement": "\(discussion.statement)", "vote": "agree"], default: .unauthorized),
                 // No referendum in the fixture: the pages answer 404 to everyone alike.
                 Case(method: .GET, pattern: "/referendums/:id", path: "/referendums/1", default: .notFound),
                 Case(method: .GET, pattern: "/referendums/:id/results.csv", path: "/referendums/1/results.csv", default: .notFound),

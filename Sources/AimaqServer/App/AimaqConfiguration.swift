@@ -22,6 +22,9 @@ public struct AimaqConfiguration: Sendable {
     /// Milliseconds between two reads of the change feed (`AIMAQ_FEED_POLL_MS`, 20 to 10,000):
     /// how soon a change made on another server or by a command-line import shows here.
     public var feedPollMilliseconds: Int = 200
+    /// Milliseconds between two looks for new votes by the opinion maps (`AIMAQ_MAP_POLL_MS`,
+    /// 20 to 10,000): a vote shows on the map after at most this plus one computation.
+    public var mapPollMilliseconds: Int = 200
     /// PostgreSQL connections each event loop of a server keeps for reading pages
     /// (`AIMAQ_PG_CONNECTIONS`, 1 to 32): a page that reads the database waits for one.
     public var postgresConnectionsPerLoop: Int = 4
@@ -78,6 +81,9 @@ public struct AimaqConfiguration: Sendable {
         }
         if let value = environment["AIMAQ_FEED_POLL_MS"].flatMap(Int.init), (20...10_000).contains(value) {
             config.feedPollMilliseconds = value
+        }
+        if let value = environment["AIMAQ_MAP_POLL_MS"].flatMap(Int.init), (20...10_000).contains(value) {
+            config.mapPollMilliseconds = value
         }
         if let value = environment["AIMAQ_SWEEP_MINUTES"].flatMap(Int.init), (1...1_440).contains(value) {
             config.sweepMinutes = value

@@ -20,6 +20,10 @@ final class AppState: Sendable {
     let limits: RateLimits
     /// Keeps every model above current with the database (see `ChangeFeed`).
     let feed: ChangeFeed
+    /// The opinion maps of the conversations, kept current off the request path.
+    let conversations = ConversationMaps()
+    /// Stores opinion votes in batches, each acknowledged once committed.
+    let votes = VoteIntake()
     /// Where audited writes run (none with an in-memory database, which one connection holds).
     let writes: WriteLane?
     /// The capabilities' sections of a territory page, in the order they appear.

@@ -107,6 +107,33 @@ enum AuditLog {
         try await record(on: Writer(database: database), actor: actor, change)
     }
 
+    /// Runs `body` in a transaction in turn with the audited writes (on the writer's connection
+    /// and executor) without appending an entry: for records too many for the chain, whose
+    /// table keeps its own order (opinion votes). On PostgreSQL `lock` orders such
+    /// transactions across servers, so identifiers commit in the order they were given.
+    @discardableResult
+    static func unchained<T: Sendable>(
+        on writer: Writer, lock: Int, _ body: @escaping @Sendable (any Database) async throws -> T
+    ) async throws -> T {
+        try await writers.run(on: writer.executor) {
+            var attempt = 0
+            while true {
+                attempt += 1
+                do {
+                    return try await transaction(writer) { db in
+                        if let sql = db as? any SQLDatabase, sql.dialect.name == "postgresql" {
+                            try await sql.raw("SELECT pg_advisory_xact_lock(\(literal: lock))").run()
+                        }
+                        return try await body(db)
+                    }
+                } catch where isBusy(error) && attempt < 50 {
+                    try await Task.sleep(for: .milliseconds(20))
+                    continue
+                }
+            }
+        }
+    }
+
     /// Where a write's transaction runs.
     struct Writer: Sendable {
         var database: any Database

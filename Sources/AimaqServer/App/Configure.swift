@@ -100,6 +100,8 @@ public enum AimaqApp {
         CommentController.register(app)
         ProposalController.register(app)
         CivicAPI.register(app)
+        ConversationController.register(app)
+        ConversationAPI.register(app)
     }
 
     /// Loads what is served from memory; call after migrating.

@@ -19,9 +19,11 @@ final class RateLimits: Sendable {
         case compute
         /// Taking part in a discussion: comments, replies, proposals, support, reports.
         case participation
+        /// Votes on the statements of opinion-map conversations.
+        case votes
     }
 
-    static let defaults: [Kind: Int] = [.export: 20, .compute: 120, .participation: 30]
+    static let defaults: [Kind: Int] = [.export: 20, .compute: 120, .participation: 30, .votes: 240]
     static let windowSeconds: Int64 = 60
 
     private struct Counter {

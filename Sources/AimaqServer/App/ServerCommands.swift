@@ -51,6 +51,7 @@ public enum ServerCommands {
                 app.lifecycle.use(ChangeFeedPoller.task(interval: .milliseconds(config.feedPollMilliseconds)))
                 app.lifecycle.use(WebSessions.cleanup(interval: .seconds(5 * 60)))
                 app.lifecycle.use(RateLimits.task())
+                app.lifecycle.use(ConversationMaps.task(interval: .milliseconds(config.mapPollMilliseconds)))
             }
             let result = try await body(app)
             try await app.asyncShutdown()

@@ -31,5 +31,6 @@ enum AimaqMigrations {
         app.migrations.add(M024Discussions())
         app.migrations.add(M025Comments())
         app.migrations.add(M026Proposals())
+        app.migrations.add(M027Conversations())
     }
 }

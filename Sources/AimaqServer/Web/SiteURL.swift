@@ -68,6 +68,13 @@ enum SiteURL: Sendable {
     case discussionDispositions(Parameter<Int>)
     case referendum(Parameter<Int>)
     case referendumResults(Parameter<Int>)
+    case conversations
+    case conversation(Parameter<Int>)
+    case conversationVotes(Parameter<Int>)
+    case conversationStatements(Parameter<Int>)
+    case statementModeration(Parameter<Int>, Parameter<Int>)
+    /// `votes.csv`, `comments.csv` or `participants-votes.csv` (the Polis export).
+    case conversationExport(Parameter<Int>, String)
     case adminImportBudget
     case api(API)
 
@@ -91,6 +98,8 @@ enum SiteURL: Sendable {
         case referendum(Parameter<Int>)
         case discussions
         case discussion(Parameter<Int>)
+        case conversation(Parameter<Int>)
+        case conversationVotes(Parameter<Int>)
     }
 
     static let territoryKey = "kato"
@@ -99,6 +108,7 @@ enum SiteURL: Sendable {
     static let anchorKey = "anchor"
     static let commentKey = "comment"
     static let proposalKey = "proposal"
+    static let statementKey = "statement"
 
     private var segments: [String] {
         switch self {
@@ -165,6 +175,13 @@ enum SiteURL: Sendable {
             ["discussions", Self.text(p, key: Self.idKey), "comments", Self.text(c, key: Self.commentKey), "report"]
         case .referendum(let p): ["referendums", Self.text(p, key: Self.idKey)]
         case .referendumResults(let p): ["referendums", Self.text(p, key: Self.idKey), "results.csv"]
+        case .conversations: ["conversations"]
+        case .conversation(let p): ["conversations", Self.text(p, key: Self.idKey)]
+        case .conversationVotes(let p): ["conversations", Self.text(p, key: Self.idKey), "votes"]
+        case .conversationStatements(let p): ["conversations", Self.text(p, key: Self.idKey), "statements"]
+        case .statementModeration(let p, let s):
+            ["conversations", Self.text(p, key: Self.idKey), "statements", Self.text(s, key: Self.statementKey), "moderation"]
+        case .conversationExport(let p, let file): ["conversations", Self.text(p, key: Self.idKey), file]
         case .adminImportBudget: ["admin", "import-budget"]
         case .api(let api):
             ["api", "v1"] + {
@@ -188,6 +205,8 @@ enum SiteURL: Sendable {
                 case .referendum(let p): ["referendums", Self.text(p, key: Self.idKey)]
                 case .discussions: ["discussions"]
                 case .discussion(let p): ["discussions", Self.text(p, key: Self.idKey)]
+                case .conversation(let p): ["conversations", Self.text(p, key: Self.idKey)]
+                case .conversationVotes(let p): ["conversations", Self.text(p, key: Self.idKey), "votes"]
                 }
             }()
         }

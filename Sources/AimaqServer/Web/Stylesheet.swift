@@ -52,6 +52,18 @@ enum Stylesheet {
     ul.facts { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; margin: 0 0 1rem; padding: 0; list-style: none; }
     ul.facts li { display: contents; }
     ul.facts .label { color: var(--muted); }
+    .opinion-map { width: 100%; max-width: 40rem; height: auto; background: #fafbfc; border: 1px solid #d0d7de; }
+    .opinion-map .axis { stroke: #d0d7de; stroke-width: 1; }
+    .opinion-map .cluster { fill-opacity: .75; stroke: #fff; stroke-width: 1; }
+    .opinion-map .group-label { font-size: 22px; font-weight: 700; fill: #111; paint-order: stroke; stroke: #fff; stroke-width: 4px; }
+    .opinion-map .me { fill: none; stroke: #111; stroke-width: 3; }
+    .opinion-map .me-label { font-size: 13px; font-weight: 700; fill: #111; paint-order: stroke; stroke: #fff; stroke-width: 3px; }
+    .g0 { fill: #1f5fa8; background: #1f5fa8; } .g1 { fill: #b3541e; background: #b3541e; } .g2 { fill: #2e7d32; background: #2e7d32; }
+    .g3 { fill: #7b3fa0; background: #7b3fa0; } .g4 { fill: #8a6d00; background: #8a6d00; } .g5 { fill: #00796b; background: #00796b; }
+    .swatch { display: inline-block; width: .9rem; height: .9rem; border-radius: 50%; vertical-align: middle; }
+    .vote-card { border: 1px solid #d0d7de; border-radius: 6px; padding: .75rem 1rem; max-width: 40rem; }
+    .vote-card blockquote { font-size: 1.15rem; margin: 0 0 .75rem; }
+    .vote-card .buttons { display: flex; gap: .5rem; }
     .status { display: inline-block; padding: 0 .45rem; border-radius: 3px; font-size: .85rem; background: #e8ecf0; margin-right: .25rem; }
     .status-accepted { background: #d6f0dc; color: #14532d; }
     .status-returned { background: #fde8d8; color: #7c2d12; }

@@ -1,0 +1,214 @@
+import AimaqCore
+import OpinionMap
+import SQLKit
+import Vapor
+
+/// Opinion-map conversations: the list, a conversation's page (the next statement to vote on,
+/// the groups, the map, by region), voting, submitting statements, moderating them, and the
+/// Polis export. Pages read the latest snapshot of the map and never wait for a computation.
+enum ConversationController {
+    static func register(_ routes: any RoutesBuilder) {
+        routes.get(SiteURL.conversations.pathComponents, use: list)
+        routes.get(SiteURL.conversation(.key).pathComponents, use: show)
+        routes.post(SiteURL.conversationVotes(.key).pathComponents, use: vote)
+        routes.post(SiteURL.conversationStatements(.key).pathComponents, use: submit)
+        routes.post(SiteURL.statementModeration(.key, .key).pathComponents, use: moderate)
+        for file in PolisFiles.allCases {
+            routes.get(SiteURL.conversationExport(.key, file.rawValue).pathComponents) { request in
+                try await export(request, file)
+            }
+        }
+    }
+
+    @Sendable static func list(_ request: Request) async throws -> Response {
+        try request.authorize(.viewPublic)
+        let today = InstructionController.today(request)
+        let conversations = try await ConversationStore.all(on: request.sql).filter { $0.hasOpened(on: today) }
+        let page = request.page
+        let counts = conversations.map { request.aimaq.conversations.snapshot($0.id)?.participants ?? 0 }
+        return Layout.response(request, title: page.t("conversation.list.title"),
+                               breadcrumbs: [(page.t("country.name"), SiteURL.home.path),
+                                             (page.t("conversation.list.title"), SiteURL.conversations.path)],
+                               content: ConversationViews.list(Array(zip(conversations, counts)), today: today, page))
+    }
+
+    /// The conversation asked for and its latest snapshot (404 when missing or not yet open).
+    static func load(_ request: Request) async throws -> ConversationSnapshot {
+        guard let id = request.parameters.get(SiteURL.idKey, as: Int.self) else {
+            throw Abort(.notFound, reason: request.t("conversation.notFound"))
+        }
+        let snapshot: ConversationSnapshot
+        if let latest = request.aimaq.conversations.snapshot(id) {
+            snapshot = latest
+        } else {
+            // Not mapped yet (the server has just started, or the conversation is new).
+            guard let conversation = try await ConversationStore.find(id, on: request.sql) else {
+                throw Abort(.notFound, reason: request.t("conversation.notFound"))
+            }
+            snapshot = ConversationMaps.unmapped(conversation, statements: try await ConversationStore.statements(id, on: request.sql))
+        }
+        guard snapshot.conversation.hasOpened(on: InstructionController.today(request)) else {
+            throw Abort(.notFound, reason: request.t("conversation.notFound"))
+        }
+        return snapshot
+    }
+
+    /// The participant of the signed-in account, if they have voted.
+    static func participant(_ request: Request, _ conversation: Int) async throws -> Int? {
+        guard let account = request.account?.id else { return nil }
+        if let known = request.aimaq.conversations.participant(conversation, account: account) { return known }
+        let found = try await ConversationStore.participant(conversation, account: account, on: request.sql)
+        if let found { request.aimaq.conversations.remember(conversation, account: account, participant: found) }
+        return found
+    }
+
+    @Sendable static func show(_ request: Request) async throws -> Response {
+        try request.authorize(.viewPublic)
+        let snapshot = try await load(request)
+        let conversation = snapshot.conversation
+        let today = InstructionController.today(request)
+        let actor = request.actor
+        let mayTakePart = conversation.isOpen(on: today)
+            && AccessPolicy.allows(.takePartInDiscussion(territory: conversation.territory), for: actor)
+        var me: ConversationViews.Participant?
+        if mayTakePart || actor != nil, let id = try await participant(request, conversation.id) {
+            let voted = try await ConversationStore.voted(conversation.id, participant: id, on: request.sql)
+            me = ConversationViews.Participant(id: id, voted: voted)
+        }
+        var next: Int?
+        if mayTakePart {
+            let voted = me?.voted ?? []
+            next = StatementRouting.next(among: snapshot.candidates, votedOn: voted,
+                                         seed: StatementRouting.seed(participant: me?.id ?? 0, votesCast: voted.count,
+                                                                     conversation: conversation.id))
+        }
+        var region: KATOCode?
+        if let asked = request.queryText("region"), !asked.isEmpty {
+            guard let code = try? KATOCode(asked), code.level == .region, request.tree[code] != nil else {
+                throw Abort(.badRequest, reason: request.t("conversation.error.region", ["region": asked]))
+            }
+            region = code
+        }
+        var discussionTitle: LocalizedName?
+        if let discussion = conversation.discussionID {
+            discussionTitle = try await DiscussionStore.find(discussion, on: request.sql)?.title
+        }
+        let page = request.page
+        let context = ConversationViews.Context(
+            snapshot: snapshot, today: today, mayTakePart: mayTakePart, signedIn: actor != nil,
+            mayModerate: AccessPolicy.allows(.moderateDiscussion(territory: conversation.territory), for: actor),
+            me: me, next: next, region: region, discussionTitle: discussionTitle, regions: request.tree.regions,
+            submitted: request.queryText("submitted") == "1")
+        return Layout.response(request, title: conversation.title[page.language],
+                               breadcrumbs: [(page.t("country.name"), SiteURL.home.path),
+                                             (page.t("conversation.list.title"), SiteURL.conversations.path),
+                                             (conversation.title[page.language], SiteURL.conversation(.value(conversation.id)).path)],
+                               content: ConversationViews.page(context, page))
+    }
+
+    struct VoteForm: Content {
+        var statement: Int?
+        var vote: String?
+    }
+
+    /// Checks and stores one vote of the signed-in account; returns once it is committed.
+    static func cast(_ request: Request, statement: Int?, vote: String?) async throws -> (ConversationSnapshot, Int) {
+        let snapshot = try await load(request)
+        let conversation = snapshot.conversation
+        try request.authorize(.takePartInDiscussion(territory: conversation.territory))
+        guard conversation.isOpen(on: InstructionController.today(request)) else {
+            throw Abort(.conflict, reason: request.t("conversation.error.closed"))
+        }
+        try request.aimaq.limits.charge(.votes, request)
+        guard let value = vote.flatMap(ConversationViews.voteValue) else {
+            throw Abort(.unprocessableEntity, reason: request.t("conversation.error.vote"))
+        }
+        guard let statement else { throw Abort(.unprocessableEntity, reason: request.t("conversation.error.statement")) }
+        // A statement approved since the snapshot was made is looked up.
+        var status = snapshot.statements[statement]?.statusValue
+        if status != .approved {
+            status = try await request.onWriteLane { db in
+                try await ConversationStore.statement(statement, conversation: conversation.id, on: db.sql)?.statusValue
+            }
+        }
+        guard status == .approved else { throw Abort(.unprocessableEntity, reason: request.t("conversation.error.statement")) }
+        guard let account = request.account, let accountID = account.id else { throw SignInRequired() }
+        let maps = request.aimaq.conversations
+        var participant = maps.participant(conversation.id, account: accountID)
+        if participant == nil {
+            let region = account.territoryID.flatMap { try? KATOCode(number: $0) }?.region
+            let id = try await ConversationStore.ensureParticipant(conversation.id, account: accountID, region: region,
+                                                                   writer: request.writer)
+            maps.remember(conversation.id, account: accountID, participant: id)
+            participant = id
+        }
+        let ballot = Ballot(conversation: conversation.id, statement: statement, participant: participant ?? 0, value: value)
+        try await request.aimaq.votes.store(ballot, writer: request.writer)
+        return (snapshot, participant ?? 0)
+    }
+
+    @Sendable static func vote(_ request: Request) async throws -> Response {
+        let form = try request.content.decode(VoteForm.self)
+        let (snapshot, _) = try await cast(request, statement: form.statement, vote: form.vote)
+        return request.redirect(to: SiteURL.conversation(.value(snapshot.conversation.id)).path + "#vote", redirectType: .normal)
+    }
+
+    struct StatementForm: Content {
+        var text: String?
+    }
+
+    @Sendable static func submit(_ request: Request) async throws -> Response {
+        let snapshot = try await load(request)
+        let conversation = snapshot.conversation
+        try request.authorize(.takePartInDiscussion(territory: conversation.territory))
+        guard conversation.isOpen(on: InstructionController.today(request)) else {
+            throw Abort(.conflict, reason: request.t("conversation.error.closed"))
+        }
+        try request.aimaq.limits.charge(.participation, request)
+        let text = (try request.content.decode(StatementForm.self).text ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty, text.count <= ConversationStore.maxStatement else {
+            throw Abort(.unprocessableEntity, reason: request.t("conversation.error.text", ["max": String(ConversationStore.maxStatement)]))
+        }
+        guard let accountID = request.account?.id else { throw SignInRequired() }
+        _ = try await ConversationStore.addStatement(text, conversation: conversation.id, author: accountID, actor: request.auditActor,
+                                                     on: request.writer)
+        return request.redirect(to: SiteURL.conversation(.value(conversation.id)).path + "?submitted=1#submit", redirectType: .normal)
+    }
+
+    struct ModerationForm: Content {
+        var status: String?
+    }
+
+    @Sendable static func moderate(_ request: Request) async throws -> Response {
+        let snapshot = try await load(request)
+        let conversation = snapshot.conversation
+        try request.authorize(.moderateDiscussion(territory: conversation.territory))
+        guard let id = request.parameters.get(SiteURL.statementKey, as: Int.self),
+              try await ConversationStore.statement(id, conversation: conversation.id, on: request.sql) != nil else {
+            throw Abort(.notFound, reason: request.t("conversation.statementNotFound"))
+        }
+        let form = try request.content.decode(ModerationForm.self)
+        guard let status = form.status.flatMap(StatementRecord.Status.init(rawValue:)), status != .pending else {
+            throw Abort(.unprocessableEntity, reason: request.t("conversation.error.moderation"))
+        }
+        try await ConversationStore.moderate(id, conversation: conversation.id, to: status, actor: request.auditActor, on: request.writer)
+        return request.redirect(to: SiteURL.conversation(.value(conversation.id)).path + "#moderation", redirectType: .normal)
+    }
+
+    /// The files of the Polis export.
+    enum PolisFiles: String, CaseIterable, Sendable {
+        case votes = "votes.csv"
+        case comments = "comments.csv"
+        case participantsVotes = "participants-votes.csv"
+    }
+
+    static func export(_ request: Request, _ file: PolisFiles) async throws -> Response {
+        try request.authorize(.viewPublic)
+        let snapshot = try await load(request)
+        try request.aimaq.limits.charge(.export, request)
+        let text = try await PolisExportWriter.text(file, snapshot: snapshot, on: request.sql)
+        let response = Response(status: .ok)
+        response.setCSV(text, filename: "conversation-\(snapshot.conversation.id)-\(file.rawValue)")
+        return response
+    }
+}
