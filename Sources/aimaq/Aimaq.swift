@@ -264,7 +264,7 @@ struct AuditCommand: AsyncParsableCommand {
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import", abstract: "Import reference data, plans and budgets.",
-        subcommands: [Territories.self, Plan.self, Budget.self, Referendum.self, Draft.self])
+        subcommands: [Territories.self, Plan.self, Budget.self, Referendum.self, Draft.self, Polis.self])
 
     struct Draft: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -292,6 +292,30 @@ struct ImportCommand: AsyncParsableCommand {
                     dates: [opens, expertReview, dispositions, closes].compactMap { $0 })
             }
             print(try await ServerCommands.importDraft(config, file: file, discussion: discussion, new: new))
+        }
+    }
+
+    struct Polis: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import a Polis export (votes.csv, comments.csv) as a new opinion-map conversation, all or nothing.")
+        @OptionGroup var options: ServerOptions
+        @Option(help: "The conversation's title (all three languages unless --title-kk/-ru/-en are given).") var title: String
+        @Option(name: .customLong("title-kk")) var titleKK: String?
+        @Option(name: .customLong("title-ru")) var titleRU: String?
+        @Option(name: .customLong("title-en")) var titleEN: String?
+        @Option(help: "Its territory (KATO code); the whole country when not given.") var territory: String?
+        @Option(help: "The discussion it belongs to (as in /discussions/N).") var discussion: Int?
+        @Option(help: "First day it is shown (YYYY-MM-DD).") var opens: String
+        @Option(help: "Last day of voting (YYYY-MM-DD).") var closes: String
+        @Argument(help: "The folder of the export.") var directory: String
+
+        func run() async throws {
+            let config = options.configuration
+            ServerCommands.bootstrapLogging(config.logLevel)
+            let new = ServerCommands.NewConversation(
+                title: LocalizedName(kk: titleKK ?? title, ru: titleRU ?? title, en: titleEN ?? title), territory: territory,
+                discussion: discussion, opens: opens, closes: closes)
+            print(try await ServerCommands.importPolis(config, directory: directory, new: new, progress: ServerCommands.note))
         }
     }
 

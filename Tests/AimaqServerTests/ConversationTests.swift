@@ -240,5 +240,31 @@ extension ServerTests {
                                                             body: ByteBuffer(string: "{}")).status == .unauthorized)
             }
         }
+
+        @Test func theDemoConversationHasGroupsThatDifferByRegion() async throws {
+            try await withAimaq { app, _ in
+                _ = try await DiscussionDemo.load(app, progress: { _ in })
+                #expect(try await ConversationDemo.load(app, progress: { _ in }) == 2)
+                #expect(try await ConversationDemo.load(app, progress: { _ in }) == 0, "loaded once")
+                let sql = app.db as! any SQLDatabase
+                let national = try #require(try await ConversationStore.all(on: sql).first { $0.territory == nil })
+                let snapshot = try #require(app.aimaq.conversations.snapshot(national.id))
+                #expect(snapshot.participants == 5_000 && snapshot.approved.count == ConversationDemo.constitution.count)
+                let map = try #require(snapshot.map)
+                #expect(map.groups.count >= 2)
+                // The largest group's share differs between the capital and Kyzylorda (the
+                // fixture's two regions).
+                func share(_ region: Int) throws -> Double {
+                    let counts = try #require(snapshot.groupsByRegion[region])
+                    return Double(counts[0]) / Double(max(1, counts.reduce(0, +)))
+                }
+                let (astana, kyzylorda) = (try share(71), try share(43))
+                #expect(abs(astana - kyzylorda) > 0.1, "Astana \(astana), Kyzylorda \(kyzylorda)")
+                #expect(snapshot.groupsByRegion.count == app.aimaq.territories.tree.regions.count, "participants from every region")
+                // The local one is open to vote on today.
+                let local = try #require(try await ConversationStore.all(on: sql).first { $0.territory != nil })
+                #expect(local.isOpen(on: app.aimaq.clock.today()))
+            }
+        }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SQLKit
 import Testing
 @testable import AimaqServer
 
@@ -69,6 +70,60 @@ import Testing
         }
         await #expect { try await ServerCommands.importReferendum(config, referendum: 5, file: protocols) } throws: {
             "\($0)".contains("there is no referendum 5")
+        }
+    }
+
+    @Test func aPolisExportImportsAsAConversationAllOrNothing() async throws {
+        var config = AimaqConfiguration()
+        config.auditKey = testAuditKey
+        let folder = try temporaryFolder()
+        config.dataDirectory = folder + "/data"
+        config.bcryptCost = 4
+        try await ServerCommands.migrate(config)
+        let good = folder + "/good", bad = folder + "/bad"
+        for directory in [good, bad] { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+        try #"""
+        comment-id,author-id,agrees,disagrees,moderated,comment-body
+        0,0,2,0,1,Parks need more trees
+        1,1,0,2,1,"Close the road, say the ""locals"""
+        2,0,0,0,-1,Spam
+        3,2,0,0,0,Not yet looked at
+        """#.write(toFile: good + "/comments.csv", atomically: true, encoding: .utf8)
+        try """
+        timestamp,datetime,comment-id,voter-id,vote
+        10,x,0,0,1
+        11,x,1,0,-1
+        12,x,0,1,1
+        13,x,2,1,1
+        9,x,1,1,1
+        14,x,1,1,-1
+        15,x,0,2,0
+        """.write(toFile: good + "/votes.csv", atomically: true, encoding: .utf8)
+        let new = ServerCommands.NewConversation(title: .init(kk: "P", ru: "P", en: "P"), territory: "430000000", discussion: nil,
+                                                 opens: "2026-03-01", closes: "2026-03-31")
+        let summary = try await ServerCommands.importPolis(config, directory: good, new: new)
+        // Every vote is kept, in the order cast (the one on the moderated-out statement too: the
+        // map leaves it out, the history keeps it).
+        #expect(summary.hasPrefix("imported conversation 1: 4 statements, 3 participants, 7 votes"))
+        try await ServerCommands.withApplication(config, serving: false) { app in
+            let sql = app.db as! any SQLDatabase
+            let statements = try await ConversationStore.statements(1, on: sql)
+            #expect(statements.map(\.statusValue) == [.approved, .approved, .rejected, .pending])
+            #expect(statements[1].text == "Close the road, say the \"locals\"")
+            let votes = try await ConversationStore.votes(1, after: 0, limit: 100, on: sql)
+            #expect(votes.map(\.value) == [1, 1, -1, 1, 1, -1, 0], "ordered by timestamp: 9 comes first")
+            try await app.aimaq.conversations.refresh(on: sql)
+            let snapshot = try #require(app.aimaq.conversations.snapshot(1))
+            #expect(snapshot.participants == 3 && snapshot.placements[statements[1].id]?.disagrees == 2)
+            #expect(snapshot.placements[statements[2].id] == nil && snapshot.votes == 7)
+        }
+        try "comment-id,comment-body,moderated\n0,A,1\n".write(toFile: bad + "/comments.csv", atomically: true, encoding: .utf8)
+        try "timestamp,comment-id,voter-id,vote\n1,0,0,1\n2,0,1,7\n".write(toFile: bad + "/votes.csv", atomically: true, encoding: .utf8)
+        await #expect { try await ServerCommands.importPolis(config, directory: bad, new: new) } throws: { error in
+            "\(error)".contains("votes.csv") && "\(error)".contains("line 3") && "\(error)".contains("nothing was imported")
+        }
+        await #expect { try await ServerCommands.importPolis(config, directory: folder + "/none", new: new) } throws: {
+            "\($0)".contains("nothing was imported")
         }
     }
 

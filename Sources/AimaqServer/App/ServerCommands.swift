@@ -1,4 +1,5 @@
 import AimaqCore
+import OpinionMap
 import Fluent
 import Foundation
 import Logging
@@ -313,6 +314,109 @@ public enum ServerCommands {
                 throw Failure("aimaq import referendum: \(file): \(problem); nothing was imported")
             }
             return "imported the protocols of \(tallies.count) territories into referendum \(target)"
+        }
+    }
+
+    /// A conversation to make for an imported Polis export.
+    public struct NewConversation: Sendable {
+        public var title: LocalizedName
+        /// A KATO code, or nil for the whole country.
+        public var territory: String?
+        public var discussion: Int?
+        public var opens: String
+        public var closes: String
+
+        public init(title: LocalizedName, territory: String?, discussion: Int?, opens: String, closes: String) {
+            self.title = title
+            self.territory = territory
+            self.discussion = discussion
+            self.opens = opens
+            self.closes = closes
+        }
+    }
+
+    /// `aimaq import polis DIR`: a Polis export (`votes.csv`, `comments.csv`) as a new
+    /// conversation, its statements with their moderation, its participants (without
+    /// accounts) and every vote in the order cast; all or nothing.
+    public static func importPolis(_ config: AimaqConfiguration, directory: String, new: NewConversation,
+                                   progress: @escaping @Sendable (String) -> Void = { _ in }) async throws -> String {
+        let export: PolisExport
+        do {
+            export = try PolisExport.load(from: URL(fileURLWithPath: directory))
+        } catch {
+            throw Failure("aimaq import polis: \(directory)/\(error); nothing was imported")
+        }
+        guard let opens = try? CivilDate(new.opens), let closes = try? CivilDate(new.closes), opens <= closes else {
+            throw Failure("aimaq import polis: --opens and --closes must be dates (YYYY-MM-DD), the first not after the second")
+        }
+        var territory: KATOCode?
+        if let given = new.territory {
+            guard let code = try? KATOCode(given) else { throw Failure("aimaq import polis: --territory \(given) is not a nine-digit KATO code") }
+            territory = code
+        }
+        try DataFolder.validateForServing(config)
+        return try await withApplication(config, serving: false) { app in
+            try await AimaqApp.loadReferenceData(app)
+            let sql = app.db as! any SQLDatabase
+            if let territory, app.aimaq.territories.tree[territory] == nil {
+                throw Failure("aimaq import polis: \(territory) is not a territory of the tree")
+            }
+            if let discussion = new.discussion, try await DiscussionStore.find(discussion, on: sql) == nil {
+                throw Failure("aimaq import polis: there is no discussion \(discussion)")
+            }
+            let started = ContinuousClock.now
+            let actor = "aimaq import polis"
+            let writer = AuditLog.Writer(database: app.db)
+            let id = try await ConversationStore.create(ConversationRecord(
+                id: 0, discussionID: new.discussion, territory: territory, title: new.title, opens: opens, closes: closes, demo: false),
+                actor: actor, on: app.db)
+            do {
+                var statements: [Int: Int] = [:]
+                for statement in export.statements.sorted(by: { $0.id < $1.id }) {
+                    let status: StatementRecord.Status = statement.moderation > 0 ? .approved : (statement.moderation < 0 ? .rejected : .pending)
+                    statements[statement.id] = try await ConversationStore.addStatement(
+                        statement.text, conversation: id, author: nil,
+                        status: status, externalID: statement.id, actor: actor, on: writer)
+                }
+                progress("\(statements.count) statements")
+                // Votes in the order cast (by timestamp, file order among equals).
+                let votes = export.votes.enumerated().sorted { ($0.element.timestamp, $0.offset) < ($1.element.timestamp, $1.offset) }
+                    .map(\.element).filter { statements[$0.statement] != nil }
+                let voters = Array(Set(votes.map(\.participant))).sorted()
+                let participants = try await AuditLog.unchained(on: writer, lock: ConversationStore.voteLock) { db -> [Int: Int] in
+                    var made: [Int: Int] = [:]
+                    for voter in voters {
+                        made[voter] = try await db.sql.insert(into: "conversation_participants")
+                            .columns("conversation_id", "external_id", "created_at")
+                            .values(SQLBind(id), SQLBind(voter), SQLBind(KazakhstanTime.nowMilliseconds()))
+                            .returning("id").first(decoding: InsertedID.self)?.id ?? 0
+                    }
+                    return made
+                }
+                progress("\(participants.count) participants")
+                let ballots = votes.map { Ballot(conversation: id, statement: statements[$0.statement] ?? 0,
+                                                 participant: participants[$0.participant] ?? 0, value: $0.value) }
+                var stored = 0
+                let chunk = 50_000
+                while stored < ballots.count {
+                    let part = Array(ballots[stored ..< min(stored + chunk, ballots.count)])
+                    try await AuditLog.unchained(on: writer, lock: ConversationStore.voteLock) { db in
+                        try await ConversationStore.insert(part, at: KazakhstanTime.nowMilliseconds(), on: db)
+                    }
+                    stored += part.count
+                    progress("\(stored) of \(ballots.count) votes")
+                }
+                let seconds = (ContinuousClock.now - started) / .seconds(1)
+                return "imported conversation \(id): \(statements.count) statements, \(participants.count) participants, "
+                    + "\(ballots.count) votes in \(String(format: "%.1f", seconds)) s"
+            } catch {
+                // All or nothing: the conversation goes with what was stored of it.
+                try? await sql.delete(from: "conversation_votes").where("conversation_id", .equal, SQLBind(id)).run()
+                try? await sql.delete(from: "conversation_participants").where("conversation_id", .equal, SQLBind(id)).run()
+                try? await sql.delete(from: "conversation_statements").where("conversation_id", .equal, SQLBind(id)).run()
+                try? await sql.delete(from: "conversations").where("id", .equal, SQLBind(id)).run()
+                throw Failure("aimaq import polis: \(error); nothing was imported")
+            }
         }
     }
 
