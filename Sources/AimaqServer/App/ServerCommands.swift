@@ -420,6 +420,59 @@ public enum ServerCommands {
         }
     }
 
+    /// `aimaq bench conversation`: a national conversation open today with a generated vote
+    /// matrix (planted groups, participants spread over the regions), for the vote and page
+    /// benchmarks. Returns its number.
+    public static func seedBenchConversation(_ config: AimaqConfiguration, participants: Int, statements: Int, density: Double,
+                                             groups: Int, seed: UInt64, discussion: Int?,
+                                             progress: @escaping @Sendable (String) -> Void) async throws -> Int {
+        try DataFolder.validateForServing(config)
+        return try await withApplication(config, serving: false) { app in
+            try await AimaqApp.loadReferenceData(app)
+            let today = app.aimaq.clock.today()
+            let writer = AuditLog.Writer(database: app.db)
+            let id = try await ConversationStore.create(ConversationRecord(
+                id: 0, discussionID: discussion, territory: nil,
+                title: LocalizedName(kk: "Бенчмарк", ru: "Бенчмарк", en: "Benchmark conversation"),
+                opens: today.adding(days: -30), closes: today.adding(days: 30), demo: true), actor: "aimaq bench", on: app.db)
+            var statementIDs: [Int] = []
+            for number in 0 ..< statements {
+                statementIDs.append(try await ConversationStore.addStatement(
+                    "Generated statement \(number + 1)", conversation: id, author: nil, status: .approved, actor: "aimaq bench", on: writer))
+            }
+            progress("\(statements) statements")
+            let planted = PlantedConversation.generate(participants: participants, statements: statements, density: density,
+                                                       groups: groups, seed: seed)
+            let votes = planted.events.build().allVotes()
+            let regions = app.aimaq.territories.tree.regions.map(\.code.value)
+            let participantIDs = try await AuditLog.unchained(on: writer, lock: ConversationStore.voteLock) { db -> [Int] in
+                var made: [Int] = []
+                made.reserveCapacity(participants)
+                for index in 0 ..< participants {
+                    made.append(try await db.sql.insert(into: "conversation_participants")
+                        .columns("conversation_id", "region_id", "external_id", "created_at")
+                        .values(SQLBind(id), SQLBind(regions.isEmpty ? nil : regions[index % regions.count]), SQLBind(index),
+                                SQLBind(KazakhstanTime.nowMilliseconds()))
+                        .returning("id").first(decoding: InsertedID.self)?.id ?? 0)
+                }
+                return made
+            }
+            progress("\(participants) participants")
+            var stored = 0
+            while stored < votes.count {
+                let part = votes[stored ..< min(stored + 100_000, votes.count)].map {
+                    Ballot(conversation: id, statement: statementIDs[$0.statement], participant: participantIDs[$0.participant], value: $0.value)
+                }
+                try await AuditLog.unchained(on: writer, lock: ConversationStore.voteLock) { db in
+                    try await ConversationStore.insert(part, at: KazakhstanTime.nowMilliseconds(), on: db)
+                }
+                stored += part.count
+                progress("\(stored) of \(votes.count) votes")
+            }
+            return id
+        }
+    }
+
     public static func importPlan(_ config: AimaqConfiguration, file: String) async throws -> String {
         let text = try readImport(file, command: "plan")
         try DataFolder.validateForServing(config)

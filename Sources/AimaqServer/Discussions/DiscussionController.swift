@@ -29,6 +29,8 @@ enum DiscussionController {
         var previous: DraftVersionRecord?
         /// Comments per article.
         var comments: [String: Int] = [:]
+        /// The opinion-map conversations of the discussion (on the draft page).
+        var conversations: [ConversationRecord] = []
     }
 
     static func shown(_ request: Request) async throws -> Shown {
@@ -65,6 +67,7 @@ enum DiscussionController {
         // Only the draft page shows how many comments each article has.
         if shown.version != nil {
             shown.comments = try await CommentStore.counts(discussion: shown.discussion.id, on: request.sql)
+            shown.conversations = try await ConversationStore.of(discussion: shown.discussion.id, on: request.sql)
         }
         let page = request.page
         return Layout.response(request, title: shown.discussion.title[page.language], breadcrumbs: crumbs(shown, page),

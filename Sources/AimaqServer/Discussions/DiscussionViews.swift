@@ -88,6 +88,12 @@ enum DiscussionViews {
             el("p") {
                 el("a", .href(SiteURL.discussionDispositions(.value(discussion.id)).path)) { page.t("proposal.table.title") }
             },
+            .fragment(shown.conversations.map { conversation in
+                el("p", .class("conversation-link")) {
+                    page.t("discussion.conversation") + " "
+                    el("a", .href(SiteURL.conversation(.value(conversation.id)).path)) { conversation.title[page.language] }
+                }
+            }),
             el("h2", .id("contents")) { page.t("discussion.contents") },
             el("nav", .aria("labelledby", "contents")) {
                 el("ul", .class("list")) {
