@@ -161,7 +161,7 @@ extension ServerTests {
                 #expect(snapshot.groupsByRegion[43]?.reduce(0, +) == 41, "40 seeded and the citizen from Shieli")
                 let page = try await citizen.get("/conversations/\(id)?lang=en").body.string
                 #expect(page.contains("Your votes place you in group \(ConversationViews.letter(campGroup))."))
-                #expect(page.contains("<svg") && page.contains("class=\"cluster g") && page.contains("class=\"me\""))
+                #expect(page.contains("<svg") && page.contains("class=\"cluster g") && page.contains("class=\"me\"></circle>"))
                 #expect(page.contains("Groups by region") && page.contains("Astana"))
                 #expect(page.contains("Statements that set this group apart:"))
                 let regional = try await citizen.get("/conversations/\(id)?region=710000000&lang=en")
@@ -264,6 +264,34 @@ extension ServerTests {
                 // The local one is open to vote on today.
                 let local = try #require(try await ConversationStore.all(on: sql).first { $0.territory != nil })
                 #expect(local.isOpen(on: app.aimaq.clock.today()))
+            }
+        }
+
+        @Test func visitorsPagesAreKeptRenderedUntilWhatTheyShowChanges() async throws {
+            try await withAimaq { app, _ in
+                let discussion = try await Discussions.open(app, opens: "2026-01-01")
+                _ = try await DiscussionStore.addVersion(try DraftDocument.parse(Discussions.first), discussion: discussion,
+                                                         actor: "test", on: app.db)
+                var visitor = Visitor(app)
+                visitor.cookies["aimaq_lang"] = "en"
+                let before = try await visitor.get("/discussions/\(discussion)").body.string
+                #expect(before.contains("Comments: 0") && !before.contains("Opinion map:"))
+                _ = try await CommentStore.add(discussion: discussion, anchor: "art-1", version: 1, parent: nil, author: UUID(),
+                                               name: "someone", text: "A comment", actor: "test", on: app.db)
+                let conversation = try await ConversationStore.create(ConversationRecord(
+                    id: 0, discussionID: discussion, territory: try KATOCode("430000000"), title: LocalizedName(kk: "M", ru: "M", en: "Map"),
+                    opens: try CivilDate("2026-03-01"), closes: try CivilDate("2026-04-01"), demo: false), actor: "test", on: app.db)
+                let after = try await visitor.get("/discussions/\(discussion)").body.string
+                #expect(after.contains("Comments: 1") && after.contains("Opinion map:"), "the cached page is not served stale")
+                // The conversation page follows the map.
+                let statement = try await ConversationStore.addStatement("S", conversation: conversation, author: nil, status: .approved,
+                                                                         actor: "test", on: AuditLog.Writer(database: app.db))
+                try await Self.refresh(app)
+                #expect(try await visitor.get("/conversations/\(conversation)").body.string.contains("Votes</span><span class=\"value\">0<"))
+                try await ConversationStore.insert([Ballot(conversation: conversation, statement: statement, participant: 1, value: .agree)],
+                                                   at: 1, on: app.db)
+                try await Self.refresh(app)
+                #expect(try await visitor.get("/conversations/\(conversation)").body.string.contains("Votes</span><span class=\"value\">1<"))
             }
         }
     }

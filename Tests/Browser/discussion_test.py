@@ -3,9 +3,14 @@
 Usage: python discussion_test.py http://127.0.0.1:8089 [screenshot-dir]
 A visitor reads the draft Constitution and its changes side by side; a citizen of Shieli
 comments on an article of the Kyzylorda maslikhat's draft, replies and supports; a deputy of
-the maslikhat hides a comment with a reason; the referendum page shows the verdict.
+the maslikhat hides a comment with a reason; the citizen votes on the ten statements of the
+Kyzylorda opinion map, sees which group they fall in and submits a statement, which the deputy
+approves; the national opinion map shows its groups by region; the referendum page shows the
+verdict.
 Ends with "N passed, N failed".
 """
+import time
+
 from selenium.webdriver.common.by import By
 
 from browser import BASE, check, click_and_wait, run, shot, sign_in, sign_out, start
@@ -71,6 +76,57 @@ def steps():
     driver.get(local + "/articles/art-3?lang=en")
     public = driver.find_element(By.ID, mine_id).text
     check("visitors see that it was hidden, not its text", "hidden by a moderator" in public and text not in public, public[:300])
+
+    # The opinion map: vote on every statement, see one's group; a new statement waits for a moderator.
+    sign_in(CITIZEN)
+    driver.get(BASE + "/conversations?lang=en")
+    click_and_wait(driver.find_element(By.PARTIAL_LINK_TEXT, "Village budgets: the opinion map"))
+    conversation = driver.current_url.split("?")[0]
+    voted = []
+    for n in range(10):
+        forms = driver.find_elements(By.ID, "vote-form")
+        if not forms:
+            break
+        statement = forms[0].find_element(By.NAME, "statement").get_attribute("value")
+        voted.append(statement)
+        answer = ["agree", "disagree", "agree", "pass", "agree"][n % 5]
+        click_and_wait(forms[0].find_element(By.CSS_SELECTOR, f"button[value={answer}]"))
+    check("the citizen votes on ten statements, never the same twice", len(voted) == 10 and len(set(voted)) == 10, str(voted))
+    main = driver.find_element(By.TAG_NAME, "main").text
+    check("then every statement is done", "You have voted on every statement." in main, main[:300])
+    group_seen = False
+    for _ in range(20):  # the map follows within a second
+        driver.get(conversation + "?lang=en")
+        if driver.find_elements(By.CSS_SELECTOR, "p.your-group"):
+            group_seen = True
+            break
+        time.sleep(0.5)
+    check("the citizen sees the group their votes place them in", group_seen,
+          driver.find_element(By.TAG_NAME, "main").text[:400])
+    check("the map marks where the citizen stands", len(driver.find_elements(By.CSS_SELECTOR, "svg.opinion-map circle.me")) == 1)
+    driver.find_element(By.ID, "statement-new").send_keys("Village budgets should be published in Kazakh and Russian.")
+    click_and_wait(driver.find_element(By.CSS_SELECTOR, "#statement-form button[type=submit]"))
+    check("a submitted statement waits for a moderator", "will be put to the vote once a moderator approves it"
+          in driver.find_element(By.TAG_NAME, "main").text)
+    shot("conversation")
+    sign_out()
+    sign_in(DEPUTY)
+    driver.get(conversation + "?lang=en#moderation")
+    pending = [li for li in driver.find_elements(By.CSS_SELECTOR, "li[id^=pending-]") if "published in Kazakh" in li.text]
+    check("the deputy sees it in the moderation queue", len(pending) == 1)
+    if pending:
+        click_and_wait(pending[0].find_element(By.CSS_SELECTOR, "input[value=approved]").find_element(By.XPATH, "..")
+                       .find_element(By.TAG_NAME, "button"))
+        check("approved, it leaves the queue", not [li for li in driver.find_elements(By.CSS_SELECTOR, "li[id^=pending-]")
+                                                    if "published in Kazakh" in li.text])
+    sign_out()
+    driver.get(BASE + "/conversations?lang=en")
+    click_and_wait(driver.find_element(By.PARTIAL_LINK_TEXT, "Parliamentary reform: the opinion map"))
+    main = driver.find_element(By.TAG_NAME, "main").text
+    check("the national map shows its groups and how regions divide", "Group A" in main and "Groups by region" in main, main[:300])
+    rows = driver.find_elements(By.CSS_SELECTOR, "table[aria-labelledby=by-region] tbody tr")
+    check("all 20 regions take part", len(rows) == 20, str(len(rows)))
+    shot("conversation-national")
 
     driver.get(BASE + "/referendums?lang=en")
     click_and_wait(driver.find_element(By.PARTIAL_LINK_TEXT, "Republican referendum of 15 March 2026"))

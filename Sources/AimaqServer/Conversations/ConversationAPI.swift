@@ -8,10 +8,9 @@ import Vapor
 enum ConversationAPI {
     static func register(_ routes: any RoutesBuilder) {
         routes.get(SiteURL.api(.conversation(.key)).pathComponents, use: conversation)
-        // API writes start on the write lane and stay there until they answer.
-        routes.post(SiteURL.api(.conversationVotes(.key)).pathComponents) { request in
-            APITokens.startAPIWrite(request) { try await vote(request) }
-        }
+        // A vote is read and checked on the request's event loop, and stored in a batch on
+        // the write lane (`VoteIntake`): many small requests do not queue on the lane's thread.
+        routes.post(SiteURL.api(.conversationVotes(.key)).pathComponents, use: vote)
     }
 
     struct StatementDTO: Content {
@@ -109,7 +108,8 @@ enum ConversationAPI {
         var stored: Bool
     }
 
-    static func vote(_ request: Request) async throws -> Response {
+    @Sendable static func vote(_ request: Request) async throws -> Response {
+        try await APITokens.authenticatePending(request)
         try APITokens.requireToken(request)
         let input = try request.content.decode(VoteInput.self)
         let (snapshot, _) = try await ConversationController.cast(request, statement: input.statement, vote: input.vote)

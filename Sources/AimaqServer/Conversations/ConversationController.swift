@@ -67,6 +67,11 @@ enum ConversationController {
         let snapshot = try await load(request)
         let conversation = snapshot.conversation
         let today = InstructionController.today(request)
+        // Visitors' page is kept rendered until the next map or a change to the statements.
+        let anonymous = Layout.isCacheableAnonymous(request)
+        let key = "conversation:\(conversation.id):\(request.language):\(today)"
+        let version = Int(truncatingIfNeeded: snapshot.computedAt) &* 31 &+ snapshot.lastVoteID &* 7 &+ conversation.revision
+        if anonymous, let html = request.aimaq.pages.cachedAnonymousPage(key, version: version) { return Layout.html(html) }
         let actor = request.actor
         let mayTakePart = conversation.isOpen(on: today)
             && AccessPolicy.allows(.takePartInDiscussion(territory: conversation.territory), for: actor)
@@ -99,11 +104,13 @@ enum ConversationController {
             mayModerate: AccessPolicy.allows(.moderateDiscussion(territory: conversation.territory), for: actor),
             me: me, next: next, region: region, discussionTitle: discussionTitle, regions: request.tree.regions,
             submitted: request.queryText("submitted") == "1")
-        return Layout.response(request, title: conversation.title[page.language],
+        let html = Layout.page(request, title: conversation.title[page.language],
                                breadcrumbs: [(page.t("country.name"), SiteURL.home.path),
                                              (page.t("conversation.list.title"), SiteURL.conversations.path),
                                              (conversation.title[page.language], SiteURL.conversation(.value(conversation.id)).path)],
                                content: ConversationViews.page(context, page))
+        if anonymous, snapshot.computedAt > 0 { request.aimaq.pages.storeAnonymousPage(key, html, version: version) }
+        return Layout.html(html)
     }
 
     struct VoteForm: Content {
@@ -134,7 +141,7 @@ enum ConversationController {
         guard status == .approved else { throw Abort(.unprocessableEntity, reason: request.t("conversation.error.statement")) }
         guard let account = request.account, let accountID = account.id else { throw SignInRequired() }
         let maps = request.aimaq.conversations
-        var participant = maps.participant(conversation.id, account: accountID)
+        var participant = try await Self.participant(request, conversation.id)
         if participant == nil {
             let region = account.territoryID.flatMap { try? KATOCode(number: $0) }?.region
             let id = try await ConversationStore.ensureParticipant(conversation.id, account: accountID, region: region,

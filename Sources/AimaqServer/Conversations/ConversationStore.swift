@@ -95,6 +95,7 @@ enum ConversationStore {
                         SQLBind(record.title.ru), SQLBind(record.title.en), SQLBind(record.opens.description),
                         SQLBind(record.closes.description), SQLBind(record.demo), SQLBind(0))
                 .returning("id").first(decoding: InsertedID.self)?.id ?? 0
+            if let discussion = record.discussionID { try await DiscussionStore.touch(discussion, on: db) }
             return (id, AuditEvent(action: "conversation.create", entity: "conversation", entityID: String(id), before: nil,
                                    after: "{\"discussion\":\(record.discussionID.map(String.init) ?? "null"),\"title\":\(jsonString(record.title.en))}"))
         }
@@ -159,10 +160,10 @@ enum ConversationStore {
             .first(decoding: InsertedID.self)?.id
     }
 
-    /// The participant of an account in a conversation, made on its first vote.
+    /// The participant of an account in a conversation, made on its first vote (the caller
+    /// has looked for one already; this looks again inside the transaction).
     static func ensureParticipant(_ conversation: Int, account: UUID, region: KATOCode?, writer: AuditLog.Writer) async throws -> Int {
-        if let id = try await participant(conversation, account: account, on: writer.database.sql) { return id }
-        return try await AuditLog.unchained(on: writer, lock: voteLock) { db in
+        try await AuditLog.unchained(on: writer, lock: voteLock) { db in
             if let id = try await participant(conversation, account: account, on: db.sql) { return id }
             return try await db.sql.insert(into: "conversation_participants")
                 .columns("conversation_id", "account_id", "region_id", "created_at")

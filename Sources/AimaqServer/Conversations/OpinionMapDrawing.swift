@@ -45,14 +45,14 @@ enum OpinionMapDrawing {
                                                                        "count": String($0.memberCount)]) }
                     .joined(separator: "; ")
             }
-            void("line", Attribute("x1", format(margin / 2)), Attribute("y1", format(height / 2)),
+            el("line", Attribute("x1", format(margin / 2)), Attribute("y1", format(height / 2)),
                  Attribute("x2", format(width - margin / 2)), Attribute("y2", format(height / 2)), .class("axis"))
-            void("line", Attribute("x1", format(width / 2)), Attribute("y1", format(margin / 2)),
+            el("line", Attribute("x1", format(width / 2)), Attribute("y1", format(margin / 2)),
                  Attribute("x2", format(width / 2)), Attribute("y2", format(height - margin / 2)), .class("axis"))
             for cluster in map.baseClusters where cluster.id < counts.count && counts[cluster.id] > 0 {
                 let (cx, cy) = point(cluster.x, cluster.y)
                 let radius = 3 + 15 * (Double(counts[cluster.id]) / largest).squareRoot()
-                void("circle", Attribute("cx", cx), Attribute("cy", cy), Attribute("r", format(radius)),
+                el("circle", Attribute("cx", cx), Attribute("cy", cy), Attribute("r", format(radius)),
                      .class("cluster g\(cluster.group % 6)"))
             }
             for group in map.groups {
@@ -61,7 +61,7 @@ enum OpinionMapDrawing {
             }
             if let mine {
                 let (x, y) = point(mine.x, mine.y)
-                void("circle", Attribute("cx", x), Attribute("cy", y), Attribute("r", "7"), .class("me"))
+                el("circle", Attribute("cx", x), Attribute("cy", y), Attribute("r", "7"), .class("me"))
                 el("text", Attribute("x", x), Attribute("y", format((Double(y) ?? 0) - 12)), .class("me-label")) {
                     page.t("conversation.map.you")
                 }

@@ -68,6 +68,7 @@ enum CommentStore {
                 .values(SQLBind(discussion), SQLBind(anchor), SQLBind(version), SQLBind(parent), SQLBind(author), SQLBind(name),
                         SQLBind(text), SQLBind(KazakhstanTime.nowMilliseconds()), SQLBind(0), SQLBind(0), SQLBind(0))
                 .returning("id").first(decoding: InsertedID.self)?.id ?? 0
+            try await DiscussionStore.touch(discussion, on: db)
             return (id, AuditEvent(action: "comment.add", entity: "comment", entityID: String(id), before: nil,
                                    after: "{\"discussion\":\(discussion),\"anchor\":\(jsonString(anchor)),\"parent\":\(parent.map(String.init) ?? "null")}"))
         }

@@ -63,6 +63,14 @@ enum DiscussionController {
 
     @Sendable static func show(_ request: Request) async throws -> Response {
         try request.authorize(.viewPublic)
+        // Visitors' draft page is kept rendered until the discussion's revision changes.
+        var cached: (key: String, revision: Int)?
+        if Layout.isCacheableAnonymous(request), let id = request.parameters.get(SiteURL.idKey, as: Int.self),
+           let discussion = try await DiscussionStore.find(id, on: request.sql) {
+            let key = "discussion:\(id):\(request.language):\(InstructionController.today(request))"
+            if let html = request.aimaq.pages.cachedAnonymousPage(key, version: discussion.revision) { return Layout.html(html) }
+            cached = (key, discussion.revision)
+        }
         var shown = try await shown(request)
         // Only the draft page shows how many comments each article has.
         if shown.version != nil {
@@ -70,8 +78,10 @@ enum DiscussionController {
             shown.conversations = try await ConversationStore.of(discussion: shown.discussion.id, on: request.sql)
         }
         let page = request.page
-        return Layout.response(request, title: shown.discussion.title[page.language], breadcrumbs: crumbs(shown, page),
+        let html = Layout.page(request, title: shown.discussion.title[page.language], breadcrumbs: crumbs(shown, page),
                                content: DiscussionViews.document(shown, page))
+        if let cached { request.aimaq.pages.storeAnonymousPage(cached.key, html, version: cached.revision) }
+        return Layout.html(html)
     }
 
     @Sendable static func changes(_ request: Request) async throws -> Response {

@@ -13,6 +13,8 @@ struct DiscussionRecord: Sendable {
     var title: LocalizedName
     var schedule: DiscussionSchedule
     var demo: Bool
+    /// Raised with every change the draft page shows (see `DiscussionStore.touch`).
+    var revision: Int = 0
 }
 
 /// One stored version of a discussion's draft.
@@ -31,6 +33,7 @@ enum DiscussionStore {
         var title_kk: String, title_ru: String, title_en: String
         var opens: String, expert_review: String, dispositions: String, closes: String
         var demo: Bool
+        var revision: Int
 
         var record: DiscussionRecord? {
             let territory = territory_id.flatMap { try? KATOCode(number: $0) }
@@ -39,7 +42,8 @@ enum DiscussionStore {
                   let schedule = try? DiscussionSchedule(opens: opens, expertReview: expert, dispositions: dispositions,
                                                          closes: closes) else { return nil }
             return DiscussionRecord(id: id, territory: territory, bodyID: body_id,
-                                    title: LocalizedName(kk: title_kk, ru: title_ru, en: title_en), schedule: schedule, demo: demo)
+                                    title: LocalizedName(kk: title_kk, ru: title_ru, en: title_en), schedule: schedule, demo: demo,
+                                    revision: revision)
         }
     }
 
@@ -97,11 +101,19 @@ enum DiscussionStore {
                 .columns("discussion_id", "number", "document", "created_at", "created_by")
                 .values(SQLBind(id), SQLBind(number), SQLBind(json), SQLBind(KazakhstanTime.nowMilliseconds()), SQLBind(actor))
                 .run()
+            try await touch(id, on: db)
             let comparison = previous.map { DraftComparison(from: $0.document, to: document) }
             let changed = comparison?.changedAnchors.count ?? document.articles.count
             return ((number, comparison), AuditEvent(action: "draft.version", entity: "discussion", entityID: String(id),
                                                      before: nil, after: "{\"version\":\(number),\"changed\":\(changed)}"))
         }
+    }
+}
+
+extension DiscussionStore {
+    /// Raises a discussion's revision (inside the transaction of the change).
+    static func touch(_ id: Int, on db: any Database) async throws {
+        try await db.sql.raw("UPDATE discussions SET revision = revision + 1 WHERE id = \(bind: id)").run()
     }
 }
 

@@ -32,5 +32,6 @@ enum AimaqMigrations {
         app.migrations.add(M025Comments())
         app.migrations.add(M026Proposals())
         app.migrations.add(M027Conversations())
+        app.migrations.add(M028DiscussionRevision())
     }
 }
