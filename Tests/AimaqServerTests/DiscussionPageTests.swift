@@ -248,5 +248,50 @@ extension ServerTests {
                 #expect(stored.count == 3)
             }
         }
+
+        @Test func expertsGiveSignedOpinionsWithAFileShownApartFromComments() async throws {
+            try await withAimaq { app, _ in
+                let id = try await Self.open(app, opens: "2026-01-01")
+                _ = try await DiscussionStore.addVersion(try DraftDocument.parse(Self.first), discussion: id, actor: "test", on: app.db)
+                let opinions = "/discussions/\(id)/opinions"
+                var expert = Visitor(app)
+                try await expert.signIn("expert")
+                #expect(try await expert.get(opinions + "?lang=en").body.string.contains("Sign and publish"))
+                let file = Data("Full text of the opinion.".utf8)
+                let fields = ["anchor": "art-1", "affiliation": "Institute of Law", "position": "proposes_changes",
+                              "text": "Three years is right, but say who holds the hearing."]
+                #expect(try await expert.postMultipart(opinions, fields: fields, files: [("file", "opinion.txt", file)]).status == .seeOther)
+                #expect(try await expert.postMultipart(opinions, fields: fields.merging(["position": "maybe"]) { $1 }, files: [])
+                    .status == .unprocessableEntity)
+                #expect(try await expert.postMultipart(opinions, fields: fields, files: [("file", "run.exe", file)])
+                    .status == .unprocessableEntity)
+                #expect(try await expert.postMultipart(opinions, fields: fields.merging(["anchor": "art-99"]) { $1 }, files: [])
+                    .status == .unprocessableEntity)
+                var citizen = Visitor(app)
+                try await citizen.signIn("citizen")
+                #expect(try await citizen.postMultipart(opinions, fields: fields, files: []).status == .forbidden)
+                let sql = app.db as! any SQLDatabase
+                let stored = try await OpinionStore.list(discussion: id, on: sql)
+                #expect(stored.count == 1)
+                let opinion = try #require(stored.first)
+                // The signature can be recomputed from what is published.
+                let account = try #require(try await Account.query(on: app.db).filter(\.$email == Fixture.email("expert")).first())
+                #expect(opinion.digest == OpinionStore.digest(discussion: id, anchor: "art-1", version: 1, author: try account.requireID(),
+                                                              name: "expert", affiliation: "Institute of Law", position: .proposesChanges,
+                                                              text: fields["text"] ?? "", fileSHA256: Hex.sha256(file)))
+                let entries = try await AuditEntry.query(on: app.db).filter(\.$action == "opinion.add").all()
+                #expect(entries.count == 1 && entries.first?.after?.contains(opinion.digest) == true)
+                // Shown apart from comments, on the article and on the list, with name and affiliation.
+                var visitor = Visitor(app)
+                let article = try await visitor.get("/discussions/\(id)/articles/art-1?lang=en").body.string
+                #expect(article.contains("Expert opinions (1)") && article.contains("Institute of Law") && article.contains("Proposes changes"))
+                let download = try await visitor.get("/discussions/\(id)/opinions/\(opinion.id)/file")
+                #expect(download.status == .ok && Data(download.body.readableBytesView) == file)
+                // The report gathers it all.
+                let report = try await visitor.get("/discussions/\(id)/report?lang=en").body.string
+                #expect(report.contains("Report of the discussion") && report.contains("Participants by region"))
+                #expect(report.contains("Proposes changes: 1") && report.contains("Institute of Law"))
+            }
+        }
     }
 }

@@ -40,7 +40,7 @@ extension ServerTests {
         static let signedIn: [Who] = Fixture.accounts.map { .account($0.key) }
 
         /// A Kyzylorda discussion in its public phase, with one comment, for the comment routes.
-        struct Discussion { var id: Int; var comment: Int; var proposal: Int; var conversation: Int; var statement: Int; var pending: Int }
+        struct Discussion { var id: Int; var comment: Int; var proposal: Int; var conversation: Int; var statement: Int; var pending: Int; var opinion: Int }
 
         static func seedDiscussion(_ app: Application) async throws -> Discussion {
             let id = try await DiscussionStore.create(DiscussionRecord(
@@ -62,8 +62,12 @@ extension ServerTests {
                                                                      status: .approved, actor: "test", on: writer)
             let pending = try await ConversationStore.addStatement("A pending statement", conversation: conversation, author: nil,
                                                                    actor: "test", on: writer)
+            let expert = try #require(try await Account.query(on: app.db).filter(\.$email == Fixture.email("expert")).first())
+            let opinion = try await OpinionStore.add(OpinionStore.NewOpinion(
+                discussion: id, anchor: nil, version: 1, author: try expert.requireID(), name: "expert", affiliation: "Institute",
+                position: .supports, text: "Sound.", file: nil), actor: "test", on: AuditLog.Writer(database: app.db))
             return Discussion(id: id, comment: comment, proposal: proposal, conversation: conversation, statement: statement,
-                              pending: pending)
+                              pending: pending, opinion: opinion.id)
         }
 
         static func cases(bodyID: Int, targetID: UUID, plan: Fixture.Plan, discussion: Discussion) -> [Case] {
@@ -197,6 +201,14 @@ extension ServerTests {
                 Case(method: .POST, pattern: "/discussions/:id/comments/:comment/hide",
                      path: "/discussions/\(discussion.id)/comments/\(discussion.comment)/hide", form: ["reason": "test"],
                      expected: [.anonymous: .seeOther], default: .forbidden, mayAct: moderators),
+                Case(method: .GET, pattern: "/discussions/:id/opinions", path: "/discussions/\(discussion.id)/opinions", default: .ok),
+                Case(method: .POST, pattern: "/discussions/:id/opinions", path: "/discussions/\(discussion.id)/opinions",
+                     form: ["affiliation": "Institute", "position": "supports", "text": "From the access table"], multipart: true,
+                     expected: [.anonymous: .seeOther], default: .forbidden, mayAct: [.account("expert")]),
+                // The seeded opinion has no file: 404 to everyone alike.
+                Case(method: .GET, pattern: "/discussions/:id/opinions/:opinion/file",
+                     path: "/discussions/\(discussion.id)/opinions/\(discussion.opinion)/file", default: .notFound),
+                Case(method: .GET, pattern: "/discussions/:id/report", path: "/discussions/\(discussion.id)/report", default: .ok),
                 Case(method: .GET, pattern: "/conversations", path: "/conversations", default: .ok),
                 Case(method: .GET, pattern: "/conversations/:id", path: "/conversations/\(discussion.conversation)", default: .ok),
                 Case(method: .POST, pattern: "/conversations/:id/votes", path: "/conversations/\(discussion.conversation)/votes",

@@ -96,6 +96,9 @@ public enum Action: Hashable, Sendable {
     /// deputies (national deputies for the country's discussions, the maslikhat's for a
     /// territory's).
     case disposeProposals(territory: KATOCode?)
+    /// Give a signed expert opinion on a draft: experts, on the country's discussions and on
+    /// those of territories their scope covers or lies in.
+    case giveExpertOpinion(territory: KATOCode?)
 }
 
 /// The answer to "may this actor do this?". `signInRequired` lets pages send an anonymous
@@ -169,6 +172,11 @@ public enum AccessPolicy {
             guard let actor else { return .signInRequired }
             guard let territory else { return actor.role == .nationalDeputy && actor.scope == .country ? .allowed : .forbidden }
             return actor.role == .maslikhatDeputy && actor.scope.contains(territory) ? .allowed : .forbidden
+        case .giveExpertOpinion(let territory):
+            guard let actor else { return .signInRequired }
+            guard actor.role == .expert else { return .forbidden }
+            guard let territory else { return .allowed }
+            return actor.scope.contains(territory) || TerritoryScope.subtree(territory).covers(actor.scope) ? .allowed : .forbidden
         }
     }
 

@@ -101,6 +101,8 @@ public enum AimaqApp {
         ProposalController.register(app)
         CivicAPI.register(app)
         ConversationController.register(app)
+        OpinionController.register(app)
+        ReportController.register(app)
         ConversationAPI.register(app)
     }
 

@@ -48,7 +48,8 @@ enum CommentController {
                 discussion: discussion.id, anchor: article.anchor,
                 proposals: try await ProposalStore.list(discussion: discussion.id, anchor: article.anchor, on: request.sql),
                 mayPropose: phase.allows(.propose) && AccessPolicy.allows(.takePartInDiscussion(territory: discussion.territory), for: actor),
-                mayDispose: phase.allows(.dispose) && AccessPolicy.allows(.disposeProposals(territory: discussion.territory), for: actor)))
+                mayDispose: phase.allows(.dispose) && AccessPolicy.allows(.disposeProposals(territory: discussion.territory), for: actor)),
+            opinions: try await OpinionStore.list(discussion: discussion.id, anchor: article.anchor, on: request.sql))
         return Layout.response(request, title: article.heading,
                                breadcrumbs: [(page.t("country.name"), SiteURL.home.path),
                                              (page.t("discussion.list.title"), SiteURL.discussions.path),

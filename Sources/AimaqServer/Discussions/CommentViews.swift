@@ -14,6 +14,8 @@ enum CommentViews {
         var mayModerate: Bool
         var signedIn: Bool
         var proposals: ProposalViews.Context
+        /// Experts' opinions on the article, shown apart from the comments.
+        var opinions: [ExpertOpinionRecord] = []
     }
 
     static func article(_ context: Context, _ page: PageContext) -> Node {
@@ -32,6 +34,10 @@ enum CommentViews {
                 el("p", .id(context.article.paragraphAnchor(number + 1))) { text }
             }),
             ProposalViews.section(context.proposals, page),
+            context.opinions.isEmpty ? .empty : fragment {
+                el("h2", .id("opinions")) { page.t("opinion.article", ["count": String(context.opinions.count)]) }
+                OpinionViews.list(context.opinions, discussion: discussion, headings: [anchor: context.article.heading], page)
+            },
             el("h2", .id("comments")) { page.t("comment.title", ["count": String(count)]) },
             el("p") {
                 page.t("comment.order") + " "

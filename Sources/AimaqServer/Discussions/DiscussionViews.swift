@@ -87,6 +87,10 @@ enum DiscussionViews {
             } ?? .empty,
             el("p") {
                 el("a", .href(SiteURL.discussionDispositions(.value(discussion.id)).path)) { page.t("proposal.table.title") }
+                " · "
+                el("a", .href(SiteURL.discussionOpinions(.value(discussion.id)).path)) { page.t("opinion.title") }
+                " · "
+                el("a", .href(SiteURL.discussionReport(.value(discussion.id)).path)) { page.t("report.title") }
             },
             .fragment(shown.conversations.map { conversation in
                 el("p", .class("conversation-link")) {

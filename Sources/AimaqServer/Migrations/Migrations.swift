@@ -33,5 +33,6 @@ enum AimaqMigrations {
         app.migrations.add(M026Proposals())
         app.migrations.add(M027Conversations())
         app.migrations.add(M028DiscussionRevision())
+        app.migrations.add(M029ExpertOpinions())
     }
 }

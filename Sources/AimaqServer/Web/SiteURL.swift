@@ -66,6 +66,9 @@ enum SiteURL: Sendable {
     case proposalSupport(Parameter<Int>, Parameter<Int>)
     case proposalDisposition(Parameter<Int>, Parameter<Int>)
     case discussionDispositions(Parameter<Int>)
+    case discussionOpinions(Parameter<Int>)
+    case opinionFile(Parameter<Int>, Parameter<Int>)
+    case discussionReport(Parameter<Int>)
     case referendum(Parameter<Int>)
     case referendumResults(Parameter<Int>)
     case conversations
@@ -109,6 +112,7 @@ enum SiteURL: Sendable {
     static let commentKey = "comment"
     static let proposalKey = "proposal"
     static let statementKey = "statement"
+    static let opinionKey = "opinion"
 
     private var segments: [String] {
         switch self {
@@ -171,6 +175,9 @@ enum SiteURL: Sendable {
         case .proposalDisposition(let p, let c):
             ["discussions", Self.text(p, key: Self.idKey), "proposals", Self.text(c, key: Self.proposalKey), "disposition"]
         case .discussionDispositions(let p): ["discussions", Self.text(p, key: Self.idKey), "dispositions"]
+        case .discussionOpinions(let p): ["discussions", Self.text(p, key: Self.idKey), "opinions"]
+        case .opinionFile(let p, let o): ["discussions", Self.text(p, key: Self.idKey), "opinions", Self.text(o, key: Self.opinionKey), "file"]
+        case .discussionReport(let p): ["discussions", Self.text(p, key: Self.idKey), "report"]
         case .commentReport(let p, let c):
             ["discussions", Self.text(p, key: Self.idKey), "comments", Self.text(c, key: Self.commentKey), "report"]
         case .referendum(let p): ["referendums", Self.text(p, key: Self.idKey)]

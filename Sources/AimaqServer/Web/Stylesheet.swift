@@ -104,6 +104,7 @@ enum Stylesheet {
       form.filters label { flex: 1 1 100%; }
       select { width: 100%; }
     }
-    @media print { header.site nav, .skip, footer.site { display: none; } a { color: var(--ink); text-decoration: none; } }
+    .day-chart { width: 100%; max-width: 40rem; height: auto; } .day-chart .bar { fill: var(--accent); }
+    @media print { header.site nav, .skip, footer.site, .no-print, nav.breadcrumbs, .languages { display: none; } a { color: var(--ink); text-decoration: none; } }
     """
 }
