@@ -15,7 +15,8 @@ Each round measures, for --duration seconds each:
   map          10 probes, one at a time, while votes keep arriving from 4 connections: a probe
                voter changes its answer on a statement nobody else votes on, and the API is read
                every 10 ms until the map's totals show it;
-  pages quiet  wrk, 64 connections, the conversation page and the draft page, no votes;
+  pages quiet  wrk, 64 connections, the conversation page (whole and by region) and the draft
+               page, in the three languages (by cookie), no votes;
   pages+votes  the same while 4 connections post votes.
 Prints a Markdown table of medians over the rounds and a one-line summary naming missed targets.
 Exits 1 when fewer votes are stored than were acknowledged. Python 3 standard library, Debian's
@@ -66,10 +67,12 @@ end
 
 
 def page_script(paths):
+    """Visitors who have chosen their language (the cookie the language links set)."""
     return f"""
 local paths = {{{", ".join(json.dumps(p) for p in paths)}}}
+local languages = {{"kk", "ru", "en"}}
 request = function()
-    return wrk.format("GET", paths[math.random(#paths)])
+    return wrk.format("GET", paths[math.random(#paths)], {{["Cookie"] = "aimaq_lang=" .. languages[math.random(3)]}})
 end
 """
 
@@ -145,6 +148,7 @@ def main():
         if not os.path.exists(os.path.join(data, "audit.key")) or not args.data:
             note(f"making the demo set in {data} (aimaq demo --load-only)")
             aimaq(args.binary, "demo", "--load-only", *location)
+        aimaq(args.binary, "migrate", *location)  # a folder made by an older build
         marker = Path(data) / f"bench-conversation-{args.participants}x{args.statements}-{args.density}.txt"
         if marker.exists():
             conversation = int(marker.read_text())
@@ -186,10 +190,10 @@ def main():
         temporary.append(folder)
         votes_lua, pages_lua = os.path.join(folder, "votes.lua"), os.path.join(folder, "pages.lua")
         Path(votes_lua).write_text(vote_script(tokens, load_statements, f"/api/v1/conversations/{conversation}/votes"))
-        pages = [f"/conversations/{conversation}", f"/conversations/{conversation}?lang=en",
-                 f"/conversations/{conversation}?region=430000000"]
+        pages = [f"/conversations/{conversation}", f"/conversations/{conversation}?region=430000000",
+                 f"/conversations/{conversation}?region=750000000"]
         if discussion_id not in ("", "None", None):
-            pages += [f"/discussions/{discussion_id}", f"/discussions/{discussion_id}?lang=kk"]
+            pages += [f"/discussions/{discussion_id}"]
         Path(pages_lua).write_text(page_script(pages))
 
         def count_votes():

@@ -40,7 +40,7 @@ extension ServerTests {
         static let signedIn: [Who] = Fixture.accounts.map { .account($0.key) }
 
         /// A Kyzylorda discussion in its public phase, with one comment, for the comment routes.
-        struct Discussion { var id: Int; var comment: Int; var proposal: Int; var conversation: Int; var statement: Int; var pending: Int; var opinion: Int }
+        struct Discussion { var id: Int; var comment: Int; var proposal: Int; var conversation: Int; var statement: Int; var pending: Int; var opinion: Int; var poll: Int }
 
         static func seedDiscussion(_ app: Application) async throws -> Discussion {
             let id = try await DiscussionStore.create(DiscussionRecord(
@@ -67,7 +67,7 @@ extension ServerTests {
                 discussion: id, anchor: nil, version: 1, author: try expert.requireID(), name: "expert", affiliation: "Institute",
                 position: .supports, text: "Sound.", file: nil), actor: "test", on: AuditLog.Writer(database: app.db))
             return Discussion(id: id, comment: comment, proposal: proposal, conversation: conversation, statement: statement,
-                              pending: pending, opinion: opinion.id)
+                              pending: pending, opinion: opinion.id, poll: try await Polls.open(app, territory: "430000000"))
         }
 
         static func cases(bodyID: Int, targetID: UUID, plan: Fixture.Plan, discussion: Discussion) -> [Case] {
@@ -209,6 +209,11 @@ extension ServerTests {
                 Case(method: .GET, pattern: "/discussions/:id/opinions/:opinion/file",
                      path: "/discussions/\(discussion.id)/opinions/\(discussion.opinion)/file", default: .notFound),
                 Case(method: .GET, pattern: "/discussions/:id/report", path: "/discussions/\(discussion.id)/report", default: .ok),
+                Case(method: .GET, pattern: "/polls", path: "/polls", default: .ok),
+                Case(method: .GET, pattern: "/polls/:id", path: "/polls/\(discussion.poll)", default: .ok),
+                Case(method: .GET, pattern: "/polls/:id/results.csv", path: "/polls/\(discussion.poll)/results.csv", default: .ok),
+                Case(method: .POST, pattern: "/polls/:id/vote", path: "/polls/\(discussion.poll)/vote", form: ["option": "0"],
+                     expected: [.anonymous: .seeOther], default: .forbidden, mayAct: participants),
                 Case(method: .GET, pattern: "/conversations", path: "/conversations", default: .ok),
                 Case(method: .GET, pattern: "/conversations/:id", path: "/conversations/\(discussion.conversation)", default: .ok),
                 Case(method: .POST, pattern: "/conversations/:id/votes", path: "/conversations/\(discussion.conversation)/votes",

@@ -103,6 +103,7 @@ public enum AimaqApp {
         ConversationController.register(app)
         OpinionController.register(app)
         ReportController.register(app)
+        PollController.register(app)
         ConversationAPI.register(app)
     }
 

@@ -68,10 +68,15 @@ enum ConversationController {
         let conversation = snapshot.conversation
         let today = InstructionController.today(request)
         // Visitors' page is kept rendered until the next map or a change to the statements.
-        let anonymous = Layout.isCacheableAnonymous(request)
-        let key = "conversation:\(conversation.id):\(request.language):\(today)"
+        // A region's map is a variant of the page (free input: kept in the cache's variant part).
+        let anonymous = Layout.isCacheableAnonymous(request, filtersOnly: true)
+        let region = request.queryText("region") ?? ""
+        let partition: PageCache.Partition = region.isEmpty ? .stable : .variant
+        let key = "conversation:\(conversation.id):\(request.language):\(today):\(region)"
         let version = Int(truncatingIfNeeded: snapshot.computedAt) &* 31 &+ snapshot.lastVoteID &* 7 &+ conversation.revision
-        if anonymous, let html = request.aimaq.pages.cachedAnonymousPage(key, version: version) { return Layout.html(html) }
+        if anonymous, let html = request.aimaq.pages.cachedAnonymousPage(key, version: version, partition: partition) {
+            return Layout.html(html)
+        }
         let actor = request.actor
         let mayTakePart = conversation.isOpen(on: today)
             && AccessPolicy.allows(.takePartInDiscussion(territory: conversation.territory), for: actor)
@@ -87,12 +92,12 @@ enum ConversationController {
                                          seed: StatementRouting.seed(participant: me?.id ?? 0, votesCast: voted.count,
                                                                      conversation: conversation.id))
         }
-        var region: KATOCode?
+        var regionCode: KATOCode?
         if let asked = request.queryText("region"), !asked.isEmpty {
             guard let code = try? KATOCode(asked), code.level == .region, request.tree[code] != nil else {
                 throw Abort(.badRequest, reason: request.t("conversation.error.region", ["region": asked]))
             }
-            region = code
+            regionCode = code
         }
         var discussionTitle: LocalizedName?
         if let discussion = conversation.discussionID {
@@ -102,14 +107,16 @@ enum ConversationController {
         let context = ConversationViews.Context(
             snapshot: snapshot, today: today, mayTakePart: mayTakePart, signedIn: actor != nil,
             mayModerate: AccessPolicy.allows(.moderateDiscussion(territory: conversation.territory), for: actor),
-            me: me, next: next, region: region, discussionTitle: discussionTitle, regions: request.tree.regions,
+            me: me, next: next, region: regionCode, discussionTitle: discussionTitle, regions: request.tree.regions,
             submitted: request.queryText("submitted") == "1")
         let html = Layout.page(request, title: conversation.title[page.language],
                                breadcrumbs: [(page.t("country.name"), SiteURL.home.path),
                                              (page.t("conversation.list.title"), SiteURL.conversations.path),
                                              (conversation.title[page.language], SiteURL.conversation(.value(conversation.id)).path)],
                                content: ConversationViews.page(context, page))
-        if anonymous, snapshot.computedAt > 0 { request.aimaq.pages.storeAnonymousPage(key, html, version: version) }
+        if anonymous, snapshot.computedAt > 0 {
+            request.aimaq.pages.storeAnonymousPage(key, html, version: version, partition: partition)
+        }
         return Layout.html(html)
     }
 

@@ -72,6 +72,7 @@ public enum DemoData {
         _ = try await ReferendumDemo.load(app, progress: progress)
         _ = try await DiscussionDemo.load(app, progress: progress)
         _ = try await ConversationDemo.load(app, progress: progress)
+        _ = try await PollDemo.load(app, progress: progress)
         let notes = try await Notifications.sweepDeadlines(today: today, calendar: app.aimaq.calendar,
                                                            tree: app.aimaq.territories.tree, on: app.db)
         if notes > 0 { progress("\(notes) deadline notifications") }

@@ -34,5 +34,6 @@ enum AimaqMigrations {
         app.migrations.add(M027Conversations())
         app.migrations.add(M028DiscussionRevision())
         app.migrations.add(M029ExpertOpinions())
+        app.migrations.add(M030Polls())
     }
 }

@@ -31,6 +31,7 @@ enum Layout {
                                 el("li") { el("a", .href(SiteURL.budget.path)) { request.t("nav.budget") } }
                                 el("li") { el("a", .href(SiteURL.discussions.path)) { request.t("nav.discussions") } }
                                 el("li") { el("a", .href(SiteURL.conversations.path)) { request.t("nav.conversations") } }
+                                el("li") { el("a", .href(SiteURL.polls.path)) { request.t("nav.polls") } }
                                 el("li") { el("a", .href(SiteURL.referendums.path)) { request.t("nav.referendums") } }
                                 if let account {
                                     el("li") { el("a", .href(SiteURL.myWork.path)) { request.t("nav.myWork") } }

@@ -71,6 +71,10 @@ enum SiteURL: Sendable {
     case discussionReport(Parameter<Int>)
     case referendum(Parameter<Int>)
     case referendumResults(Parameter<Int>)
+    case polls
+    case poll(Parameter<Int>)
+    case pollVote(Parameter<Int>)
+    case pollResults(Parameter<Int>)
     case conversations
     case conversation(Parameter<Int>)
     case conversationVotes(Parameter<Int>)
@@ -182,6 +186,10 @@ enum SiteURL: Sendable {
             ["discussions", Self.text(p, key: Self.idKey), "comments", Self.text(c, key: Self.commentKey), "report"]
         case .referendum(let p): ["referendums", Self.text(p, key: Self.idKey)]
         case .referendumResults(let p): ["referendums", Self.text(p, key: Self.idKey), "results.csv"]
+        case .polls: ["polls"]
+        case .poll(let p): ["polls", Self.text(p, key: Self.idKey)]
+        case .pollVote(let p): ["polls", Self.text(p, key: Self.idKey), "vote"]
+        case .pollResults(let p): ["polls", Self.text(p, key: Self.idKey), "results.csv"]
         case .conversations: ["conversations"]
         case .conversation(let p): ["conversations", Self.text(p, key: Self.idKey)]
         case .conversationVotes(let p): ["conversations", Self.text(p, key: Self.idKey), "votes"]

@@ -1,0 +1,62 @@
+import AimaqCore
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+import Vapor
+import VaporTesting
+@testable import AimaqServer
+
+extension ServerTests {
+    @Suite struct Polls {
+        static func open(_ app: Application, territory: String?, closes: String = "2026-03-31") async throws -> Int {
+            try await PollStore.create(PollRecord(
+                id: 0, territory: try territory.map { try KATOCode($0) }, discussionID: nil,
+                title: LocalizedName(kk: "С", ru: "В", en: "Parks or roads?"),
+                options: [LocalizedName(kk: "Саябақ", ru: "Парки", en: "Parks"), LocalizedName(kk: "Жол", ru: "Дороги", en: "Roads")],
+                opens: try CivilDate("2026-03-01"), closes: try CivilDate(closes), demo: false), actor: "test", on: app.db)
+        }
+
+        @Test func oneVotePerAccountResultsByRegionAndClosedAtTheEnd() async throws {
+            try await withAimaq { app, _ in
+                let id = try await Self.open(app, territory: nil)
+                var citizen = Visitor(app)
+                try await citizen.signIn("citizen")
+                let page = try await citizen.get("/polls/\(id)?lang=en").body.string
+                #expect(page.contains("Choose your answer") && page.contains("consultative"))
+                #expect(try await citizen.post("/polls/\(id)/vote", form: ["option": "5"]).status == .unprocessableEntity)
+                #expect(try await citizen.post("/polls/\(id)/vote", form: ["option": "1"]).status == .seeOther)
+                #expect(try await citizen.post("/polls/\(id)/vote", form: ["option": "0"]).status == .conflict, "one vote per account")
+                var astana = Visitor(app)
+                try await astana.signIn("astana-deputy")
+                #expect(try await astana.post("/polls/\(id)/vote", form: ["option": "0"]).status == .seeOther)
+                let after = try await citizen.get("/polls/\(id)?lang=en").body.string
+                #expect(after.contains("Your answer: Roads.") && after.contains("Results (2 votes)"))
+                let poll = try #require(try await PollStore.find(id, on: app.db as! any SQLDatabase))
+                let results = try await PollStore.results(poll, on: app.db as! any SQLDatabase)
+                #expect(results.total == [1, 1] && results.byRegion[43] == [0, 1] && results.byRegion[71] == [1, 0])
+                let csv = try await citizen.get("/polls/\(id)/results.csv").body.string
+                #expect(csv.contains("430000000,") && csv.contains("710000000,"))
+                // A poll of a territory is for its residents; a closed one takes no answer.
+                let local = try await Self.open(app, territory: "430000000")
+                #expect(try await astana.post("/polls/\(local)/vote", form: ["option": "0"]).status == .forbidden)
+                let closed = try await Self.open(app, territory: nil, closes: "2026-03-01")
+                app.aimaq.clock.pin(try CivilDate("2026-03-02"))
+                #expect(try await citizen.post("/polls/\(closed)/vote", form: ["option": "0"]).status == .conflict)
+                #expect(try await citizen.get("/polls/\(closed)?lang=en").body.string.contains("closed on 1 Mar 2026"))
+            }
+        }
+
+        @Test func theDemoPollsLoadOnce() async throws {
+            try await withAimaq { app, _ in
+                #expect(try await PollDemo.load(app, progress: { _ in }) == 2)
+                #expect(try await PollDemo.load(app, progress: { _ in }) == 0)
+                let polls = try await PollStore.all(on: app.db as! any SQLDatabase)
+                let national = try #require(polls.first { $0.territory == nil })
+                let results = try await PollStore.results(national, on: app.db as! any SQLDatabase)
+                #expect(results.voters > 0 && results.byRegion.count == app.aimaq.territories.tree.regions.count)
+                #expect(try #require(polls.first { $0.territory != nil }).isOpen(on: app.aimaq.clock.today()))
+            }
+        }
+    }
+}
