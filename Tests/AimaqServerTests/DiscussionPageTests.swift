@@ -293,5 +293,40 @@ extension ServerTests {
                 #expect(report.contains("Proposes changes: 1") && report.contains("Institute of Law"))
             }
         }
+
+        @Test func theAPIListsCommentsProposalsAndOpinionsAndTakesCommentsWithAToken() async throws {
+            try await withAimaq(file: true) { app, _ in
+                let id = try await Self.open(app, opens: "2026-01-01")
+                _ = try await DiscussionStore.addVersion(try DraftDocument.parse(Self.first), discussion: id, actor: "test", on: app.db)
+                let citizen = try #require(try await Account.query(on: app.db).filter(\.$email == Fixture.email("citizen")).first())
+                let token = try await APITokens.issue(account: try citizen.requireID(), name: "test", actor: "test", on: app.db)
+                var headers = HTTPHeaders()
+                headers.bearerAuthorization = BearerAuthorization(token: token)
+                headers.contentType = .json
+                let path = "/api/v1/discussions/\(id)/comments"
+                let posted = try await app.testing().sendRequest(.POST, path, headers: headers,
+                                                                 body: ByteBuffer(string: #"{"article":"art-2","text":"Twice is enough."}"#))
+                #expect(posted.status == .created)
+                #expect(try await app.testing().sendRequest(.POST, path, headers: headers,
+                                                            body: ByteBuffer(string: #"{"article":"art-9","text":"x"}"#)).status == .unprocessableEntity)
+                #expect(try await app.testing().sendRequest(.POST, path, headers: ["Content-Type": "application/json"],
+                                                            body: ByteBuffer(string: #"{"article":"art-2","text":"x"}"#)).status == .unauthorized)
+                let commentID = try #require(try await CommentStore.thread(discussion: id, anchor: "art-2", order: .date,
+                                                                           on: app.db as! any SQLDatabase).first?.comment.id)
+                try await CommentStore.hide(commentID, reason: "test", actor: "test", on: app.db)
+                _ = try await ProposalStore.add(discussion: id, anchor: "art-1", version: 1, author: UUID(), name: "someone",
+                                                wording: "Two years.", justification: "Shorter.", actor: "test", on: app.db)
+                var visitor = Visitor(app)
+                let comments = try await visitor.get(path + "?article=art-2").content.decode(ListDTO<ParticipationAPI.CommentDTO>.self)
+                #expect(comments.total == 1 && comments.items.first?.hidden == true && comments.items.first?.text == nil,
+                        "a hidden comment's text is not published")
+                let proposals = try await visitor.get("/api/v1/discussions/\(id)/proposals").content
+                    .decode(ListDTO<ParticipationAPI.ProposalDTO>.self)
+                #expect(proposals.items.map(\.wording) == ["Two years."] && proposals.items.first?.disposition == nil)
+                let opinions = try await visitor.get("/api/v1/discussions/\(id)/opinions").content
+                    .decode(ListDTO<ParticipationAPI.OpinionDTO>.self)
+                #expect(opinions.total == 0)
+            }
+        }
     }
 }

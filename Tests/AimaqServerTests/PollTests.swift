@@ -35,6 +35,8 @@ extension ServerTests {
                 let poll = try #require(try await PollStore.find(id, on: app.db as! any SQLDatabase))
                 let results = try await PollStore.results(poll, on: app.db as! any SQLDatabase)
                 #expect(results.total == [1, 1] && results.byRegion[43] == [0, 1] && results.byRegion[71] == [1, 0])
+                let api = try await citizen.get("/api/v1/polls/\(id)").content.decode(ParticipationAPI.PollDTO.self)
+                #expect(api.votes == [1, 1] && api.regions.count == 2)
                 let csv = try await citizen.get("/polls/\(id)/results.csv").body.string
                 #expect(csv.contains("430000000,") && csv.contains("710000000,"))
                 // A poll of a territory is for its residents; a closed one takes no answer.

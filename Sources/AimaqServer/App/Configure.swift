@@ -104,6 +104,7 @@ public enum AimaqApp {
         OpinionController.register(app)
         ReportController.register(app)
         PollController.register(app)
+        ParticipationAPI.register(app)
         ConversationAPI.register(app)
     }
 

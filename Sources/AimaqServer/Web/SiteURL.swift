@@ -107,6 +107,10 @@ enum SiteURL: Sendable {
         case discussion(Parameter<Int>)
         case conversation(Parameter<Int>)
         case conversationVotes(Parameter<Int>)
+        case discussionComments(Parameter<Int>)
+        case discussionProposals(Parameter<Int>)
+        case discussionOpinions(Parameter<Int>)
+        case poll(Parameter<Int>)
     }
 
     static let territoryKey = "kato"
@@ -222,6 +226,10 @@ enum SiteURL: Sendable {
                 case .discussion(let p): ["discussions", Self.text(p, key: Self.idKey)]
                 case .conversation(let p): ["conversations", Self.text(p, key: Self.idKey)]
                 case .conversationVotes(let p): ["conversations", Self.text(p, key: Self.idKey), "votes"]
+                case .discussionComments(let p): ["discussions", Self.text(p, key: Self.idKey), "comments"]
+                case .discussionProposals(let p): ["discussions", Self.text(p, key: Self.idKey), "proposals"]
+                case .discussionOpinions(let p): ["discussions", Self.text(p, key: Self.idKey), "opinions"]
+                case .poll(let p): ["polls", Self.text(p, key: Self.idKey)]
                 }
             }()
         }
