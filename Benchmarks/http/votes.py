@@ -225,12 +225,13 @@ def main():
             background.join()
             quiet = wrk(base, pages_lua, args.connections, args.duration)
             results["pages quiet"].append(quiet[:4])
-            background = threading.Thread(target=wrk, args=(base, votes_lua, 4, args.duration + 2, 1), daemon=True)
+            voting = []
+            background = threading.Thread(target=lambda: voting.append(wrk(base, votes_lua, 4, args.duration + 2, 1)), daemon=True)
             background.start()
             time.sleep(1)
             busy = wrk(base, pages_lua, args.connections, args.duration)
             background.join()
-            results["pages+votes"].append(busy[:4])
+            results["pages+votes"].append(busy[:4] + (voting[0][0] if voting else float("nan"),))
             note(f"round {round_}: pages quiet {quiet[0]:,.0f} req/s p99 {quiet[2]:.1f} ms; "
                  f"with votes {busy[0]:,.0f} req/s p99 {busy[2]:.1f} ms")
         sampler.stopped.set()
@@ -250,7 +251,8 @@ def main():
               f"worst {max(all_latencies):.3f} s |")
         for name in ("pages quiet", "pages+votes"):
             rows = results[name]
-            print(f"| conversation and draft pages, {'no votes' if name == 'pages quiet' else 'while votes arrive'} | "
+            arriving = f" ({median([r[4] for r in rows]):,.0f} votes/s from 4 connections)" if name == "pages+votes" else ""
+            print(f"| conversation and draft pages, {'no votes' if name == 'pages quiet' else 'while votes arrive' + arriving} | "
                   f"{median([r[0] for r in rows]):,.0f} req/s | {median([r[1] for r in rows]):.1f} | {median([r[2] for r in rows]):.1f} |")
         peak = max(sampler.peak.values())
         print(f"\nserver peak memory {peak:.0f} MiB; votes acknowledged {acknowledged:,}, stored {stored:,}")

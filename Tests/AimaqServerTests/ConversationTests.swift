@@ -122,6 +122,8 @@ extension ServerTests {
                 #expect(try await deputy.get("/conversations/\(id)?lang=en").body.string.contains("Moderation (1 waiting)"))
                 #expect(try await deputy.post(moderation, form: ["status": "pending"]).status == .unprocessableEntity)
                 #expect(try await deputy.post(moderation, form: ["status": "approved"]).status == .seeOther)
+                #expect(try await deputy.get("/conversations/\(id)?lang=en").body.string.contains("Moderation (0 waiting)"),
+                        "the queue is read afresh, not from the last map")
                 try await Self.refresh(app)
                 #expect(app.aimaq.conversations.snapshot(id)?.approved == [statements[0], pending.id])
                 // Rejected after votes were cast, a statement leaves the map with its votes.

@@ -11,8 +11,11 @@ from browser import BASE, check
 
 PAGES = ["/", "/territories/430000000", "/territories/435200000", "/instructions", "/instructions/1",
          "/assignments/1", "/budget", "/budget/what-if", "/signin", "/bodies/1", "/referendums", "/referendums/1",
-         "/discussions", "/discussions/1", "/discussions/1/changes", "/discussions/2/articles/art-3"]
-SIGNED_IN = ["/my", "/account", "/account/password", "/account/second-factor", "/discussions/2/articles/art-3"]
+         "/discussions", "/discussions/1", "/discussions/1/changes", "/discussions/2/articles/art-3",
+         "/discussions/1/opinions", "/discussions/1/report", "/conversations", "/conversations/1",
+         "/conversations/1?region=710000000", "/polls", "/polls/1"]
+SIGNED_IN = ["/my", "/account", "/account/password", "/account/second-factor", "/discussions/2/articles/art-3",
+             "/conversations/2", "/polls/2"]
 
 
 def audit(path, lang, who):

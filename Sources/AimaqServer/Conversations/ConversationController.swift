@@ -103,10 +103,14 @@ enum ConversationController {
         if let discussion = conversation.discussionID {
             discussionTitle = try await DiscussionStore.find(discussion, on: request.sql)?.title
         }
+        let mayModerate = AccessPolicy.allows(.moderateDiscussion(territory: conversation.territory), for: actor)
+        // Moderators read the queue from the database: a decision shows at once, not with the next map.
+        let pending = mayModerate
+            ? try await ConversationStore.statements(conversation.id, on: request.sql).filter { $0.statusValue == .pending } : []
         let page = request.page
         let context = ConversationViews.Context(
             snapshot: snapshot, today: today, mayTakePart: mayTakePart, signedIn: actor != nil,
-            mayModerate: AccessPolicy.allows(.moderateDiscussion(territory: conversation.territory), for: actor),
+            mayModerate: mayModerate, pending: pending,
             me: me, next: next, region: regionCode, discussionTitle: discussionTitle, regions: request.tree.regions,
             submitted: request.queryText("submitted") == "1")
         let html = Layout.page(request, title: conversation.title[page.language],

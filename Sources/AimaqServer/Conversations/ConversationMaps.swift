@@ -15,7 +15,6 @@ struct ConversationSnapshot: Sendable {
     var statements: [Int: StatementRecord]
     /// Approved statements, oldest first.
     var approved: [Int]
-    var pending: [Int]
     /// The latest map; nil until there are votes.
     var map: OpinionMap?
     /// Votes stored (every vote, changed ones included) and participants who voted.
@@ -194,7 +193,6 @@ final class ConversationMaps: Sendable {
         return ConversationSnapshot(
             conversation: conversation, statements: model.statements,
             approved: sorted.filter { $0.statusValue == .approved }.map(\.id),
-            pending: sorted.filter { $0.statusValue == .pending }.map(\.id),
             map: map, votes: model.votes, participants: model.matrix.participantCount,
             lastVoteID: model.lastVoteID, lastVoteAt: model.lastVoteAt,
             computedAt: KazakhstanTime.nowMilliseconds(), computeMilliseconds: milliseconds,

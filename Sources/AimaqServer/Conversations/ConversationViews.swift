@@ -19,6 +19,8 @@ enum ConversationViews {
         var mayTakePart: Bool
         var signedIn: Bool
         var mayModerate: Bool
+        /// The statements waiting for a moderator (read for moderators only).
+        var pending: [StatementRecord] = []
         var me: Participant?
         var next: Int?
         var region: KATOCode?
@@ -85,7 +87,7 @@ enum ConversationViews {
             mapSection(context, page),
             consensusSection(snapshot, page),
             regionSection(context, page),
-            context.mayModerate ? moderationSection(snapshot, page) : .empty,
+            context.mayModerate ? moderationSection(snapshot.conversation.id, context.pending, page) : .empty,
             el("h2", .id("export")) { page.t("conversation.export") },
             el("p") { page.t("conversation.export.intro") },
             el("ul") {
@@ -315,17 +317,17 @@ enum ConversationViews {
         }
     }
 
-    static func moderationSection(_ snapshot: ConversationSnapshot, _ page: PageContext) -> Node {
-        let id = snapshot.conversation.id
-        return fragment {
-            el("h2", .id("moderation")) { page.t("conversation.moderation.title", ["count": String(snapshot.pending.count)]) }
-            if snapshot.pending.isEmpty {
+    static func moderationSection(_ id: Int, _ pending: [StatementRecord], _ page: PageContext) -> Node {
+        fragment {
+            el("h2", .id("moderation")) { page.t("conversation.moderation.title", ["count": String(pending.count)]) }
+            if pending.isEmpty {
                 el("p") { page.t("conversation.moderation.none") }
             } else {
                 el("ul", .class("statements")) {
-                    for statement in snapshot.pending {
+                    for record in pending {
+                        let statement = record.id
                         el("li", .id("pending-\(statement)")) {
-                            el("q") { snapshot.text(statement) }
+                            el("q") { record.text }
                             el("div", .class("buttons")) {
                                 for status in [StatementRecord.Status.approved, .rejected] {
                                     el("form", Attribute("method", "post"),
