@@ -172,6 +172,15 @@ header=source_key,source_kind,source_date,source_number,source_title,point,text,
 } > "$T/plan2.csv"
 "$BIN" import plan --data "$D1" --database-url "$URL" "$T/plan1.csv" > "$T/import1.log" 2>&1 \
     || { cat "$T/import1.log"; die "setup: aimaq import plan (first plan)"; }
+# A national opinion-map conversation open today, from a small Polis export.
+mkdir -p "$T/polis"
+{ echo "comment-id,comment-body,moderated"; for n in 0 1 2 3 4 5; do echo "$n,Two-server statement $n ($RUN),1"; done; } > "$T/polis/comments.csv"
+{ echo "timestamp,comment-id,voter-id,vote"; echo "1,0,0,1"; echo "2,1,1,-1"; } > "$T/polis/votes.csv"
+"$BIN" import polis --data "$D1" --database-url "$URL" --title "Two-server conversation $RUN" \
+    --opens "$(date -u -d "-1 day" +%F)" --closes "$(date -u -d '+1 day' +%F)" "$T/polis" > "$T/polis.log" 2>&1 \
+    || { cat "$T/polis.log"; die "setup: aimaq import polis"; }
+conversation=$(sed -n 's/^imported conversation \([0-9]*\):.*/\1/p' "$T/polis.log")
+[ -n "$conversation" ] || { cat "$T/polis.log"; die "setup: aimaq import polis printed no conversation"; }
 
 read -r P1 P2 P3 < <(python3 -c '
 import socket
@@ -415,6 +424,38 @@ ok, seconds, last = wait_for(status_is(S2, first, a1, "in_progress"), done)
 report(ok, f"(f) server 2 shows assignment {a1} in_progress after {seconds * 1000:.0f} ms "
            f"(limit {LIMIT * 1000:.0f} ms; last seen: {last})")
 
+# (g) A vote through server 1 reaches server 2's opinion map within a second, and votes
+# spread by nginx over both servers all count on both maps.
+conversation = E["CONVERSATION"]
+token = next(iter(OFFICER_TOKENS.values()))
+
+
+def totals(base):
+    code, _, text = http(base, f"/api/v1/conversations/{conversation}")
+    if code != 200:
+        return None
+    return {s["id"]: (s["agrees"], s["disagrees"], s["passes"]) for s in json.loads(text)["statements"]}
+
+
+ok, seconds, first_map = wait_for(lambda: (totals(S2) is not None and bool(totals(S2)), totals(S2)), time.monotonic(), limit=30)
+statements = sorted(first_map or {})
+report(ok and len(statements) == 6, f"(g) server 2 maps the imported conversation {conversation}: {len(statements)} statements")
+if statements:
+    target = statements[2]
+    before = (totals(S2) or {}).get(target, (0, 0, 0))
+    status, _, text = http(S1, f"/api/v1/conversations/{conversation}/votes", "POST", {"statement": target, "vote": "agree"}, token)
+    done = time.monotonic()
+    report(status == 201, f"(g) a vote through server 1: {status} {text[:80]}")
+    ok, seconds, last = wait_for(lambda: ((totals(S2) or {}).get(target, before)[0] == before[0] + 1,
+                                          (totals(S2) or {}).get(target)), done)
+    report(ok, f"(g) server 2's map shows it after {seconds * 1000:.0f} ms (limit {LIMIT * 1000:.0f} ms; last seen: {last})")
+    answers = ["agree", "disagree", "pass"]
+    statuses = [http(LB, f"/api/v1/conversations/{conversation}/votes", "POST",
+                     {"statement": statements[n % 6], "vote": answers[n % 3]}, token)[0] for n in range(30)]
+    report(statuses.count(201) == 30, f"(g) 30 votes through nginx: {sorted(set(statuses))}")
+    ok1, _, one = wait_for(lambda: (totals(S1) == totals(S2), totals(S1)), time.monotonic(), limit=3)
+    report(ok1, f"(g) both servers' maps count the same votes: {one}")
+
 result = subprocess.run([E["BIN"], "audit", "verify", "--data", E["D1"], "--database-url", E["URL"]],
                         capture_output=True, text=True)
 report(result.returncode == 0, "aimaq audit verify: " + ((result.stdout.strip() or result.stderr.strip()).splitlines() or [""])[-1])
@@ -422,7 +463,7 @@ sys.exit(1 if failures else 0)
 PY
 
 S1=http://127.0.0.1:$P1 S2=http://127.0.0.1:$P2 LB=http://127.0.0.1:$P3 RUN=$RUN BIN=$BIN URL=$URL D1=$D1 \
-    PLAN2=$T/plan2.csv OFFICER_TOKENS=$officer_tokens DEPUTY_TOKEN=$deputy_token IDLE=${TWO_SERVERS_IDLE:-5} \
+    PLAN2=$T/plan2.csv OFFICER_TOKENS=$officer_tokens DEPUTY_TOKEN=$deputy_token IDLE=${TWO_SERVERS_IDLE:-5} CONVERSATION=$conversation \
     python3 "$T/checks.py" 2>&1 | tee "$T/checks.out"
 checks_rc=${PIPESTATUS[0]}
 passed=$((passed + $(grep -c '^PASS' "$T/checks.out")))
