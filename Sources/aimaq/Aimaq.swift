@@ -10,7 +10,7 @@ struct Aimaq: AsyncParsableCommand {
         commandName: "aimaq",
         abstract: "Aimaq: the shared workspace of Kazakhstan's representative bodies, akimats, experts and citizens.",
         subcommands: [Serve.self, Demo.self, Migrate.self, UserCommand.self, AuditCommand.self,
-                      ImportCommand.self, Check.self, Backup.self, Restore.self] + ToolCommands.all)
+                      ImportCommand.self, PollCommand.self, Check.self, Backup.self, Restore.self] + ToolCommands.all)
 
     static func main() async {
         // Run Swift concurrency on NIO's event loops (measured +30-40% on database pages).
@@ -385,6 +385,41 @@ struct ImportCommand: AsyncParsableCommand {
             let count = try await ServerCommands.importTerritories(config, classifier: classifier, regions: regions,
                                                                    names: names, population: population)
             print("imported \(count) territories")
+        }
+    }
+}
+
+struct PollCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "poll", abstract: "Consultative polls.", subcommands: [Add.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add a consultative poll: one vote per account while it is open, results by region.")
+        @OptionGroup var options: ServerOptions
+        @Option(help: "The question (all three languages unless --title-kk/-ru/-en are given).") var title: String
+        @Option(name: .customLong("title-kk")) var titleKK: String?
+        @Option(name: .customLong("title-ru")) var titleRU: String?
+        @Option(name: .customLong("title-en")) var titleEN: String?
+        @Option(name: .customLong("option"), help: "An answer, \"kk|ru|en\" or one text for all three; give two or more.")
+        var answers: [String] = []
+        @Option(help: "Its territory (KATO code); the whole country when not given.") var territory: String?
+        @Option(help: "First day of voting (YYYY-MM-DD).") var opens: String
+        @Option(help: "Last day of voting (YYYY-MM-DD).") var closes: String
+
+        func run() async throws {
+            let config = options.configuration
+            ServerCommands.bootstrapLogging(config.logLevel)
+            let parsed = try answers.map { text -> LocalizedName in
+                let parts = text.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+                switch parts.count {
+                case 1: return LocalizedName(kk: parts[0], ru: parts[0], en: parts[0])
+                case 3: return LocalizedName(kk: parts[0], ru: parts[1], en: parts[2])
+                default: throw CommandFailure(description: "aimaq poll add: --option \"\(text)\" is one text or \"kk|ru|en\"")
+                }
+            }
+            print(try await ServerCommands.addPoll(
+                config, title: LocalizedName(kk: titleKK ?? title, ru: titleRU ?? title, en: titleEN ?? title), options: parsed,
+                territory: territory, opens: opens, closes: closes))
         }
     }
 }

@@ -117,6 +117,14 @@ import Testing
             #expect(snapshot.participants == 3 && snapshot.placements[statements[1].id]?.disagrees == 2)
             #expect(snapshot.placements[statements[2].id] == nil && snapshot.votes == 7)
         }
+        let poll = try await ServerCommands.addPoll(config, title: .init(kk: "С", ru: "В", en: "Q"),
+                                                    options: [.init(kk: "Иә", ru: "Да", en: "Yes"), .init(kk: "Жоқ", ru: "Нет", en: "No")],
+                                                    territory: "430000000", opens: "2026-03-01", closes: "2026-03-31")
+        #expect(poll == "added poll 1 with 2 options, open 2026-03-01 to 2026-03-31")
+        await #expect { try await ServerCommands.addPoll(config, title: .init(kk: "С", ru: "В", en: "Q"), options: [.init(kk: "", ru: "", en: "")],
+                                                         territory: nil, opens: "2026-03-01", closes: "2026-03-31") } throws: {
+            "\($0)".contains("at least two")
+        }
         try "comment-id,comment-body,moderated\n0,A,1\n".write(toFile: bad + "/comments.csv", atomically: true, encoding: .utf8)
         try "timestamp,comment-id,voter-id,vote\n1,0,0,1\n2,0,1,7\n".write(toFile: bad + "/votes.csv", atomically: true, encoding: .utf8)
         await #expect { try await ServerCommands.importPolis(config, directory: bad, new: new) } throws: { error in

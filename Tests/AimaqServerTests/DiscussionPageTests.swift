@@ -326,6 +326,7 @@ extension ServerTests {
                 let opinions = try await visitor.get("/api/v1/discussions/\(id)/opinions").content
                     .decode(ListDTO<ParticipationAPI.OpinionDTO>.self)
                 #expect(opinions.total == 0)
+                #expect(try await visitor.get(path + "?article=" + String(repeating: "x", count: 101)).status == .badRequest)
             }
         }
     }

@@ -317,6 +317,30 @@ public enum ServerCommands {
         }
     }
 
+    /// `aimaq poll add`: a consultative poll; returns what was made.
+    public static func addPoll(_ config: AimaqConfiguration, title: LocalizedName, options: [LocalizedName], territory: String?,
+                               opens: String, closes: String) async throws -> String {
+        guard options.count >= 2 else { throw Failure("aimaq poll add: give at least two --option") }
+        guard let from = try? CivilDate(opens), let to = try? CivilDate(closes), from <= to else {
+            throw Failure("aimaq poll add: --opens and --closes must be dates (YYYY-MM-DD), the first not after the second")
+        }
+        var code: KATOCode?
+        if let territory {
+            guard let parsed = try? KATOCode(territory) else { throw Failure("aimaq poll add: --territory \(territory) is not a nine-digit KATO code") }
+            code = parsed
+        }
+        try DataFolder.validateForServing(config)
+        return try await withApplication(config, serving: false) { app in
+            try await AimaqApp.loadReferenceData(app)
+            if let code, app.aimaq.territories.tree[code] == nil {
+                throw Failure("aimaq poll add: \(code) is not a territory of the tree")
+            }
+            let id = try await PollStore.create(PollRecord(id: 0, territory: code, discussionID: nil, title: title, options: options,
+                                                           opens: from, closes: to, demo: false), actor: "aimaq poll add", on: app.db)
+            return "added poll \(id) with \(options.count) options, open \(from) to \(to)"
+        }
+    }
+
     /// A conversation to make for an imported Polis export.
     public struct NewConversation: Sendable {
         public var title: LocalizedName

@@ -16,6 +16,13 @@ enum ParticipationAPI {
         routes.get(SiteURL.api(.poll(.key)).pathComponents, use: poll)
     }
 
+    /// `?article=` of the lists: an article's anchor, at most 100 characters.
+    static func articleFilter(_ request: Request) throws -> String? {
+        guard let article = request.queryText("article") else { return nil }
+        guard article.count <= 100 else { throw Abort(.badRequest, reason: request.t("api.error.article")) }
+        return article
+    }
+
     struct CommentDTO: Content {
         var id: Int
         var article: String
@@ -35,7 +42,7 @@ enum ParticipationAPI {
         let (discussion, _) = try await CommentController.readable(request)
         let paging = try Paging(request)
         let query = request.sql.select().column("*").from("comments").where("discussion_id", .equal, SQLBind(discussion.id))
-        if let article = request.queryText("article") { query.where("anchor", .equal, SQLBind(article)) }
+        if let article = try articleFilter(request) { query.where("anchor", .equal, SQLBind(article)) }
         let all = try await query.orderBy("id").all(decoding: CommentRecord.self)
         return ListDTO(items: paging.slice(all).map { comment in
             CommentDTO(id: comment.id, article: comment.anchor, version: comment.version, parent: comment.parent_id,
@@ -110,7 +117,7 @@ enum ParticipationAPI {
         try request.authorize(.viewPublic)
         let (discussion, _) = try await CommentController.readable(request)
         let paging = try Paging(request)
-        let all = try await ProposalStore.list(discussion: discussion.id, anchor: request.queryText("article"), on: request.sql)
+        let all = try await ProposalStore.list(discussion: discussion.id, anchor: try articleFilter(request), on: request.sql)
         return ListDTO(items: paging.slice(all).map { proposal in
             ProposalDTO(id: proposal.id, article: proposal.anchor, version: proposal.version, author: proposal.author,
                         wording: proposal.wording, justification: proposal.justification, createdAt: proposal.created_at,
