@@ -264,7 +264,7 @@ struct AuditCommand: AsyncParsableCommand {
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import", abstract: "Import reference data, plans and budgets.",
-        subcommands: [Territories.self, Plan.self, Budget.self, Referendum.self, Draft.self, Polis.self])
+        subcommands: [Territories.self, Plan.self, Budget.self, Referendum.self, Electorate.self, Draft.self, Polis.self])
 
     struct Draft: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -292,6 +292,20 @@ struct ImportCommand: AsyncParsableCommand {
                     dates: [opens, expertReview, dispositions, closes].compactMap { $0 })
             }
             print(try await ServerCommands.importDraft(config, file: file, discussion: discussion, new: new))
+        }
+    }
+
+    struct Electorate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import a referendum's electorate by territory from CSV (kato,eligible), all or nothing; counting progress is shown against it.")
+        @OptionGroup var options: ServerOptions
+        @Option(help: "The referendum (as in /referendums/N).") var referendum: Int
+        @Argument(help: "The CSV file.") var file: String
+
+        func run() async throws {
+            let config = options.configuration
+            ServerCommands.bootstrapLogging(config.logLevel)
+            print(try await ServerCommands.importElectorate(config, referendum: referendum, file: file))
         }
     }
 

@@ -71,6 +71,14 @@ import Testing
         await #expect { try await ServerCommands.importReferendum(config, referendum: 5, file: protocols) } throws: {
             "\($0)".contains("there is no referendum 5")
         }
+        let electorate = folder + "/electorate.csv", nested = folder + "/nested.csv"
+        try "kato,eligible\n435200000,1000\n710000000,5000\n".write(toFile: electorate, atomically: true, encoding: .utf8)
+        try "kato,eligible\n430000000,1000\n435200000,500\n".write(toFile: nested, atomically: true, encoding: .utf8)
+        #expect(try await ServerCommands.importElectorate(config, referendum: 1, file: electorate)
+                == "imported the electorate of 2 territories (6000 eligible) into referendum 1")
+        await #expect { try await ServerCommands.importElectorate(config, referendum: 1, file: nested) } throws: { error in
+            "\(error)".contains("nested.csv:3:1: 435200000 lies in 430000000") && "\(error)".contains("nothing was imported")
+        }
     }
 
     @Test func aPolisExportImportsAsAConversationAllOrNothing() async throws {

@@ -117,5 +117,50 @@ extension ServerTests {
                 #expect((body["discussion"] as? [String: Any])?["phase"] as? String == "expert", "2 March 2026: expert review")
             }
         }
+
+        @Test func commissionsEnterProtocolsAndThePageShowsCountingAgainstTheElectorate() async throws {
+            try await withAimaq { app, _ in
+                let tree = app.aimaq.territories.tree
+                let id = try await ReferendumStore.create(ReferendumRecord(
+                    id: 0, heldOn: "2026-03-15", kind: "republican", title: LocalizedName(kk: "t", ru: "t", en: "t"),
+                    question: LocalizedName(kk: "q", ru: "q", en: "q"), rules: .republican, demo: false), actor: "test", on: app.db)
+                let shieli = try KATOCode("435200000"), astana = try KATOCode("710000000")
+                let electorate = try ReferendumElectorate.parse("kato,eligible\n435200000,100\n710000000,300\n", tree: tree)
+                try await ReferendumStore.setElectorate(electorate, referendum: id, actor: "test", on: app.db)
+                try await ReferendumStore.record([shieli: Tally(eligible: 100, participants: 70, answers: [50, 18], invalid: 2)],
+                                                 referendum: id, actor: "test", tree: tree, on: app.db)
+                var visitor = Visitor(app)
+                let page = try await visitor.get("/referendums/\(id)?lang=en").body.string
+                #expect(page.contains("Protocols of 1 of 2 territories are in (25% of the electorate).") && page.contains("provisional"))
+                #expect(!page.contains("protocol-form"), "visitors enter nothing")
+                var astanaAdmin = Visitor(app)
+                try await astanaAdmin.signIn("regional-admin")
+                let form = try await astanaAdmin.get("/referendums/\(id)?lang=en").body.string
+                #expect(form.contains("protocol-form") && form.contains("value=\"710000000\"") && !form.contains("value=\"435200000\""))
+                let figures = ["kato": "710000000", "eligible": "300", "participants": "200", "yes": "150", "no": "45", "invalid": "5"]
+                #expect(try await astanaAdmin.post("/referendums/\(id)/results", form: figures.merging(["participants": "400"]) { $1 })
+                    .status == .unprocessableEntity, "more took part than were eligible")
+                #expect(try await astanaAdmin.post("/referendums/\(id)/results", form: figures.merging(["kato": "435200000"]) { $1 })
+                    .status == .forbidden, "another region's commission")
+                #expect(try await astanaAdmin.post("/referendums/\(id)/results", form: figures).status == .seeOther)
+                var citizen = Visitor(app)
+                try await citizen.signIn("citizen")
+                #expect(try await citizen.post("/referendums/\(id)/results", form: figures).status == .forbidden)
+                let done = try await visitor.get("/referendums/\(id)?lang=en").body.string
+                #expect(done.contains("Protocols of 2 of 2 territories are in (100% of the electorate).") && !done.contains("provisional"))
+                #expect(try await ReferendumStore.results(id, on: app.db as! any SQLDatabase)[astana]?.participants == 200)
+                // The electorate file says what is wrong, and where.
+                #expect(throws: ReferendumProtocols.ProblemList.self) {
+                    try ReferendumElectorate.parse("kato,eligible\n430000000,100\n435200000,50\n12,0\n", tree: tree)
+                }
+                do {
+                    _ = try ReferendumElectorate.parse("kato,eligible\n430000000,100\n435200000,50\n12,x\n", tree: tree)
+                    Issue.record("a nested territory and a bad line were taken")
+                } catch let error as ReferendumProtocols.ProblemList {
+                    #expect(error.problems.map(\.line) == [3, 4])
+                    #expect(error.problems.first?.message.contains("lies in 430000000") == true)
+                }
+            }
+        }
     }
 }

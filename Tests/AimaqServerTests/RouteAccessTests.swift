@@ -250,6 +250,9 @@ extension ServerTests {
                 // No referendum in the fixture: the pages answer 404 to everyone alike.
                 Case(method: .GET, pattern: "/referendums/:id", path: "/referendums/1", default: .notFound),
                 Case(method: .GET, pattern: "/referendums/:id/results.csv", path: "/referendums/1/results.csv", default: .notFound),
+                Case(method: .POST, pattern: "/referendums/:id/results", path: "/referendums/1/results",
+                     form: ["kato": "435200000", "eligible": "1", "participants": "1", "yes": "1", "no": "0", "invalid": "0"],
+                     default: .notFound),
                 Case(method: .GET, pattern: "/admin/import-budget", path: "/admin/import-budget",
                      expected: [.anonymous: .seeOther, .account("admin"): .ok, .account("regional-admin"): .ok,
                                 .account("maslikhat"): .ok, .account("astana-deputy"): .ok], default: .forbidden),

@@ -99,6 +99,9 @@ public enum Action: Hashable, Sendable {
     /// Give a signed expert opinion on a draft: experts, on the country's discussions and on
     /// those of territories their scope covers or lies in.
     case giveExpertOpinion(territory: KATOCode?)
+    /// Enter a territory's protocol of a referendum's results on behalf of its commission:
+    /// administrators whose scope holds the territory.
+    case enterReferendumResults(territory: KATOCode)
 }
 
 /// The answer to "may this actor do this?". `signInRequired` lets pages send an anonymous
@@ -172,6 +175,9 @@ public enum AccessPolicy {
             guard let actor else { return .signInRequired }
             guard let territory else { return actor.role == .nationalDeputy && actor.scope == .country ? .allowed : .forbidden }
             return actor.role == .maslikhatDeputy && actor.scope.contains(territory) ? .allowed : .forbidden
+        case .enterReferendumResults(let territory):
+            guard let actor else { return .signInRequired }
+            return actor.role == .administrator && actor.scope.contains(territory) ? .allowed : .forbidden
         case .giveExpertOpinion(let territory):
             guard let actor else { return .signInRequired }
             guard actor.role == .expert else { return .forbidden }

@@ -321,3 +321,59 @@ public enum ReferendumProtocols {
         public var description: String { problems.map(\.description).joined(separator: "\n") }
     }
 }
+
+/// The electorate of a referendum or poll, read from CSV before the vote: `kato,eligible`, one
+/// territory a line (at any level, none inside another). Every problem is said with its line
+/// and column, and all at once.
+public enum ReferendumElectorate {
+    public static let columns = ["kato", "eligible"]
+
+    public static func parse(_ text: String, tree: TerritoryTree? = nil) throws(ReferendumProtocols.ProblemList) -> [KATOCode: Int] {
+        typealias Problem = ReferendumProtocols.Problem
+        let records: [CSVReader.Record]
+        do {
+            records = try CSVReader().records(text, required: columns)
+        } catch {
+            throw ReferendumProtocols.ProblemList(problems: [Problem(line: error.line, column: error.column, message: error.message)])
+        }
+        var electorate: [KATOCode: Int] = [:]
+        var lines: [KATOCode: Int] = [:]
+        var problems: [Problem] = []
+        for record in records {
+            let codeText = record["kato"].trimmingCharacters(in: .whitespaces)
+            guard let code = try? KATOCode(codeText) else {
+                problems.append(Problem(line: record.line, column: record.column(of: "kato"), message: "\"\(codeText)\" is not a nine-digit KATO code"))
+                continue
+            }
+            if let tree, tree[code] == nil {
+                problems.append(Problem(line: record.line, column: record.column(of: "kato"), message: "\(code) is not a territory of the tree"))
+                continue
+            }
+            let field = record["eligible"].trimmingCharacters(in: .whitespaces)
+            guard let eligible = Int(field), eligible > 0 else {
+                problems.append(Problem(line: record.line, column: record.column(of: "eligible"),
+                                        message: "eligible \"\(field)\" is not a whole number above zero"))
+                continue
+            }
+            if let first = lines[code] {
+                problems.append(Problem(line: record.line, column: record.column(of: "kato"), message: "\(code) was given already on line \(first)"))
+                continue
+            }
+            lines[code] = record.line
+            electorate[code] = eligible
+        }
+        if let tree {
+            // A territory inside another given one: the same voters would count twice.
+            for (code, line) in lines.sorted(by: { $0.value < $1.value }) {
+                if let outer = tree.ancestors(of: code).first(where: { lines[$0.code] != nil }) {
+                    problems.append(Problem(line: line, column: 1, message: "\(code) lies in \(outer.code) (line \(lines[outer.code] ?? 0)): "
+                                            + "the same voters would count twice; give one level"))
+                }
+            }
+        }
+        guard problems.isEmpty else {
+            throw ReferendumProtocols.ProblemList(problems: problems.sorted { ($0.line, $0.column) < ($1.line, $1.column) })
+        }
+        return electorate
+    }
+}

@@ -317,6 +317,28 @@ public enum ServerCommands {
         }
     }
 
+    /// `aimaq import electorate --referendum N FILE`: eligible voters by territory
+    /// (`kato,eligible`), replacing what the referendum had; all or nothing.
+    public static func importElectorate(_ config: AimaqConfiguration, referendum: Int, file: String) async throws -> String {
+        let text = try readImport(file, command: "electorate")
+        try DataFolder.validateForServing(config)
+        return try await withApplication(config, serving: false) { app in
+            try await AimaqApp.loadReferenceData(app)
+            guard try await ReferendumStore.find(referendum, on: app.db as! any SQLDatabase) != nil else {
+                throw Failure("aimaq import electorate: there is no referendum \(referendum)")
+            }
+            let electorate: [KATOCode: Int]
+            do {
+                electorate = try ReferendumElectorate.parse(text, tree: app.aimaq.territories.tree)
+            } catch let error as ReferendumProtocols.ProblemList {
+                throw Failure("aimaq import electorate: \(file) has \(error.problems.count) problem(s); nothing was imported\n"
+                              + error.problems.map { "\(file):\($0.line):\($0.column): \($0.message)" }.joined(separator: "\n"))
+            }
+            try await ReferendumStore.setElectorate(electorate, referendum: referendum, actor: "aimaq import electorate", on: app.db)
+            return "imported the electorate of \(electorate.count) territories (\(electorate.values.reduce(0, +)) eligible) into referendum \(referendum)"
+        }
+    }
+
     /// `aimaq poll add`: a consultative poll; returns what was made.
     public static func addPoll(_ config: AimaqConfiguration, title: LocalizedName, options: [LocalizedName], territory: String?,
                                opens: String, closes: String) async throws -> String {

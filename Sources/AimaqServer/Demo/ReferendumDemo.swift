@@ -25,6 +25,7 @@ enum ReferendumDemo {
                                     en: "Do you adopt the new Constitution of the Republic of Kazakhstan?"),
             rules: .constitution, demo: true), actor: "demo", on: app.db)
         let tallies = regionalTallies(regions: tree.regions)
+        try await ReferendumStore.setElectorate(tallies.mapValues(\.eligible), referendum: id, actor: "demo", on: app.db)
         try await ReferendumStore.record(tallies, referendum: id, actor: "demo", tree: tree, on: app.db)
         progress("the referendum of 15 March 2026 (official totals, \(knownTurnout.count) known regional turnouts)")
         return 1

@@ -35,5 +35,6 @@ enum AimaqMigrations {
         app.migrations.add(M028DiscussionRevision())
         app.migrations.add(M029ExpertOpinions())
         app.migrations.add(M030Polls())
+        app.migrations.add(M031ReferendumElectorate())
     }
 }

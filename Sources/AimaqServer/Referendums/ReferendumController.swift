@@ -8,6 +8,7 @@ enum ReferendumController {
         routes.get(SiteURL.referendums.pathComponents, use: list)
         routes.get(SiteURL.referendum(.key).pathComponents, use: show)
         routes.get(SiteURL.referendumResults(.key).pathComponents, use: csv)
+        routes.post(SiteURL.referendumProtocol(.key).pathComponents, use: enter)
     }
 
     @Sendable static func list(_ request: Request) async throws -> Response {
@@ -26,6 +27,10 @@ enum ReferendumController {
         var entered: [KATOCode: Tally]
         var results: ReferendumResults
         var verdict: Verdict
+        /// Against the imported electorate (none when there is none).
+        var progress: CountingProgress?
+        /// The territories the signed-in account may enter a protocol for.
+        var enterable: [Territory] = []
     }
 
     static func counted(_ request: Request) async throws -> Counted {
@@ -42,8 +47,15 @@ enum ReferendumController {
             // Stored results are checked when recorded; a tree changed since may break them.
             throw Abort(.internalServerError, reason: request.t("referendum.inconsistent"))
         }
-        return Counted(referendum: referendum, entered: entered, results: results,
-                       verdict: Verdict(results: results, rules: referendum.rules, tree: tree))
+        let electorate = try await ReferendumStore.electorate(id, on: request.sql)
+        var counted = Counted(referendum: referendum, entered: entered, results: results,
+                              verdict: Verdict(results: results, rules: referendum.rules, tree: tree),
+                              progress: electorate.isEmpty ? nil : CountingProgress(electorate: electorate, entered: entered))
+        if let actor = request.actor, actor.role == .administrator {
+            counted.enterable = electorate.keys.sorted { $0.value < $1.value }
+                .filter { AccessPolicy.allows(.enterReferendumResults(territory: $0), for: actor) }.compactMap { tree[$0] }
+        }
+        return counted
     }
 
     @Sendable static func show(_ request: Request) async throws -> Response {
@@ -78,5 +90,40 @@ enum ReferendumController {
         let response = Response(status: .ok)
         response.setCSV(csv.text, filename: "referendum-\(counted.referendum.id).csv")
         return response
+    }
+
+    struct ProtocolForm: Content {
+        var kato: String?
+        var eligible: Int?
+        var participants: Int?
+        var yes: Int?
+        var no: Int?
+        var invalid: Int?
+    }
+
+    /// `POST /referendums/:id/results`: one territory's protocol, entered for its commission;
+    /// checked like an imported one (it must add up and fit with what is entered), audited.
+    @Sendable static func enter(_ request: Request) async throws -> Response {
+        guard let id = request.parameters.get(SiteURL.idKey, as: Int.self),
+              try await ReferendumStore.find(id, on: request.sql) != nil else {
+            throw Abort(.notFound, reason: request.t("referendum.notFound"))
+        }
+        let form = try request.content.decode(ProtocolForm.self)
+        guard let code = form.kato.flatMap({ try? KATOCode($0) }), request.tree[code] != nil else {
+            throw Abort(.unprocessableEntity, reason: request.t("referendum.error.territory"))
+        }
+        try request.authorize(.enterReferendumResults(territory: code))
+        guard let eligible = form.eligible, let participants = form.participants, let yes = form.yes, let no = form.no,
+              let invalid = form.invalid else {
+            throw Abort(.unprocessableEntity, reason: request.t("referendum.error.figures"))
+        }
+        let tally = Tally(eligible: eligible, participants: participants, answers: [yes, no], invalid: invalid)
+        guard tally.problems().isEmpty else { throw Abort(.unprocessableEntity, reason: request.t("referendum.error.figures")) }
+        do {
+            try await ReferendumStore.record([code: tally], referendum: id, actor: request.auditActor, tree: request.tree, on: request.db)
+        } catch let problem as ReferendumStore.StoreProblem {
+            throw Abort(.unprocessableEntity, reason: "\(problem)")
+        }
+        return request.redirect(to: SiteURL.referendum(.value(id)).path + "#progress", redirectType: .normal)
     }
 }

@@ -118,4 +118,31 @@ enum ReferendumStore {
                                    before: nil, after: "{\"territories\":\(tallies.count)}"))
         }
     }
+
+    static func electorate(_ id: Int, on sql: any SQLDatabase) async throws -> [KATOCode: Int] {
+        struct Row: Decodable { var territory_id: Int; var eligible: Int }
+        let rows = try await sql.select().columns("territory_id", "eligible").from("referendum_electorate")
+            .where("referendum_id", .equal, SQLBind(id)).all(decoding: Row.self)
+        return Dictionary(rows.compactMap { row in (try? KATOCode(number: row.territory_id)).map { ($0, row.eligible) } },
+                          uniquingKeysWith: { first, _ in first })
+    }
+
+    /// Replaces the electorate of a referendum (audited).
+    static func setElectorate(_ electorate: [KATOCode: Int], referendum id: Int, actor: String, on db: any Database) async throws {
+        try await AuditLog.record(on: db, actor: actor) { db -> ((), AuditEvent) in
+            try await db.sql.delete(from: "referendum_electorate").where("referendum_id", .equal, SQLBind(id)).run()
+            let rows = electorate.sorted { $0.key.value < $1.key.value }
+            var start = 0
+            while start < rows.count {
+                let insert = try db.sql.insert(into: "referendum_electorate").columns("referendum_id", "territory_id", "eligible")
+                for (code, eligible) in rows[start ..< min(start + 400, rows.count)] {
+                    insert.values(SQLBind(id), SQLBind(code.value), SQLBind(eligible))
+                }
+                try await insert.run()
+                start += 400
+            }
+            return ((), AuditEvent(action: "referendum.electorate", entity: "referendum", entityID: String(id), before: nil,
+                                   after: "{\"territories\":\(electorate.count),\"eligible\":\(electorate.values.reduce(0, +))}"))
+        }
+    }
 }

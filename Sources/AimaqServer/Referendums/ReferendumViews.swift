@@ -43,6 +43,7 @@ enum ReferendumViews {
             el("p", .class("lead")) { referendum.question[page.language] },
             el("p") { page.t("referendum.heldOn", ["date": referendum.heldOn]) },
             referendum.demo ? el("p", .class("notice")) { page.t("referendum.demo") } : .empty,
+            progress(counted, page),
             el("h2") { page.t("referendum.verdict") },
             el("p", .class(counted.verdict.passed ? "verdict passed" : "verdict failed")) {
                 counted.verdict.passed ? page.t("referendum.verdict.passed")
@@ -122,7 +123,49 @@ enum ReferendumViews {
             el("p") {
                 el("a", .href(SiteURL.referendumResults(.value(referendum.id)).path)) { page.t("referendum.csv") }
             },
+            entryForm(counted, page),
         ])
+    }
+
+    /// How far counting has come against the imported electorate.
+    static func progress(_ counted: ReferendumController.Counted, _ page: PageContext) -> Node {
+        guard let progress = counted.progress else { return .empty }
+        return fragment {
+            el("h2", .id("progress")) { page.t("referendum.progress") }
+            el("p") {
+                page.t("referendum.progress.text", [
+                    "reported": NumberFormat.integer(progress.reported, page.language),
+                    "expected": NumberFormat.integer(progress.expected, page.language),
+                    "share": Components.percent(progress.eligibleTotal > 0
+                        ? Double(progress.eligibleReported) / Double(progress.eligibleTotal) : nil),
+                ])
+            }
+            if !progress.complete { el("p", .class("notice")) { page.t("referendum.progress.provisional") } }
+        }
+    }
+
+    /// A commission's protocol, entered by an administrator whose scope holds the territory.
+    static func entryForm(_ counted: ReferendumController.Counted, _ page: PageContext) -> Node {
+        guard !counted.enterable.isEmpty else { return .empty }
+        return el("form", attributes: [.class("stack"), .id("protocol-form"), Attribute("method", "post"),
+                                       Attribute("action", SiteURL.referendumProtocol(.value(counted.referendum.id)).path)]) {
+            el("h2") { page.t("referendum.entry.title") }
+            csrfField(page)
+            el("label", Attribute("for", "protocol-kato")) { page.t("referendum.region") }
+            el("select", .id("protocol-kato"), .name("kato")) {
+                for territory in counted.enterable {
+                    el("option", .value(territory.code.description)) {
+                        territory.name[page.language] + (counted.entered[territory.code] == nil ? "" : " ✓")
+                    }
+                }
+            }
+            for (name, key) in [("eligible", "referendum.eligible"), ("participants", "referendum.participants"), ("yes", "referendum.yes"),
+                                ("no", "referendum.no"), ("invalid", "referendum.invalid")] {
+                el("label", Attribute("for", "protocol-\(name)")) { page.t(key) }
+                void("input", .id("protocol-\(name)"), .name(name), .type("number"), Attribute("min", "0"), .flag("required"))
+            }
+            el("button", .type("submit")) { page.t("referendum.entry.send") }
+        }
     }
 
     /// Five shades from `from` percent up to 100.

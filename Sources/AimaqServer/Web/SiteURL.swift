@@ -71,6 +71,7 @@ enum SiteURL: Sendable {
     case discussionReport(Parameter<Int>)
     case referendum(Parameter<Int>)
     case referendumResults(Parameter<Int>)
+    case referendumProtocol(Parameter<Int>)
     case polls
     case poll(Parameter<Int>)
     case pollVote(Parameter<Int>)
@@ -190,6 +191,7 @@ enum SiteURL: Sendable {
             ["discussions", Self.text(p, key: Self.idKey), "comments", Self.text(c, key: Self.commentKey), "report"]
         case .referendum(let p): ["referendums", Self.text(p, key: Self.idKey)]
         case .referendumResults(let p): ["referendums", Self.text(p, key: Self.idKey), "results.csv"]
+        case .referendumProtocol(let p): ["referendums", Self.text(p, key: Self.idKey), "results"]
         case .polls: ["polls"]
         case .poll(let p): ["polls", Self.text(p, key: Self.idKey)]
         case .pollVote(let p): ["polls", Self.text(p, key: Self.idKey), "vote"]
