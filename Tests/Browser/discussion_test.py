@@ -3,19 +3,24 @@
 Usage: python discussion_test.py http://127.0.0.1:8089 [screenshot-dir]
 A visitor reads the draft Constitution and its changes side by side; a citizen of Shieli
 comments on an article of the Kyzylorda maslikhat's draft, replies and supports; a deputy of
-the maslikhat hides a comment with a reason; the citizen votes on the ten statements of the
+the maslikhat hides a comment with a reason; the expert gives a signed opinion with a file; the
+deputy gives a proposal of the street-lighting draft its disposition; the reports show the
+opinion, the citizen's proposal and the disposition; the citizen votes on the ten statements of the
 Kyzylorda opinion map, sees which group they fall in and submits a statement, which the deputy
 approves; the national opinion map shows its groups by region; the referendum page shows the
 verdict.
 Ends with "N passed, N failed".
 """
+import tempfile
 import time
+from pathlib import Path
 
 from selenium.webdriver.common.by import By
 
 from browser import BASE, check, click_and_wait, run, shot, sign_in, sign_out, start
 
 CITIZEN = "citizen@demo.aimaq.kz"
+EXPERT = "expert@demo.aimaq.kz"
 DEPUTY = "maslikhat.kyzylorda@demo.aimaq.kz"
 
 
@@ -76,6 +81,41 @@ def steps():
     driver.get(local + "/articles/art-3?lang=en")
     public = driver.find_element(By.ID, mine_id).text
     check("visitors see that it was hidden, not its text", "hidden by a moderator" in public and text not in public, public[:300])
+
+    # An expert's signed opinion, with a file, shown apart from the comments.
+    sign_in(EXPERT)
+    driver.get(local + "/opinions?lang=en")
+    driver.find_element(By.ID, "opinion-affiliation").send_keys("Institute of Local Government (browser test)")
+    driver.find_element(By.CSS_SELECTOR, "input[name=position][value=proposes_changes]").click()
+    driver.find_element(By.ID, "opinion-text").send_keys("Report at a meeting of residents, and publish the report.")
+    attachment = Path(tempfile.mkdtemp()) / "opinion.txt"
+    attachment.write_text("The full opinion, as a file.")
+    driver.find_element(By.ID, "opinion-file").send_keys(str(attachment))
+    click_and_wait(driver.find_element(By.CSS_SELECTOR, "#opinion-form button[type=submit]"))
+    opinions = driver.find_elements(By.CSS_SELECTOR, "ul.opinions > li")
+    check("the expert's opinion is published with affiliation, file and signature",
+          any("Institute of Local Government" in o.text and "opinion.txt" in o.text and "Signature" in o.text for o in opinions),
+          str([o.text[:160] for o in opinions]))
+    sign_out()
+    driver.get(local + "/report?lang=en")
+    report = driver.find_element(By.TAG_NAME, "main").text
+    check("the report shows the opinion and the citizen's proposal",
+          "Institute of Local Government" in report and "meeting of residents" in report, report[:400])
+
+    # The deputy answers a proposal of the draft in its dispositions phase.
+    lighting = discussion_link("Draft decision on street lighting")
+    sign_in(DEPUTY)
+    driver.get(lighting + "/articles/art-1?lang=en")
+    form = driver.find_element(By.CSS_SELECTOR, "form[action$='/disposition']")
+    form.find_element(By.CSS_SELECTOR, "select[name=disposition] option[value=accepted_in_part]").click()
+    form.find_element(By.CSS_SELECTOR, "[name=reason]").send_keys("The sensor is used where the network allows it.")
+    click_and_wait(form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+    sign_out()
+    driver.get(lighting + "/report?lang=en")
+    report = driver.find_element(By.TAG_NAME, "main").text
+    check("the report's disposition table shows the deputy's disposition",
+          "The sensor is used where the network allows it." in report, report[:600])
+    shot("discussion-report")
 
     # The opinion map: vote on every statement, see one's group; a new statement waits for a moderator.
     sign_in(CITIZEN)

@@ -95,8 +95,10 @@ enum ConversationDemo {
             progress("opinion map of the draft Constitution: 5,000 demo participants, \(constitution.count) statements, \(votes) votes")
             made += 1
         }
-        if let kyzylorda = discussions.first(where: { $0.territory?.regionNumber == 43 && $0.demo }) {
-            let today = app.aimaq.clock.today()
+        let today = app.aimaq.clock.today()
+        if let kyzylorda = discussions.first(where: {
+            $0.territory?.regionNumber == 43 && $0.demo && $0.schedule.phase(on: today) == .publicDiscussion
+        }) {
             let id = try await ConversationStore.create(ConversationRecord(
                 id: 0, discussionID: kyzylorda.id, territory: kyzylorda.territory,
                 title: LocalizedName(kk: "Ауылдардың бюджеттері: пікірлер картасы (демо)", ru: "Бюджеты сёл: карта мнений (демо)",

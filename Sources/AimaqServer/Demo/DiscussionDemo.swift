@@ -43,8 +43,27 @@ enum DiscussionDemo {
         for text in localDraft {
             _ = try await DiscussionStore.addVersion(try DraftDocument.parse(text), discussion: local, actor: "demo", on: app.db)
         }
-        progress("2 discussions: the draft Constitution (\(versions.last?.articles.count ?? 0) articles, 2 versions), a Kyzylorda maslikhat draft")
-        return 2
+        // A third, in the phase of dispositions now: the maslikhat answers the proposals made.
+        let lighting = try await DiscussionStore.create(DiscussionRecord(
+            id: 0, territory: kyzylorda,
+            bodyID: app.aimaq.bodies.bodies(of: kyzylorda).first { $0.kind == .maslikhat }?.id,
+            title: LocalizedName(kk: "Көше жарығы туралы шешім жобасы (демо)", ru: "Проект решения об уличном освещении (демо)",
+                                 en: "Draft decision on street lighting (demo)"),
+            schedule: try DiscussionSchedule(opens: today.adding(days: -30), expertReview: today.adding(days: -15),
+                                             dispositions: today.adding(days: -3), closes: today.adding(days: 12)),
+            demo: true), actor: "demo", on: app.db)
+        _ = try await DiscussionStore.addVersion(try DraftDocument.parse(lightingDraft), discussion: lighting, actor: "demo", on: app.db)
+        for (index, proposal) in [("art-1", "Освещение включается в сумерках по датчику, а не по расписанию.", "Экономия электроэнергии."),
+                                  ("art-2", "Жители сёл вправе предложить улицы для освещения в первую очередь.", "Учесть мнение жителей.")]
+            .enumerated() {
+            _ = try await ProposalStore.add(discussion: lighting, anchor: proposal.0, version: 1,
+                                            author: UUID(uuidString: String(format: "00000000-0000-4000-b000-%012d", index + 1)) ?? UUID(),
+                                            name: ["Бахыт О. (демо)", "Сауле Н. (демо)"][index], wording: proposal.1,
+                                            justification: proposal.2, actor: "demo", on: app.db)
+        }
+        progress("3 discussions: the draft Constitution (\(versions.last?.articles.count ?? 0) articles, 2 versions), "
+                 + "a Kyzylorda maslikhat draft in public discussion, one in its dispositions")
+        return 3
     }
 
     /// Invented participation in the national discussion: comments, proposals of amendment
@@ -115,6 +134,18 @@ enum DiscussionDemo {
                 actor: "demo", on: AuditLog.Writer(database: app.db))
         }
     }
+
+    static let lightingDraft = """
+        # Проект решения Кызылординского областного маслихата об уличном освещении (демонстрационный текст)
+
+        ### Статья 1. Режим освещения
+
+        Уличное освещение в населённых пунктах области включается по расписанию, утверждаемому акимом.
+
+        ### Статья 2. Очерёдность
+
+        Улицы для освещения в первую очередь определяет аким района.
+        """
 
     static let localDraft = [
         """
