@@ -53,11 +53,11 @@ enum OpinionViews {
     }
 
     static func form(_ context: Context, _ page: PageContext) -> Node {
+        // Multipart forms carry the token in the address: the body is read only after the check.
         el("form", attributes: [.class("stack"), .id("opinion-form"), Attribute("method", "post"),
-                                Attribute("action", SiteURL.discussionOpinions(.value(context.discussion)).path),
+                                Attribute("action", SiteURL.discussionOpinions(.value(context.discussion)).link((.csrf, page.csrfToken))),
                                 Attribute("enctype", "multipart/form-data")]) {
             el("h2") { page.t("opinion.form.title") }
-            csrfField(page)
             el("label", Attribute("for", "opinion-anchor")) { page.t("opinion.form.anchor") }
             el("select", .id("opinion-anchor"), .name("anchor")) {
                 el("option", .value("")) { page.t("opinion.onWhole") }
