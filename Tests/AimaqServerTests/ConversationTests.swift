@@ -193,6 +193,7 @@ extension ServerTests {
                 let comments = try PolisExport.parseStatements(Array(try await visitor.get("/conversations/\(id)/comments.csv")
                     .body.readableBytesView))
                 #expect(comments.count == 9 && comments.filter { $0.moderation == 0 }.count == 1)
+                #expect(comments.first { $0.moderation == 0 }?.text == "", "an unmoderated statement's text is not published")
                 let groups = try PolisExport.parseReferenceGroups(Array(try await visitor
                     .get("/conversations/\(id)/participants-votes.csv").body.readableBytesView))
                 let snapshot = try #require(app.aimaq.conversations.snapshot(id))

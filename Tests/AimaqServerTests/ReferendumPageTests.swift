@@ -107,7 +107,7 @@ extension ServerTests {
                 #expect(try await visitor.get("/api/v1/referendums/999").status == .notFound)
                 let discussions = try await visitor.get("/api/v1/discussions?per=1")
                 let page = try JSONSerialization.jsonObject(with: Data(discussions.body.string.utf8)) as? [String: Any]
-                #expect(page?["total"] as? Int == 2 && (page?["items"] as? [Any])?.count == 1)
+                #expect(page?["total"] as? Int == 3 && (page?["items"] as? [Any])?.count == 1)
                 #expect(try await visitor.get("/api/v1/discussions?per=0").status == .badRequest)
                 let all = try await DiscussionStore.all(on: app.db as! any SQLDatabase)
                 let national = try #require(all.first { $0.territory == nil })

@@ -9,7 +9,8 @@ import SQLKit
 /// - `votes.csv`: every vote stored, oldest first (`timestamp` in seconds, `datetime`,
 ///   `comment-id`, `voter-id`, `vote`: agree 1, disagree -1, pass 0);
 /// - `comments.csv`: every statement (`moderated`: 1 approved, 0 pending, -1 rejected) with its
-///   agreements and disagreements;
+///   agreements and disagreements; the text only of approved ones (what was never published,
+///   or was taken down, is not published here either);
 /// - `participants-votes.csv`: each participant's group on the latest map and latest vote on
 ///   each approved statement.
 ///
@@ -40,7 +41,7 @@ enum PolisExportWriter {
                 csv.row([.integer(Int(statement.created_at / 1_000)), .text(isoTime(statement.created_at)), .integer(statement.id),
                          statement.author_id.flatMap { authors[$0] }.map { .integer($0) } ?? .text(""),
                          .integer(placement?.agrees ?? 0), .integer(placement?.disagrees ?? 0), .integer(moderated),
-                         .text(statement.text)])
+                         .text(moderated == 1 ? statement.text : "")])
             }
             return csv.text
         case .participantsVotes:
