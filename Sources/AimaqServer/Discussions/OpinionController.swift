@@ -90,13 +90,10 @@ enum OpinionController {
         let (discussion, _) = try await CommentController.readable(request)
         guard let id = request.parameters.get(SiteURL.opinionKey, as: Int.self),
               let opinion = try await OpinionStore.find(id, discussion: discussion.id, on: request.sql),
-              let storedName = opinion.stored_name, let data = try await request.aimaq.evidence.contents(of: storedName, db: request.sql) else {
+              let storedName = opinion.stored_name else {
             throw Abort(.notFound, reason: request.t("error.fileNotFound"))
         }
-        let response = Response(body: .init(data: data))
-        response.headers.replaceOrAdd(name: .contentType, value: opinion.content_type ?? "application/octet-stream")
-        let safeName = (opinion.file_name ?? "").filter { $0.isLetter || $0.isNumber || ".-_ ".contains($0) }
-        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(safeName.isEmpty ? "opinion" : safeName)\"")
-        return response
+        return try await request.aimaq.evidence.response(storedName: storedName, fileName: opinion.file_name ?? "",
+                                                         contentType: opinion.content_type ?? "application/octet-stream", request)
     }
 }

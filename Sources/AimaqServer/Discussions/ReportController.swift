@@ -84,7 +84,10 @@ enum ReportController {
         var snapshots: [ConversationSnapshot] = []
         var mapPeople = 0
         for conversation in conversations {
-            if let snapshot = request.aimaq.conversations.snapshot(conversation.id) { snapshots.append(snapshot) }
+            if let snapshot = request.aimaq.conversations.snapshot(conversation.id) {
+                snapshots.append(snapshot)
+                figures.statements += snapshot.approved.count
+            }
             struct Person: Decodable { var account_id: UUID?; var region_id: Int? }
             let people = try await sql.select().columns("account_id", "region_id").from("conversation_participants")
                 .where("conversation_id", .equal, SQLBind(conversation.id)).all(decoding: Person.self)
@@ -105,7 +108,6 @@ enum ReportController {
                 days[CivilDate(dayNumber: row.day), default: (0, 0, 0)].2 += row.n
                 figures.votes += row.n
             }
-            figures.statements += snapshots.last(where: { $0.conversation.id == conversation.id })?.approved.count ?? 0
         }
         // Accounts by the region they live or work in.
         struct Place: Decodable { var territory_id: Int? }

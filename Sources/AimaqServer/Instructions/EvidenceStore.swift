@@ -122,12 +122,17 @@ final class EvidenceStore: Sendable {
     }
 
     func response(for file: EvidenceFile, _ request: Request) async throws -> Response {
-        guard let data = try await contents(of: file.storedName, db: request.sql) else {
+        try await response(storedName: file.storedName, fileName: file.fileName, contentType: file.contentType, request)
+    }
+
+    /// A kept file as a download, whatever it is attached to (a report, an expert opinion).
+    func response(storedName: String, fileName: String, contentType: String, _ request: Request) async throws -> Response {
+        guard let data = try await contents(of: storedName, db: request.sql) else {
             throw Abort(.notFound, reason: request.t("error.fileNotFound"))
         }
         let response = Response(body: .init(data: data))
-        response.headers.replaceOrAdd(name: .contentType, value: file.contentType)
-        let safeName = file.fileName.filter { $0.isLetter || $0.isNumber || ".-_ ".contains($0) }
+        response.headers.replaceOrAdd(name: .contentType, value: contentType)
+        let safeName = fileName.filter { $0.isLetter || $0.isNumber || ".-_ ".contains($0) }
         response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(safeName.isEmpty ? "evidence" : safeName)\"")
         response.headers.replaceOrAdd(name: .cacheControl, value: "private, no-store")
         return response
