@@ -1,0 +1,185 @@
+import Foundation
+
+/// Groups texts that say the same thing, in Kazakh, Russian or English, with no outside
+/// service: words are cut to short stems (so that "вода", "воды" and "водой" meet), weighted
+/// by how rare they are among the texts compared (TF-IDF), and compared by cosine. Groups grow
+/// around their first text (leader clustering) over the centroid of their members, so a new
+/// text is placed by comparing it with each group once.
+public enum SimilarAppeals {
+    /// Cosine at or above which a text joins a group.
+    public static let threshold = 0.5
+
+    /// Words that carry no topic in the three languages.
+    static let stopwords: Set<String> = [
+        // Russian
+        "и", "в", "во", "на", "не", "что", "с", "со", "по", "к", "ко", "у", "из", "за", "от", "до", "о", "об", "для", "это",
+        "как", "так", "уже", "еще", "ещё", "мы", "нас", "нам", "наш", "наша", "наши", "нашего", "нашей", "нашем", "я", "мне",
+        "меня", "мой", "моя", "они", "их", "он", "она", "его", "ее", "её", "был", "была", "были", "есть", "нет", "просим",
+        "прошу", "пожалуйста", "очень", "все", "всё", "при", "или", "но", "а", "же", "бы", "ли", "только", "также", "когда",
+        "который", "которая", "которые", "этот", "эта", "эти", "этого", "этой",
+        // Kazakh
+        "және", "мен", "бен", "пен", "да", "де", "та", "те", "бұл", "біз", "біздің", "бізге", "мен", "менің", "маған",
+        "олар", "оның", "жоқ", "бар", "үшін", "туралы", "сияқты", "өтінемін", "сұраймыз", "сұраймын", "әлі", "тағы",
+        "қазір", "ешқандай", "осы", "сол", "еді", "болды", "болып", "керек", "көп", "өте",
+        // English
+        "the", "a", "an", "and", "or", "of", "in", "on", "at", "to", "for", "from", "with", "by", "is", "are", "was", "were",
+        "be", "been", "it", "its", "this", "that", "these", "those", "we", "our", "us", "i", "my", "me", "they", "their",
+        "there", "no", "not", "has", "have", "had", "please", "still", "already", "very", "all", "since", "for", "who",
+    ]
+
+    static let vowels: Set<Character> = Set("аеёиоуыэюяіүұөәaeiouy")
+
+    /// The stems of a text: letters only, lower case, stopwords dropped, each word cut to four
+    /// letters and then stripped of trailing vowels (kept at three letters at least).
+    public static func stems(_ text: String) -> [String] {
+        var stems: [String] = []
+        var word = ""
+        func flush() {
+            defer { word = "" }
+            guard word.count >= 3, !stopwords.contains(word) else { return }
+            var stem = Array(word.prefix(4))
+            while stem.count > 3, let last = stem.last, vowels.contains(last) { stem.removeLast() }
+            stems.append(String(stem))
+        }
+        for character in text.lowercased() {
+            if character.isLetter {
+                word.append(character == "ё" ? "е" : character)
+            } else {
+                flush()
+            }
+        }
+        flush()
+        return stems
+    }
+
+    /// A sparse vector of weights by stem.
+    public typealias Vector = [String: Double]
+
+    /// Document frequencies of stems over the texts compared.
+    public struct Vocabulary: Sendable {
+        public private(set) var documents = 0
+        var frequency: [String: Int] = [:]
+
+        public init() {}
+
+        public mutating func add(_ stems: [String]) {
+            documents += 1
+            for stem in Set(stems) { frequency[stem, default: 0] += 1 }
+        }
+
+        /// A unit TF-IDF vector (smoothed IDF, so that a stem every text has still counts a little).
+        public func vector(_ stems: [String]) -> Vector {
+            var counts: [String: Int] = [:]
+            for stem in stems { counts[stem, default: 0] += 1 }
+            var vector = Vector()
+            var norm = 0.0
+            for (stem, count) in counts {
+                let idf = log(Double(documents + 1) / Double((frequency[stem] ?? 0) + 1)) + 1
+                let weight = Double(count) * idf
+                vector[stem] = weight
+                norm += weight * weight
+            }
+            guard norm > 0 else { return [:] }
+            let scale = 1 / norm.squareRoot()
+            return vector.mapValues { $0 * scale }
+        }
+    }
+
+    /// A group being grown: its founder (the group's id) and the sum of its members' vectors.
+    struct Centroid {
+        var id: Int
+        var sum: Vector = [:]
+        var norm2 = 0.0
+
+        mutating func add(_ vector: Vector) {
+            for (stem, weight) in vector {
+                let old = sum[stem] ?? 0
+                let new = old + weight
+                norm2 += new * new - old * old
+                sum[stem] = new
+            }
+        }
+
+        func cosine(_ vector: Vector) -> Double {
+            guard norm2 > 0 else { return 0 }
+            var dot = 0.0
+            for (stem, weight) in vector { dot += weight * (sum[stem] ?? 0) }
+            return dot / norm2.squareRoot()
+        }
+    }
+
+    /// One text to group: its id (ascending ids are taken in order) and its text.
+    public struct Text: Sendable {
+        public var id: Int
+        public var text: String
+        public init(id: Int, text: String) {
+            self.id = id
+            self.text = text
+        }
+    }
+
+    /// Groups texts of one bucket (one district and topic): the group of each id, named by the
+    /// id of the group's first text.
+    public static func group(_ texts: [Text], threshold: Double = threshold) -> [Int: Int] {
+        let ordered = texts.sorted { $0.id < $1.id }
+        let stems = ordered.map { Self.stems($0.text) }
+        var vocabulary = Vocabulary()
+        for text in stems { vocabulary.add(text) }
+        var centroids: [Centroid] = []
+        var groups: [Int: Int] = [:]
+        for (index, text) in ordered.enumerated() {
+            let vector = vocabulary.vector(stems[index])
+            var best: (index: Int, cosine: Double)?
+            for (candidate, centroid) in centroids.enumerated() {
+                let cosine = centroid.cosine(vector)
+                if cosine >= threshold, cosine > (best?.cosine ?? 0) { best = (candidate, cosine) }
+            }
+            if let best {
+                centroids[best.index].add(vector)
+                groups[text.id] = centroids[best.index].id
+            } else {
+                var centroid = Centroid(id: text.id)
+                centroid.add(vector)
+                centroids.append(centroid)
+                groups[text.id] = text.id
+            }
+        }
+        return groups
+    }
+
+    /// A grouped text already stored.
+    public struct Member: Sendable {
+        public var id: Int
+        public var group: Int
+        public var text: String
+        public init(id: Int, group: Int, text: String) {
+            self.id = id
+            self.group = group
+            self.text = text
+        }
+    }
+
+    /// The group a new text joins among the stored members of its bucket, or nil when it
+    /// starts a group of its own.
+    public static func place(_ text: String, among members: [Member], threshold: Double = threshold) -> Int? {
+        guard !members.isEmpty else { return nil }
+        let newStems = stems(text)
+        let memberStems = members.map { stems($0.text) }
+        var vocabulary = Vocabulary()
+        for stems in memberStems { vocabulary.add(stems) }
+        vocabulary.add(newStems)
+        var centroids: [Int: Centroid] = [:]
+        for (index, member) in members.enumerated() {
+            centroids[member.group, default: Centroid(id: member.group)].add(vocabulary.vector(memberStems[index]))
+        }
+        let vector = vocabulary.vector(newStems)
+        var best: (group: Int, cosine: Double)?
+        for centroid in centroids.values {
+            let cosine = centroid.cosine(vector)
+            if cosine >= threshold, cosine > (best?.cosine ?? 0) || (cosine == best?.cosine && centroid.id < (best?.group ?? .max)) {
+                best = (centroid.id, cosine)
+            }
+        }
+        return best?.group
+    }
+}
