@@ -40,7 +40,7 @@ extension ServerTests {
         static let signedIn: [Who] = Fixture.accounts.map { .account($0.key) }
 
         /// A Kyzylorda discussion in its public phase, with one comment, for the comment routes.
-        struct Discussion { var id: Int; var comment: Int; var proposal: Int; var conversation: Int; var statement: Int; var pending: Int; var opinion: Int; var poll: Int }
+        struct Discussion { var id: Int; var comment: Int; var proposal: Int; var conversation: Int; var statement: Int; var pending: Int; var opinion: Int; var poll: Int; var appeal: Int }
 
         static func seedDiscussion(_ app: Application) async throws -> Discussion {
             let id = try await DiscussionStore.create(DiscussionRecord(
@@ -66,8 +66,17 @@ extension ServerTests {
             let opinion = try await OpinionStore.add(OpinionStore.NewOpinion(
                 discussion: id, anchor: nil, version: 1, author: try expert.requireID(), name: "expert", affiliation: "Institute",
                 position: .supports, text: "Sound.", file: nil), actor: "test", on: AuditLog.Writer(database: app.db))
+            // A private appeal of the Kyzylorda citizen to the Shieli akimat.
+            let citizen = try #require(try await Account.query(on: app.db).filter(\.$email == Fixture.email("citizen")).first())
+            let shieli = try KATOCode("435200000")
+            let appeal = try await AppealStore.register(AppealStore.NewAppeal(
+                channel: .online, territory: shieli, district: shieli, topic: "water",
+                bodyID: app.aimaq.bodies.responsible(for: shieli, category: .water), authorID: try citizen.requireID(),
+                authorName: "citizen", text: "No water in the village", publishable: false, registeredOn: Fixture.today,
+                deadline: try CivilDate("2026-03-23")), actor: "test", on: writer)
             return Discussion(id: id, comment: comment, proposal: proposal, conversation: conversation, statement: statement,
-                              pending: pending, opinion: opinion.id, poll: try await Polls.open(app, territory: "430000000"))
+                              pending: pending, opinion: opinion.id, poll: try await Polls.open(app, territory: "430000000"),
+                              appeal: appeal.id)
         }
 
         static func cases(bodyID: Int, targetID: UUID, plan: Fixture.Plan, discussion: Discussion) -> [Case] {
@@ -247,6 +256,34 @@ extension ServerTests {
                      default: .ok),
                 Case(method: .POST, pattern: "/api/v1/conversations/:id/votes", path: "/api/v1/conversations/\(discussion.conversation)/votes",
                      form: ["statement": "\(discussion.statement)", "vote": "agree"], default: .unauthorized),
+                Case(method: .GET, pattern: "/appeals", path: "/appeals", default: .ok),
+                Case(method: .GET, pattern: "/appeals.csv", path: "/appeals.csv", default: .ok),
+                Case(method: .GET, pattern: "/appeals/statistics", path: "/appeals/statistics", default: .ok),
+                Case(method: .GET, pattern: "/appeals/new", path: "/appeals/new", expected: [.anonymous: .seeOther], default: .ok),
+                Case(method: .GET, pattern: "/appeals/mine", path: "/appeals/mine", expected: [.anonymous: .seeOther], default: .ok),
+                // Citizens and experts answer for no body.
+                Case(method: .GET, pattern: "/appeals/inbox", path: "/appeals/inbox",
+                     expected: [.anonymous: .seeOther, .account("citizen"): .forbidden, .account("expert"): .forbidden], default: .ok),
+                // Those who live or work in Shieli district appeal to its bodies.
+                Case(method: .POST, pattern: "/appeals", path: "/appeals",
+                     form: ["territory": "435200000", "topic": "water", "text": "From the access table: no water in the village"],
+                     expected: [.anonymous: .seeOther], default: .forbidden, mayAct: [.account("citizen"), .account("akimat")]),
+                // A private appeal: its author, the officer of its body, the deputies and
+                // administrators of its territory; nobody else learns that it exists.
+                Case(method: .GET, pattern: "/appeals/:id", path: "/appeals/\(discussion.appeal)",
+                     expected: [.account("citizen"): .ok, .account("akimat"): .ok, .account("admin"): .ok, .account("national"): .ok,
+                                .account("maslikhat"): .ok], default: .notFound),
+                Case(method: .POST, pattern: "/appeals/:id/extension", path: "/appeals/\(discussion.appeal)/extension",
+                     form: ["reason": "A site check"], expected: [.anonymous: .seeOther], default: .forbidden, mayAct: [.account("akimat")]),
+                Case(method: .POST, pattern: "/appeals/:id/answer", path: "/appeals/\(discussion.appeal)/answer",
+                     form: ["answer": "Repaired"], expected: [.anonymous: .seeOther], default: .forbidden, mayAct: [.account("akimat")],
+                     happened: { app in
+                         try await AppealStore.list(AppealStore.Filter(status: .answered), on: app.db as! any SQLDatabase).total == 1
+                     }),
+                Case(method: .POST, pattern: "/appeals/:id/rating", path: "/appeals/\(discussion.appeal)/rating",
+                     form: ["rating": "1"], expected: [.anonymous: .seeOther], default: .forbidden, mayAct: [.account("citizen")]),
+                Case(method: .POST, pattern: "/appeals/:id/escalation", path: "/appeals/\(discussion.appeal)/escalation",
+                     form: [:], expected: [.anonymous: .seeOther], default: .forbidden, mayAct: [.account("citizen")]),
                 // No referendum in the fixture: the pages answer 404 to everyone alike.
                 Case(method: .GET, pattern: "/referendums/:id", path: "/referendums/1", default: .notFound),
                 Case(method: .GET, pattern: "/referendums/:id/results.csv", path: "/referendums/1/results.csv", default: .notFound),

@@ -102,6 +102,19 @@ public enum Action: Hashable, Sendable {
     /// Enter a territory's protocol of a referendum's results on behalf of its commission:
     /// administrators whose scope holds the territory.
     case enterReferendumResults(territory: KATOCode)
+    /// Submit an appeal about a territory: any signed-in person who lives or works in it (or in
+    /// a territory below it).
+    case submitAppeal(territory: KATOCode)
+    /// Read an appeal in full (its author and any unpublished text): its author; officers of the
+    /// body it is routed to (or of that body's akimat); deputies and administrators whose scope
+    /// holds its territory.
+    case viewAppeal(territory: KATOCode, body: Int?, bodyParent: Int?, isAuthor: Bool)
+    /// Answer, extend or group-answer an appeal: officers of the body it is routed to (or of that
+    /// body's akimat); for an appeal to a maslikhat (`representative`), its deputies.
+    case answerAppeal(territory: KATOCode, body: Int?, bodyParent: Int?, representative: Bool)
+    /// Record visits, meetings and the issues raised, and turn an issue into an assignment:
+    /// deputies and administrators whose scope holds the territory.
+    case recordMeetings(territory: KATOCode)
 }
 
 /// The answer to "may this actor do this?". `signInRequired` lets pages send an anonymous
@@ -178,6 +191,34 @@ public enum AccessPolicy {
         case .enterReferendumResults(let territory):
             guard let actor else { return .signInRequired }
             return actor.role == .administrator && actor.scope.contains(territory) ? .allowed : .forbidden
+        case .submitAppeal(let territory):
+            guard let actor else { return .signInRequired }
+            return TerritoryScope.subtree(territory).covers(actor.scope) ? .allowed : .forbidden
+        case .viewAppeal(let territory, let body, let bodyParent, let isAuthor):
+            guard let actor else { return .signInRequired }
+            if isAuthor { return .allowed }
+            switch actor.role {
+            case .akimatOfficer:
+                guard actor.scope.contains(territory), let own = actor.body, own == body || (bodyParent != nil && own == bodyParent)
+                else { return .forbidden }
+                return .allowed
+            case .administrator, .nationalDeputy, .maslikhatDeputy:
+                return actor.scope.contains(territory) ? .allowed : .forbidden
+            case .expert, .citizen:
+                return .forbidden
+            }
+        case .answerAppeal(let territory, let body, let bodyParent, let representative):
+            guard let actor else { return .signInRequired }
+            guard actor.scope.contains(territory) else { return .forbidden }
+            if representative { return actor.role == .maslikhatDeputy ? .allowed : .forbidden }
+            guard actor.role == .akimatOfficer, let own = actor.body, own == body || (bodyParent != nil && own == bodyParent) else {
+                return .forbidden
+            }
+            return .allowed
+        case .recordMeetings(let territory):
+            guard let actor else { return .signInRequired }
+            let recorder = actor.role == .administrator || actor.role == .nationalDeputy || actor.role == .maslikhatDeputy
+            return recorder && actor.scope.contains(territory) ? .allowed : .forbidden
         case .giveExpertOpinion(let territory):
             guard let actor else { return .signInRequired }
             guard actor.role == .expert else { return .forbidden }

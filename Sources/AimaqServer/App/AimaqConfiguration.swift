@@ -1,4 +1,5 @@
 import Foundation
+import AimaqCore
 import Vapor
 
 /// How an Aimaq server runs: from `AIMAQ_` environment variables, overridden by flags.
@@ -36,6 +37,9 @@ public struct AimaqConfiguration: Sendable {
     /// The fewest working days between setting a deadline and the deadline (Government
     /// Regulation on instructions, p. 135: not less than two).
     public var minimumDeadlineWorkingDays = 2
+    /// The legal terms of an answer to an appeal (`AIMAQ_APPEAL_ANSWER_DAYS`, 15 working days by
+    /// default; `AIMAQ_APPEAL_EXTENSION_DAYS`, 15 more once with a reason; DOMAIN.md: verify).
+    public var appealTerms = AppealTerms()
     /// A folder for evidence files that every server can read (a shared file system); by
     /// default they live in the data folder with SQLite and in the database with PostgreSQL.
     public var evidenceDirectory: String?
@@ -91,6 +95,12 @@ public struct AimaqConfiguration: Sendable {
         if let value = environment["AIMAQ_CALENDAR"], !value.isEmpty { config.calendarFile = value }
         if let value = environment["AIMAQ_DEADLINE_MIN_WORKING_DAYS"].flatMap(Int.init), (0...30).contains(value) {
             config.minimumDeadlineWorkingDays = value
+        }
+        if let value = environment["AIMAQ_APPEAL_ANSWER_DAYS"].flatMap(Int.init), (1...90).contains(value) {
+            config.appealTerms.answerDays = value
+        }
+        if let value = environment["AIMAQ_APPEAL_EXTENSION_DAYS"].flatMap(Int.init), (0...90).contains(value) {
+            config.appealTerms.extensionDays = value
         }
         if let value = environment["AIMAQ_EVIDENCE_DIR"], !value.isEmpty { config.evidenceDirectory = value }
         if let value = environment["AIMAQ_SESSION_IDLE_MINUTES"].flatMap(Int.init), (5...720).contains(value) {

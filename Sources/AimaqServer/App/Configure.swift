@@ -106,6 +106,7 @@ public enum AimaqApp {
         PollController.register(app)
         ParticipationAPI.register(app)
         ConversationAPI.register(app)
+        AppealController.register(app)
     }
 
     /// Loads what is served from memory; call after migrating.

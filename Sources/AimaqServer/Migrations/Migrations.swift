@@ -36,5 +36,6 @@ enum AimaqMigrations {
         app.migrations.add(M029ExpertOpinions())
         app.migrations.add(M030Polls())
         app.migrations.add(M031ReferendumElectorate())
+        app.migrations.add(M032AppealsAndVisits())
     }
 }

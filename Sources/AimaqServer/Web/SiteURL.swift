@@ -84,6 +84,18 @@ enum SiteURL: Sendable {
     /// `votes.csv`, `comments.csv` or `participants-votes.csv` (the Polis export).
     case conversationExport(Parameter<Int>, String)
     case adminImportBudget
+    case appeals
+    case appealsCSV
+    case appealNew
+    case appealsMine
+    case appealsInbox
+    case appealStatistics
+    case appeal(Parameter<Int>)
+    case appealAnswer(Parameter<Int>)
+    case appealExtend(Parameter<Int>)
+    case appealRate(Parameter<Int>)
+    case appealEscalate(Parameter<Int>)
+    case appealAssignment(Parameter<Int>)
     case api(API)
 
     enum API: Sendable {
@@ -204,6 +216,18 @@ enum SiteURL: Sendable {
             ["conversations", Self.text(p, key: Self.idKey), "statements", Self.text(s, key: Self.statementKey), "moderation"]
         case .conversationExport(let p, let file): ["conversations", Self.text(p, key: Self.idKey), file]
         case .adminImportBudget: ["admin", "import-budget"]
+        case .appeals: ["appeals"]
+        case .appealsCSV: ["appeals.csv"]
+        case .appealNew: ["appeals", "new"]
+        case .appealsMine: ["appeals", "mine"]
+        case .appealsInbox: ["appeals", "inbox"]
+        case .appealStatistics: ["appeals", "statistics"]
+        case .appeal(let p): ["appeals", Self.text(p, key: Self.idKey)]
+        case .appealAnswer(let p): ["appeals", Self.text(p, key: Self.idKey), "answer"]
+        case .appealExtend(let p): ["appeals", Self.text(p, key: Self.idKey), "extension"]
+        case .appealRate(let p): ["appeals", Self.text(p, key: Self.idKey), "rating"]
+        case .appealEscalate(let p): ["appeals", Self.text(p, key: Self.idKey), "escalation"]
+        case .appealAssignment(let p): ["appeals", Self.text(p, key: Self.idKey), "assignment"]
         case .api(let api):
             ["api", "v1"] + {
                 switch api {

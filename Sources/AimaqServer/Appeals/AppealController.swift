@@ -1,0 +1,354 @@
+import AimaqCore
+import Foundation
+import SQLKit
+import Vapor
+
+/// Citizens' appeals followed to an answer: submitted by a signed-in person, registered with a
+/// number, routed by territory and topic, answered within the legal term counted in working
+/// days, rated, and escalated to the body above after a poor rating. Similar appeals are
+/// grouped so that a body can answer them together. Nobody but the author and the officials
+/// concerned reads an appeal, except as published, anonymised text.
+enum AppealController {
+    static func register(_ routes: any RoutesBuilder) {
+        routes.get(SiteURL.appeals.pathComponents, use: list)
+        routes.get(SiteURL.appealsCSV.pathComponents, use: csv)
+        routes.get(SiteURL.appealNew.pathComponents, use: form)
+        routes.post(SiteURL.appeals.pathComponents, use: submit)
+        routes.get(SiteURL.appealsMine.pathComponents, use: mine)
+        routes.get(SiteURL.appealsInbox.pathComponents, use: inbox)
+        routes.get(SiteURL.appealStatistics.pathComponents, use: statistics)
+        routes.get(SiteURL.appeal(.key).pathComponents, use: show)
+        routes.post(SiteURL.appealAnswer(.key).pathComponents, use: answer)
+        routes.post(SiteURL.appealExtend(.key).pathComponents, use: extend)
+        routes.post(SiteURL.appealRate(.key).pathComponents, use: rate)
+        routes.post(SiteURL.appealEscalate(.key).pathComponents, use: escalate)
+    }
+
+    static let textLimit = 5_000
+    static let answerLimit = 10_000
+
+    static func terms(_ request: Request) -> AppealTerms { request.aimaq.configuration.appealTerms }
+
+    static func breadcrumbs(_ request: Request, _ extra: (String, String)...) -> [(String, String)] {
+        [(request.t("country.name"), SiteURL.home.path), (request.t("appeal.list.title"), SiteURL.appeals.path)] + extra
+    }
+
+    /// The filters of the register and the statistics (`territory`, `topic`, `status`, `overdue`).
+    static func filter(_ request: Request) throws -> AppealStore.Filter {
+        var filter = AppealStore.Filter()
+        func bad(_ name: String, _ value: String) -> Abort {
+            Abort(.badRequest, reason: request.t("error.filter", ["name": name, "value": value]))
+        }
+        if let text = request.queryText("territory"), !text.isEmpty {
+            guard let code = KATOCode.parse(text), request.tree[code] != nil else { throw bad("territory", text) }
+            filter.territory = code
+        }
+        if let text = request.queryText("topic"), !text.isEmpty {
+            guard AppealTopic.named(text) != nil else { throw bad("topic", text) }
+            filter.topic = text
+        }
+        if let text = request.queryText("status"), !text.isEmpty {
+            guard let status = AppealStatus(rawValue: text) else { throw bad("status", text) }
+            filter.status = status
+        }
+        if let text = request.queryText("overdue"), !text.isEmpty {
+            guard text == "1" else { throw bad("overdue", text) }
+            filter.overdueOn = InstructionController.today(request)
+        }
+        return filter
+    }
+
+    /// `GET /appeals`: the public register: status, topic and territory of every appeal, and
+    /// the text of those whose authors allowed it, with personal data hidden.
+    @Sendable static func list(_ request: Request) async throws -> Response {
+        try request.authorize(.viewPublic)
+        let filter = try filter(request)
+        let paging = try Paging(request)
+        let (items, total) = try await AppealStore.list(filter, page: paging.page, per: paging.per, on: request.sql)
+        let page = request.page
+        return Layout.response(request, title: page.t("appeal.list.title"), breadcrumbs: breadcrumbs(request),
+                               content: AppealViews.register(items, total: total, filter: filter, paging: paging,
+                                                             today: InstructionController.today(request), signedIn: request.actor != nil,
+                                                             bodies: request.aimaq.bodies, page))
+    }
+
+    /// `GET /appeals/new`: the form, for a signed-in person.
+    @Sendable static func form(_ request: Request) async throws -> Response {
+        try request.authorize(.viewOwnWork)
+        return formPage(request, values: [:], problem: nil)
+    }
+
+    static func territories(_ request: Request) -> [Territory] {
+        let tree = request.tree
+        guard let own = request.account?.territoryID.flatMap({ try? KATOCode(number: $0) }), let here = tree[own] else {
+            return tree.regions
+        }
+        return (tree.ancestors(of: own) + [here]).reversed()
+    }
+
+    static func formPage(_ request: Request, values: [String: String], problem: String?, status: HTTPResponseStatus = .ok) -> Response {
+        let page = request.page
+        return Layout.response(request, title: page.t("appeal.new.title"),
+                               breadcrumbs: breadcrumbs(request, (page.t("appeal.new.title"), SiteURL.appealNew.path)), status: status,
+                               content: AppealViews.form(territories: territories(request), values: values, problem: problem,
+                                                         terms: terms(request), page))
+    }
+
+    struct SubmitForm: Content {
+        var territory: String?
+        var topic: String?
+        var addressee: String?
+        var text: String?
+        var publishable: String?
+    }
+
+    /// `POST /appeals`: registers the appeal and shows it; a refused form comes back filled in.
+    @Sendable static func submit(_ request: Request) async throws -> Response {
+        guard let account = request.account, let accountID = account.id else { throw SignInRequired() }
+        let input = try request.content.decode(SubmitForm.self)
+        let values = ["territory": input.territory ?? "", "topic": input.topic ?? "", "addressee": input.addressee ?? "",
+                      "text": input.text ?? "", "publishable": input.publishable ?? ""]
+        func refuse(_ key: String, _ arguments: [String: String] = [:]) -> Response {
+            formPage(request, values: values, problem: request.t(key, arguments), status: .unprocessableEntity)
+        }
+        guard let code = input.territory.flatMap({ KATOCode.parse($0) }), request.tree[code] != nil else {
+            return refuse("appeal.error.territory")
+        }
+        try request.authorize(.submitAppeal(territory: code))
+        try request.aimaq.limits.charge(.participation, request)
+        guard let topic = input.topic.flatMap({ AppealTopic.named($0) }) else { return refuse("appeal.error.topic") }
+        let addressee = AppealRouting.Addressee(rawValue: input.addressee ?? "akimat") ?? .akimat
+        let text = (input.text ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard text.count >= 20 else { return refuse("appeal.error.short") }
+        guard text.count <= textLimit else { return refuse("appeal.error.long", ["limit": String(textLimit)]) }
+        guard let body = AppealRouting.body(for: code, topic: topic, addressee: addressee, bodies: request.aimaq.bodies) else {
+            return refuse("appeal.error.noBody")
+        }
+        let today = InstructionController.today(request)
+        let appeal = try await AppealStore.register(AppealStore.NewAppeal(
+            channel: .online, territory: code, district: AppealRouting.district(of: code), topic: topic.key, bodyID: body,
+            authorID: accountID, authorName: account.displayName, text: text, publishable: input.publishable == "1",
+            registeredOn: today, deadline: terms(request).deadline(registeredOn: today, calendar: request.aimaq.calendar)),
+            actor: request.auditActor, on: request.writer)
+        return request.redirect(to: SiteURL.appeal(.value(appeal.id)).path, redirectType: .normal)
+    }
+
+    /// `GET /appeals/mine`: the signed-in person's own appeals.
+    @Sendable static func mine(_ request: Request) async throws -> Response {
+        try request.authorize(.viewOwnWork)
+        guard let id = request.account?.id else { throw SignInRequired() }
+        let paging = try Paging(request)
+        let (items, total) = try await AppealStore.list(AppealStore.Filter(author: id), page: paging.page, per: paging.per, on: request.sql)
+        let page = request.page
+        return Layout.response(request, title: page.t("appeal.mine.title"),
+                               breadcrumbs: breadcrumbs(request, (page.t("appeal.mine.title"), SiteURL.appealsMine.path)),
+                               content: AppealViews.mine(items, total: total, paging: paging, today: InstructionController.today(request),
+                                                         bodies: request.aimaq.bodies, page))
+    }
+
+    /// What an official answers for: an officer, the appeals routed to their body and its
+    /// departments; a deputy or an administrator, those of the territories in their scope.
+    static func workFilter(_ actor: Actor, bodies: BodyDirectory) -> AppealStore.Filter? {
+        switch actor.role {
+        case .akimatOfficer:
+            guard let own = actor.body else { return AppealStore.Filter(bodies: []) }
+            let departments = bodies.bodies(of: bodies.body(own)?.territory).filter { $0.parent == own }.map(\.id)
+            return AppealStore.Filter(bodies: [own] + departments)
+        case .maslikhatDeputy, .nationalDeputy, .administrator:
+            return AppealStore.Filter(territory: actor.scope.code)
+        case .citizen, .expert:
+            return nil
+        }
+    }
+
+    /// `GET /appeals/inbox`: appeals awaiting an answer from the official's bodies, the
+    /// earliest deadline first, with the size of each group of similar appeals.
+    @Sendable static func inbox(_ request: Request) async throws -> Response {
+        guard let actor = request.actor else { throw SignInRequired() }
+        guard var filter = workFilter(actor, bodies: request.aimaq.bodies) else { throw Abort(.forbidden) }
+        let scoped = try Self.filter(request)
+        filter.topic = scoped.topic
+        filter.overdueOn = scoped.overdueOn
+        filter.awaiting = true
+        let paging = try Paging(request)
+        let (items, total) = try await AppealStore.list(filter, page: paging.page, per: paging.per, oldestDeadlineFirst: true, on: request.sql)
+        let sizes = try await AppealStore.groupSizes(items.compactMap(\.groupID), on: request.sql)
+        let page = request.page
+        return Layout.response(request, title: page.t("appeal.inbox.title"),
+                               breadcrumbs: breadcrumbs(request, (page.t("appeal.inbox.title"), SiteURL.appealsInbox.path)),
+                               content: AppealViews.inbox(items, total: total, groupSizes: sizes, filter: filter, paging: paging,
+                                                          today: InstructionController.today(request), bodies: request.aimaq.bodies, page))
+    }
+
+    static func load(_ request: Request) async throws -> AppealRecord {
+        guard let id = request.parameters.get(SiteURL.idKey, as: Int.self), let appeal = try await AppealStore.find(id, on: request.sql) else {
+            throw Abort(.notFound, reason: request.t("appeal.notFound"))
+        }
+        return appeal
+    }
+
+    static func viewAction(_ appeal: AppealRecord, _ request: Request) -> Action {
+        .viewAppeal(territory: appeal.territory, body: appeal.bodyID, bodyParent: request.aimaq.bodies.parent(of: appeal.bodyID),
+                    isAuthor: appeal.authorID != nil && appeal.authorID == request.account?.id)
+    }
+
+    static func answerAction(_ appeal: AppealRecord, _ request: Request) -> Action {
+        let bodies = request.aimaq.bodies
+        let representative = AppealRouting.isRepresentative(appeal.bodyID, bodies: bodies)
+        let territory = representative ? (appeal.bodyID.flatMap { bodies.body($0)?.territory } ?? appeal.territory) : appeal.territory
+        return .answerAppeal(territory: territory, body: appeal.bodyID, bodyParent: bodies.parent(of: appeal.bodyID),
+                             representative: representative)
+    }
+
+    /// `GET /appeals/:id`: in full for its author and the officials concerned; as published,
+    /// anonymised text for everyone else; not found when neither.
+    @Sendable static func show(_ request: Request) async throws -> Response {
+        let appeal = try await load(request)
+        let full = AccessPolicy.allows(viewAction(appeal, request), for: request.actor)
+        guard full || appeal.publishable else { throw Abort(.notFound, reason: request.t("appeal.notFound")) }
+        let sql = request.sql
+        let group = try await appeal.groupID.asyncMap { group in
+            full ? try await AppealStore.list(AppealStore.Filter(group: group), per: 200, on: sql).items.filter { $0.id != appeal.id } : []
+        } ?? []
+        let page = request.page
+        let context = AppealViews.PageModel(
+            appeal: appeal, full: full, today: InstructionController.today(request), terms: terms(request),
+            isAuthor: appeal.authorID != nil && appeal.authorID == request.account?.id,
+            mayAnswer: AccessPolicy.allows(answerAction(appeal, request), for: request.actor),
+            bodyAbove: appeal.bodyID.flatMap { AppealRouting.bodyAbove($0, bodies: request.aimaq.bodies) },
+            similar: group, bodies: request.aimaq.bodies)
+        return Layout.response(request, title: page.t("appeal.title", ["number": appeal.number]),
+                               breadcrumbs: breadcrumbs(request, (appeal.number, SiteURL.appeal(.value(appeal.id)).path)),
+                               content: AppealViews.page(context, page))
+    }
+
+    struct AnswerForm: Content { var answer: String?; var together: String? }
+
+    /// `POST /appeals/:id/answer`: the body's answer; `together=1` answers every appeal of the
+    /// group still awaiting an answer from the same body with the same text.
+    @Sendable static func answer(_ request: Request) async throws -> Response {
+        let appeal = try await load(request)
+        try request.authorize(answerAction(appeal, request))
+        guard appeal.status.awaitsAnswer else { throw Abort(.conflict, reason: request.t(AppealProblem.notAwaitingAnswer.rawValue)) }
+        let input = try request.content.decode(AnswerForm.self)
+        let text = (input.answer ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty, text.count <= answerLimit else {
+            throw Abort(.unprocessableEntity, reason: request.t("appeal.error.answer", ["limit": String(answerLimit)]))
+        }
+        var ids = [appeal.id]
+        if input.together == "1", let group = appeal.groupID {
+            var filter = AppealStore.Filter(bodies: appeal.bodyID.map { [$0] } ?? [], group: group)
+            filter.awaiting = true
+            ids = try await AppealStore.list(filter, per: 1_000, on: request.sql).items.map(\.id)
+            if !ids.contains(appeal.id) { ids.append(appeal.id) }
+        }
+        _ = try await AppealStore.answer(ids, text: text, by: request.auditActor, on: InstructionController.today(request), writer: request.writer)
+        return request.redirect(to: SiteURL.appeal(.value(appeal.id)).path, redirectType: .normal)
+    }
+
+    struct ExtendForm: Content { var reason: String? }
+
+    /// `POST /appeals/:id/extension`: once, with a reason; the new term counts from the old deadline.
+    @Sendable static func extend(_ request: Request) async throws -> Response {
+        let appeal = try await load(request)
+        try request.authorize(answerAction(appeal, request))
+        let reason = (try request.content.decode(ExtendForm.self).reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        if let problem = terms(request).extensionProblem(status: appeal.status, extensions: appeal.extensions, reason: reason) {
+            throw Abort(problem == .reasonRequired ? .unprocessableEntity : .conflict, reason: request.t(problem.rawValue))
+        }
+        guard reason.count <= 1_000 else { throw Abort(.unprocessableEntity, reason: request.t("appeal.error.reason")) }
+        let deadline = terms(request).extended(appeal.deadline, calendar: request.aimaq.calendar)
+        let today = InstructionController.today(request)
+        try await AppealStore.change(appeal, action: "appeal.extend", step: AppealStep(on: today.description, kind: "extended", body: appeal.bodyID, text: reason),
+                                     set: ["status": AppealStatus.extended.rawValue, "deadline": deadline.description,
+                                           "extensions": appeal.extensions + 1, "extension_reason": reason],
+                                     actor: request.auditActor, writer: request.writer)
+        return request.redirect(to: SiteURL.appeal(.value(appeal.id)).path, redirectType: .normal)
+    }
+
+    struct RateForm: Content { var rating: Int?; var note: String? }
+
+    static func requireAuthor(_ appeal: AppealRecord, _ request: Request) throws {
+        guard let account = request.account else { throw SignInRequired() }
+        guard appeal.authorID != nil, appeal.authorID == account.id else { throw Abort(.forbidden) }
+    }
+
+    /// `POST /appeals/:id/rating`: the author rates the answer (1 to 5), with an optional note.
+    @Sendable static func rate(_ request: Request) async throws -> Response {
+        let appeal = try await load(request)
+        try requireAuthor(appeal, request)
+        let input = try request.content.decode(RateForm.self)
+        let rating = input.rating ?? 0
+        if let problem = terms(request).ratingProblem(status: appeal.status, rating: rating) {
+            throw Abort(problem == .ratingOutOfRange ? .unprocessableEntity : .conflict, reason: request.t(problem.rawValue))
+        }
+        let note = String((input.note ?? "").trimmingCharacters(in: .whitespacesAndNewlines).prefix(1_000))
+        try await AppealStore.change(appeal, action: "appeal.rate",
+                                     step: AppealStep(on: InstructionController.today(request).description, kind: "rated", body: appeal.bodyID, text: String(rating)),
+                                     set: ["rating": rating, "rating_note": note], actor: request.auditActor, writer: request.writer)
+        return request.redirect(to: SiteURL.appeal(.value(appeal.id)).path + "#rating", redirectType: .normal)
+    }
+
+    /// `POST /appeals/:id/escalation`: after a poor rating the author sends the appeal to the
+    /// body above, which must answer anew within the full term; the first answer stays in the history.
+    @Sendable static func escalate(_ request: Request) async throws -> Response {
+        let appeal = try await load(request)
+        try requireAuthor(appeal, request)
+        let above = appeal.bodyID.flatMap { AppealRouting.bodyAbove($0, bodies: request.aimaq.bodies) }
+        if let problem = terms(request).escalationProblem(status: appeal.status, rating: appeal.rating, hasBodyAbove: above != nil) {
+            throw Abort(.conflict, reason: request.t(problem.rawValue))
+        }
+        let today = InstructionController.today(request)
+        let deadline = terms(request).deadline(registeredOn: today, calendar: request.aimaq.calendar)
+        try await AppealStore.change(appeal, action: "appeal.escalate", step: AppealStep(on: today.description, kind: "escalated", body: above, text: nil),
+                                     set: ["status": AppealStatus.escalated.rawValue, "body_id": above ?? 0, "deadline": deadline.description,
+                                           "escalations": appeal.escalations + 1],
+                                     actor: request.auditActor, writer: request.writer)
+        return request.redirect(to: SiteURL.appeal(.value(appeal.id)).path, redirectType: .normal)
+    }
+
+    /// `GET /appeals/statistics`: by region (or by district of one region), per 10,000
+    /// inhabitants, awaiting, overdue, the share answered on time and the mean rating.
+    @Sendable static func statistics(_ request: Request) async throws -> Response {
+        try request.authorize(.viewPublic)
+        let filter = try filter(request)
+        let region = filter.territory?.region
+        let today = InstructionController.today(request)
+        let counts = try await AppealStatistics.counts(within: region, topic: filter.topic, today: today, on: request.sql)
+        let topics = try await AppealStatistics.byTopic(within: region, today: today, on: request.sql)
+        let page = request.page
+        return Layout.response(request, title: page.t("appeal.stats.title"),
+                               breadcrumbs: breadcrumbs(request, (page.t("appeal.stats.title"), SiteURL.appealStatistics.path)),
+                               content: AppealViews.statistics(counts: counts, topics: topics, region: region, topic: filter.topic,
+                                                               tree: request.tree, page))
+    }
+
+    /// `GET /appeals.csv`: the public fields of every appeal matching the filters.
+    @Sendable static func csv(_ request: Request) async throws -> Response {
+        try request.authorize(.viewPublic)
+        let filter = try filter(request)
+        let today = InstructionController.today(request)
+        let language = request.language
+        let bodies = request.aimaq.bodies
+        var csv = CSVWriter(header: ["number", "channel", "registered_on", "kato", "territory", "topic", "body", "status", "deadline",
+                                     "answered_on", "timeliness", "rating", "group", "text", "demo"])
+        var page = 1
+        while true {
+            let items = try await AppealStore.list(filter, page: page, per: Paging.maxPer, on: request.sql).items
+            for appeal in items {
+                csv.row([.text(appeal.number), .text(appeal.channel.rawValue), .text(appeal.registeredOn.description),
+                         .integer(appeal.territory.value), .text(request.tree[appeal.territory]?.name[language] ?? ""),
+                         .text(appeal.topic), .text(appeal.bodyID.flatMap { bodies.body($0)?.name[language] } ?? ""),
+                         .text(appeal.status.rawValue), .text(appeal.deadline.description), .text(appeal.answeredOn?.description ?? ""),
+                         .text(appeal.timeliness(today: today).rawValue), .text(appeal.rating.map(String.init) ?? ""),
+                         .text(appeal.groupID.map(String.init) ?? ""), .text(appeal.publicText(names: [appeal.authorName ?? ""]) ?? ""),
+                         .text(appeal.demo ? "true" : "false")])
+            }
+            if items.count < Paging.maxPer { break }
+            page += 1
+        }
+        let response = Response(status: .ok)
+        response.setCSV(csv.text, filename: "appeals.csv")
+        return response
+    }
+}

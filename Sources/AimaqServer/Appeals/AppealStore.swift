@@ -1,0 +1,327 @@
+import AimaqCore
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+
+/// A topic of the appeals' classification, and the instruction category that routes it.
+struct AppealTopic: Sendable {
+    var key: String
+    var category: InstructionCategory?
+    var name: LocalizedName
+
+    /// The bundled classification (`appeal-topics.csv`), read once.
+    static let all: [AppealTopic] = {
+        guard let text = try? BundledFile.text("appeal-topics.csv"),
+              let records = try? CSVReader().records(text, required: ["key", "category", "name_kk", "name_ru", "name_en"]) else { return [] }
+        return records.map { record in
+            AppealTopic(key: record["key"], category: InstructionCategory(rawValue: record["category"]),
+                        name: LocalizedName(kk: record["name_kk"], ru: record["name_ru"], en: record["name_en"]))
+        }
+    }()
+
+    static func named(_ key: String) -> AppealTopic? { all.first { $0.key == key } }
+}
+
+/// One step of an appeal's life, kept with it so that an escalation loses no earlier answer.
+struct AppealStep: Codable, Sendable, Equatable {
+    var on: String
+    var kind: String  // registered, extended, answered, rated, escalated, assigned
+    var body: Int?
+    var text: String?
+}
+
+/// An appeal (or an issue raised, or a mandate) as stored.
+struct AppealRecord: Sendable {
+    var id: Int
+    var number: String
+    var channel: AppealChannel
+    var territory: KATOCode
+    var district: KATOCode
+    var topic: String
+    var bodyID: Int?
+    var authorID: UUID?
+    var authorName: String?
+    var text: String
+    var publishable: Bool
+    var status: AppealStatus
+    var registeredOn: CivilDate
+    var deadline: CivilDate
+    var extensions: Int
+    var extensionReason: String?
+    var answeredOn: CivilDate?
+    var answer: String?
+    var rating: Int?
+    var ratingNote: String?
+    var escalations: Int
+    var groupID: Int?
+    var meetingID: Int?
+    var assignmentID: Int?
+    var electoralDistrict: String?
+    var history: [AppealStep]
+    var demo: Bool
+
+    func timeliness(today: CivilDate) -> AppealTimeliness {
+        AppealTimeliness.of(status: status, deadline: deadline, answeredOn: status == .answered ? answeredOn : nil, today: today)
+    }
+
+    /// The text as the public may read it: only when the author allowed it, with personal data hidden.
+    func publicText(names: [String]) -> String? {
+        publishable ? PersonalData.masked(text, names: names) : nil
+    }
+}
+
+/// Appeals (plain SQL). Every change is an audited write; the audit entries hold numbers,
+/// topics and bodies, never the text or the person.
+enum AppealStore {
+    static let columns = ["id", "number", "channel", "territory_id", "district_id", "topic", "body_id", "author_id", "author_name",
+                          "text", "publishable", "status", "registered_on", "deadline", "extensions", "extension_reason",
+                          "answered_on", "answer", "rating", "rating_note", "escalations", "group_id", "meeting_id",
+                          "assignment_id", "electoral_district", "history", "demo"]
+
+    struct Row: Decodable {
+        var id: Int
+        var number: String?
+        var channel: String
+        var territory_id: Int
+        var district_id: Int
+        var topic: String
+        var body_id: Int?
+        var author_id: UUID?
+        var author_name: String?
+        var text: String
+        var publishable: Bool
+        var status: String
+        var registered_on: String
+        var deadline: String
+        var extensions: Int
+        var extension_reason: String?
+        var answered_on: String?
+        var answer: String?
+        var rating: Int?
+        var rating_note: String?
+        var escalations: Int
+        var group_id: Int?
+        var meeting_id: Int?
+        var assignment_id: Int?
+        var electoral_district: String?
+        var history: String
+        var demo: Bool
+
+        var record: AppealRecord? {
+            guard let channel = AppealChannel(rawValue: channel), let status = AppealStatus(rawValue: status),
+                  let territory = try? KATOCode(number: territory_id), let district = try? KATOCode(number: district_id),
+                  let registered = try? CivilDate(registered_on), let deadline = try? CivilDate(deadline) else { return nil }
+            return AppealRecord(
+                id: id, number: number ?? "", channel: channel, territory: territory, district: district, topic: topic,
+                bodyID: body_id, authorID: author_id, authorName: author_name, text: text, publishable: publishable, status: status,
+                registeredOn: registered, deadline: deadline, extensions: extensions, extensionReason: extension_reason,
+                answeredOn: answered_on.flatMap { try? CivilDate($0) }, answer: answer, rating: rating, ratingNote: rating_note,
+                escalations: escalations, groupID: group_id, meetingID: meeting_id, assignmentID: assignment_id,
+                electoralDistrict: electoral_district,
+                history: (try? JSONDecoder().decode([AppealStep].self, from: Data(history.utf8))) ?? [], demo: demo)
+        }
+    }
+
+    static func select(_ sql: any SQLDatabase) -> SQLSelectBuilder {
+        sql.select().columns(columns.map { SQLIdentifier($0) }).from("appeals")
+    }
+
+    static func find(_ id: Int, on sql: any SQLDatabase) async throws -> AppealRecord? {
+        try await select(sql).where("id", .equal, SQLBind(id)).first(decoding: Row.self)?.record
+    }
+
+    static func encode(_ history: [AppealStep]) -> String {
+        String(decoding: (try? JSONEncoder().encode(history)) ?? Data("[]".utf8), as: UTF8.self)
+    }
+
+    /// What a new appeal carries; the store adds the number, the deadline and the group.
+    struct NewAppeal: Sendable {
+        var channel: AppealChannel
+        var territory: KATOCode
+        var district: KATOCode
+        var topic: String
+        var bodyID: Int?
+        var authorID: UUID?
+        var authorName: String?
+        var text: String
+        var publishable: Bool
+        var registeredOn: CivilDate
+        var deadline: CivilDate
+        var meetingID: Int? = nil
+        var electoralDistrict: String? = nil
+        var demo = false
+    }
+
+    /// The stored appeals a new one may join: the same district and topic, registered within a year.
+    static func bucket(district: KATOCode, topic: String, since: CivilDate, excluding id: Int? = nil,
+                       on sql: any SQLDatabase) async throws -> [SimilarAppeals.Member] {
+        struct Member: Decodable { var id: Int; var group_id: Int?; var text: String }
+        var query = sql.select().columns("id", "group_id", "text").from("appeals")
+            .where("district_id", .equal, SQLBind(district.value)).where("topic", .equal, SQLBind(topic))
+            .where("registered_on", .greaterThanOrEqual, SQLBind(since.description))
+        if let id { query = query.where("id", .notEqual, SQLBind(id)) }
+        return try await query.orderBy("id").all(decoding: Member.self).map {
+            SimilarAppeals.Member(id: $0.id, group: $0.group_id ?? $0.id, text: $0.text)
+        }
+    }
+
+    /// Registers an appeal: its number, its place among similar ones, one audit entry.
+    static func register(_ appeal: NewAppeal, actor: String, on writer: AuditLog.Writer) async throws -> AppealRecord {
+        let id = try await AuditLog.record(on: writer, actor: actor) { db -> (Int, AuditEvent) in
+            let sql = try db.sql
+            let history = [AppealStep(on: appeal.registeredOn.description, kind: "registered", body: appeal.bodyID, text: nil)]
+            let id = try await sql.insert(into: "appeals")
+                .columns("channel", "territory_id", "district_id", "region_id", "topic", "body_id", "author_id", "author_name",
+                         "text", "publishable", "status", "registered_on", "deadline", "extensions", "escalations", "meeting_id",
+                         "electoral_district", "history", "created_at", "demo")
+                .values(SQLBind(appeal.channel.rawValue), SQLBind(appeal.territory.value), SQLBind(appeal.district.value),
+                        SQLBind(appeal.territory.regionNumber), SQLBind(appeal.topic), SQLBind(appeal.bodyID), SQLBind(appeal.authorID),
+                        SQLBind(appeal.authorName), SQLBind(appeal.text), SQLBind(appeal.publishable),
+                        SQLBind(AppealStatus.registered.rawValue), SQLBind(appeal.registeredOn.description),
+                        SQLBind(appeal.deadline.description), SQLBind(0), SQLBind(0), SQLBind(appeal.meetingID),
+                        SQLBind(appeal.electoralDistrict), SQLBind(encode(history)), SQLBind(KazakhstanTime.nowMilliseconds()),
+                        SQLBind(appeal.demo))
+                .returning("id").first(decoding: InsertedID.self)?.id ?? 0
+            let number = AppealNumber.make(region: appeal.territory.regionNumber, year: appeal.registeredOn.year, sequence: id)
+            let members = try await bucket(district: appeal.district, topic: appeal.topic, since: appeal.registeredOn.adding(days: -365),
+                                           excluding: id, on: sql)
+            let group = SimilarAppeals.place(appeal.text, among: members) ?? id
+            try await sql.update("appeals").set("number", to: SQLBind(number)).set("group_id", to: SQLBind(group))
+                .where("id", .equal, SQLBind(id)).run()
+            return (id, AuditEvent(action: "appeal.register", entity: "appeal", entityID: String(id), before: nil,
+                                   after: "{\"number\":\"\(number)\",\"channel\":\"\(appeal.channel.rawValue)\",\"topic\":\"\(appeal.topic)\",\"body\":\(appeal.bodyID.map(String.init) ?? "null"),\"group\":\(group)}"))
+        }
+        guard let record = try await find(id, on: writer.database.sql) else { throw Abort(.internalServerError) }
+        return record
+    }
+
+    /// Answers appeals (one, or every one of a group still awaiting its answer from the same body).
+    /// Returns how many were answered.
+    static func answer(_ ids: [Int], text: String, by actor: String, on day: CivilDate,
+                       writer: AuditLog.Writer) async throws -> Int {
+        try await AuditLog.record(on: writer, actor: actor) { db -> (Int, AuditEvent) in
+            let sql = try db.sql
+            let rows = try await select(sql).where("id", .in, SQLBind.group(ids)).all(decoding: Row.self).compactMap(\.record)
+            var answered: [String] = []
+            for appeal in rows where appeal.status.awaitsAnswer {
+                let history = appeal.history + [AppealStep(on: day.description, kind: "answered", body: appeal.bodyID, text: text)]
+                try await sql.update("appeals").set("status", to: SQLBind(AppealStatus.answered.rawValue))
+                    .set("answer", to: SQLBind(text)).set("answered_on", to: SQLBind(day.description))
+                    .set("answered_by", to: SQLBind(actor)).set("history", to: SQLBind(encode(history)))
+                    .where("id", .equal, SQLBind(appeal.id)).run()
+                answered.append(appeal.number)
+            }
+            return (answered.count, AuditEvent(action: "appeal.answer", entity: "appeal", entityID: ids.map(String.init).joined(separator: ","),
+                                               before: nil, after: "{\"answered\":\(answered.count),\"on\":\"\(day)\"}"))
+        }
+    }
+
+    /// A change of one appeal's state, with the step it adds to its history.
+    static func change(_ appeal: AppealRecord, action: String, step: AppealStep, set values: [String: any Encodable & Sendable],
+                       actor: String, writer: AuditLog.Writer) async throws {
+        try await AuditLog.record(on: writer, actor: actor) { db -> (Void, AuditEvent) in
+            let sql = try db.sql
+            var update = sql.update("appeals").set("history", to: SQLBind(encode(appeal.history + [step])))
+            for (column, value) in values.sorted(by: { $0.key < $1.key }) { update = update.set(SQLIdentifier(column), to: SQLBind(value)) }
+            try await update.where("id", .equal, SQLBind(appeal.id)).run()
+            let after = values.keys.sorted().filter { !["answer", "rating_note", "extension_reason"].contains($0) }
+                .map { "\"\($0)\":\"\(values[$0].map { "\($0)" } ?? "")\"" }.joined(separator: ",")
+            return ((), AuditEvent(action: action, entity: "appeal", entityID: String(appeal.id), before: "{\"status\":\"\(appeal.status.rawValue)\"}",
+                                   after: "{\(after)}"))
+        }
+    }
+
+    /// Appeals by filter, newest first, one page at a time.
+    struct Filter: Sendable {
+        var bodies: [Int]? = nil
+        var author: UUID? = nil
+        var territory: KATOCode? = nil
+        var topic: String? = nil
+        var status: AppealStatus? = nil
+        var awaiting = false
+        var overdueOn: CivilDate? = nil
+        var publishedOnly = false
+        var group: Int? = nil
+        var meeting: Int? = nil
+        var channel: AppealChannel? = nil
+    }
+
+    static func filtered(_ query: SQLSelectBuilder, _ filter: Filter) -> SQLSelectBuilder {
+        var query = query
+        if let bodies = filter.bodies { query = query.where("body_id", .in, SQLBind.group(bodies.isEmpty ? [-1] : bodies)) }
+        if let author = filter.author { query = query.where("author_id", .equal, SQLBind(author)) }
+        if let territory = filter.territory {
+            let range = territory.subtree
+            query = query.where("territory_id", .greaterThanOrEqual, SQLBind(range.lowerBound))
+                .where("territory_id", .lessThan, SQLBind(range.upperBound))
+        }
+        if let topic = filter.topic { query = query.where("topic", .equal, SQLBind(topic)) }
+        if let status = filter.status { query = query.where("status", .equal, SQLBind(status.rawValue)) }
+        if filter.awaiting || filter.overdueOn != nil {
+            query = query.where("status", .in, SQLBind.group(AppealStatus.allCases.filter(\.awaitsAnswer).map(\.rawValue)))
+        }
+        if let day = filter.overdueOn { query = query.where("deadline", .lessThan, SQLBind(day.description)) }
+        if filter.publishedOnly { query = query.where("publishable", .equal, SQLBind(true)) }
+        if let group = filter.group { query = query.where("group_id", .equal, SQLBind(group)) }
+        if let meeting = filter.meeting { query = query.where("meeting_id", .equal, SQLBind(meeting)) }
+        if let channel = filter.channel { query = query.where("channel", .equal, SQLBind(channel.rawValue)) }
+        return query
+    }
+
+    static func list(_ filter: Filter, page: Int = 1, per: Int = 50, oldestDeadlineFirst: Bool = false,
+                     on sql: any SQLDatabase) async throws -> (items: [AppealRecord], total: Int) {
+        struct Count: Decodable { var n: Int }
+        var query = filtered(select(sql), filter)
+        query = oldestDeadlineFirst ? query.orderBy("deadline").orderBy("id") : query.orderBy("id", .descending)
+        let items = try await query.limit(per).offset(max(0, page - 1) * per).all(decoding: Row.self).compactMap(\.record)
+        let total = try await filtered(sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("appeals"), filter)
+            .first(decoding: Count.self)?.n ?? 0
+        return (items, total)
+    }
+
+    /// How many appeals of each group (among the given groups) still await an answer.
+    static func groupSizes(_ groups: [Int], on sql: any SQLDatabase) async throws -> [Int: Int] {
+        guard !groups.isEmpty else { return [:] }
+        struct Size: Decodable { var group_id: Int; var n: Int }
+        return try await sql.select().column("group_id").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("appeals")
+            .where("group_id", .in, SQLBind.group(Array(Set(groups))))
+            .groupBy("group_id").all(decoding: Size.self).reduce(into: [:]) { $0[$1.group_id] = $1.n }
+    }
+
+    /// Regroups every appeal from scratch, bucket by bucket (district and topic). Returns the
+    /// number of appeals and of groups.
+    static func regroup(on db: any Database, progress: (Int, Int) -> Void = { _, _ in }) async throws -> (appeals: Int, groups: Int) {
+        struct Item: Decodable { var id: Int; var district_id: Int; var topic: String; var text: String; var group_id: Int? }
+        let sql = try db.sql
+        let items = try await sql.select().columns("id", "district_id", "topic", "text", "group_id").from("appeals").orderBy("id")
+            .all(decoding: Item.self)
+        var buckets: [String: [SimilarAppeals.Text]] = [:]
+        var old: [Int: Int?] = [:]
+        for item in items {
+            buckets["\(item.district_id)/\(item.topic)", default: []].append(SimilarAppeals.Text(id: item.id, text: item.text))
+            old[item.id] = item.group_id
+        }
+        var changed: [Int: [Int]] = [:]
+        var groups = 0
+        var done = 0
+        for texts in buckets.values {
+            let grouping = SimilarAppeals.group(texts)
+            groups += Set(grouping.values).count
+            for (id, group) in grouping where old[id] != group { changed[group, default: []].append(id) }
+            done += texts.count
+            progress(done, items.count)
+        }
+        let moves = changed
+        try await db.transaction { db in
+            let sql = try db.sql
+            for (group, ids) in moves {
+                for chunk in stride(from: 0, to: ids.count, by: 500) {
+                    try await sql.update("appeals").set("group_id", to: SQLBind(group))
+                        .where("id", .in, SQLBind.group(Array(ids[chunk..<min(ids.count, chunk + 500)]))).run()
+                }
+            }
+        }
+        return (items.count, groups)
+    }
+}
