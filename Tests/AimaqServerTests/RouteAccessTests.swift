@@ -40,7 +40,7 @@ extension ServerTests {
         static let signedIn: [Who] = Fixture.accounts.map { .account($0.key) }
 
         /// A Kyzylorda discussion in its public phase, with one comment, for the comment routes.
-        struct Discussion { var id: Int; var comment: Int; var proposal: Int; var conversation: Int; var statement: Int; var pending: Int; var opinion: Int; var poll: Int; var appeal: Int }
+        struct Discussion { var id: Int; var comment: Int; var proposal: Int; var conversation: Int; var statement: Int; var pending: Int; var opinion: Int; var poll: Int; var appeal: Int; var visit: Int; var meeting: Int }
 
         static func seedDiscussion(_ app: Application) async throws -> Discussion {
             let id = try await DiscussionStore.create(DiscussionRecord(
@@ -74,9 +74,17 @@ extension ServerTests {
                 bodyID: app.aimaq.bodies.responsible(for: shieli, category: .water), authorID: try citizen.requireID(),
                 authorName: "citizen", text: "No water in the village", publishable: false, registeredOn: Fixture.today,
                 deadline: try CivilDate("2026-03-23")), actor: "test", on: writer)
+            let visit = try await VisitStore.createVisit(VisitRecord(
+                id: 0, territory: try KATOCode("430000000"), title: LocalizedName(kk: "V", ru: "V", en: "V"),
+                starts: try CivilDate("2026-01-08"), ends: try CivilDate("2026-01-09"), delegation: ["A senator"], demo: false),
+                actor: "test", on: writer)
+            let meeting = try await VisitStore.addMeeting(MeetingRecord(
+                id: 0, visitID: visit, kind: .publicMeeting, territory: try KATOCode("430000000"), startsAt: "2026-01-08T17:00",
+                title: LocalizedName(kk: "M", ru: "M", en: "M"), address: "Hall", participants: "Residents", agenda: "Water",
+                minutes: nil, objectID: nil, demo: false), actor: "test", on: writer)
             return Discussion(id: id, comment: comment, proposal: proposal, conversation: conversation, statement: statement,
                               pending: pending, opinion: opinion.id, poll: try await Polls.open(app, territory: "430000000"),
-                              appeal: appeal.id)
+                              appeal: appeal.id, visit: visit, meeting: meeting)
         }
 
         static func cases(bodyID: Int, targetID: UUID, plan: Fixture.Plan, discussion: Discussion) -> [Case] {
@@ -284,6 +292,27 @@ extension ServerTests {
                      form: ["rating": "1"], expected: [.anonymous: .seeOther], default: .forbidden, mayAct: [.account("citizen")]),
                 Case(method: .POST, pattern: "/appeals/:id/escalation", path: "/appeals/\(discussion.appeal)/escalation",
                      form: [:], expected: [.anonymous: .seeOther], default: .forbidden, mayAct: [.account("citizen")]),
+                // Deputies and administrators whose scope holds the territory record visits and
+                // meetings and take issues under control.
+                Case(method: .POST, pattern: "/appeals/:id/assignment", path: "/appeals/\(discussion.appeal)/assignment",
+                     form: ["deadline": "2026-06-30"], expected: [.anonymous: .seeOther], default: .forbidden, mayAct: holders),
+                Case(method: .GET, pattern: "/visits", path: "/visits", default: .ok),
+                Case(method: .GET, pattern: "/visits.ics", path: "/visits.ics?territory=430000000", default: .ok),
+                Case(method: .GET, pattern: "/visits/:id", path: "/visits/\(discussion.visit)", default: .ok),
+                Case(method: .GET, pattern: "/meetings/:id", path: "/meetings/\(discussion.meeting)", default: .ok),
+                Case(method: .GET, pattern: "/objects", path: "/objects?territory=430000000", default: .ok),
+                Case(method: .GET, pattern: "/objects.csv", path: "/objects.csv", default: .ok),
+                Case(method: .POST, pattern: "/visits", path: "/visits",
+                     form: ["territory": "430000000", "title": "From the access table", "starts": "2026-04-01", "ends": "2026-04-02"],
+                     expected: [.anonymous: .seeOther], default: .forbidden, mayAct: holders),
+                Case(method: .POST, pattern: "/visits/:id/meetings", path: "/visits/\(discussion.visit)/meetings",
+                     form: ["kind": "site", "starts_at": "2026-01-09T10:00", "title": "From the access table"],
+                     expected: [.anonymous: .seeOther], default: .forbidden, mayAct: holders),
+                Case(method: .POST, pattern: "/meetings/:id/minutes", path: "/meetings/\(discussion.meeting)/minutes",
+                     form: ["minutes": "From the access table"], expected: [.anonymous: .seeOther], default: .forbidden, mayAct: holders),
+                Case(method: .POST, pattern: "/meetings/:id/issues", path: "/meetings/\(discussion.meeting)/issues",
+                     form: ["text": "From the access table: no water", "topic": "water"],
+                     expected: [.anonymous: .seeOther], default: .forbidden, mayAct: holders),
                 // No referendum in the fixture: the pages answer 404 to everyone alike.
                 Case(method: .GET, pattern: "/referendums/:id", path: "/referendums/1", default: .notFound),
                 Case(method: .GET, pattern: "/referendums/:id/results.csv", path: "/referendums/1/results.csv", default: .notFound),

@@ -107,6 +107,7 @@ public enum AimaqApp {
         ParticipationAPI.register(app)
         ConversationAPI.register(app)
         AppealController.register(app)
+        VisitController.register(app)
     }
 
     /// Loads what is served from memory; call after migrating.

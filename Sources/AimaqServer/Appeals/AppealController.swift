@@ -22,6 +22,7 @@ enum AppealController {
         routes.post(SiteURL.appealExtend(.key).pathComponents, use: extend)
         routes.post(SiteURL.appealRate(.key).pathComponents, use: rate)
         routes.post(SiteURL.appealEscalate(.key).pathComponents, use: escalate)
+        routes.post(SiteURL.appealAssignment(.key).pathComponents, use: assign)
     }
 
     static let textLimit = 5_000
@@ -215,6 +216,7 @@ enum AppealController {
             appeal: appeal, full: full, today: InstructionController.today(request), terms: terms(request),
             isAuthor: appeal.authorID != nil && appeal.authorID == request.account?.id,
             mayAnswer: AccessPolicy.allows(answerAction(appeal, request), for: request.actor),
+            mayAssign: AccessPolicy.allows(.recordMeetings(territory: appeal.territory), for: request.actor),
             bodyAbove: appeal.bodyID.flatMap { AppealRouting.bodyAbove($0, bodies: request.aimaq.bodies) },
             similar: group, bodies: request.aimaq.bodies)
         return Layout.response(request, title: page.t("appeal.title", ["number": appeal.number]),
@@ -305,6 +307,23 @@ enum AppealController {
                                            "escalations": appeal.escalations + 1],
                                      actor: request.auditActor, writer: request.writer)
         return request.redirect(to: SiteURL.appeal(.value(appeal.id)).path, redirectType: .normal)
+    }
+
+    struct AssignForm: Content { var deadline: String? }
+
+    /// `POST /appeals/:id/assignment`: a deputy takes an issue still awaiting its answer under
+    /// control as an assignment to the same body, with a deadline at least the minimum away.
+    @Sendable static func assign(_ request: Request) async throws -> Response {
+        let appeal = try await load(request)
+        try request.authorize(.recordMeetings(territory: appeal.territory))
+        guard appeal.status.awaitsAnswer else { throw Abort(.conflict, reason: request.t(AppealProblem.notAwaitingAnswer.rawValue)) }
+        let deadline = try InstructionController.newDeadline(try request.content.decode(AssignForm.self).deadline, request)
+        let meeting = try await appeal.meetingID.asyncMap { try await VisitStore.meeting($0, on: request.sql) } ?? nil
+        let visit = try await meeting?.visitID.asyncMap { try await VisitStore.visit($0, on: request.sql) } ?? nil
+        let id = try await AppealAssignment.create(appeal, deadline: deadline, visit: visit, actor: request.auditActor,
+                                                   today: InstructionController.today(request), on: request.writer)
+        await request.application.followChanges()
+        return request.redirect(to: SiteURL.assignment(.value(id)).path, redirectType: .normal)
     }
 
     /// `GET /appeals/statistics`: by region (or by district of one region), per 10,000

@@ -7,6 +7,11 @@ enum AppealViews {
         AppealTopic.named(key)?.name[page.language] ?? key
     }
 
+    /// What stands for a private text where something public must be written.
+    static func topicFallback(_ appeal: AppealRecord) -> String {
+        (AppealTopic.named(appeal.topic)?.name.ru ?? appeal.topic) + " — " + appeal.number
+    }
+
     static func bodyName(_ id: Int?, _ bodies: BodyDirectory, _ page: PageContext) -> String {
         id.flatMap { bodies.body($0)?.name[page.language] } ?? "—"
     }
@@ -224,6 +229,7 @@ enum AppealViews {
         var terms: AppealTerms
         var isAuthor: Bool
         var mayAnswer: Bool
+        var mayAssign: Bool
         var bodyAbove: Int?
         var similar: [AppealRecord]
         var bodies: BodyDirectory
@@ -265,6 +271,16 @@ enum AppealViews {
             history(model, page),
             model.mayAnswer && appeal.status.awaitsAnswer ? officerForms(model, page) : .empty,
             model.isAuthor ? authorForms(model, page) : .empty,
+            model.mayAssign && appeal.status.awaitsAnswer ? assignForm(model, page) : .empty,
+            appeal.assignmentID.map { id in
+                el("p", .id("appeal-assignment")) {
+                    page.t("appeal.assignedTo") + " "
+                    el("a", .href(SiteURL.assignment(.value(id)).path)) { page.t("assignment.title", ["id": String(id)]) }
+                }
+            } ?? .empty,
+            appeal.meetingID.map { id in
+                el("p") { el("a", .href(SiteURL.meeting(.value(id)).path)) { page.t("appeal.raisedAt") } }
+            } ?? .empty,
             model.full && !model.similar.isEmpty ? fragment {
                 el("h2", .id("similar")) { page.t("appeal.similarTitle", ["count": String(model.similar.count)]) }
                 table(model.similar, today: model.today, bodies: model.bodies, showText: false, page)
@@ -328,6 +344,18 @@ enum AppealViews {
                     el("button", .type("submit")) { page.t("appeal.extend") }
                 }
             }
+        }
+    }
+
+    static func assignForm(_ model: PageModel, _ page: PageContext) -> Node {
+        el("form", attributes: [.class("stack"), .id("assign-form"), Attribute("method", "post"),
+                                Attribute("action", SiteURL.appealAssignment(.value(model.appeal.id)).path)]) {
+            csrfField(page)
+            el("h2") { page.t("appeal.assignTitle") }
+            el("p") { page.t("appeal.assignExplain") }
+            el("label", Attribute("for", "assign-deadline")) { page.t("appeal.assignDeadline") }
+            void("input", .type("date"), .name("deadline"), .id("assign-deadline"), .flag("required"))
+            el("button", .type("submit")) { page.t("appeal.assign") }
         }
     }
 

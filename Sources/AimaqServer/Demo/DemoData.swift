@@ -73,6 +73,7 @@ public enum DemoData {
         _ = try await DiscussionDemo.load(app, progress: progress)
         _ = try await ConversationDemo.load(app, progress: progress)
         _ = try await PollDemo.load(app, progress: progress)
+        _ = try await AppealDemo.load(app, progress: progress)
         let notes = try await Notifications.sweepDeadlines(today: today, calendar: app.aimaq.calendar,
                                                            tree: app.aimaq.territories.tree, on: app.db)
         if notes > 0 { progress("\(notes) deadline notifications") }

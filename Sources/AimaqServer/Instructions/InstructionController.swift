@@ -97,11 +97,20 @@ enum InstructionController {
             throw Abort(.notFound, reason: request.t("error.assignmentNotFound"))
         }
         try request.authorize(.viewInstruction(isPublic: detail.instruction.isPublic))
+        // The issues raised (or appeals) this assignment was made from: the link back.
+        let raised = try await AppealAssignment.appeals(ofAssignment: id, on: request.sql)
+        let origin: Node = raised.isEmpty ? .empty : el("p", .id("assignment-origin")) {
+            request.t("assignment.raisedAs") + " "
+            for (index, appeal) in raised.enumerated() {
+                if index > 0 { ", " }
+                el("a", .href(SiteURL.appeal(.value(appeal.id)).path)) { appeal.number }
+            }
+        }
         let html = Layout.page(request, title: request.t("assignment.title", ["id": String(id)]),
                                breadcrumbs: [(request.t("register.title"), SiteURL.register.path),
                                              (detail.instruction.point, SiteURL.instruction(.value(detail.instruction.id!)).path),
                                              (request.t("assignment.title", ["id": String(id)]), SiteURL.assignment(.value(id)).path)],
-                               content: InstructionViews.assignment(detail, today: today, request.page))
+                               content: .fragment([origin, InstructionViews.assignment(detail, today: today, request.page)]))
         if anonymous { request.aimaq.pages.storeAnonymousPage(key, html, version: version) }
         return Layout.html(html)
     }

@@ -33,6 +33,7 @@ enum Layout {
                                 el("li") { el("a", .href(SiteURL.conversations.path)) { request.t("nav.conversations") } }
                                 el("li") { el("a", .href(SiteURL.polls.path)) { request.t("nav.polls") } }
                                 el("li") { el("a", .href(SiteURL.referendums.path)) { request.t("nav.referendums") } }
+                                el("li") { el("a", .href(SiteURL.visits.path)) { request.t("nav.visits") } }
                                 el("li") { el("a", .href(SiteURL.appeals.path)) { request.t("nav.appeals") } }
                                 if let account {
                                     el("li") { el("a", .href(SiteURL.myWork.path)) { request.t("nav.myWork") } }

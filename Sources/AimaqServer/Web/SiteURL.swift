@@ -96,6 +96,15 @@ enum SiteURL: Sendable {
     case appealRate(Parameter<Int>)
     case appealEscalate(Parameter<Int>)
     case appealAssignment(Parameter<Int>)
+    case visits
+    case visitsICal
+    case visit(Parameter<Int>)
+    case visitMeetings(Parameter<Int>)
+    case meeting(Parameter<Int>)
+    case meetingMinutes(Parameter<Int>)
+    case meetingIssues(Parameter<Int>)
+    case objects
+    case objectsCSV
     case api(API)
 
     enum API: Sendable {
@@ -228,6 +237,15 @@ enum SiteURL: Sendable {
         case .appealRate(let p): ["appeals", Self.text(p, key: Self.idKey), "rating"]
         case .appealEscalate(let p): ["appeals", Self.text(p, key: Self.idKey), "escalation"]
         case .appealAssignment(let p): ["appeals", Self.text(p, key: Self.idKey), "assignment"]
+        case .visits: ["visits"]
+        case .visitsICal: ["visits.ics"]
+        case .visit(let p): ["visits", Self.text(p, key: Self.idKey)]
+        case .visitMeetings(let p): ["visits", Self.text(p, key: Self.idKey), "meetings"]
+        case .meeting(let p): ["meetings", Self.text(p, key: Self.idKey)]
+        case .meetingMinutes(let p): ["meetings", Self.text(p, key: Self.idKey), "minutes"]
+        case .meetingIssues(let p): ["meetings", Self.text(p, key: Self.idKey), "issues"]
+        case .objects: ["objects"]
+        case .objectsCSV: ["objects.csv"]
         case .api(let api):
             ["api", "v1"] + {
                 switch api {

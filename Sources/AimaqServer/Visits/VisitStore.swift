@@ -1,0 +1,206 @@
+import AimaqCore
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+
+/// The kinds of meeting of a visit's programme (and a deputy's reception).
+enum MeetingKind: String, Sendable, CaseIterable {
+    case deputies, publicMeeting = "public", youth, business, ethnic, site, reception
+}
+
+/// A working trip of a delegation to a territory.
+struct VisitRecord: Sendable {
+    var id: Int
+    var territory: KATOCode
+    var title: LocalizedName
+    var starts: CivilDate
+    var ends: CivilDate
+    var delegation: [String]
+    var demo: Bool
+}
+
+/// One meeting or site visit: when, where, who, about what, and afterwards the minutes.
+struct MeetingRecord: Sendable {
+    var id: Int
+    var visitID: Int?
+    var kind: MeetingKind
+    var territory: KATOCode
+    /// Local time, `2026-01-08T10:00`.
+    var startsAt: String
+    var title: LocalizedName
+    var address: String
+    var participants: String
+    var agenda: String
+    var minutes: String?
+    var objectID: Int?
+    var demo: Bool
+
+    var day: CivilDate? { try? CivilDate(startsAt.prefix(10)) }
+    var time: String { startsAt.count >= 16 ? String(startsAt.dropFirst(11).prefix(5)) : "" }
+}
+
+/// An object or investment project of the register.
+struct TerritoryObjectRecord: Sendable {
+    var id: Int
+    var territory: KATOCode
+    var kind: String
+    var name: LocalizedName
+    var bodyID: Int?
+    /// Thousand tenge.
+    var cost: Double?
+    var funding: String
+    var plannedStart: CivilDate?
+    var plannedEnd: CivilDate?
+    var actualEnd: CivilDate?
+    var progress: Int
+    var budgetLine: String?
+    var instructionID: Int?
+    var demo: Bool
+
+    static let kinds = ["school", "clinic", "road", "water", "networks", "industrial_zone", "airport", "sport", "culture", "housing"]
+    static let fundings = ["republican", "local", "private", "mixed"]
+}
+
+/// Visits, meetings and objects (plain SQL; every change audited).
+enum VisitStore {
+    private struct VisitRow: Decodable {
+        var id: Int; var territory_id: Int; var title_kk: String; var title_ru: String; var title_en: String
+        var starts: String; var ends: String; var delegation: String; var demo: Bool
+        var record: VisitRecord? {
+            guard let territory = try? KATOCode(number: territory_id), let starts = try? CivilDate(starts), let ends = try? CivilDate(ends)
+            else { return nil }
+            return VisitRecord(id: id, territory: territory, title: LocalizedName(kk: title_kk, ru: title_ru, en: title_en),
+                               starts: starts, ends: ends, delegation: delegation.split(separator: "\n").map(String.init), demo: demo)
+        }
+    }
+
+    private struct MeetingRow: Decodable {
+        var id: Int; var visit_id: Int?; var kind: String; var territory_id: Int; var starts_at: String
+        var title_kk: String; var title_ru: String; var title_en: String; var address: String; var participants: String
+        var agenda: String; var minutes: String?; var object_id: Int?; var demo: Bool
+        var record: MeetingRecord? {
+            guard let kind = MeetingKind(rawValue: kind), let territory = try? KATOCode(number: territory_id) else { return nil }
+            return MeetingRecord(id: id, visitID: visit_id, kind: kind, territory: territory, startsAt: starts_at,
+                                 title: LocalizedName(kk: title_kk, ru: title_ru, en: title_en), address: address,
+                                 participants: participants, agenda: agenda, minutes: minutes, objectID: object_id, demo: demo)
+        }
+    }
+
+    private struct ObjectRow: Decodable {
+        var id: Int; var territory_id: Int; var kind: String; var name_kk: String; var name_ru: String; var name_en: String
+        var body_id: Int?; var cost: Double?; var funding: String; var planned_start: String?; var planned_end: String?
+        var actual_end: String?; var progress: Int; var budget_line: String?; var instruction_id: Int?; var demo: Bool
+        var record: TerritoryObjectRecord? {
+            guard let territory = try? KATOCode(number: territory_id) else { return nil }
+            return TerritoryObjectRecord(
+                id: id, territory: territory, kind: kind, name: LocalizedName(kk: name_kk, ru: name_ru, en: name_en), bodyID: body_id,
+                cost: cost, funding: funding, plannedStart: planned_start.flatMap { try? CivilDate($0) },
+                plannedEnd: planned_end.flatMap { try? CivilDate($0) }, actualEnd: actual_end.flatMap { try? CivilDate($0) },
+                progress: progress, budgetLine: budget_line, instructionID: instruction_id, demo: demo)
+        }
+    }
+
+    static func inSubtree(_ query: SQLSelectBuilder, _ territory: KATOCode?) -> SQLSelectBuilder {
+        guard let territory else { return query }
+        return query.where("territory_id", .greaterThanOrEqual, SQLBind(territory.subtree.lowerBound))
+            .where("territory_id", .lessThan, SQLBind(territory.subtree.upperBound))
+    }
+
+    static func visits(in territory: KATOCode?, on sql: any SQLDatabase) async throws -> [VisitRecord] {
+        try await inSubtree(sql.select().column("*").from("visits"), territory).orderBy("starts", .descending).orderBy("id", .descending)
+            .all(decoding: VisitRow.self).compactMap(\.record)
+    }
+
+    static func visit(_ id: Int, on sql: any SQLDatabase) async throws -> VisitRecord? {
+        try await sql.select().column("*").from("visits").where("id", .equal, SQLBind(id)).first(decoding: VisitRow.self)?.record
+    }
+
+    static func meetings(visit: Int, on sql: any SQLDatabase) async throws -> [MeetingRecord] {
+        try await sql.select().column("*").from("meetings").where("visit_id", .equal, SQLBind(visit)).orderBy("starts_at").orderBy("id")
+            .all(decoding: MeetingRow.self).compactMap(\.record)
+    }
+
+    /// Meetings between two days (inclusive), in a territory's subtree, in time order.
+    static func meetings(from: CivilDate?, to: CivilDate?, in territory: KATOCode?, limit: Int = 500,
+                         on sql: any SQLDatabase) async throws -> [MeetingRecord] {
+        var query = inSubtree(sql.select().column("*").from("meetings"), territory)
+        if let from { query = query.where("starts_at", .greaterThanOrEqual, SQLBind(from.description)) }
+        if let to { query = query.where("starts_at", .lessThan, SQLBind(to.adding(days: 1).description)) }
+        return try await query.orderBy("starts_at").orderBy("id").limit(limit).all(decoding: MeetingRow.self).compactMap(\.record)
+    }
+
+    static func meeting(_ id: Int, on sql: any SQLDatabase) async throws -> MeetingRecord? {
+        try await sql.select().column("*").from("meetings").where("id", .equal, SQLBind(id)).first(decoding: MeetingRow.self)?.record
+    }
+
+    static func objects(in territory: KATOCode?, on sql: any SQLDatabase) async throws -> [TerritoryObjectRecord] {
+        try await inSubtree(sql.select().column("*").from("territory_objects"), territory).orderBy("territory_id").orderBy("id")
+            .all(decoding: ObjectRow.self).compactMap(\.record)
+    }
+
+    static func object(_ id: Int, on sql: any SQLDatabase) async throws -> TerritoryObjectRecord? {
+        try await sql.select().column("*").from("territory_objects").where("id", .equal, SQLBind(id)).first(decoding: ObjectRow.self)?.record
+    }
+
+    /// Objects per region (the register's map).
+    static func objectCounts(on sql: any SQLDatabase) async throws -> [Int: Int] {
+        struct Row: Decodable { var territory_id: Int; var n: Int }
+        // Grouped by territory and summed by region here: one row per territory, a few hundred.
+        let rows = try await sql.select().column("territory_id").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+            .from("territory_objects").groupBy("territory_id").all(decoding: Row.self)
+        return rows.reduce(into: [:]) { $0[$1.territory_id / 10_000_000, default: 0] += $1.n }
+    }
+
+    static func createVisit(_ visit: VisitRecord, actor: String, on writer: AuditLog.Writer) async throws -> Int {
+        try await AuditLog.record(on: writer, actor: actor) { db -> (Int, AuditEvent) in
+            let id = try await db.sql.insert(into: "visits")
+                .columns("territory_id", "title_kk", "title_ru", "title_en", "starts", "ends", "delegation", "demo")
+                .values(SQLBind(visit.territory.value), SQLBind(visit.title.kk), SQLBind(visit.title.ru), SQLBind(visit.title.en),
+                        SQLBind(visit.starts.description), SQLBind(visit.ends.description),
+                        SQLBind(visit.delegation.joined(separator: "\n")), SQLBind(visit.demo))
+                .returning("id").first(decoding: InsertedID.self)?.id ?? 0
+            return (id, AuditEvent(action: "visit.create", entity: "visit", entityID: String(id), before: nil,
+                                   after: "{\"territory\":\(visit.territory.value),\"starts\":\"\(visit.starts)\",\"ends\":\"\(visit.ends)\"}"))
+        }
+    }
+
+    static func addMeeting(_ meeting: MeetingRecord, actor: String, on writer: AuditLog.Writer) async throws -> Int {
+        try await AuditLog.record(on: writer, actor: actor) { db -> (Int, AuditEvent) in
+            let id = try await db.sql.insert(into: "meetings")
+                .columns("visit_id", "kind", "territory_id", "starts_at", "title_kk", "title_ru", "title_en", "address", "participants",
+                         "agenda", "minutes", "object_id", "demo")
+                .values(SQLBind(meeting.visitID), SQLBind(meeting.kind.rawValue), SQLBind(meeting.territory.value), SQLBind(meeting.startsAt),
+                        SQLBind(meeting.title.kk), SQLBind(meeting.title.ru), SQLBind(meeting.title.en), SQLBind(meeting.address),
+                        SQLBind(meeting.participants), SQLBind(meeting.agenda), SQLBind(meeting.minutes), SQLBind(meeting.objectID),
+                        SQLBind(meeting.demo))
+                .returning("id").first(decoding: InsertedID.self)?.id ?? 0
+            return (id, AuditEvent(action: "meeting.create", entity: "meeting", entityID: String(id), before: nil,
+                                   after: "{\"visit\":\(meeting.visitID.map(String.init) ?? "null"),\"kind\":\"\(meeting.kind.rawValue)\",\"at\":\"\(meeting.startsAt)\"}"))
+        }
+    }
+
+    static func recordMinutes(_ meeting: Int, minutes: String, actor: String, on writer: AuditLog.Writer) async throws {
+        try await AuditLog.record(on: writer, actor: actor) { db -> (Void, AuditEvent) in
+            try await db.sql.update("meetings").set("minutes", to: SQLBind(minutes)).where("id", .equal, SQLBind(meeting)).run()
+            return ((), AuditEvent(action: "meeting.minutes", entity: "meeting", entityID: String(meeting), before: nil,
+                                   after: "{\"characters\":\(minutes.count)}"))
+        }
+    }
+
+    static func createObject(_ object: TerritoryObjectRecord, actor: String, on db: any Database) async throws -> Int {
+        try await AuditLog.record(on: db, actor: actor) { db -> (Int, AuditEvent) in
+            let id = try await db.sql.insert(into: "territory_objects")
+                .columns("territory_id", "kind", "name_kk", "name_ru", "name_en", "body_id", "cost", "funding", "planned_start",
+                         "planned_end", "actual_end", "progress", "budget_line", "instruction_id", "demo")
+                .values(SQLBind(object.territory.value), SQLBind(object.kind), SQLBind(object.name.kk), SQLBind(object.name.ru),
+                        SQLBind(object.name.en), SQLBind(object.bodyID), SQLBind(object.cost), SQLBind(object.funding),
+                        SQLBind(object.plannedStart?.description), SQLBind(object.plannedEnd?.description),
+                        SQLBind(object.actualEnd?.description), SQLBind(object.progress), SQLBind(object.budgetLine),
+                        SQLBind(object.instructionID), SQLBind(object.demo))
+                .returning("id").first(decoding: InsertedID.self)?.id ?? 0
+            return (id, AuditEvent(action: "object.create", entity: "territory_object", entityID: String(id), before: nil,
+                                   after: "{\"territory\":\(object.territory.value),\"kind\":\"\(object.kind)\"}"))
+        }
+    }
+}

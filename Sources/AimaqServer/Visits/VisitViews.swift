@@ -1,0 +1,310 @@
+import AimaqCore
+import Foundation
+
+/// The pages of visits, meetings and the register of objects.
+enum VisitViews {
+    struct Programme {
+        var meetings: [MeetingRecord]
+        var issues: [Int: [AppealRecord]]
+        var objects: [Int: TerritoryObjectRecord]
+        var today: CivilDate
+        var mayRecord: Bool
+        var bodies: BodyDirectory
+    }
+
+    static func territoryName(_ code: KATOCode, _ page: PageContext) -> String {
+        page.tree[code]?.name[page.language] ?? code.description
+    }
+
+    static func dates(_ visit: VisitRecord, _ page: PageContext) -> String {
+        visit.starts == visit.ends ? Components.dateText(visit.starts, page)
+            : Components.dateText(visit.starts, page) + " – " + Components.dateText(visit.ends, page)
+    }
+
+    static func calendar(visits: [VisitRecord], meetings: [MeetingRecord], territory: KATOCode?, today: CivilDate, mayRecord: Bool,
+                         _ page: PageContext) -> Node {
+        .fragment([
+            el("h1") { page.t("visit.list.title") },
+            el("p") { page.t("visit.list.intro") },
+            el("p", .class("actions")) {
+                el("a", .href(SiteURL.visitsICal.link(SiteQuery().adding(.territory, territory)))) { page.t("visit.ical") }
+                " · "
+                el("a", .href(SiteURL.objects.path)) { page.t("object.list.title") }
+                " · "
+                el("a", .href(SiteURL.appeals.path)) { page.t("appeal.list.title") }
+            },
+            el("form", attributes: [.class("filters"), Attribute("method", "get"), Attribute("action", SiteURL.visits.path)]) {
+                el("label") {
+                    page.t("appeal.region") + " "
+                    el("select", .name("territory")) {
+                        Components.option("", page.t("country.name"), selected: territory == nil)
+                        for region in page.tree.regions {
+                            Components.option(region.code.description, region.name[page.language], selected: territory == region.code)
+                        }
+                    }
+                }
+                el("button", .type("submit")) { page.t("register.apply") }
+            },
+            el("h2") { page.t("visit.visits") },
+            visits.isEmpty ? el("p") { page.t("visit.none") } : el("ul", .class("list"), .id("visit-list")) {
+                for visit in visits {
+                    el("li") {
+                        el("a", .href(SiteURL.visit(.value(visit.id)).path)) { visit.title[page.language] }
+                        " — " + territoryName(visit.territory, page) + ", " + dates(visit, page)
+                        if visit.demo { " " + page.t("referendum.demo.short") }
+                    }
+                }
+            },
+            el("h2") { page.t("visit.meetings") },
+            meetings.isEmpty ? el("p") { page.t("visit.noMeetings") } : el("table", .class("list")) {
+                el("thead") {
+                    el("tr") {
+                        Components.th(page.t("visit.when")); Components.th(page.t("visit.meeting")); Components.th(page.t("visit.where"))
+                    }
+                }
+                el("tbody") {
+                    for meeting in meetings {
+                        el("tr") {
+                            el("td") { (meeting.day.map { Components.dateText($0, page) } ?? "") + " " + meeting.time }
+                            el("td") { el("a", .href(SiteURL.meeting(.value(meeting.id)).path)) { meeting.title[page.language] } }
+                            el("td") { territoryName(meeting.territory, page) + (meeting.address.isEmpty ? "" : ", " + meeting.address) }
+                        }
+                    }
+                }
+            },
+            mayRecord ? visitForm(page) : .empty,
+        ])
+    }
+
+    static func visitForm(_ page: PageContext) -> Node {
+        el("form", attributes: [.class("stack"), .id("visit-form"), Attribute("method", "post"), Attribute("action", SiteURL.visits.path)]) {
+            csrfField(page)
+            el("h2") { page.t("visit.new") }
+            el("label", Attribute("for", "visit-title")) { page.t("visit.title") }
+            void("input", .type("text"), .name("title"), .id("visit-title"), .flag("required"), Attribute("maxlength", "300"))
+            el("label", Attribute("for", "visit-territory")) { page.t("appeal.territory") }
+            el("select", .name("territory"), .id("visit-territory")) {
+                for region in page.tree.regions { Components.option(region.code.description, region.name[page.language], selected: false) }
+            }
+            el("label", Attribute("for", "visit-starts")) { page.t("visit.starts") }
+            void("input", .type("date"), .name("starts"), .id("visit-starts"), .flag("required"))
+            el("label", Attribute("for", "visit-ends")) { page.t("visit.ends") }
+            void("input", .type("date"), .name("ends"), .id("visit-ends"), .flag("required"))
+            el("label", Attribute("for", "visit-delegation")) { page.t("visit.delegation") }
+            el("textarea", .name("delegation"), .id("visit-delegation"), Attribute("rows", "4")) { "" }
+            el("button", .type("submit")) { page.t("visit.create") }
+        }
+    }
+
+    /// What became of the issues raised: how many, answered, overdue, under control.
+    static func outcome(_ issues: [AppealRecord], today: CivilDate, _ page: PageContext) -> Node {
+        let answered = issues.filter { $0.status == .answered }.count
+        let overdue = issues.filter { $0.timeliness(today: today) == .overdue }.count
+        let assigned = issues.filter { $0.status == .assigned }.count
+        return el("p", .class("notice"), .id("visit-outcome")) {
+            page.t("visit.outcome", ["raised": String(issues.count), "answered": String(answered), "overdue": String(overdue),
+                                     "assigned": String(assigned)])
+        }
+    }
+
+    static func visit(_ visit: VisitRecord, _ model: Programme, _ page: PageContext) -> Node {
+        let all = model.meetings.flatMap { model.issues[$0.id] ?? [] }
+        return .fragment([
+            el("h1") { visit.title[page.language] },
+            el("p") {
+                territoryName(visit.territory, page) + " · " + dates(visit, page)
+                if visit.demo { " · " + page.t("visit.demo") }
+            },
+            outcome(all, today: model.today, page),
+            visit.delegation.isEmpty ? .empty : fragment {
+                el("h2") { page.t("visit.delegationTitle") }
+                el("ul") { for member in visit.delegation { el("li") { member } } }
+            },
+            el("h2") { page.t("visit.programme") },
+            model.meetings.isEmpty ? el("p") { page.t("visit.noMeetings") } : el("ol", .class("programme")) {
+                for meeting in model.meetings { el("li") { meetingBlock(meeting, model, page, heading: "h3") } }
+            },
+            model.mayRecord ? meetingForm(visit, page) : .empty,
+        ])
+    }
+
+    static func meetingPage(_ meeting: MeetingRecord, visit: VisitRecord?, _ model: Programme, _ page: PageContext) -> Node {
+        .fragment([
+            visit.map { visit in el("p") { el("a", .href(SiteURL.visit(.value(visit.id)).path)) { visit.title[page.language] } } } ?? .empty,
+            outcome(model.issues[meeting.id] ?? [], today: model.today, page),
+            meetingBlock(meeting, model, page, heading: "h1"),
+        ])
+    }
+
+    static func meetingBlock(_ meeting: MeetingRecord, _ model: Programme, _ page: PageContext, heading: String) -> Node {
+        let issues = model.issues[meeting.id] ?? []
+        return el("section", .id("meeting-\(meeting.id)"), .class("meeting")) {
+            el(heading) { el("a", .href(SiteURL.meeting(.value(meeting.id)).path)) { meeting.title[page.language] } }
+            el("dl", .class("facts")) {
+                el("dt") { page.t("visit.when") }
+                el("dd") { (meeting.day.map { Components.dateText($0, page) } ?? "") + " " + meeting.time }
+                el("dt") { page.t("visit.kind") }
+                el("dd") { page.t("visit.kind.\(meeting.kind.rawValue)") }
+                el("dt") { page.t("visit.where") }
+                el("dd") { territoryName(meeting.territory, page) + (meeting.address.isEmpty ? "" : ", " + meeting.address) }
+                if !meeting.participants.isEmpty { el("dt") { page.t("visit.participants") }; el("dd") { meeting.participants } }
+                if !meeting.agenda.isEmpty { el("dt") { page.t("visit.agenda") }; el("dd") { meeting.agenda } }
+                if let object = meeting.objectID.flatMap({ model.objects[$0] }) {
+                    el("dt") { page.t("visit.object") }
+                    el("dd") {
+                        el("a", .href(SiteURL.objects.link(SiteQuery([(.territory, object.territory.description)])) + "#object-\(object.id)")) {
+                            object.name[page.language]
+                        }
+                        " · " + page.t("object.progress", ["percent": String(object.progress)])
+                    }
+                }
+            }
+            if let minutes = meeting.minutes {
+                el("h4") { page.t("visit.minutes") }
+                el("p", .class("minutes")) { minutes }
+            } else if model.mayRecord {
+                el("form", attributes: [.class("stack"), Attribute("method", "post"), Attribute("action", SiteURL.meetingMinutes(.value(meeting.id)).path)]) {
+                    csrfField(page)
+                    el("label", Attribute("for", "minutes-\(meeting.id)")) { page.t("visit.minutes") }
+                    el("textarea", .name("minutes"), .id("minutes-\(meeting.id)"), Attribute("rows", "4"), .flag("required")) { "" }
+                    el("button", .type("submit")) { page.t("visit.minutesSave") }
+                }
+            }
+            el("h4", .id("issues-\(meeting.id)")) { page.t("visit.issues", ["count": String(issues.count)]) }
+            if !issues.isEmpty {
+                el("table", .class("list")) {
+                    el("thead") {
+                        el("tr") {
+                            Components.th(page.t("appeal.number")); Components.th(page.t("visit.issue"))
+                            Components.th(page.t("appeal.body")); Components.th(page.t("appeal.deadline"))
+                            Components.th(page.t("appeal.statusLabel")); Components.th(page.t("appeal.answer"))
+                        }
+                    }
+                    el("tbody") {
+                        for issue in issues {
+                            el("tr") {
+                                el("td") { el("a", .href(SiteURL.appeal(.value(issue.id)).path)) { issue.number } }
+                                el("td") { issue.publicText(names: [issue.authorName ?? ""]) ?? AppealViews.topicName(issue.topic, page) }
+                                el("td") { AppealViews.bodyName(issue.bodyID, model.bodies, page) }
+                                el("td") { Components.dateText(issue.deadline, page) }
+                                el("td") {
+                                    AppealViews.status(issue, today: model.today, page)
+                                    if let assignment = issue.assignmentID {
+                                        " "
+                                        el("a", .href(SiteURL.assignment(.value(assignment)).path)) { page.t("assignment.title", ["id": String(assignment)]) }
+                                    }
+                                }
+                                el("td") { issue.status == .answered ? (issue.answer ?? "") : "—" }
+                            }
+                        }
+                    }
+                }
+            }
+            if model.mayRecord {
+                issueForm(meeting, page)
+            }
+        }
+    }
+
+    static func issueForm(_ meeting: MeetingRecord, _ page: PageContext) -> Node {
+        el("form", attributes: [.class("stack"), .id("issue-form-\(meeting.id)"), Attribute("method", "post"),
+                                Attribute("action", SiteURL.meetingIssues(.value(meeting.id)).path)]) {
+            csrfField(page)
+            el("label", Attribute("for", "issue-text-\(meeting.id)")) { page.t("visit.issueNew") }
+            el("textarea", .name("text"), .id("issue-text-\(meeting.id)"), Attribute("rows", "3"), .flag("required")) { "" }
+            el("label", Attribute("for", "issue-by-\(meeting.id)")) { page.t("visit.raisedBy") }
+            void("input", .type("text"), .name("raised_by"), .id("issue-by-\(meeting.id)"), Attribute("maxlength", "200"))
+            el("label", Attribute("for", "issue-topic-\(meeting.id)")) { page.t("appeal.topic") }
+            el("select", .name("topic"), .id("issue-topic-\(meeting.id)")) {
+                for topic in AppealTopic.all { Components.option(topic.key, topic.name[page.language], selected: false) }
+            }
+            el("label", Attribute("for", "issue-territory-\(meeting.id)")) { page.t("visit.issueTerritory") }
+            void("input", .type("text"), .name("territory"), .id("issue-territory-\(meeting.id)"), Attribute("inputmode", "numeric"),
+                 Attribute("pattern", "[0-9]{9}"), .value(meeting.territory.description))
+            el("button", .type("submit")) { page.t("visit.issueSave") }
+        }
+    }
+
+    static func meetingForm(_ visit: VisitRecord, _ page: PageContext) -> Node {
+        el("form", attributes: [.class("stack"), .id("meeting-form"), Attribute("method", "post"),
+                                Attribute("action", SiteURL.visitMeetings(.value(visit.id)).path)]) {
+            csrfField(page)
+            el("h2") { page.t("visit.meetingNew") }
+            el("label", Attribute("for", "meeting-kind")) { page.t("visit.kind") }
+            el("select", .name("kind"), .id("meeting-kind")) {
+                for kind in MeetingKind.allCases { Components.option(kind.rawValue, page.t("visit.kind.\(kind.rawValue)"), selected: false) }
+            }
+            el("label", Attribute("for", "meeting-time")) { page.t("visit.when") }
+            void("input", .type("datetime-local"), .name("starts_at"), .id("meeting-time"), .flag("required"),
+                 Attribute("min", visit.starts.description + "T00:00"), Attribute("max", visit.ends.description + "T23:59"))
+            el("label", Attribute("for", "meeting-title")) { page.t("visit.meeting") }
+            void("input", .type("text"), .name("title"), .id("meeting-title"), .flag("required"), Attribute("maxlength", "300"))
+            el("label", Attribute("for", "meeting-territory")) { page.t("visit.issueTerritory") }
+            void("input", .type("text"), .name("territory"), .id("meeting-territory"), Attribute("pattern", "[0-9]{9}"), .value(visit.territory.description))
+            el("label", Attribute("for", "meeting-address")) { page.t("visit.address") }
+            void("input", .type("text"), .name("address"), .id("meeting-address"), Attribute("maxlength", "300"))
+            el("label", Attribute("for", "meeting-participants")) { page.t("visit.participants") }
+            el("textarea", .name("participants"), .id("meeting-participants"), Attribute("rows", "2")) { "" }
+            el("label", Attribute("for", "meeting-agenda")) { page.t("visit.agenda") }
+            el("textarea", .name("agenda"), .id("meeting-agenda"), Attribute("rows", "3")) { "" }
+            el("button", .type("submit")) { page.t("visit.meetingSave") }
+        }
+    }
+
+    static func objects(_ items: [TerritoryObjectRecord], counts: [Int: Int], territory: KATOCode?, bodies: BodyDirectory,
+                        _ page: PageContext) -> Node {
+        let highest = counts.values.max() ?? 0
+        return .fragment([
+            el("h1") { page.t("object.list.title") + (territory.map { " — " + territoryName($0, page) } ?? "") },
+            el("p") { page.t("object.list.intro") },
+            el("p") { el("a", .href(SiteURL.objectsCSV.link(SiteQuery().adding(.territory, territory)))) { page.t("appeal.csv") } },
+            TileMap.svg(regions: page.tree.regions, language: page.language, title: page.t("object.map"), titleID: "object-map",
+                        link: { SiteURL.objects.link(SiteQuery([(.territory, $0.description)])) },
+                        shade: { region in
+                            guard let count = counts[region.code.regionNumber], highest > 0 else { return TileMap.Shade(cssClass: "tile tile-none", caption: "—") }
+                            return TileMap.Shade(cssClass: "tile tile-q\(min(4, count * 5 / (highest + 1)))", caption: String(count))
+                        }),
+            territory == nil ? el("p") { page.t("object.chooseRegion") } : byDistrict(items, bodies: bodies, page),
+        ])
+    }
+
+    static func period(_ item: TerritoryObjectRecord, _ page: PageContext) -> String {
+        let start: String = item.plannedStart.map { Components.dateText($0, page) } ?? "…"
+        let end: String = item.plannedEnd.map { Components.dateText($0, page) } ?? "…"
+        var text = start + " – " + end
+        if let done = item.actualEnd { text += " (" + page.t("object.done", ["date": Components.dateText(done, page)]) + ")" }
+        return text
+    }
+
+    static func byDistrict(_ items: [TerritoryObjectRecord], bodies: BodyDirectory, _ page: PageContext) -> Node {
+        let groups = Dictionary(grouping: items) { AppealRouting.district(of: $0.territory) }
+        return fragment {
+            if items.isEmpty { el("p") { page.t("object.none") } }
+            for district in groups.keys.sorted() {
+                el("h2") { territoryName(district, page) + " (" + String(groups[district]?.count ?? 0) + ")" }
+                el("table", .class("list")) {
+                    el("thead") {
+                        el("tr") {
+                            Components.th(page.t("object.name")); Components.th(page.t("object.kind")); Components.th(page.t("appeal.body"))
+                            Components.th(page.t("object.cost"), .class("num")); Components.th(page.t("object.funding"))
+                            Components.th(page.t("object.dates")); Components.th(page.t("object.progressLabel"), .class("num"))
+                        }
+                    }
+                    el("tbody") {
+                        for item in groups[district] ?? [] {
+                            el("tr", .id("object-\(item.id)")) {
+                                el("th", Attribute("scope", "row")) { item.name[page.language] + (item.demo ? " " + page.t("referendum.demo.short") : "") }
+                                el("td") { page.t("object.kind.\(item.kind)") }
+                                el("td") { AppealViews.bodyName(item.bodyID, bodies, page) }
+                                el("td", .class("num")) { item.cost.map { NumberFormat.integer(Int($0.rounded()), page.language) } ?? "—" }
+                                el("td") { page.t("object.funding.\(item.funding)") }
+                                el("td") { period(item, page) }
+                                el("td", .class("num")) { String(item.progress) + "%" }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

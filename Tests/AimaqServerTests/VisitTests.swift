@@ -1,0 +1,122 @@
+import AimaqCore
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+import Vapor
+import VaporTesting
+@testable import AimaqServer
+
+extension ServerTests {
+    @Suite struct Visits {
+        static func sql(_ app: Application) -> any SQLDatabase { app.db as! any SQLDatabase }
+
+        static func location(_ response: TestingHTTPResponse) throws -> String {
+            try #require(response.headers.first(name: .location))
+        }
+
+        @Test func aVisitsIssuesAreRoutedAnsweredAndTakenUnderControlAndTheVisitPageShowsWhatBecameOfThem() async throws {
+            try await withAimaq { app, fixture in
+                var deputy = Visitor(app)
+                try await deputy.signIn("maslikhat")
+                #expect(try await deputy.post("/visits", form: ["territory": "430000000", "title": "Visit", "starts": "2026-01-09",
+                                                                "ends": "2026-01-08"]).status == .unprocessableEntity)
+                let created = try await deputy.post("/visits", form: [
+                    "territory": "430000000", "title": "Visit of senators to Kyzylorda region", "starts": "2026-01-08", "ends": "2026-01-08",
+                    "delegation": "Speaker of the Senate\nTwo senators"])
+                #expect(created.status == .seeOther)
+                let visit = try #require(Int(try Self.location(created).split(separator: "/").last ?? ""))
+                #expect(try await deputy.post("/visits/\(visit)/meetings", form: ["kind": "public", "starts_at": "2026-01-10T17:00",
+                                                                                 "title": "Outside the visit"]).status == .unprocessableEntity)
+                #expect(try await deputy.post("/visits/\(visit)/meetings", form: [
+                    "kind": "public", "starts_at": "2026-01-08T17:00", "title": "Meeting with the public", "address": "Palace of Culture",
+                    "participants": "About 300 residents", "agenda": "Water, roads"]).status == .seeOther)
+                let meeting = try #require(try await VisitStore.meetings(visit: visit, on: Self.sql(app)).first)
+                #expect(meeting.startsAt == "2026-01-08T17:00" && meeting.kind == .publicMeeting)
+                // Two issues raised: water in Shieli (to the Shieli akimat) and the road.
+                #expect(try await deputy.post("/meetings/\(meeting.id)/issues", form: [
+                    "text": "Finish the water main in the villages of Shieli district", "topic": "water", "territory": "435200000",
+                    "raised_by": "Aigul Serikova"]).status == .seeOther)
+                #expect(try await deputy.post("/meetings/\(meeting.id)/issues", form: [
+                    "text": "Repair the road to the airport", "topic": "roads", "territory": "710000000"]).status == .unprocessableEntity,
+                        "an issue of another region")
+                #expect(try await deputy.post("/meetings/\(meeting.id)/issues", form: [
+                    "text": "Light the road to the new airport terminal", "topic": "roads"]).status == .seeOther)
+                let issues = try await AppealStore.list(AppealStore.Filter(meeting: meeting.id), on: Self.sql(app)).items.sorted { $0.id < $1.id }
+                #expect(issues.count == 2 && issues.allSatisfy { $0.channel == .meeting && $0.publishable })
+                let water = issues[0], road = issues[1]
+                #expect(water.bodyID == fixture.bodyID && water.authorName == "Aigul Serikova")
+                #expect(road.bodyID != nil && road.bodyID != fixture.bodyID)
+
+                // The Shieli officer answers the water issue; the deputy takes the road under control.
+                var officer = Visitor(app)
+                try await officer.signIn("akimat")
+                #expect(try await officer.post("/appeals/\(water.id)/answer", form: ["answer": "The contractor resumed work on 20 January."])
+                    .status == .seeOther)
+                #expect(try await deputy.post("/appeals/\(road.id)/assignment", form: ["deadline": "2026-03-03"]).status == .unprocessableEntity,
+                        "a deadline one working day away is too soon")
+                let assigned = try await deputy.post("/appeals/\(road.id)/assignment", form: ["deadline": "2026-06-30"])
+                #expect(assigned.status == .seeOther)
+                let assignment = try #require(Int(try Self.location(assigned).split(separator: "/").last ?? ""))
+                let linked = try #require(try await AppealStore.find(road.id, on: Self.sql(app)))
+                #expect(linked.status == .assigned && linked.assignmentID == assignment)
+                #expect(try await AppealAssignment.appeals(ofAssignment: assignment, on: Self.sql(app)).map(\.id) == [road.id])
+                let record = try #require(try await Assignment.find(assignment, on: app.db))
+                #expect(record.bodyID == road.bodyID && record.deadline == "2026-06-30" && record.statusName == "assigned")
+                let instruction = try #require(try await Instruction.find(record.instructionID, on: app.db))
+                #expect(instruction.point == road.number)
+                let source = try #require(try await SourceDocument.find(instruction.sourceID, on: app.db))
+                #expect(source.kind == "visit" && source.title.contains("Visit of senators"))
+                let assignmentPage = try await deputy.get("/assignments/\(assignment)?lang=en").body.string
+                #expect(assignmentPage.contains(road.number), "the assignment links back to the issue")
+
+                // Minutes after the meeting; the public page reads like the programme.
+                #expect(try await deputy.post("/meetings/\(meeting.id)/minutes", form: ["minutes": "Twelve residents spoke."]).status == .seeOther)
+                var reader = Visitor(app)
+                let page = try await reader.get("/visits/\(visit)?lang=en").body.string
+                #expect(page.contains("Meeting with the public") && page.contains("Twelve residents spoke.")
+                        && page.contains("The contractor resumed work on 20 January.") && page.contains("Assignment \(assignment)")
+                        && page.contains("Issues raised: 2; answered: 1; overdue: 0; under control as assignments: 1."))
+                #expect(!page.contains("Aigul Serikova"), "who raised an issue stays off the public page")
+                #expect(!page.contains("visit-form") && !page.contains("meeting-form"), "no forms for the public")
+                let ics = try await reader.get("/visits.ics?territory=430000000").body.string
+                #expect(ics.contains("BEGIN:VEVENT") && ics.contains("DTSTART:20260108T120000Z") && ics.contains("SUMMARY:Meeting with the public"))
+                let calendar = try await reader.get("/visits?lang=en").body.string
+                #expect(calendar.contains("Visit of senators to Kyzylorda region"))
+
+                // Every change is in the audit chain.
+                let actions = Set(try await AuditEntry.query(on: app.db).all().map(\.action))
+                #expect(actions.isSuperset(of: ["visit.create", "meeting.create", "meeting.minutes", "appeal.register", "appeal.answer", "appeal.assign"]))
+                // Deputies of another region record nothing here.
+                var astana = Visitor(app)
+                try await astana.signIn("astana-deputy")
+                #expect(try await astana.post("/meetings/\(meeting.id)/issues", form: ["text": "Anything at all here", "topic": "water"]).status
+                        == .forbidden)
+            }
+        }
+
+        @Test func theDemoLoadsObjectsTheKyzylordaVisitAppealsWithClustersReceptionsAndMandatesOnce() async throws {
+            try await withAimaq { app, _ in
+                let summary = try await AppealDemo.load(app, appeals: 400, progress: { _ in })
+                #expect(summary.objects == app.aimaq.territories.tree.regions.count * AppealDemo.objectTemplates.count + 5)
+                #expect(summary.meetings == 9 + 6 && summary.appeals == 400)
+                #expect(summary.issues >= 15 + 8)
+                #expect(try await AppealDemo.load(app, appeals: 400, progress: { _ in }).appeals == 0, "loads once")
+                let visit = try #require(try await VisitStore.visits(in: nil, on: Self.sql(app)).first)
+                #expect(visit.starts == (try CivilDate("2026-01-08")) && visit.demo)
+                let meetings = try await VisitStore.meetings(visit: visit.id, on: Self.sql(app))
+                #expect(meetings.count == 9 && meetings.filter { $0.kind == .site }.count == 5)
+                // The village's water cluster is one group.
+                let water = try await AppealStore.list(AppealStore.Filter(territory: try KATOCode("435200000"), topic: "water"), per: 500,
+                                                       on: Self.sql(app)).items.filter { $0.text.contains("Жиделиарык") }
+                #expect(water.count == 40)
+                #expect(Set(water.compactMap(\.groupID)).count <= 2, "the village's 40 water appeals fall in one or two groups")
+                let counts = try await AppealStatistics.counts(within: nil, topic: nil, today: app.aimaq.clock.today(), on: Self.sql(app))
+                let total = counts.values.reduce(AppealCounts()) { var sum = $0; sum.add($1); return sum }
+                #expect(total.total >= 400 && total.overdue > 0 && total.answered > 0 && total.answeredOnTime < total.answered)
+                let mandates = try await AppealStore.list(AppealStore.Filter(channel: .mandate), on: Self.sql(app))
+                #expect(mandates.total == 10 && mandates.items.allSatisfy { $0.electoralDistrict != nil })
+            }
+        }
+    }
+}
