@@ -101,6 +101,15 @@ extension ServerTests {
                 let csv = try await reader.get("/appeals.csv").body.string
                 #expect(csv.contains("Нет воды") && !csv.contains("участка") && !csv.contains("701 123"))
                 #expect(try await reader.get("/appeals?topic=nonsense").status == .badRequest)
+                // The API gives the same public fields; the author reads their own in full.
+                let list = try await reader.get("/api/v1/appeals").content.decode(ListDTO<AppealAPI.AppealDTO>.self)
+                #expect(list.total == 2 && list.items.allSatisfy { $0.author == nil })
+                #expect(list.items.first { $0.id == published }?.text?.contains("701") == false)
+                #expect(list.items.first { $0.id == hidden }?.text == nil)
+                #expect(try await reader.get("/api/v1/appeals/\(hidden)").status == .notFound)
+                let own = try await citizen.get("/api/v1/appeals/\(hidden)").content.decode(AppealAPI.AppealDTO.self)
+                #expect(own.text?.contains("участка") == true && own.author == "citizen")
+                #expect(try await reader.get("/api/v1/appeals?channel=fax").status == .badRequest)
                 #expect(try await reader.get("/appeals/new").status == .seeOther)
                 // A refused form comes back with what was typed.
                 let refused = try await citizen.post("/appeals", form: ["territory": "435200000", "topic": "water", "text": "Too short"])

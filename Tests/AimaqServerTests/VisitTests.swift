@@ -81,6 +81,9 @@ extension ServerTests {
                 #expect(!page.contains("visit-form") && !page.contains("meeting-form"), "no forms for the public")
                 let ics = try await reader.get("/visits.ics?territory=430000000").body.string
                 #expect(ics.contains("BEGIN:VEVENT") && ics.contains("DTSTART:20260108T120000Z") && ics.contains("SUMMARY:Meeting with the public"))
+                let api = try await reader.get("/api/v1/visits/\(visit)").content.decode(AppealAPI.VisitDTO.self)
+                #expect(api.meetings?.first?.issues.count == 2 && api.meetings?.first?.issues.allSatisfy { $0.author == nil } == true)
+                #expect(api.meetings?.first?.issues.first { $0.id == water.id }?.answer == "The contractor resumed work on 20 January.")
                 let calendar = try await reader.get("/visits?lang=en").body.string
                 #expect(calendar.contains("Visit of senators to Kyzylorda region"))
 
@@ -92,6 +95,52 @@ extension ServerTests {
                 try await astana.signIn("astana-deputy")
                 #expect(try await astana.post("/meetings/\(meeting.id)/issues", form: ["text": "Anything at all here", "topic": "water"]).status
                         == .forbidden)
+            }
+        }
+
+        @Test func aDeputyPublishesReceptionHoursResidentsBookASlotAndTheItemsBecomeIssues() async throws {
+            try await withAimaq { app, fixture in
+                var deputy = Visitor(app)
+                try await deputy.signIn("maslikhat")
+                #expect(try await deputy.post("/receptions", form: ["territory": "435200000", "starts_at": "2026-03-01T10:00", "slots": "4"])
+                    .status == .unprocessableEntity, "a reception in the past")
+                let published = try await deputy.post("/receptions", form: ["territory": "435200000", "starts_at": "2026-03-10T10:00",
+                                                                            "address": "Shieli, Rysqulov St 5", "slots": "4"])
+                #expect(published.status == .seeOther)
+                let id = try #require(Int(try Self.location(published).split(separator: "/").last ?? ""))
+                var citizen = Visitor(app)
+                try await citizen.signIn("citizen")
+                let page = try await citizen.get("/meetings/\(id)?lang=en").body.string
+                #expect(page.contains("Slots: 4 free of 4") && page.contains("10:45") && page.contains("booking-form"))
+                #expect(try await citizen.post("/meetings/\(id)/bookings", form: ["slot": "4", "topic": "water"]).status == .unprocessableEntity)
+                #expect(try await citizen.post("/meetings/\(id)/bookings", form: ["slot": "1", "topic": "water", "note": "The village has no water"])
+                    .status == .seeOther)
+                #expect(try await citizen.post("/meetings/\(id)/bookings", form: ["slot": "2", "topic": "roads"]).status == .conflict,
+                        "one slot per person")
+                var officer = Visitor(app)
+                try await officer.signIn("akimat")
+                #expect(try await officer.post("/meetings/\(id)/bookings", form: ["slot": "1", "topic": "roads"]).status == .conflict, "taken")
+                var astana = Visitor(app)
+                try await astana.signIn("astana-officer")
+                #expect(try await astana.post("/meetings/\(id)/bookings", form: ["slot": "0", "topic": "roads"]).status == .forbidden)
+                let mine = try await citizen.get("/meetings/\(id)?lang=en").body.string
+                #expect(mine.contains("booked by you") && !mine.contains("The village has no water") && !mine.contains("booking-form"))
+                let deputyView = try await deputy.get("/meetings/\(id)?lang=en").body.string
+                #expect(deputyView.contains("The village has no water") && deputyView.contains("Slots: 3 free of 4"))
+                // The deputy registers what was raised: an issue of the reception, routed to the Shieli akimat.
+                #expect(try await deputy.post("/meetings/\(id)/issues", form: ["text": "No drinking water in the village for a month",
+                                                                               "topic": "water", "territory": "435200000"]).status == .seeOther)
+                let issue = try #require(try await AppealStore.list(AppealStore.Filter(meeting: id), on: Self.sql(app)).items.first)
+                #expect(issue.channel == .reception && issue.bodyID == fixture.bodyID)
+                // A voters' mandate, with its electoral district, on the public list of mandates.
+                #expect(try await deputy.post("/mandates", form: ["territory": "435200000", "electoral_district": "Electoral district No. 4",
+                                                                  "topic": "education", "text": "Build a kindergarten for 320 children",
+                                                                  "deadline": "2026-12-31"]).status == .seeOther)
+                var reader = Visitor(app)
+                let mandates = try await reader.get("/appeals?channel=mandate&lang=en").body.string
+                #expect(mandates.contains("Voters&#39; mandates") && mandates.contains("1 appeals") && mandates.contains("Build a kindergarten"))
+                #expect(!mandates.contains("mandate-form"))
+                #expect(try await deputy.get("/appeals?channel=mandate&lang=en").body.string.contains("mandate-form"))
             }
         }
 

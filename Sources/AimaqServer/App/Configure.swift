@@ -108,6 +108,8 @@ public enum AimaqApp {
         ConversationAPI.register(app)
         AppealController.register(app)
         VisitController.register(app)
+        AppealAPI.register(app)
+        ReceptionController.register(app)
     }
 
     /// Loads what is served from memory; call after migrating.

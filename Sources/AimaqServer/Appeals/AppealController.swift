@@ -52,6 +52,10 @@ enum AppealController {
             guard let status = AppealStatus(rawValue: text) else { throw bad("status", text) }
             filter.status = status
         }
+        if let text = request.queryText("channel"), !text.isEmpty {
+            guard let channel = AppealChannel(rawValue: text) else { throw bad("channel", text) }
+            filter.channel = channel
+        }
         if let text = request.queryText("overdue"), !text.isEmpty {
             guard text == "1" else { throw bad("overdue", text) }
             filter.overdueOn = InstructionController.today(request)
@@ -70,7 +74,14 @@ enum AppealController {
         return Layout.response(request, title: page.t("appeal.list.title"), breadcrumbs: breadcrumbs(request),
                                content: AppealViews.register(items, total: total, filter: filter, paging: paging,
                                                              today: InstructionController.today(request), signedIn: request.actor != nil,
+                                                             mayRecordMandates: filter.channel == .mandate && isRecorder(request.actor),
                                                              bodies: request.aimaq.bodies, page))
+    }
+
+    /// Deputies and administrators record meetings and mandates (each within their scope).
+    static func isRecorder(_ actor: Actor?) -> Bool {
+        guard let actor else { return false }
+        return actor.role == .administrator || actor.role == .nationalDeputy || actor.role == .maslikhatDeputy
     }
 
     /// `GET /appeals/new`: the form, for a signed-in person.

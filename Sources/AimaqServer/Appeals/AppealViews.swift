@@ -43,6 +43,8 @@ enum AppealViews {
             }
             el("a", .href(SiteURL.appealStatistics.path)) { page.t("appeal.stats.title") }
             " · "
+            el("a", .href(SiteURL.appeals.link((.channel, "mandate")))) { page.t("mandate.list.title") }
+            " · "
             el("a", .href(SiteURL.appealsCSV.path)) { page.t("appeal.csv") }
         }
     }
@@ -77,6 +79,7 @@ enum AppealViews {
                 }
             }
             el("label") { Components.checkbox("overdue", value: "1", checked: filter.overdueOn != nil); " " + page.t("appeal.overdueOnly") }
+            if let channel = filter.channel { void("input", .type("hidden"), .name("channel"), .value(channel.rawValue)) }
             el("button", .type("submit")) { page.t("register.apply") }
         }
     }
@@ -120,10 +123,10 @@ enum AppealViews {
     }
 
     static func register(_ items: [AppealRecord], total: Int, filter: AppealStore.Filter, paging: Paging, today: CivilDate,
-                         signedIn: Bool, bodies: BodyDirectory, _ page: PageContext) -> Node {
+                         signedIn: Bool, mayRecordMandates: Bool = false, bodies: BodyDirectory, _ page: PageContext) -> Node {
         .fragment([
-            el("h1") { page.t("appeal.list.title") },
-            el("p") { page.t("appeal.list.intro") },
+            el("h1") { page.t(filter.channel == .mandate ? "mandate.list.title" : "appeal.list.title") },
+            el("p") { page.t(filter.channel == .mandate ? "mandate.list.intro" : "appeal.list.intro") },
             links(signedIn: signedIn, page),
             filterForm(filter, action: SiteURL.appeals.path, page),
             el("p", .class("meta")) { page.t("appeal.count", ["count": NumberFormat.integer(total, page.language)]) },
@@ -133,10 +136,12 @@ enum AppealViews {
                 query.add(.territory, filter.territory)
                 query.add(.topic, filter.topic)
                 query.add(.status, filter.status?.rawValue)
+                query.add(.channel, filter.channel?.rawValue)
                 if filter.overdueOn != nil { query.add(.overdue, "1") }
                 query.add(.page, number)
                 return SiteURL.appeals.link(query)
             },
+            mayRecordMandates ? VisitViews.mandateForm(page) : .empty,
         ])
     }
 

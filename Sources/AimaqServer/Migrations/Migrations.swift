@@ -37,5 +37,6 @@ enum AimaqMigrations {
         app.migrations.add(M030Polls())
         app.migrations.add(M031ReferendumElectorate())
         app.migrations.add(M032AppealsAndVisits())
+        app.migrations.add(M033ReceptionBookings())
     }
 }

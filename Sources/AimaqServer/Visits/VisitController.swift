@@ -41,9 +41,7 @@ enum VisitController {
         let visits = try await VisitStore.visits(in: territory, on: request.sql)
         let meetings = try await VisitStore.meetings(from: today.adding(days: -30), to: today.adding(days: 90), in: territory, on: request.sql)
         let page = request.page
-        let mayRecord = request.actor.map { actor in
-            actor.role == .administrator || actor.role == .nationalDeputy || actor.role == .maslikhatDeputy
-        } ?? false
+        let mayRecord = AppealController.isRecorder(request.actor)
         return Layout.response(request, title: page.t("visit.list.title"), breadcrumbs: crumbs(request),
                                content: VisitViews.calendar(visits: visits, meetings: meetings, territory: territory, today: today,
                                                             mayRecord: mayRecord, page))
@@ -164,10 +162,16 @@ enum VisitController {
         try request.authorize(.viewPublic)
         let meeting = try await loadMeeting(request)
         let visit = try await meeting.visitID.asyncMap { try await VisitStore.visit($0, on: request.sql) } ?? nil
-        let model = VisitViews.Programme(
+        var model = VisitViews.Programme(
             meetings: [meeting], issues: try await issues(of: [meeting], on: request.sql), objects: try await objects(of: [meeting], on: request.sql),
             today: InstructionController.today(request), mayRecord: AccessPolicy.allows(.recordMeetings(territory: meeting.territory), for: request.actor),
             bodies: request.aimaq.bodies)
+        if meeting.kind == .reception {
+            model.bookings = try await VisitStore.bookings(meeting.id, on: request.sql)
+            model.mayBook = (meeting.day ?? model.today) >= model.today
+                && AccessPolicy.allows(.submitAppeal(territory: meeting.territory), for: request.actor)
+            model.ownBooking = request.account?.id.flatMap { id in model.bookings.first { $0.account_id == id }?.slot }
+        }
         let page = request.page
         var trail = crumbs(request)
         if let visit { trail.append((visit.title[page.language], SiteURL.visit(.value(visit.id)).path)) }

@@ -35,6 +35,8 @@ struct MeetingRecord: Sendable {
     var minutes: String?
     var objectID: Int?
     var demo: Bool
+    /// A reception's slots of 15 minutes.
+    var slots: Int? = nil
 
     var day: CivilDate? { try? CivilDate(startsAt.prefix(10)) }
     var time: String { startsAt.count >= 16 ? String(startsAt.dropFirst(11).prefix(5)) : "" }
@@ -78,12 +80,12 @@ enum VisitStore {
     private struct MeetingRow: Decodable {
         var id: Int; var visit_id: Int?; var kind: String; var territory_id: Int; var starts_at: String
         var title_kk: String; var title_ru: String; var title_en: String; var address: String; var participants: String
-        var agenda: String; var minutes: String?; var object_id: Int?; var demo: Bool
+        var agenda: String; var minutes: String?; var object_id: Int?; var demo: Bool; var slots: Int?
         var record: MeetingRecord? {
             guard let kind = MeetingKind(rawValue: kind), let territory = try? KATOCode(number: territory_id) else { return nil }
             return MeetingRecord(id: id, visitID: visit_id, kind: kind, territory: territory, startsAt: starts_at,
                                  title: LocalizedName(kk: title_kk, ru: title_ru, en: title_en), address: address,
-                                 participants: participants, agenda: agenda, minutes: minutes, objectID: object_id, demo: demo)
+                                 participants: participants, agenda: agenda, minutes: minutes, objectID: object_id, demo: demo, slots: slots)
         }
     }
 
@@ -169,11 +171,11 @@ enum VisitStore {
         try await AuditLog.record(on: writer, actor: actor) { db -> (Int, AuditEvent) in
             let id = try await db.sql.insert(into: "meetings")
                 .columns("visit_id", "kind", "territory_id", "starts_at", "title_kk", "title_ru", "title_en", "address", "participants",
-                         "agenda", "minutes", "object_id", "demo")
+                         "agenda", "minutes", "object_id", "demo", "slots")
                 .values(SQLBind(meeting.visitID), SQLBind(meeting.kind.rawValue), SQLBind(meeting.territory.value), SQLBind(meeting.startsAt),
                         SQLBind(meeting.title.kk), SQLBind(meeting.title.ru), SQLBind(meeting.title.en), SQLBind(meeting.address),
                         SQLBind(meeting.participants), SQLBind(meeting.agenda), SQLBind(meeting.minutes), SQLBind(meeting.objectID),
-                        SQLBind(meeting.demo))
+                        SQLBind(meeting.demo), SQLBind(meeting.slots))
                 .returning("id").first(decoding: InsertedID.self)?.id ?? 0
             return (id, AuditEvent(action: "meeting.create", entity: "meeting", entityID: String(id), before: nil,
                                    after: "{\"visit\":\(meeting.visitID.map(String.init) ?? "null"),\"kind\":\"\(meeting.kind.rawValue)\",\"at\":\"\(meeting.startsAt)\"}"))
@@ -185,6 +187,39 @@ enum VisitStore {
             try await db.sql.update("meetings").set("minutes", to: SQLBind(minutes)).where("id", .equal, SQLBind(meeting)).run()
             return ((), AuditEvent(action: "meeting.minutes", entity: "meeting", entityID: String(meeting), before: nil,
                                    after: "{\"characters\":\(minutes.count)}"))
+        }
+    }
+
+    /// A booked slot of a reception.
+    struct Booking: Decodable, Sendable {
+        var id: Int
+        var slot: Int
+        var account_id: UUID
+        var name: String
+        var topic: String
+        var note: String
+    }
+
+    static func bookings(_ meeting: Int, on sql: any SQLDatabase) async throws -> [Booking] {
+        try await sql.select().columns("id", "slot", "account_id", "name", "topic", "note").from("reception_bookings")
+            .where("meeting_id", .equal, SQLBind(meeting)).orderBy("slot").all(decoding: Booking.self)
+    }
+
+    /// Books a slot; false when the slot is taken or the person has booked this reception (the
+    /// database's unique keys decide across servers).
+    static func book(_ meeting: Int, slot: Int, account: UUID, name: String, topic: String, note: String, actor: String,
+                     on writer: AuditLog.Writer) async throws -> Bool {
+        do {
+            try await AuditLog.record(on: writer, actor: actor) { db -> (Void, AuditEvent) in
+                try await db.sql.insert(into: "reception_bookings").columns("meeting_id", "slot", "account_id", "name", "topic", "note", "created_at")
+                    .values(SQLBind(meeting), SQLBind(slot), SQLBind(account), SQLBind(name), SQLBind(topic), SQLBind(note),
+                            SQLBind(KazakhstanTime.nowMilliseconds())).run()
+                return ((), AuditEvent(action: "reception.book", entity: "meeting", entityID: String(meeting), before: nil,
+                                       after: "{\"slot\":\(slot),\"topic\":\"\(topic)\"}"))
+            }
+            return true
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            return false
         }
     }
 

@@ -10,6 +10,10 @@ enum VisitViews {
         var today: CivilDate
         var mayRecord: Bool
         var bodies: BodyDirectory
+        /// A reception's booked slots, and whether the visitor may book one.
+        var bookings: [VisitStore.Booking] = []
+        var mayBook = false
+        var ownBooking: Int? = nil
     }
 
     static func territoryName(_ code: KATOCode, _ page: PageContext) -> String {
@@ -73,6 +77,7 @@ enum VisitViews {
                 }
             },
             mayRecord ? visitForm(page) : .empty,
+            mayRecord ? receptionForm(page) : .empty,
         ])
     }
 
@@ -133,7 +138,91 @@ enum VisitViews {
             visit.map { visit in el("p") { el("a", .href(SiteURL.visit(.value(visit.id)).path)) { visit.title[page.language] } } } ?? .empty,
             outcome(model.issues[meeting.id] ?? [], today: model.today, page),
             meetingBlock(meeting, model, page, heading: "h1"),
+            meeting.kind == .reception && meeting.slots != nil ? slots(meeting, model, page) : .empty,
         ])
+    }
+
+    /// A reception's slots: who booked (for those who record it), free or booked (for others),
+    /// and the booking form for a resident.
+    static func slots(_ meeting: MeetingRecord, _ model: Programme, _ page: PageContext) -> Node {
+        let count = meeting.slots ?? 0
+        let booked = Dictionary(uniqueKeysWithValues: model.bookings.map { ($0.slot, $0) })
+        let free = (0..<count).filter { booked[$0] == nil }
+        return fragment {
+            el("h2", .id("slots")) { page.t("reception.slots", ["free": String(free.count), "count": String(count)]) }
+            el("table", .class("list")) {
+                el("thead") { el("tr") { Components.th(page.t("visit.when")); Components.th(page.t("appeal.statusLabel")) } }
+                el("tbody") {
+                    for slot in 0..<count {
+                        el("tr") {
+                            el("td") { ReceptionController.slotTime(meeting, slot) }
+                            el("td") {
+                                if let booking = booked[slot] {
+                                    model.mayRecord
+                                        ? booking.name + " — " + AppealViews.topicName(booking.topic, page) + (booking.note.isEmpty ? "" : ": " + booking.note)
+                                        : page.t(model.ownBooking == slot ? "reception.yours" : "reception.booked")
+                                } else {
+                                    page.t("reception.free")
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            if model.mayBook && model.ownBooking == nil && !free.isEmpty {
+                el("form", attributes: [.class("stack"), .id("booking-form"), Attribute("method", "post"),
+                                        Attribute("action", SiteURL.receptionBookings(.value(meeting.id)).path)]) {
+                    csrfField(page)
+                    el("label", Attribute("for", "booking-slot")) { page.t("reception.slot") }
+                    el("select", .name("slot"), .id("booking-slot")) {
+                        for slot in free { Components.option(String(slot), ReceptionController.slotTime(meeting, slot), selected: false) }
+                    }
+                    el("label", Attribute("for", "booking-topic")) { page.t("appeal.topic") }
+                    el("select", .name("topic"), .id("booking-topic")) {
+                        for topic in AppealTopic.all { Components.option(topic.key, topic.name[page.language], selected: false) }
+                    }
+                    el("label", Attribute("for", "booking-note")) { page.t("reception.note") }
+                    void("input", .type("text"), .name("note"), .id("booking-note"), Attribute("maxlength", "1000"))
+                    el("button", .type("submit")) { page.t("reception.book") }
+                }
+            }
+        }
+    }
+
+    static func receptionForm(_ page: PageContext) -> Node {
+        el("form", attributes: [.class("stack"), .id("reception-form"), Attribute("method", "post"), Attribute("action", SiteURL.receptions.path)]) {
+            csrfField(page)
+            el("h2") { page.t("reception.new") }
+            el("label", Attribute("for", "reception-territory")) { page.t("visit.issueTerritory") }
+            void("input", .type("text"), .name("territory"), .id("reception-territory"), Attribute("pattern", "[0-9]{9}"), .flag("required"))
+            el("label", Attribute("for", "reception-time")) { page.t("visit.when") }
+            void("input", .type("datetime-local"), .name("starts_at"), .id("reception-time"), .flag("required"))
+            el("label", Attribute("for", "reception-address")) { page.t("visit.address") }
+            void("input", .type("text"), .name("address"), .id("reception-address"), Attribute("maxlength", "300"))
+            el("label", Attribute("for", "reception-slots")) { page.t("reception.slotCount") }
+            void("input", .type("number"), .name("slots"), .id("reception-slots"), Attribute("min", "1"), Attribute("max", "32"), .value("8"))
+            el("button", .type("submit")) { page.t("reception.publish") }
+        }
+    }
+
+    static func mandateForm(_ page: PageContext) -> Node {
+        el("form", attributes: [.class("stack"), .id("mandate-form"), Attribute("method", "post"), Attribute("action", SiteURL.mandates.path)]) {
+            csrfField(page)
+            el("h2") { page.t("mandate.new") }
+            el("label", Attribute("for", "mandate-territory")) { page.t("visit.issueTerritory") }
+            void("input", .type("text"), .name("territory"), .id("mandate-territory"), Attribute("pattern", "[0-9]{9}"), .flag("required"))
+            el("label", Attribute("for", "mandate-district")) { page.t("mandate.district") }
+            void("input", .type("text"), .name("electoral_district"), .id("mandate-district"), .flag("required"), Attribute("maxlength", "200"))
+            el("label", Attribute("for", "mandate-topic")) { page.t("appeal.topic") }
+            el("select", .name("topic"), .id("mandate-topic")) {
+                for topic in AppealTopic.all { Components.option(topic.key, topic.name[page.language], selected: false) }
+            }
+            el("label", Attribute("for", "mandate-text")) { page.t("mandate.text") }
+            el("textarea", .name("text"), .id("mandate-text"), Attribute("rows", "3"), .flag("required")) { "" }
+            el("label", Attribute("for", "mandate-deadline")) { page.t("mandate.deadline") }
+            void("input", .type("date"), .name("deadline"), .id("mandate-deadline"), .flag("required"))
+            el("button", .type("submit")) { page.t("mandate.save") }
+        }
     }
 
     static func meetingBlock(_ meeting: MeetingRecord, _ model: Programme, _ page: PageContext, heading: String) -> Node {

@@ -105,6 +105,9 @@ enum SiteURL: Sendable {
     case meetingIssues(Parameter<Int>)
     case objects
     case objectsCSV
+    case receptions
+    case receptionBookings(Parameter<Int>)
+    case mandates
     case api(API)
 
     enum API: Sendable {
@@ -133,6 +136,11 @@ enum SiteURL: Sendable {
         case discussionProposals(Parameter<Int>)
         case discussionOpinions(Parameter<Int>)
         case poll(Parameter<Int>)
+        case appeals
+        case appeal(Parameter<Int>)
+        case visits
+        case visit(Parameter<Int>)
+        case objects
     }
 
     static let territoryKey = "kato"
@@ -246,6 +254,9 @@ enum SiteURL: Sendable {
         case .meetingIssues(let p): ["meetings", Self.text(p, key: Self.idKey), "issues"]
         case .objects: ["objects"]
         case .objectsCSV: ["objects.csv"]
+        case .receptions: ["receptions"]
+        case .receptionBookings(let p): ["meetings", Self.text(p, key: Self.idKey), "bookings"]
+        case .mandates: ["mandates"]
         case .api(let api):
             ["api", "v1"] + {
                 switch api {
@@ -274,6 +285,11 @@ enum SiteURL: Sendable {
                 case .discussionProposals(let p): ["discussions", Self.text(p, key: Self.idKey), "proposals"]
                 case .discussionOpinions(let p): ["discussions", Self.text(p, key: Self.idKey), "opinions"]
                 case .poll(let p): ["polls", Self.text(p, key: Self.idKey)]
+                case .appeals: ["appeals"]
+                case .appeal(let p): ["appeals", Self.text(p, key: Self.idKey)]
+                case .visits: ["visits"]
+                case .visit(let p): ["visits", Self.text(p, key: Self.idKey)]
+                case .objects: ["objects"]
                 }
             }()
         }
