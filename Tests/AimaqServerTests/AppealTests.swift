@@ -152,6 +152,32 @@ extension ServerTests {
             }
         }
 
+        @Test func anAppealSubmittedThroughTheAPIIsCheckedLikeTheFormAndRegistered() async throws {
+            try await withAimaq { app, fixture in
+                let citizen = try #require(try await Account.query(on: app.db).filter(\.$email == Fixture.email("citizen")).first())
+                let token = try await APITokens.issue(account: try citizen.requireID(), name: "test", actor: "test", on: app.db)
+                var headers = HTTPHeaders()
+                headers.bearerAuthorization = BearerAuthorization(token: token)
+                headers.contentType = .json
+                func post(_ body: String, _ headers: HTTPHeaders) async throws -> TestingHTTPResponse {
+                    try await app.testing().sendRequest(.POST, "/api/v1/appeals", headers: headers, body: ByteBuffer(string: body))
+                }
+                var anonymous = HTTPHeaders()
+                anonymous.contentType = .json
+                #expect(try await post(#"{"territory":"435200000","topic":"water","text":"No water in the village for ten days now"}"#, anonymous)
+                    .status == .unauthorized)
+                let short = try await post(#"{"territory":"435200000","topic":"water","text":"Too short"}"#, headers)
+                #expect(short.status == .unprocessableEntity && short.body.string.contains("20"))
+                #expect(try await post(#"{"territory":"710000000","topic":"water","text":"No water in the village for ten days now"}"#, headers)
+                    .status == .forbidden)
+                let created = try await post(#"{"territory":"435200000","topic":"water","text":"No water in the village for ten days now","publishable":true}"#, headers)
+                #expect(created.status == .created)
+                let appeal = try created.content.decode(AppealAPI.AppealDTO.self)
+                #expect(appeal.body == fixture.bodyID && appeal.status == "registered" && appeal.channel == "online"
+                        && appeal.author == "citizen" && appeal.number.hasPrefix("43-2026-"))
+            }
+        }
+
         @Test func statisticsCountOverdueOnTimeAndRatingsByRegionAndDistrict() async throws {
             try await withAimaq { app, _ in
                 var citizen = Visitor(app)

@@ -298,6 +298,8 @@ extension ServerTests {
                      form: ["deadline": "2026-06-30"], expected: [.anonymous: .seeOther], default: .forbidden, mayAct: holders),
                 Case(method: .GET, pattern: "/visits", path: "/visits", default: .ok),
                 Case(method: .GET, pattern: "/api/v1/appeals", path: "/api/v1/appeals?territory=430000000", default: .ok),
+                Case(method: .POST, pattern: "/api/v1/appeals", path: "/api/v1/appeals",
+                     form: ["territory": "435200000", "topic": "water", "text": "From the access table: no water"], default: .unauthorized),
                 Case(method: .POST, pattern: "/receptions", path: "/receptions",
                      form: ["territory": "430000000", "starts_at": "2026-03-10T10:00", "slots": "4"],
                      expected: [.anonymous: .seeOther], default: .forbidden, mayAct: holders),

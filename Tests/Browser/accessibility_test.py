@@ -13,9 +13,10 @@ PAGES = ["/", "/territories/430000000", "/territories/435200000", "/instructions
          "/assignments/1", "/budget", "/budget/what-if", "/signin", "/bodies/1", "/referendums", "/referendums/1",
          "/discussions", "/discussions/1", "/discussions/1/changes", "/discussions/2/articles/art-3",
          "/discussions/1/opinions", "/discussions/1/report", "/conversations", "/conversations/1",
-         "/conversations/1?region=710000000", "/polls", "/polls/1"]
+         "/conversations/1?region=710000000", "/polls", "/polls/1", "/appeals", "/appeals/statistics",
+         "/appeals/statistics?territory=430000000", "/visits", "/visits/1", "/meetings/10", "/objects?territory=430000000"]
 SIGNED_IN = ["/my", "/account", "/account/password", "/account/second-factor", "/discussions/2/articles/art-3",
-             "/conversations/2", "/polls/2"]
+             "/conversations/2", "/polls/2", "/appeals/new", "/appeals/inbox", "/appeals?channel=mandate", "/visits/1"]
 
 
 def audit(path, lang, who):

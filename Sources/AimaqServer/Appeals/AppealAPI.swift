@@ -9,6 +9,9 @@ enum AppealAPI {
     static func register(_ routes: any RoutesBuilder) {
         routes.get(SiteURL.api(.appeals).pathComponents, use: appeals)
         routes.get(SiteURL.api(.appeal(.key)).pathComponents, use: appeal)
+        routes.post(SiteURL.api(.appeals).pathComponents) { request in
+            APITokens.startAPIWrite(request) { try await submit(request) }
+        }
         routes.get(SiteURL.api(.visits).pathComponents, use: visits)
         routes.get(SiteURL.api(.visit(.key)).pathComponents, use: visit)
         routes.get(SiteURL.api(.objects).pathComponents, use: objects)
@@ -60,6 +63,34 @@ enum AppealAPI {
         let today = InstructionController.today(request)
         return ListDTO(items: items.map { dto($0, full: AccessPolicy.allows(AppealController.viewAction($0, request), for: request.actor), today: today) },
                        total: total, page: paging.page, per: paging.per)
+    }
+
+    struct SubmitInput: Content {
+        var territory: String?
+        var topic: String?
+        var addressee: String?
+        var text: String?
+        var publishable: Bool?
+    }
+
+    /// `POST /api/v1/appeals` with an API token: the same checks as the form; 201 with the
+    /// appeal as its author reads it.
+    @Sendable static func submit(_ request: Request) async throws -> Response {
+        try APITokens.requireToken(request)
+        guard let account = request.account else { throw Abort(.unauthorized) }
+        let input = try request.content.decode(SubmitInput.self)
+        let form = AppealController.SubmitForm(territory: input.territory, topic: input.topic, addressee: input.addressee, text: input.text,
+                                               publishable: input.publishable == true ? "1" : nil)
+        switch try AppealController.check(form, account: account, request) {
+        case .refused(let key, let arguments):
+            throw Abort(.unprocessableEntity, reason: request.t(key, arguments))
+        case .accepted(let appeal):
+            try request.aimaq.limits.charge(.participation, request)
+            let stored = try await AppealStore.register(appeal, actor: request.auditActor, on: request.writer)
+            let response = Response(status: .created)
+            try response.content.encode(dto(stored, full: true, today: InstructionController.today(request)))
+            return response
+        }
     }
 
     /// `GET /api/v1/appeals/{id}`: 404 for an unpublished appeal one may not read.

@@ -114,35 +114,47 @@ enum AppealController {
         var publishable: String?
     }
 
-    /// `POST /appeals`: registers the appeal and shows it; a refused form comes back filled in.
-    @Sendable static func submit(_ request: Request) async throws -> Response {
-        guard let account = request.account, let accountID = account.id else { throw SignInRequired() }
-        let input = try request.content.decode(SubmitForm.self)
-        let values = ["territory": input.territory ?? "", "topic": input.topic ?? "", "addressee": input.addressee ?? "",
-                      "text": input.text ?? "", "publishable": input.publishable ?? ""]
-        func refuse(_ key: String, _ arguments: [String: String] = [:]) -> Response {
-            formPage(request, values: values, problem: request.t(key, arguments), status: .unprocessableEntity)
-        }
+    /// A submitted appeal checked, or the message key of what is wrong. The page and the API
+    /// share it, so that both refuse the same input with the same words.
+    enum Checked {
+        case accepted(AppealStore.NewAppeal)
+        case refused(String, [String: String])
+    }
+
+    static func check(_ input: SubmitForm, account: Account, _ request: Request) throws -> Checked {
         guard let code = input.territory.flatMap({ KATOCode.parse($0) }), request.tree[code] != nil else {
-            return refuse("appeal.error.territory")
+            return .refused("appeal.error.territory", [:])
         }
         try request.authorize(.submitAppeal(territory: code))
-        try request.aimaq.limits.charge(.participation, request)
-        guard let topic = input.topic.flatMap({ AppealTopic.named($0) }) else { return refuse("appeal.error.topic") }
-        let addressee = AppealRouting.Addressee(rawValue: input.addressee ?? "akimat") ?? .akimat
+        guard let topic = input.topic.flatMap({ AppealTopic.named($0) }) else { return .refused("appeal.error.topic", [:]) }
+        guard let addressee = AppealRouting.Addressee(rawValue: input.addressee ?? "akimat") else { return .refused("appeal.error.addressee", [:]) }
         let text = (input.text ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        guard text.count >= 20 else { return refuse("appeal.error.short") }
-        guard text.count <= textLimit else { return refuse("appeal.error.long", ["limit": String(textLimit)]) }
+        guard text.count >= 20 else { return .refused("appeal.error.short", [:]) }
+        guard text.count <= textLimit else { return .refused("appeal.error.long", ["limit": String(textLimit)]) }
         guard let body = AppealRouting.body(for: code, topic: topic, addressee: addressee, bodies: request.aimaq.bodies) else {
-            return refuse("appeal.error.noBody")
+            return .refused("appeal.error.noBody", [:])
         }
         let today = InstructionController.today(request)
-        let appeal = try await AppealStore.register(AppealStore.NewAppeal(
+        return .accepted(AppealStore.NewAppeal(
             channel: .online, territory: code, district: AppealRouting.district(of: code), topic: topic.key, bodyID: body,
-            authorID: accountID, authorName: account.displayName, text: text, publishable: input.publishable == "1",
-            registeredOn: today, deadline: terms(request).deadline(registeredOn: today, calendar: request.aimaq.calendar)),
-            actor: request.auditActor, on: request.writer)
-        return request.redirect(to: SiteURL.appeal(.value(appeal.id)).path, redirectType: .normal)
+            authorID: account.id, authorName: account.displayName, text: text, publishable: input.publishable == "1" || input.publishable == "true",
+            registeredOn: today, deadline: terms(request).deadline(registeredOn: today, calendar: request.aimaq.calendar)))
+    }
+
+    /// `POST /appeals`: registers the appeal and shows it; a refused form comes back filled in.
+    @Sendable static func submit(_ request: Request) async throws -> Response {
+        guard let account = request.account else { throw SignInRequired() }
+        let input = try request.content.decode(SubmitForm.self)
+        switch try check(input, account: account, request) {
+        case .refused(let key, let arguments):
+            let values = ["territory": input.territory ?? "", "topic": input.topic ?? "", "addressee": input.addressee ?? "",
+                          "text": input.text ?? "", "publishable": input.publishable ?? ""]
+            return formPage(request, values: values, problem: request.t(key, arguments), status: .unprocessableEntity)
+        case .accepted(let appeal):
+            try request.aimaq.limits.charge(.participation, request)
+            let stored = try await AppealStore.register(appeal, actor: request.auditActor, on: request.writer)
+            return request.redirect(to: SiteURL.appeal(.value(stored.id)).path, redirectType: .normal)
+        }
     }
 
     /// `GET /appeals/mine`: the signed-in person's own appeals.
