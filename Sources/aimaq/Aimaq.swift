@@ -10,7 +10,7 @@ struct Aimaq: AsyncParsableCommand {
         commandName: "aimaq",
         abstract: "Aimaq: the shared workspace of Kazakhstan's representative bodies, akimats, experts and citizens.",
         subcommands: [Serve.self, Demo.self, Migrate.self, UserCommand.self, AuditCommand.self,
-                      ImportCommand.self, PollCommand.self, Check.self, Backup.self, Restore.self] + ToolCommands.all)
+                      ImportCommand.self, PollCommand.self, AppealsCommand.self, Check.self, Backup.self, Restore.self] + ToolCommands.all)
 
     static func main() async {
         // Run Swift concurrency on NIO's event loops (measured +30-40% on database pages).
@@ -399,6 +399,22 @@ struct ImportCommand: AsyncParsableCommand {
             let count = try await ServerCommands.importTerritories(config, classifier: classifier, regions: regions,
                                                                    names: names, population: population)
             print("imported \(count) territories")
+        }
+    }
+}
+
+struct AppealsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "appeals", abstract: "Citizens' appeals.", subcommands: [Regroup.self])
+
+    struct Regroup: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Group every appeal anew by the similarity of its text (within its district and topic).")
+        @OptionGroup var options: ServerOptions
+
+        func run() async throws {
+            let config = options.configuration
+            ServerCommands.bootstrapLogging(config.logLevel)
+            print(try await ServerCommands.regroupAppeals(config, progress: ServerCommands.note))
         }
     }
 }

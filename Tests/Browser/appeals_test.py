@@ -99,7 +99,7 @@ def steps():
     click_and_wait(driver.find_element(By.PARTIAL_LINK_TEXT, "Visit of the Speaker of the Senate"))
     main = main_text()
     check("the visit page shows the programme", "Visit to the new airport terminal" in main and "Meeting with creative youth" in main)
-    check("and the fate of the issues raised", "Issues raised: 19;" in driver.find_element(By.ID, "visit-outcome").text
+    check("and the fate of the issues raised", "Issues raised: 20;" in driver.find_element(By.ID, "visit-outcome").text
           and "Работы включены в план следующего года." in main, main[:300])
     shot("visit")
     driver.get(BASE + "/appeals/statistics?lang=en")

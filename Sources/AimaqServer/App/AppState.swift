@@ -22,6 +22,8 @@ final class AppState: Sendable {
     let feed: ChangeFeed
     /// The opinion maps of the conversations, kept current off the request path.
     let conversations = ConversationMaps()
+    /// The appeals' statistics, at most a second old.
+    let appealFigures = RecentFigures<AppealFigures>()
     /// Stores opinion votes in batches, each acknowledged once committed.
     let votes = VoteIntake()
     /// Where audited writes run (none with an in-memory database, which one connection holds).

@@ -339,6 +339,24 @@ public enum ServerCommands {
         }
     }
 
+    /// `aimaq appeals regroup`: groups every appeal anew by similarity (district and topic by
+    /// district and topic), with progress; returns the one-line summary.
+    public static func regroupAppeals(_ config: AimaqConfiguration, progress: @escaping @Sendable (String) -> Void) async throws -> String {
+        try DataFolder.validateForServing(config)
+        return try await withApplication(config, serving: false) { app in
+            let started = ContinuousClock.now
+            var reported = 0
+            let result = try await AppealStore.regroup(on: app.db) { done, total in
+                if done - reported >= 5_000 || done == total {
+                    reported = done
+                    progress("regrouping: \(done) of \(total) appeals")
+                }
+            }
+            let seconds = Double((ContinuousClock.now - started) / .milliseconds(1)) / 1_000
+            return "\(result.appeals) appeals in \(result.groups) groups of similar appeals, regrouped in " + String(format: "%.2f", seconds) + " s"
+        }
+    }
+
     /// `aimaq poll add`: a consultative poll; returns what was made.
     public static func addPoll(_ config: AimaqConfiguration, title: LocalizedName, options: [LocalizedName], territory: String?,
                                opens: String, closes: String) async throws -> String {

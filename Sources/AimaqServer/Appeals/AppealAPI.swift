@@ -43,7 +43,7 @@ enum AppealAPI {
     }
 
     static func dto(_ appeal: AppealRecord, full: Bool, today: CivilDate) -> AppealDTO {
-        let published = appeal.publicText(names: [appeal.authorName ?? ""])
+        let published = appeal.publicText
         return AppealDTO(id: appeal.id, number: appeal.number, channel: appeal.channel.rawValue, registeredOn: appeal.registeredOn.description,
                          territory: appeal.territory.description, topic: appeal.topic, body: appeal.bodyID, status: appeal.status.rawValue,
                          timeliness: appeal.timeliness(today: today).rawValue, deadline: appeal.deadline.description,

@@ -37,7 +37,7 @@ enum AppealAssignment {
             instruction.sourceID = sourceID
             instruction.point = appeal.number
             // The public register never shows what the author kept private.
-            instruction.text = appeal.publicText(names: [appeal.authorName ?? ""]) ?? AppealViews.topicFallback(appeal)
+            instruction.text = appeal.publicText ?? AppealViews.topicFallback(appeal)
             instruction.category = category.rawValue
             instruction.leadBodyID = appeal.bodyID
             instruction.deadline = deadline.description

@@ -356,8 +356,14 @@ enum AppealController {
         let filter = try filter(request)
         let region = filter.territory?.region
         let today = InstructionController.today(request)
-        let counts = try await AppealStatistics.counts(within: region, topic: filter.topic, today: today, on: request.sql)
-        let topics = try await AppealStatistics.byTopic(within: region, today: today, on: request.sql)
+        let sql = request.sql
+        let topic = filter.topic
+        let figures = try await request.aimaq.appealFigures.value("\(region?.description ?? "")/\(topic ?? "")/\(today)") {
+            AppealFigures(counts: try await AppealStatistics.counts(within: region, topic: topic, today: today, on: sql),
+                          topics: try await AppealStatistics.byTopic(within: region, today: today, on: sql))
+        }
+        let counts = figures.counts
+        let topics = figures.topics
         let page = request.page
         return Layout.response(request, title: page.t("appeal.stats.title"),
                                breadcrumbs: breadcrumbs(request, (page.t("appeal.stats.title"), SiteURL.appealStatistics.path)),
@@ -383,7 +389,7 @@ enum AppealController {
                          .text(appeal.topic), .text(appeal.bodyID.flatMap { bodies.body($0)?.name[language] } ?? ""),
                          .text(appeal.status.rawValue), .text(appeal.deadline.description), .text(appeal.answeredOn?.description ?? ""),
                          .text(appeal.timeliness(today: today).rawValue), .text(appeal.rating.map(String.init) ?? ""),
-                         .text(appeal.groupID.map(String.init) ?? ""), .text(appeal.publicText(names: [appeal.authorName ?? ""]) ?? ""),
+                         .text(appeal.groupID.map(String.init) ?? ""), .text(appeal.publicText ?? ""),
                          .text(appeal.demo ? "true" : "false")])
             }
             if items.count < Paging.maxPer { break }

@@ -1,4 +1,5 @@
 import AimaqCore
+import Synchronization
 import SQLKit
 
 /// Counts of appeals for one area (a region, or a district of a region).
@@ -72,4 +73,62 @@ enum AppealStatistics {
         }
         return try await query.groupBy("topic").all(decoding: Row.self).reduce(into: [:]) { $0[$1.topic] = $1.n }
     }
+}
+
+/// The figures of one statistics page.
+struct AppealFigures: Sendable {
+    var counts: [Int: AppealCounts]
+    var topics: [String: Int]
+}
+
+/// Figures that may be a second old: each server computes a key at most about once a
+/// second, however many ask; while one request recomputes an expired entry, the others are
+/// answered with the previous figures (appeals arrive many times a second at national scale,
+/// and the statistics read every appeal).
+final class RecentFigures<Value: Sendable>: Sendable {
+    private struct Entry {
+        var value: Value?
+        var computedAt: ContinuousClock.Instant
+        var refreshing: Bool
+    }
+
+    private enum Decision { case use(Value), refresh(stale: Value?) }
+
+    private let entries = Mutex<[String: Entry]>([:])
+    let lifetime: Duration
+
+    init(lifetime: Duration = .seconds(1)) {
+        self.lifetime = lifetime
+    }
+
+    func value(_ key: String, compute: @Sendable () async throws -> Value) async throws -> Value {
+        let now = ContinuousClock.now
+        let decision: Decision = entries.withLock { entries in
+            if let entry = entries[key], let value = entry.value {
+                if now - entry.computedAt < lifetime || entry.refreshing { return .use(value) }
+                entries[key]?.refreshing = true
+                return .refresh(stale: value)
+            }
+            return .refresh(stale: nil)
+        }
+        switch decision {
+        case .use(let value):
+            return value
+        case .refresh:
+            do {
+                let value = try await compute()
+                entries.withLock { entries in
+                    entries[key] = Entry(value: value, computedAt: ContinuousClock.now, refreshing: false)
+                    // Keys are few (regions × topics × days); old days go.
+                    if entries.count > 2_000 { entries.removeAll() }
+                }
+                return value
+            } catch {
+                entries.withLock { $0[key]?.refreshing = false }
+                throw error
+            }
+        }
+    }
+
+    func clear() { entries.withLock { $0.removeAll() } }
 }

@@ -44,6 +44,9 @@ struct AppealRecord: Sendable {
     var authorName: String?
     var text: String
     var publishable: Bool
+    /// The text as the public may read it: only when the author allowed it, with personal data
+    /// hidden (masked once, when stored).
+    var publicText: String?
     var status: AppealStatus
     var registeredOn: CivilDate
     var deadline: CivilDate
@@ -65,9 +68,10 @@ struct AppealRecord: Sendable {
         AppealTimeliness.of(status: status, deadline: deadline, answeredOn: status == .answered ? answeredOn : nil, today: today)
     }
 
-    /// The text as the public may read it: only when the author allowed it, with personal data hidden.
-    func publicText(names: [String]) -> String? {
-        publishable ? PersonalData.masked(text, names: names) : nil
+    /// What the public may read of a text: nothing unless its author allowed it, and never
+    /// their name, contacts or numbers.
+    static func published(_ text: String, publishable: Bool, author: String?) -> String? {
+        publishable ? PersonalData.masked(text, names: author.map { [$0] } ?? []) : nil
     }
 }
 
@@ -75,7 +79,7 @@ struct AppealRecord: Sendable {
 /// topics and bodies, never the text or the person.
 enum AppealStore {
     static let columns = ["id", "number", "channel", "territory_id", "district_id", "topic", "body_id", "author_id", "author_name",
-                          "text", "publishable", "status", "registered_on", "deadline", "extensions", "extension_reason",
+                          "text", "publishable", "public_text", "status", "registered_on", "deadline", "extensions", "extension_reason",
                           "answered_on", "answer", "rating", "rating_note", "escalations", "group_id", "meeting_id",
                           "assignment_id", "electoral_district", "history", "demo"]
 
@@ -89,8 +93,9 @@ enum AppealStore {
         var body_id: Int?
         var author_id: UUID?
         var author_name: String?
-        var text: String
+        var text: String?
         var publishable: Bool
+        var public_text: String?
         var status: String
         var registered_on: String
         var deadline: String
@@ -105,7 +110,7 @@ enum AppealStore {
         var meeting_id: Int?
         var assignment_id: Int?
         var electoral_district: String?
-        var history: String
+        var history: String?
         var demo: Bool
 
         var record: AppealRecord? {
@@ -114,18 +119,21 @@ enum AppealStore {
                   let registered = try? CivilDate(registered_on), let deadline = try? CivilDate(deadline) else { return nil }
             return AppealRecord(
                 id: id, number: number ?? "", channel: channel, territory: territory, district: district, topic: topic,
-                bodyID: body_id, authorID: author_id, authorName: author_name, text: text, publishable: publishable, status: status,
+                bodyID: body_id, authorID: author_id, authorName: author_name, text: text ?? "", publishable: publishable, publicText: public_text, status: status,
                 registeredOn: registered, deadline: deadline, extensions: extensions, extensionReason: extension_reason,
                 answeredOn: answered_on.flatMap { try? CivilDate($0) }, answer: answer, rating: rating, ratingNote: rating_note,
                 escalations: escalations, groupID: group_id, meetingID: meeting_id, assignmentID: assignment_id,
                 electoralDistrict: electoral_district,
-                history: (try? JSONDecoder().decode([AppealStep].self, from: Data(history.utf8))) ?? [], demo: demo)
+                history: history.flatMap { try? JSONDecoder().decode([AppealStep].self, from: Data($0.utf8)) } ?? [], demo: demo)
         }
     }
 
     static func select(_ sql: any SQLDatabase) -> SQLSelectBuilder {
         sql.select().columns(columns.map { SQLIdentifier($0) }).from("appeals")
     }
+
+    /// Lists show neither the full text nor the history: they are not read.
+    static let listColumns = columns.filter { $0 != "text" && $0 != "history" }
 
     static func find(_ id: Int, on sql: any SQLDatabase) async throws -> AppealRecord? {
         try await select(sql).where("id", .equal, SQLBind(id)).first(decoding: Row.self)?.record
@@ -173,11 +181,12 @@ enum AppealStore {
             let history = [AppealStep(on: appeal.registeredOn.description, kind: "registered", body: appeal.bodyID, text: nil)]
             let id = try await sql.insert(into: "appeals")
                 .columns("channel", "territory_id", "district_id", "region_id", "topic", "body_id", "author_id", "author_name",
-                         "text", "publishable", "status", "registered_on", "deadline", "extensions", "escalations", "meeting_id",
+                         "text", "publishable", "public_text", "status", "registered_on", "deadline", "extensions", "escalations", "meeting_id",
                          "electoral_district", "history", "created_at", "demo")
                 .values(SQLBind(appeal.channel.rawValue), SQLBind(appeal.territory.value), SQLBind(appeal.district.value),
                         SQLBind(appeal.territory.regionNumber), SQLBind(appeal.topic), SQLBind(appeal.bodyID), SQLBind(appeal.authorID),
                         SQLBind(appeal.authorName), SQLBind(appeal.text), SQLBind(appeal.publishable),
+                        SQLBind(AppealRecord.published(appeal.text, publishable: appeal.publishable, author: appeal.authorName)),
                         SQLBind(AppealStatus.registered.rawValue), SQLBind(appeal.registeredOn.description),
                         SQLBind(appeal.deadline.description), SQLBind(0), SQLBind(0), SQLBind(appeal.meetingID),
                         SQLBind(appeal.electoralDistrict), SQLBind(encode(history)), SQLBind(KazakhstanTime.nowMilliseconds()),
@@ -272,7 +281,7 @@ enum AppealStore {
     static func list(_ filter: Filter, page: Int = 1, per: Int = 50, oldestDeadlineFirst: Bool = false,
                      on sql: any SQLDatabase) async throws -> (items: [AppealRecord], total: Int) {
         struct Count: Decodable { var n: Int }
-        var query = filtered(select(sql), filter)
+        var query = filtered(sql.select().columns(listColumns.map { SQLIdentifier($0) }).from("appeals"), filter)
         query = oldestDeadlineFirst ? query.orderBy("deadline").orderBy("id") : query.orderBy("id", .descending)
         let items = try await query.limit(per).offset(max(0, page - 1) * per).all(decoding: Row.self).compactMap(\.record)
         let total = try await filtered(sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("appeals"), filter)

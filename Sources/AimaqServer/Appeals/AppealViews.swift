@@ -114,7 +114,7 @@ enum AppealViews {
                             el("td", .class("num")) { appeal.groupID.flatMap { groupSizes[$0] }.map { String($0) } ?? "1" }
                         }
                         if showText {
-                            el("td") { appeal.publicText(names: [appeal.authorName ?? ""]).map { String($0.prefix(200)) } ?? page.t("appeal.notPublished") }
+                            el("td") { appeal.publicText.map { String($0.prefix(200)) } ?? page.t("appeal.notPublished") }
                         }
                     }
                 }
@@ -270,7 +270,7 @@ enum AppealViews {
             },
             el("h2") { page.t("appeal.text") },
             model.full ? el("p", .class("appeal-text")) { appeal.text }
-                : el("p", .class("appeal-text")) { appeal.publicText(names: [appeal.authorName ?? ""]) ?? "" },
+                : el("p", .class("appeal-text")) { appeal.publicText ?? "" },
             model.full && !appeal.publishable ? el("p", .class("meta")) { page.t("appeal.privateNote") } : .empty,
             answerPart(model, page),
             history(model, page),

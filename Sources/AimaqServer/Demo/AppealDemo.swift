@@ -270,7 +270,7 @@ enum AppealDemo {
         let calendar = app.aimaq.calendar
         let bodies = app.aimaq.bodies
         let columns = ["id", "number", "channel", "territory_id", "district_id", "region_id", "topic", "body_id", "author_id", "author_name",
-                       "text", "publishable", "status", "registered_on", "deadline", "extensions", "extension_reason", "answered_on",
+                       "text", "publishable", "public_text", "status", "registered_on", "deadline", "extensions", "extension_reason", "answered_on",
                        "answer", "answered_by", "rating", "escalations", "history", "created_at", "demo"]
         var rows: [[any Encodable & Sendable]] = []
         for (offset, item) in items.enumerated() {
@@ -310,7 +310,7 @@ enum AppealDemo {
             rows.append([id, AppealNumber.make(region: item.territory.regionNumber, year: item.registered.year, sequence: id),
                          AppealChannel.online.rawValue, item.territory.value, AppealRouting.district(of: item.territory).value,
                          item.territory.regionNumber, item.topic, body, item.author, item.authorName, item.text, item.publishable,
-                         status.rawValue, item.registered.description, deadline.description, extensions, reason,
+                         AppealRecord.published(item.text, publishable: item.publishable, author: item.authorName), status.rawValue, item.registered.description, deadline.description, extensions, reason,
                          answeredOn?.description, answer, answer == nil ? nil : "demo", rating, 0, AppealStore.encode(history),
                          KazakhstanTime.nowMilliseconds(), true])
         }

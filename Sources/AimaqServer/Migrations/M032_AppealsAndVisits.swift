@@ -21,6 +21,7 @@ struct M032AppealsAndVisits: AsyncMigration {
             .field("author_name", .string)  // who raised it (staff only; never public)
             .field("text", .string, .required)
             .field("publishable", .bool, .required)
+            .field("public_text", .string)  // masked once when stored: what the public may read
             .field("status", .string, .required)
             .field("registered_on", .string, .required)
             .field("deadline", .string, .required)
@@ -89,6 +90,7 @@ struct M032AppealsAndVisits: AsyncMigration {
         guard let sql = database as? any SQLDatabase else { return }
         try await sql.create(index: "appeals_body").on("appeals").column("body_id").column("status").run()
         try await sql.create(index: "appeals_author").on("appeals").column("author_id").run()
+        try await sql.create(index: "appeals_territory").on("appeals").column("territory_id").run()
         try await sql.create(index: "appeals_bucket").on("appeals").column("district_id").column("topic").run()
         try await sql.create(index: "appeals_region").on("appeals").column("region_id").column("topic").run()
         try await sql.create(index: "appeals_meeting").on("appeals").column("meeting_id").run()

@@ -273,7 +273,7 @@ enum VisitViews {
                         for issue in issues {
                             el("tr") {
                                 el("td") { el("a", .href(SiteURL.appeal(.value(issue.id)).path)) { issue.number } }
-                                el("td") { issue.publicText(names: [issue.authorName ?? ""]) ?? AppealViews.topicName(issue.topic, page) }
+                                el("td") { issue.publicText ?? AppealViews.topicName(issue.topic, page) }
                                 el("td") { AppealViews.bodyName(issue.bodyID, model.bodies, page) }
                                 el("td") { Components.dateText(issue.deadline, page) }
                                 el("td") {
