@@ -98,12 +98,16 @@ extension ServerTests {
                 #expect(try await reader.get("/appeals/\(hidden)").status == .notFound)
                 let register = try await reader.get("/appeals?lang=en").body.string
                 #expect(register.contains("2 appeals") && register.contains("(not published)") && !register.contains("участка"))
+                // The visitors' page is kept rendered, and made anew after any change to appeals.
+                #expect(try await reader.get("/appeals?lang=en").body.string.contains("2 appeals"))
+                _ = try await Self.submit(&citizen, text: "Ещё одно обращение о воде в ауле, третье по счёту", publishable: true)
+                #expect(try await reader.get("/appeals?lang=en").body.string.contains("3 appeals"))
                 let csv = try await reader.get("/appeals.csv").body.string
                 #expect(csv.contains("Нет воды") && !csv.contains("участка") && !csv.contains("701 123"))
                 #expect(try await reader.get("/appeals?topic=nonsense").status == .badRequest)
                 // The API gives the same public fields; the author reads their own in full.
                 let list = try await reader.get("/api/v1/appeals").content.decode(ListDTO<AppealAPI.AppealDTO>.self)
-                #expect(list.total == 2 && list.items.allSatisfy { $0.author == nil })
+                #expect(list.total == 3 && list.items.allSatisfy { $0.author == nil })
                 #expect(list.items.first { $0.id == published }?.text?.contains("701") == false)
                 #expect(list.items.first { $0.id == hidden }?.text == nil)
                 #expect(try await reader.get("/api/v1/appeals/\(hidden)").status == .notFound)

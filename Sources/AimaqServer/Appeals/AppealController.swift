@@ -69,13 +69,24 @@ enum AppealController {
         try request.authorize(.viewPublic)
         let filter = try filter(request)
         let paging = try Paging(request)
+        let today = InstructionController.today(request)
+        // Visitors' pages are kept rendered until the next change to any appeal.
+        let anonymous = Layout.isCacheableAnonymous(request, filtersOnly: true)
+        let key = "appeals:\(request.url.query ?? ""):\(request.language):\(today)"
+        let version = anonymous ? try await AppealStore.revision(on: request.sql) : 0
+        if anonymous, let html = request.aimaq.pages.cachedAnonymousPage(key, version: version, partition: .variant) {
+            return Layout.html(html)
+        }
         let (items, total) = try await AppealStore.list(filter, page: paging.page, per: paging.per, on: request.sql)
         let page = request.page
-        return Layout.response(request, title: page.t("appeal.list.title"), breadcrumbs: breadcrumbs(request),
-                               content: AppealViews.register(items, total: total, filter: filter, paging: paging,
-                                                             today: InstructionController.today(request), signedIn: request.actor != nil,
+        let html = Layout.page(request, title: page.t(filter.channel == .mandate ? "mandate.list.title" : "appeal.list.title"),
+                               breadcrumbs: breadcrumbs(request),
+                               content: AppealViews.register(items, total: total, filter: filter, paging: paging, today: today,
+                                                             signedIn: request.actor != nil,
                                                              mayRecordMandates: filter.channel == .mandate && isRecorder(request.actor),
                                                              bodies: request.aimaq.bodies, page))
+        if anonymous { request.aimaq.pages.storeAnonymousPage(key, html, version: version, partition: .variant) }
+        return Layout.html(html)
     }
 
     /// Deputies and administrators record meetings and mandates (each within their scope).
@@ -356,19 +367,29 @@ enum AppealController {
         let filter = try filter(request)
         let region = filter.territory?.region
         let today = InstructionController.today(request)
+        let anonymous = Layout.isCacheableAnonymous(request, filtersOnly: true)
+        let key = "appeal-statistics:\(request.url.query ?? ""):\(request.language):\(today)"
+        let version = anonymous ? try await AppealStore.revision(on: request.sql) : 0
+        if anonymous, let html = request.aimaq.pages.cachedAnonymousPage(key, version: version, partition: .variant) {
+            return Layout.html(html)
+        }
         let sql = request.sql
         let topic = filter.topic
         let figures = try await request.aimaq.appealFigures.value("\(region?.description ?? "")/\(topic ?? "")/\(today)") {
-            AppealFigures(counts: try await AppealStatistics.counts(within: region, topic: topic, today: today, on: sql),
-                          topics: try await AppealStatistics.byTopic(within: region, today: today, on: sql))
+            let revision = try await AppealStore.revision(on: sql)
+            return AppealFigures(revision: revision,
+                                 counts: try await AppealStatistics.counts(within: region, topic: topic, today: today, on: sql),
+                                 topics: try await AppealStatistics.byTopic(within: region, today: today, on: sql))
         }
-        let counts = figures.counts
-        let topics = figures.topics
         let page = request.page
-        return Layout.response(request, title: page.t("appeal.stats.title"),
+        let html = Layout.page(request, title: page.t("appeal.stats.title"),
                                breadcrumbs: breadcrumbs(request, (page.t("appeal.stats.title"), SiteURL.appealStatistics.path)),
-                               content: AppealViews.statistics(counts: counts, topics: topics, region: region, topic: filter.topic,
+                               content: AppealViews.statistics(counts: figures.counts, topics: figures.topics, region: region, topic: topic,
                                                                tree: request.tree, page))
+        // Kept under the version the figures were counted at: figures older than the latest
+        // change are shown (a second at most) but never kept as if they were current.
+        if anonymous { request.aimaq.pages.storeAnonymousPage(key, html, version: figures.revision, partition: .variant) }
+        return Layout.html(html)
     }
 
     /// `GET /appeals.csv`: the public fields of every appeal matching the filters.

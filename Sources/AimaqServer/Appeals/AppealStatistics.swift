@@ -77,6 +77,8 @@ enum AppealStatistics {
 
 /// The figures of one statistics page.
 struct AppealFigures: Sendable {
+    /// The appeals' version when they were counted.
+    var revision: Int
     var counts: [Int: AppealCounts]
     var topics: [String: Int]
 }

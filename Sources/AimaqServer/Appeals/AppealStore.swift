@@ -135,6 +135,20 @@ enum AppealStore {
     /// Lists show neither the full text nor the history: they are not read.
     static let listColumns = columns.filter { $0 != "text" && $0 != "history" }
 
+    /// Moves the appeals' version on, in the transaction of the change.
+    static func bump(_ sql: any SQLDatabase) async throws {
+        try await sql.update("appeal_revision")
+            .set(SQLIdentifier("revision"), to: SQLBinaryExpression(SQLIdentifier("revision"), .add, SQLLiteral.numeric("1")))
+            .where("id", .equal, SQLBind(1)).run()
+    }
+
+    /// The appeals' version: pages of appeals are kept rendered until it moves.
+    static func revision(on sql: any SQLDatabase) async throws -> Int {
+        struct Row: Decodable { var revision: Int }
+        return try await sql.select().column("revision").from("appeal_revision").where("id", .equal, SQLBind(1))
+            .first(decoding: Row.self)?.revision ?? 0
+    }
+
     static func find(_ id: Int, on sql: any SQLDatabase) async throws -> AppealRecord? {
         try await select(sql).where("id", .equal, SQLBind(id)).first(decoding: Row.self)?.record
     }
@@ -198,6 +212,7 @@ enum AppealStore {
             let group = SimilarAppeals.place(appeal.text, among: members) ?? id
             try await sql.update("appeals").set("number", to: SQLBind(number)).set("group_id", to: SQLBind(group))
                 .where("id", .equal, SQLBind(id)).run()
+            try await bump(sql)
             return (id, AuditEvent(action: "appeal.register", entity: "appeal", entityID: String(id), before: nil,
                                    after: "{\"number\":\"\(number)\",\"channel\":\"\(appeal.channel.rawValue)\",\"topic\":\"\(appeal.topic)\",\"body\":\(appeal.bodyID.map(String.init) ?? "null"),\"group\":\(group)}"))
         }
@@ -221,6 +236,7 @@ enum AppealStore {
                     .where("id", .equal, SQLBind(appeal.id)).run()
                 answered.append(appeal.number)
             }
+            try await bump(sql)
             return (answered.count, AuditEvent(action: "appeal.answer", entity: "appeal", entityID: ids.map(String.init).joined(separator: ","),
                                                before: nil, after: "{\"answered\":\(answered.count),\"on\":\"\(day)\"}"))
         }
@@ -234,6 +250,7 @@ enum AppealStore {
             var update = sql.update("appeals").set("history", to: SQLBind(encode(appeal.history + [step])))
             for (column, value) in values.sorted(by: { $0.key < $1.key }) { update = update.set(SQLIdentifier(column), to: SQLBind(value)) }
             try await update.where("id", .equal, SQLBind(appeal.id)).run()
+            try await bump(sql)
             let after = values.keys.sorted().filter { !["answer", "rating_note", "extension_reason"].contains($0) }
                 .map { "\"\($0)\":\"\(values[$0].map { "\($0)" } ?? "")\"" }.joined(separator: ",")
             return ((), AuditEvent(action: action, entity: "appeal", entityID: String(appeal.id), before: "{\"status\":\"\(appeal.status.rawValue)\"}",
@@ -330,6 +347,7 @@ enum AppealStore {
                         .where("id", .in, SQLBind.group(Array(ids[chunk..<min(ids.count, chunk + 500)]))).run()
                 }
             }
+            try await bump(sql)
         }
         return (items.count, groups)
     }

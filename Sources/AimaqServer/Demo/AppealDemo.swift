@@ -323,6 +323,7 @@ enum AppealDemo {
                 try await insert.run()
                 if index % 10 == 9 || index == batches.count - 1 { progress("appeals: \(min(total, (index + 1) * 400)) of \(total)") }
             }
+            try await AppealStore.bump(db.sql)
             return ((), AuditEvent(action: "appeal.demo", entity: "appeal", entityID: "demo", before: nil, after: "{\"appeals\":\(total)}"))
         }
         try await InstructionDemo.resetSequences(sql, tables: ["appeals"])

@@ -87,7 +87,13 @@ struct M032AppealsAndVisits: AsyncMigration {
             .field("instruction_id", .int64)
             .field("demo", .bool, .required)
             .create()
+        // One row that every change to appeals moves on: the version the pages are cached by.
+        try await database.schema("appeal_revision")
+            .field("id", .int, .identifier(auto: false))
+            .field("revision", .int64, .required)
+            .create()
         guard let sql = database as? any SQLDatabase else { return }
+        try await sql.insert(into: "appeal_revision").columns("id", "revision").values(SQLBind(1), SQLBind(0)).run()
         try await sql.create(index: "appeals_body").on("appeals").column("body_id").column("status").run()
         try await sql.create(index: "appeals_author").on("appeals").column("author_id").run()
         try await sql.create(index: "appeals_territory").on("appeals").column("territory_id").run()
@@ -105,5 +111,6 @@ struct M032AppealsAndVisits: AsyncMigration {
         try await database.schema("meetings").delete()
         try await database.schema("visits").delete()
         try await database.schema("appeals").delete()
+        try await database.schema("appeal_revision").delete()
     }
 }
