@@ -208,3 +208,24 @@ extension ServerTests {
         }
     }
 }
+
+@Suite struct FreshEnoughTests {
+    actor Counter {
+        var made = 0
+        func next() -> Int { made += 1; return made }
+    }
+
+    @Test func aValueIsMadeOncePerVersionAndMayLagWhileVersionsMoveFast() async throws {
+        let cache = FreshEnough<String>()
+        let counter = Counter()
+        let make: @Sendable (Int) async throws -> (String, version: Int) = { version in ("made \(await counter.next())", version) }
+        #expect(try await cache.value("k", version: 1, maxStale: .seconds(60)) { try await make(1) } == "made 1")
+        #expect(try await cache.value("k", version: 1, maxStale: .seconds(60)) { try await make(1) } == "made 1", "same version: kept")
+        #expect(try await cache.value("k", version: 2, maxStale: .seconds(60)) { try await make(2) } == "made 1",
+                "a newer version within the allowed lag: the previous value")
+        #expect(try await cache.value("k", version: 2, maxStale: .zero) { try await make(2) } == "made 2", "no lag allowed: made anew")
+        #expect(try await cache.value("k", version: 2, maxStale: .zero) { try await make(2) } == "made 2")
+        #expect(try await cache.value("other", version: 2, maxStale: .zero) { try await make(2) } == "made 3", "keys apart")
+        #expect(await counter.made == 3)
+    }
+}

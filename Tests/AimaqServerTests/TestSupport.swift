@@ -226,6 +226,8 @@ func testConfiguration() -> AimaqConfiguration {
     config.auditKey = testAuditKey
     // The fixture's staff sign in with passwords; the second factor's tests turn the duty on.
     config.secondFactorRequired = false
+    // Tests read their own changes at once (FreshEnough's own test covers the staleness).
+    config.appealStaleMilliseconds = 0
     return config
 }
 

@@ -40,6 +40,9 @@ public struct AimaqConfiguration: Sendable {
     /// The legal terms of an answer to an appeal (`AIMAQ_APPEAL_ANSWER_DAYS`, 15 working days by
     /// default; `AIMAQ_APPEAL_EXTENSION_DAYS`, 15 more once with a reason; DOMAIN.md: verify).
     public var appealTerms = AppealTerms()
+    /// How far behind the latest change visitors' pages of appeals (the register, the
+    /// statistics) may be while appeals keep changing (`AIMAQ_APPEAL_STALE_MS`, 0 to 10,000).
+    public var appealStaleMilliseconds = 1_000
     /// A folder for evidence files that every server can read (a shared file system); by
     /// default they live in the data folder with SQLite and in the database with PostgreSQL.
     public var evidenceDirectory: String?
@@ -98,6 +101,9 @@ public struct AimaqConfiguration: Sendable {
         }
         if let value = environment["AIMAQ_APPEAL_ANSWER_DAYS"].flatMap(Int.init), (1...90).contains(value) {
             config.appealTerms.answerDays = value
+        }
+        if let value = environment["AIMAQ_APPEAL_STALE_MS"].flatMap(Int.init), (0...10_000).contains(value) {
+            config.appealStaleMilliseconds = value
         }
         if let value = environment["AIMAQ_APPEAL_EXTENSION_DAYS"].flatMap(Int.init), (0...90).contains(value) {
             config.appealTerms.extensionDays = value

@@ -22,8 +22,9 @@ final class AppState: Sendable {
     let feed: ChangeFeed
     /// The opinion maps of the conversations, kept current off the request path.
     let conversations = ConversationMaps()
-    /// The appeals' statistics, at most a second old.
-    let appealFigures = RecentFigures<AppealFigures>()
+    /// Visitors' pages of the appeals register and statistics, kept by the appeals' version
+    /// (at most `appealStaleMilliseconds` behind it while appeals keep changing).
+    let appealPages = FreshEnough<String>()
     /// Stores opinion votes in batches, each acknowledged once committed.
     let votes = VoteIntake()
     /// Where audited writes run (none with an in-memory database, which one connection holds).

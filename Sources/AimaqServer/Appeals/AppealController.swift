@@ -41,7 +41,8 @@ enum AppealController {
             Abort(.badRequest, reason: request.t("error.filter", ["name": name, "value": value]))
         }
         if let text = request.queryText("territory"), !text.isEmpty {
-            guard let code = KATOCode.parse(text), request.tree[code] != nil else { throw bad("territory", text) }
+            // A code the classifier lacks is no error: nothing lies there.
+            guard let code = KATOCode.parse(text) else { throw bad("territory", text) }
             filter.territory = code
         }
         if let text = request.queryText("topic"), !text.isEmpty {
@@ -70,24 +71,33 @@ enum AppealController {
         let filter = try filter(request)
         let paging = try Paging(request)
         let today = InstructionController.today(request)
-        // Visitors' pages are kept rendered until the next change to any appeal.
-        let anonymous = Layout.isCacheableAnonymous(request, filtersOnly: true)
-        let key = "appeals:\(request.url.query ?? ""):\(request.language):\(today)"
-        let version = anonymous ? try await AppealStore.revision(on: request.sql) : 0
-        if anonymous, let html = request.aimaq.pages.cachedAnonymousPage(key, version: version, partition: .variant) {
-            return Layout.html(html)
-        }
-        let (items, total) = try await AppealStore.list(filter, page: paging.page, per: paging.per, on: request.sql)
-        let page = request.page
-        let html = Layout.page(request, title: page.t(filter.channel == .mandate ? "mandate.list.title" : "appeal.list.title"),
+        let render: @Sendable () async throws -> String = {
+            let (items, total) = try await AppealStore.list(filter, page: paging.page, per: paging.per, on: request.sql)
+            let page = request.page
+            return Layout.page(request, title: page.t(filter.channel == .mandate ? "mandate.list.title" : "appeal.list.title"),
                                breadcrumbs: breadcrumbs(request),
                                content: AppealViews.register(items, total: total, filter: filter, paging: paging, today: today,
                                                              signedIn: request.actor != nil,
                                                              mayRecordMandates: filter.channel == .mandate && isRecorder(request.actor),
                                                              bodies: request.aimaq.bodies, page))
-        if anonymous { request.aimaq.pages.storeAnonymousPage(key, html, version: version, partition: .variant) }
-        return Layout.html(html)
+        }
+        // Visitors' pages are kept by the appeals' version (see `FreshEnough`).
+        guard Layout.isCacheableAnonymous(request, filtersOnly: true) else { return Layout.html(try await render()) }
+        return Layout.html(try await cachedForVisitors("appeals:\(request.url.query ?? ""):\(request.language):\(today)", request, render))
     }
+
+    /// A visitors' page of appeals, made at most once per version and key (and, while appeals
+    /// keep changing, at most once per `appealStaleMilliseconds`).
+    static func cachedForVisitors(_ key: String, _ request: Request, _ render: @escaping @Sendable () async throws -> String) async throws -> String {
+        let sql = request.sql
+        let version = try await AppealStore.revision(on: sql)
+        return try await request.aimaq.appealPages.value(key, version: version, maxStale: staleness(request)) {
+            let made = try await AppealStore.revision(on: sql)
+            return (try await render(), made)
+        }
+    }
+
+    static func staleness(_ request: Request) -> Duration { .milliseconds(request.aimaq.configuration.appealStaleMilliseconds) }
 
     /// Deputies and administrators record meetings and mandates (each within their scope).
     static func isRecorder(_ actor: Actor?) -> Bool {
@@ -367,29 +377,19 @@ enum AppealController {
         let filter = try filter(request)
         let region = filter.territory?.region
         let today = InstructionController.today(request)
-        let anonymous = Layout.isCacheableAnonymous(request, filtersOnly: true)
-        let key = "appeal-statistics:\(request.url.query ?? ""):\(request.language):\(today)"
-        let version = anonymous ? try await AppealStore.revision(on: request.sql) : 0
-        if anonymous, let html = request.aimaq.pages.cachedAnonymousPage(key, version: version, partition: .variant) {
-            return Layout.html(html)
-        }
         let sql = request.sql
         let topic = filter.topic
-        let figures = try await request.aimaq.appealFigures.value("\(region?.description ?? "")/\(topic ?? "")/\(today)") {
-            let revision = try await AppealStore.revision(on: sql)
-            return AppealFigures(revision: revision,
-                                 counts: try await AppealStatistics.counts(within: region, topic: topic, today: today, on: sql),
-                                 topics: try await AppealStatistics.byTopic(within: region, today: today, on: sql))
-        }
-        let page = request.page
-        let html = Layout.page(request, title: page.t("appeal.stats.title"),
+        let render: @Sendable () async throws -> String = {
+            let figures = AppealFigures(counts: try await AppealStatistics.counts(within: region, topic: topic, today: today, on: sql),
+                                        topics: try await AppealStatistics.byTopic(within: region, today: today, on: sql))
+            let page = request.page
+            return Layout.page(request, title: page.t("appeal.stats.title"),
                                breadcrumbs: breadcrumbs(request, (page.t("appeal.stats.title"), SiteURL.appealStatistics.path)),
                                content: AppealViews.statistics(counts: figures.counts, topics: figures.topics, region: region, topic: topic,
                                                                tree: request.tree, page))
-        // Kept under the version the figures were counted at: figures older than the latest
-        // change are shown (a second at most) but never kept as if they were current.
-        if anonymous { request.aimaq.pages.storeAnonymousPage(key, html, version: figures.revision, partition: .variant) }
-        return Layout.html(html)
+        }
+        guard Layout.isCacheableAnonymous(request, filtersOnly: true) else { return Layout.html(try await render()) }
+        return Layout.html(try await cachedForVisitors("appeal-statistics:\(request.url.query ?? ""):\(request.language):\(today)", request, render))
     }
 
     /// `GET /appeals.csv`: the public fields of every appeal matching the filters.

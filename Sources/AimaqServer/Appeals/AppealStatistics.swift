@@ -77,60 +77,55 @@ enum AppealStatistics {
 
 /// The figures of one statistics page.
 struct AppealFigures: Sendable {
-    /// The appeals' version when they were counted.
-    var revision: Int
     var counts: [Int: AppealCounts]
     var topics: [String: Int]
 }
 
-/// Figures that may be a second old: each server computes a key at most about once a
-/// second, however many ask; while one request recomputes an expired entry, the others are
-/// answered with the previous figures (appeals arrive many times a second at national scale,
-/// and the statistics read every appeal).
-final class RecentFigures<Value: Sendable>: Sendable {
+/// Values kept by version, allowed to be a moment behind: a value of the current version is
+/// served as it is; an older one is served while it is younger than `maxStale` or while
+/// another request is already making the new one; otherwise this request makes it (one per
+/// key at a time). At national scale appeals change many times a second and every change
+/// moves the version: without this, every change would send every visitor to recount and
+/// re-render at once. With `maxStale` zero, every change is seen at once.
+final class FreshEnough<Value: Sendable>: Sendable {
     private struct Entry {
-        var value: Value?
-        var computedAt: ContinuousClock.Instant
+        var value: Value
+        var version: Int
+        var madeAt: ContinuousClock.Instant
         var refreshing: Bool
     }
 
-    private enum Decision { case use(Value), refresh(stale: Value?) }
+    private enum Decision { case use(Value), make }
 
     private let entries = Mutex<[String: Entry]>([:])
-    let lifetime: Duration
+    private let capacity: Int
 
-    init(lifetime: Duration = .seconds(1)) {
-        self.lifetime = lifetime
+    init(capacity: Int = 2_000) {
+        self.capacity = capacity
     }
 
-    func value(_ key: String, compute: @Sendable () async throws -> Value) async throws -> Value {
+    /// `make` returns the value and the version it was made at (read before making it).
+    func value(_ key: String, version: Int, maxStale: Duration,
+               make: @Sendable () async throws -> (Value, version: Int)) async throws -> Value {
         let now = ContinuousClock.now
         let decision: Decision = entries.withLock { entries in
-            if let entry = entries[key], let value = entry.value {
-                if now - entry.computedAt < lifetime || entry.refreshing { return .use(value) }
-                entries[key]?.refreshing = true
-                return .refresh(stale: value)
-            }
-            return .refresh(stale: nil)
+            guard let entry = entries[key] else { return .make }
+            if entry.version >= version { return .use(entry.value) }
+            if entry.refreshing || now - entry.madeAt < maxStale { return .use(entry.value) }
+            entries[key]?.refreshing = true
+            return .make
         }
-        switch decision {
-        case .use(let value):
-            return value
-        case .refresh:
-            do {
-                let value = try await compute()
-                entries.withLock { entries in
-                    entries[key] = Entry(value: value, computedAt: ContinuousClock.now, refreshing: false)
-                    // Keys are few (regions × topics × days); old days go.
-                    if entries.count > 2_000 { entries.removeAll() }
-                }
-                return value
-            } catch {
-                entries.withLock { $0[key]?.refreshing = false }
-                throw error
+        if case .use(let value) = decision { return value }
+        do {
+            let (value, madeAt) = try await make()
+            entries.withLock { entries in
+                if entries.count >= capacity, entries[key] == nil { entries.removeAll() }
+                entries[key] = Entry(value: value, version: madeAt, madeAt: ContinuousClock.now, refreshing: false)
             }
+            return value
+        } catch {
+            entries.withLock { $0[key]?.refreshing = false }
+            throw error
         }
     }
-
-    func clear() { entries.withLock { $0.removeAll() } }
 }

@@ -27,7 +27,7 @@ enum VisitController {
 
     static func territoryFilter(_ request: Request) throws -> KATOCode? {
         guard let text = request.queryText("territory"), !text.isEmpty else { return nil }
-        guard let code = KATOCode.parse(text), request.tree[code] != nil else {
+        guard let code = KATOCode.parse(text) else {
             throw Abort(.badRequest, reason: request.t("error.filter", ["name": "territory", "value": text]))
         }
         return code
