@@ -114,6 +114,9 @@ extension ServerTests {
                 let own = try await citizen.get("/api/v1/appeals/\(hidden)").content.decode(AppealAPI.AppealDTO.self)
                 #expect(own.text?.contains("участка") == true && own.author == "citizen")
                 #expect(try await reader.get("/api/v1/appeals?channel=fax").status == .badRequest)
+                #expect(try await reader.get("/api/v1/appeals?territory=").status == .badRequest, "the API takes no empty filter")
+                #expect(try await reader.get("/api/v1/visits?territory=").status == .badRequest)
+                #expect(try await reader.get("/appeals?territory=&topic=").status == .ok, "the form's “any”")
                 #expect(try await reader.get("/appeals/new").status == .seeOther)
                 // A refused form comes back with what was typed.
                 let refused = try await citizen.post("/appeals", form: ["territory": "435200000", "topic": "water", "text": "Too short"])

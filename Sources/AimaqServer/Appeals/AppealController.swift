@@ -40,24 +40,34 @@ enum AppealController {
         func bad(_ name: String, _ value: String) -> Abort {
             Abort(.badRequest, reason: request.t("error.filter", ["name": name, "value": value]))
         }
-        if let text = request.queryText("territory"), !text.isEmpty {
+        // The pages' forms send an empty value for "any"; the API takes no empty filter.
+        let isAPI = request.isAPI
+        func value(_ name: String) throws -> String? {
+            guard let text = request.queryText(name) else { return nil }
+            if text.isEmpty {
+                if isAPI { throw bad(name, text) }
+                return nil
+            }
+            return text
+        }
+        if let text = try value("territory") {
             // A code the classifier lacks is no error: nothing lies there.
             guard let code = KATOCode.parse(text) else { throw bad("territory", text) }
             filter.territory = code
         }
-        if let text = request.queryText("topic"), !text.isEmpty {
+        if let text = try value("topic") {
             guard AppealTopic.named(text) != nil else { throw bad("topic", text) }
             filter.topic = text
         }
-        if let text = request.queryText("status"), !text.isEmpty {
+        if let text = try value("status") {
             guard let status = AppealStatus(rawValue: text) else { throw bad("status", text) }
             filter.status = status
         }
-        if let text = request.queryText("channel"), !text.isEmpty {
+        if let text = try value("channel") {
             guard let channel = AppealChannel(rawValue: text) else { throw bad("channel", text) }
             filter.channel = channel
         }
-        if let text = request.queryText("overdue"), !text.isEmpty {
+        if let text = try value("overdue") {
             guard text == "1" else { throw bad("overdue", text) }
             filter.overdueOn = InstructionController.today(request)
         }

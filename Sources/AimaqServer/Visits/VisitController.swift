@@ -26,7 +26,9 @@ enum VisitController {
     }
 
     static func territoryFilter(_ request: Request) throws -> KATOCode? {
-        guard let text = request.queryText("territory"), !text.isEmpty else { return nil }
+        guard let text = request.queryText("territory") else { return nil }
+        // The pages' forms send an empty value for "any"; the API takes no empty filter.
+        if text.isEmpty && !request.isAPI { return nil }
         guard let code = KATOCode.parse(text) else {
             throw Abort(.badRequest, reason: request.t("error.filter", ["name": "territory", "value": text]))
         }
