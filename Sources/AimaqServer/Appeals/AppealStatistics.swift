@@ -51,7 +51,8 @@ enum AppealStatistics {
             .column(SQLFunction("SUM", args: SQLRaw("CASE WHEN status = 'answered' THEN 1 ELSE 0 END")), as: "answered")
             .column(SQLFunction("SUM", args: SQLRaw("CASE WHEN status = 'answered' AND answered_on <= deadline THEN 1 ELSE 0 END")), as: "on_time")
             .column(SQLFunction("COUNT", args: SQLIdentifier("rating")), as: "ratings")
-            .column(SQLFunction("SUM", args: SQLIdentifier("rating")), as: "rating_sum")
+            // PostgreSQL sums a BIGINT column into NUMERIC: counted back as an integer.
+            .column(SQLRaw("CAST(SUM(rating) AS BIGINT)"), as: "rating_sum")
             .from("appeals")
         if let region { query = query.where("region_id", .equal, SQLBind(region.regionNumber)) }
         if let topic { query = query.where("topic", .equal, SQLBind(topic)) }
