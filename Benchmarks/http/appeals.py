@@ -21,7 +21,6 @@ import argparse
 import json
 import os
 import random
-import re
 import shutil
 import signal
 import statistics
@@ -34,7 +33,8 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from mixed import Database, aimaq, note, parse_wrk, percentile, rss_mib, wait_health  # noqa: E402
+from mixed import Database, aimaq, note, percentile, wait_health  # noqa: E402
+from votes import page_script, wrk  # noqa: E402
 
 TARGETS = "register and statistics p99 < 50 ms at 64 connections while appeals arrive at 20/s; a new appeal placed in its group < 50 ms; full regrouping in seconds"
 
@@ -45,24 +45,6 @@ TEXTS = [
     "В квартирах дома {n} холодно, отопление работает вполсилы, просим проверить котельную",
     "Benchmark appeal {n}: the street lights have been off for a month and children walk to school in the dark",
 ]
-
-
-def page_script(paths):
-    return f"""
-local paths = {{{", ".join(json.dumps(p) for p in paths)}}}
-local languages = {{"kk", "ru", "en"}}
-request = function()
-    return wrk.format("GET", paths[math.random(#paths)], {{["Cookie"] = "aimaq_lang=" .. languages[math.random(3)]}})
-end
-"""
-
-
-def wrk(url, script, connections, duration, threads=2):
-    process = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "10s",
-                              "-s", script, url], capture_output=True, text=True)
-    if process.returncode != 0:
-        sys.exit(f"wrk failed:\n{process.stdout}{process.stderr}")
-    return parse_wrk(process.stdout)
 
 
 class Writer(threading.Thread):

@@ -421,7 +421,6 @@ enum AppealDemo {
                 authorID: nil, authorName: givenNames[text.count % givenNames.count] + " " + surnames[text.count % surnames.count], text: text + " (демо)", publishable: true, registeredOn: day,
                 deadline: deadline, meetingID: meeting < meetings.count ? meetings[meeting] : nil, electoralDistrict: electoralDistrict, demo: true),
                 actor: "demo", on: writer)
-            try await (app.db as! any SQLDatabase).update("appeals").set("demo", to: SQLBind(true)).where("id", .equal, SQLBind(appeal.id)).run()
             switch fate {
             case "answered":
                 _ = try await AppealStore.answer([appeal.id], text: "Вопрос рассмотрен, меры приняты; срок исполнения — текущий год. (демо)",

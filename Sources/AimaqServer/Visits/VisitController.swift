@@ -139,9 +139,9 @@ enum VisitController {
     }
 
     static func objects(of meetings: [MeetingRecord], on sql: any SQLDatabase) async throws -> [Int: TerritoryObjectRecord] {
-        var result: [Int: TerritoryObjectRecord] = [:]
-        for id in Set(meetings.compactMap(\.objectID)) { result[id] = try await VisitStore.object(id, on: sql) }
-        return result
+        let ids = Array(Set(meetings.compactMap(\.objectID)))
+        guard !ids.isEmpty else { return [:] }
+        return Dictionary(uniqueKeysWithValues: try await VisitStore.objects(ids, on: sql).map { ($0.id, $0) })
     }
 
     /// `GET /visits/:id`: the programme, who took part, what was raised and what became of it.

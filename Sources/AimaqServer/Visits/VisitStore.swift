@@ -145,6 +145,12 @@ enum VisitStore {
         try await sql.select().column("*").from("territory_objects").where("id", .equal, SQLBind(id)).first(decoding: ObjectRow.self)?.record
     }
 
+    /// The objects with these ids, in one query.
+    static func objects(_ ids: [Int], on sql: any SQLDatabase) async throws -> [TerritoryObjectRecord] {
+        try await sql.select().column("*").from("territory_objects").where("id", .in, SQLBind.group(ids))
+            .all(decoding: ObjectRow.self).compactMap(\.record)
+    }
+
     /// Objects per region (the register's map).
     static func objectCounts(on sql: any SQLDatabase) async throws -> [Int: Int] {
         struct Row: Decodable { var territory_id: Int; var n: Int }
