@@ -40,7 +40,8 @@ extension ServerTests {
         static let signedIn: [Who] = Fixture.accounts.map { .account($0.key) }
 
         /// A Kyzylorda discussion in its public phase, with one comment, for the comment routes.
-        struct Discussion { var id: Int; var comment: Int; var proposal: Int; var conversation: Int; var statement: Int; var pending: Int; var opinion: Int; var poll: Int; var appeal: Int; var visit: Int; var meeting: Int }
+        struct Discussion { var id: Int; var comment: Int; var proposal: Int; var conversation: Int; var statement: Int; var pending: Int; var opinion: Int; var poll: Int; var appeal: Int; var visit: Int; var meeting: Int
+            var appealFile: Int; var meetingFile: Int; var deputy: UUID }
 
         static func seedDiscussion(_ app: Application) async throws -> Discussion {
             let id = try await DiscussionStore.create(DiscussionRecord(
@@ -82,9 +83,17 @@ extension ServerTests {
                 id: 0, visitID: visit, kind: .publicMeeting, territory: try KATOCode("430000000"), startsAt: "2026-01-08T17:00",
                 title: LocalizedName(kk: "M", ru: "M", en: "M"), address: "Hall", participants: "Residents", agenda: "Water",
                 minutes: nil, objectID: nil, demo: false), actor: "test", on: writer)
+            let sql = app.db as! any SQLDatabase
+            let kept = try await app.aimaq.evidence.store([.init(fileName: "scan.pdf", data: Data("%PDF-1.4\n".utf8))], db: sql)
+            try await AimaqServer.AppealFiles.attach(kept, appeal: appeal.id, purpose: .appeal, on: sql)
+            try await AimaqServer.AppealFiles.attach(kept, meeting: meeting, purpose: .minutes, on: sql)
+            let files = try await AimaqServer.AppealFiles.of(appeal: appeal.id, on: sql)
+            let meetingFiles = try await AimaqServer.AppealFiles.of(meetings: [meeting], on: sql)[meeting] ?? []
+            let deputy = try #require(try await Account.query(on: app.db).filter(\.$email == Fixture.email("maslikhat")).first())
             return Discussion(id: id, comment: comment, proposal: proposal, conversation: conversation, statement: statement,
                               pending: pending, opinion: opinion.id, poll: try await Polls.open(app, territory: "430000000"),
-                              appeal: appeal.id, visit: visit, meeting: meeting)
+                              appeal: appeal.id, visit: visit, meeting: meeting, appealFile: try #require(files.first?.id),
+                              meetingFile: try #require(meetingFiles.first?.id), deputy: try deputy.requireID())
         }
 
         static func cases(bodyID: Int, targetID: UUID, plan: Fixture.Plan, discussion: Discussion) -> [Case] {
@@ -281,6 +290,12 @@ extension ServerTests {
                 Case(method: .GET, pattern: "/appeals/:id", path: "/appeals/\(discussion.appeal)",
                      expected: [.account("citizen"): .ok, .account("akimat"): .ok, .account("admin"): .ok, .account("national"): .ok,
                                 .account("maslikhat"): .ok], default: .notFound),
+                // Its files likewise; a meeting's files are public, like the meeting; so is a deputy's page.
+                Case(method: .GET, pattern: "/files/:id", path: "/files/\(discussion.appealFile)",
+                     expected: [.account("citizen"): .ok, .account("akimat"): .ok, .account("admin"): .ok, .account("national"): .ok,
+                                .account("maslikhat"): .ok], default: .notFound),
+                Case(method: .GET, pattern: "/files/:id", path: "/files/\(discussion.meetingFile)", default: .ok),
+                Case(method: .GET, pattern: "/deputies/:id", path: "/deputies/\(discussion.deputy.uuidString)", default: .ok),
                 Case(method: .POST, pattern: "/appeals/:id/extension", path: "/appeals/\(discussion.appeal)/extension",
                      form: ["reason": "A site check"], expected: [.anonymous: .seeOther], default: .forbidden, mayAct: [.account("akimat")]),
                 Case(method: .POST, pattern: "/appeals/:id/answer", path: "/appeals/\(discussion.appeal)/answer",

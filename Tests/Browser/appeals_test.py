@@ -8,6 +8,9 @@ control as an assignment, which links back to the issue; the page of the Kyzylor
 what became of each issue raised, and the statistics show the country by region.
 Ends with "N passed, N failed".
 """
+import os
+import tempfile
+
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
@@ -30,12 +33,19 @@ def steps():
     Select(driver.find_element(By.ID, "appeal-topic")).select_by_value("water")
     driver.find_element(By.ID, "appeal-text").send_keys(TEXT)
     driver.find_element(By.CSS_SELECTOR, "input[name=publishable]").click()
+    # A scan attached as a browser sends it (multipart, the token in the address).
+    scan = os.path.join(tempfile.mkdtemp(), "pipe-scan.pdf")
+    with open(scan, "wb") as f:
+        f.write(b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n")
+    driver.find_element(By.ID, "appeal-files").send_keys(scan)
     click_and_wait(driver.find_element(By.CSS_SELECTOR, "#appeal-form button[type=submit]"))
     appeal = driver.current_url.split("?")[0]
     main = main_text()
     check("the appeal is registered with a number and awaits its answer",
           "Appeal No. 43-2026-" in main and "Awaiting an answer" in main and TEXT in main, main[:400])
     check("it is routed to the Shieli akimat", "Shieli District Akimat" in main, main[:600])
+    check("the attached scan is kept with it", len(driver.find_elements(By.CSS_SELECTOR, "#appeal-files-list a")) == 1
+          and "pipe-scan.pdf" in main, main[:600])
     number = driver.find_element(By.TAG_NAME, "h1").text.replace("Appeal No. ", "")
     driver.get(BASE + "/appeals/mine?lang=en")
     check("“My appeals” lists it", number in main_text())
@@ -53,8 +63,12 @@ def steps():
     check("the appeal is answered", "Answered" in main and "The pump was replaced" in main, main[:500])
     sign_out()
 
-    # The citizen rates the answer; a poor rating offers the body above.
+    # The citizen is told of the answer, rates it; a poor rating offers the body above.
     sign_in(CITIZEN)
+    driver.get(BASE + "/my?lang=en")
+    told = [a for a in driver.find_elements(By.CSS_SELECTOR, "ul.notifications a") if "Your appeal has been answered" in a.text]
+    check("the citizen is told the appeal was answered", len(told) >= 1 and told[0].get_attribute("href").split("?")[0] == appeal,
+          main_text()[:400])
     driver.get(appeal + "?lang=en")
     driver.find_element(By.CSS_SELECTOR, "#rate-form input[name=rating][value='2']").click()
     driver.find_element(By.ID, "rate-note").send_keys("The pump broke again the next day.")
@@ -75,6 +89,14 @@ def steps():
     receptions = [a for a in driver.find_elements(By.CSS_SELECTOR, "main table a") if "reception" in a.text.lower()]
     check("the calendar lists the maslikhat's receptions", len(receptions) >= 2, main_text()[:400])
     click_and_wait(receptions[0])
+    hosts = driver.find_elements(By.CSS_SELECTOR, "a.deputy-link")
+    check("a regional reception names the deputy who holds it", len(hosts) >= 1, main_text()[:400])
+    reception = driver.current_url
+    click_and_wait(hosts[0])
+    check("the deputy's page lists their receptions and what was raised with them",
+          len(driver.find_elements(By.CSS_SELECTOR, "#deputy-receptions a")) >= 3 and "Raised" in main_text(), main_text()[:500])
+    shot("deputy")
+    driver.get(reception)
     issue_text = "Browser test: street lighting by the school is out, children walk in the dark."
     form = driver.find_element(By.CSS_SELECTOR, "form[id^=issue-form]")
     form.find_element(By.NAME, "text").send_keys(issue_text)
@@ -99,6 +121,7 @@ def steps():
     click_and_wait(driver.find_element(By.PARTIAL_LINK_TEXT, "Visit of the Speaker of the Senate"))
     main = main_text()
     check("the visit page shows the programme", "Visit to the new airport terminal" in main and "Meeting with creative youth" in main)
+    check("with each meeting's minutes as a file", len(driver.find_elements(By.CSS_SELECTOR, "ul.files a")) == 9, main[:300])
     check("and the fate of the issues raised", "Issues raised: 20;" in driver.find_element(By.ID, "visit-outcome").text
           and "Работы включены в план следующего года." in main, main[:300])
     shot("visit")

@@ -30,7 +30,7 @@ final class AppState: Sendable {
     /// Where audited writes run (none with an in-memory database, which one connection holds).
     let writes: WriteLane?
     /// The capabilities' sections of a territory page, in the order they appear.
-    let territorySections: [any TerritorySection] = [InstructionsSection(), BudgetSection()]
+    let territorySections: [any TerritorySection] = [InstructionsSection(), BudgetSection(), ObjectsSection()]
     /// Signs private feed addresses; generated once per installation and kept in the database.
     var feedSecret: String { secret.withLock { $0 } }
     let secret = Mutex("")

@@ -110,6 +110,7 @@ public enum AimaqApp {
         VisitController.register(app)
         AppealAPI.register(app)
         ReceptionController.register(app)
+        DeputyController.register(app)
     }
 
     /// Loads what is served from memory; call after migrating.

@@ -39,6 +39,8 @@ enum AppealAPI {
         var text: String?
         /// Who raised it: only for those who may read the appeal in full.
         var author: String?
+        /// The deputy it was addressed to (or who held the reception), if any.
+        var deputy: UUID?
         var demo: Bool
     }
 
@@ -50,7 +52,7 @@ enum AppealAPI {
                          answeredOn: appeal.answeredOn?.description, answer: full || appeal.publishable ? appeal.answer : nil, rating: appeal.rating,
                          group: appeal.groupID, meeting: appeal.meetingID, assignment: appeal.assignmentID,
                          electoralDistrict: appeal.electoralDistrict, text: full ? appeal.text : published,
-                         author: full ? appeal.authorName : nil, demo: appeal.demo)
+                         author: full ? appeal.authorName : nil, deputy: appeal.deputyID, demo: appeal.demo)
     }
 
     /// `GET /api/v1/appeals`: filtered like the register (`territory`, `topic`, `status`,
@@ -71,6 +73,7 @@ enum AppealAPI {
         var addressee: String?
         var text: String?
         var publishable: Bool?
+        var deputy: String?
     }
 
     /// `POST /api/v1/appeals` with an API token: the same checks as the form; 201 with the
@@ -80,8 +83,8 @@ enum AppealAPI {
         guard let account = request.account else { throw Abort(.unauthorized) }
         let input = try request.content.decode(SubmitInput.self)
         let form = AppealController.SubmitForm(territory: input.territory, topic: input.topic, addressee: input.addressee, text: input.text,
-                                               publishable: input.publishable == true ? "1" : nil)
-        switch try AppealController.check(form, account: account, request) {
+                                               publishable: input.publishable == true ? "1" : nil, deputy: input.deputy)
+        switch try await AppealController.check(form, account: account, request) {
         case .refused(let key, let arguments):
             throw Abort(.unprocessableEntity, reason: request.t(key, arguments))
         case .accepted(let appeal):
@@ -112,6 +115,11 @@ enum AppealAPI {
         var agenda: String
         var minutes: String?
         var object: Int?
+        /// The body that holds it, and the deputy who hosts it (a reception).
+        var body: Int?
+        var host: UUID?
+        /// The minutes as files and the photos (public, like the meeting).
+        var files: [String]
         var issues: [AppealDTO]
     }
 
@@ -146,11 +154,13 @@ enum AppealAPI {
         let visit = try await VisitController.loadVisit(request)
         let meetings = try await VisitStore.meetings(visit: visit.id, on: request.sql)
         let issues = try await VisitController.issues(of: meetings, on: request.sql)
+        let files = try await AppealFiles.of(meetings: meetings.map(\.id), on: request.sql)
         let today = InstructionController.today(request)
         return visitDTO(visit, meetings: meetings.map { meeting in
             MeetingDTO(id: meeting.id, kind: meeting.kind.rawValue, startsAt: meeting.startsAt, territory: meeting.territory.description,
                        title: meeting.title, address: meeting.address, participants: meeting.participants, agenda: meeting.agenda,
-                       minutes: meeting.minutes, object: meeting.objectID,
+                       minutes: meeting.minutes, object: meeting.objectID, body: meeting.bodyID, host: meeting.hostID,
+                       files: (files[meeting.id] ?? []).map { SiteURL.appealFile(.value($0.id)).path },
                        issues: (issues[meeting.id] ?? []).map {
                            dto($0, full: AccessPolicy.allows(AppealController.viewAction($0, request), for: request.actor), today: today)
                        })

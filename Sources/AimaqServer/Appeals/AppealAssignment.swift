@@ -74,6 +74,9 @@ enum AppealAssignment {
             try await db.sql.update("appeals").set("status", to: SQLBind(AppealStatus.assigned.rawValue))
                 .set("assignment_id", to: SQLBind(assignmentID)).set("history", to: SQLBind(AppealStore.encode(history)))
                 .where("id", .equal, SQLBind(appeal.id)).run()
+            if let author = appeal.authorID {
+                try await Notifications.notify([author], kind: .appealAssigned, appeal: appeal.id, on: db.sql)
+            }
             try await AppealStore.bump(db.sql)
             return (assignmentID, AuditEvent(action: "appeal.assign", entity: "appeal", entityID: String(appeal.id),
                                              before: "{\"status\":\"\(appeal.status.rawValue)\"}",

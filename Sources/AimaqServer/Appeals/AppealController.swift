@@ -13,12 +13,20 @@ enum AppealController {
         routes.get(SiteURL.appeals.pathComponents, use: list)
         routes.get(SiteURL.appealsCSV.pathComponents, use: csv)
         routes.get(SiteURL.appealNew.pathComponents, use: form)
-        routes.post(SiteURL.appeals.pathComponents, use: submit)
+        // Forms with files carry the CSRF token in the address; who may send is checked before
+        // the body is read.
+        routes.upload(SiteURL.appeals, maxBytes: EvidenceStore.maxRequestBytes, gate: { request in
+            guard request.account != nil else { throw SignInRequired() }
+        }, use: submit)
         routes.get(SiteURL.appealsMine.pathComponents, use: mine)
         routes.get(SiteURL.appealsInbox.pathComponents, use: inbox)
         routes.get(SiteURL.appealStatistics.pathComponents, use: statistics)
         routes.get(SiteURL.appeal(.key).pathComponents, use: show)
-        routes.post(SiteURL.appealAnswer(.key).pathComponents, use: answer)
+        routes.upload(SiteURL.appealAnswer(.key), maxBytes: EvidenceStore.maxRequestBytes, gate: { request in
+            let appeal = try await load(request)
+            try request.authorize(answerAction(appeal, request))
+        }, use: answer)
+        routes.get(SiteURL.appealFile(.key).pathComponents, use: AppealFiles.download)
         routes.post(SiteURL.appealExtend(.key).pathComponents, use: extend)
         routes.post(SiteURL.appealRate(.key).pathComponents, use: rate)
         routes.post(SiteURL.appealEscalate(.key).pathComponents, use: escalate)
@@ -118,7 +126,7 @@ enum AppealController {
     /// `GET /appeals/new`: the form, for a signed-in person.
     @Sendable static func form(_ request: Request) async throws -> Response {
         try request.authorize(.viewOwnWork)
-        return formPage(request, values: [:], problem: nil)
+        return try await formPage(request, values: ["deputy": request.queryText("deputy") ?? ""], problem: nil)
     }
 
     static func territories(_ request: Request) -> [Territory] {
@@ -129,12 +137,33 @@ enum AppealController {
         return (tree.ancestors(of: own) + [here]).reversed()
     }
 
-    static func formPage(_ request: Request, values: [String: String], problem: String?, status: HTTPResponseStatus = .ok) -> Response {
+    static func formPage(_ request: Request, values: [String: String], problem: String?, status: HTTPResponseStatus = .ok) async throws -> Response {
         let page = request.page
+        let places = territories(request)
+        let deputies = try await deputies(of: places.map(\.code), request)
         return Layout.response(request, title: page.t("appeal.new.title"),
                                breadcrumbs: breadcrumbs(request, (page.t("appeal.new.title"), SiteURL.appealNew.path)), status: status,
-                               content: AppealViews.form(territories: territories(request), values: values, problem: problem,
+                               content: AppealViews.form(territories: places, deputies: deputies, values: values, problem: problem,
                                                          terms: terms(request), page))
+    }
+
+    /// A deputy one may address an appeal to.
+    struct Deputy: Decodable, Sendable {
+        var id: UUID
+        var display_name: String
+        var role: String
+        var territory_id: Int?
+    }
+
+    /// The active deputies elected in these territories (maslikhat deputies of each, and the
+    /// national deputies of the region or of the whole country).
+    static func deputies(of territories: [KATOCode], _ request: Request) async throws -> [Deputy] {
+        var query = request.sql.select().columns("id", "display_name", "role", "territory_id").from(Account.schema)
+            .where("role", .in, SQLBind.group([Role.maslikhatDeputy.rawValue, Role.nationalDeputy.rawValue]))
+            .where("active", .equal, SQLBind(true))
+        let codes = territories.map(\.value)
+        query = query.where { $0.where("territory_id", .in, SQLBind.group(codes.isEmpty ? [-1] : codes)).orWhere("territory_id", .is, SQLLiteral.null) }
+        return try await query.orderBy("display_name").limit(200).all(decoding: Deputy.self)
     }
 
     struct SubmitForm: Content {
@@ -143,6 +172,9 @@ enum AppealController {
         var addressee: String?
         var text: String?
         var publishable: String?
+        /// Optional: the deputy the appeal is addressed to (their account's id).
+        var deputy: String?
+        var files: [File]?
     }
 
     /// A submitted appeal checked, or the message key of what is wrong. The page and the API
@@ -152,7 +184,7 @@ enum AppealController {
         case refused(String, [String: String])
     }
 
-    static func check(_ input: SubmitForm, account: Account, _ request: Request) throws -> Checked {
+    static func check(_ input: SubmitForm, account: Account, _ request: Request) async throws -> Checked {
         guard let code = input.territory.flatMap({ KATOCode.parse($0) }), request.tree[code] != nil else {
             return .refused("appeal.error.territory", [:])
         }
@@ -162,29 +194,52 @@ enum AppealController {
         let text = (input.text ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard text.count >= 20 else { return .refused("appeal.error.short", [:]) }
         guard text.count <= textLimit else { return .refused("appeal.error.long", ["limit": String(textLimit)]) }
-        guard let body = AppealRouting.body(for: code, topic: topic, addressee: addressee, bodies: request.aimaq.bodies) else {
+        // An appeal to a deputy goes to the deputy and to their council, which answers it.
+        var deputy: UUID?
+        if let text = input.deputy?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
+            guard let id = UUID(uuidString: text),
+                  try await deputies(of: AppealRouting.chain(code), request).contains(where: { $0.id == id }) else {
+                return .refused("appeal.error.deputy", [:])
+            }
+            deputy = id
+        }
+        guard let body = AppealRouting.body(for: code, topic: topic, addressee: deputy == nil ? addressee : .maslikhat,
+                                            bodies: request.aimaq.bodies) else {
             return .refused("appeal.error.noBody", [:])
         }
         let today = InstructionController.today(request)
         return .accepted(AppealStore.NewAppeal(
             channel: .online, territory: code, district: AppealRouting.district(of: code), topic: topic.key, bodyID: body,
             authorID: account.id, authorName: account.displayName, text: text, publishable: input.publishable == "1" || input.publishable == "true",
-            registeredOn: today, deadline: terms(request).deadline(registeredOn: today, calendar: request.aimaq.calendar)))
+            registeredOn: today, deadline: terms(request).deadline(registeredOn: today, calendar: request.aimaq.calendar),
+            deputyID: deputy))
     }
 
     /// `POST /appeals`: registers the appeal and shows it; a refused form comes back filled in.
     @Sendable static func submit(_ request: Request) async throws -> Response {
         guard let account = request.account else { throw SignInRequired() }
         let input = try request.content.decode(SubmitForm.self)
-        switch try check(input, account: account, request) {
+        let values = ["territory": input.territory ?? "", "topic": input.topic ?? "", "addressee": input.addressee ?? "",
+                      "text": input.text ?? "", "publishable": input.publishable ?? "", "deputy": input.deputy ?? ""]
+        let (uploads, fileProblems) = EvidenceStore.checked(input.files, request)
+        switch try await check(input, account: account, request) {
         case .refused(let key, let arguments):
-            let values = ["territory": input.territory ?? "", "topic": input.topic ?? "", "addressee": input.addressee ?? "",
-                          "text": input.text ?? "", "publishable": input.publishable ?? ""]
-            return formPage(request, values: values, problem: request.t(key, arguments), status: .unprocessableEntity)
-        case .accepted(let appeal):
+            // The form comes back filled in; files are not kept and are chosen again.
+            return try await formPage(request, values: values, problem: ([request.t(key, arguments)] + fileProblems).joined(separator: " "),
+                                      status: .unprocessableEntity)
+        case .accepted(var appeal):
+            guard fileProblems.isEmpty else {
+                return try await formPage(request, values: values, problem: fileProblems.joined(separator: " "), status: .unprocessableEntity)
+            }
             try request.aimaq.limits.charge(.participation, request)
-            let stored = try await AppealStore.register(appeal, actor: request.auditActor, on: request.writer)
-            return request.redirect(to: SiteURL.appeal(.value(stored.id)).path, redirectType: .normal)
+            appeal.files = try await request.aimaq.evidence.store(uploads, db: request.sql)
+            do {
+                let stored = try await AppealStore.register(appeal, actor: request.auditActor, on: request.writer)
+                return request.redirect(to: SiteURL.appeal(.value(stored.id)).path, redirectType: .normal)
+            } catch {
+                await request.aimaq.evidence.discard(appeal.files, db: request.sql)
+                throw error
+            }
         }
     }
 
@@ -266,8 +321,12 @@ enum AppealController {
             full ? try await AppealStore.list(AppealStore.Filter(group: group), per: 200, on: sql).items.filter { $0.id != appeal.id } : []
         } ?? []
         let page = request.page
+        let files = full ? try await AppealFiles.of(appeal: appeal.id, on: sql) : []
+        let deputyName = try await appeal.deputyID.asyncMap { id in
+            try await Account.find(id, on: request.db)?.displayName
+        } ?? nil
         let context = AppealViews.PageModel(
-            appeal: appeal, full: full, today: InstructionController.today(request), terms: terms(request),
+            files: files, deputyName: deputyName, appeal: appeal, full: full, today: InstructionController.today(request), terms: terms(request),
             isAuthor: appeal.authorID != nil && appeal.authorID == request.account?.id,
             mayAnswer: AccessPolicy.allows(answerAction(appeal, request), for: request.actor),
             mayAssign: AccessPolicy.allows(.recordMeetings(territory: appeal.territory), for: request.actor),
@@ -278,7 +337,7 @@ enum AppealController {
                                content: AppealViews.page(context, page))
     }
 
-    struct AnswerForm: Content { var answer: String?; var together: String? }
+    struct AnswerForm: Content { var answer: String?; var together: String?; var files: [File]? }
 
     /// `POST /appeals/:id/answer`: the body's answer; `together=1` answers every appeal of the
     /// group still awaiting an answer from the same body with the same text.
@@ -291,6 +350,8 @@ enum AppealController {
         guard !text.isEmpty, text.count <= answerLimit else {
             throw Abort(.unprocessableEntity, reason: request.t("appeal.error.answer", ["limit": String(answerLimit)]))
         }
+        let (uploads, fileProblems) = EvidenceStore.checked(input.files, request)
+        guard fileProblems.isEmpty else { throw Abort(.unprocessableEntity, reason: fileProblems.joined(separator: " ")) }
         var ids = [appeal.id]
         if input.together == "1", let group = appeal.groupID {
             var filter = AppealStore.Filter(bodies: appeal.bodyID.map { [$0] } ?? [], group: group)
@@ -298,7 +359,14 @@ enum AppealController {
             ids = try await AppealStore.list(filter, per: 1_000, on: request.sql).items.map(\.id)
             if !ids.contains(appeal.id) { ids.append(appeal.id) }
         }
-        _ = try await AppealStore.answer(ids, text: text, by: request.auditActor, on: InstructionController.today(request), writer: request.writer)
+        let files = try await request.aimaq.evidence.store(uploads, db: request.sql)
+        do {
+            _ = try await AppealStore.answer(ids, text: text, files: files, by: request.auditActor, on: InstructionController.today(request),
+                                             writer: request.writer)
+        } catch {
+            await request.aimaq.evidence.discard(files, db: request.sql)
+            throw error
+        }
         return request.redirect(to: SiteURL.appeal(.value(appeal.id)).path, redirectType: .normal)
     }
 
@@ -318,7 +386,7 @@ enum AppealController {
         try await AppealStore.change(appeal, action: "appeal.extend", step: AppealStep(on: today.description, kind: "extended", body: appeal.bodyID, text: reason),
                                      set: ["status": AppealStatus.extended.rawValue, "deadline": deadline.description,
                                            "extensions": appeal.extensions + 1, "extension_reason": reason],
-                                     actor: request.auditActor, writer: request.writer)
+                                     tell: .appealExtended, actor: request.auditActor, writer: request.writer)
         return request.redirect(to: SiteURL.appeal(.value(appeal.id)).path, redirectType: .normal)
     }
 

@@ -63,6 +63,10 @@ struct AppealRecord: Sendable {
     var electoralDistrict: String?
     var history: [AppealStep]
     var demo: Bool
+    /// The deputy the appeal was addressed to, if any.
+    var deputyID: UUID? = nil
+    /// How to tell whoever raised an issue at a meeting (staff only).
+    var contact: String? = nil
 
     func timeliness(today: CivilDate) -> AppealTimeliness {
         AppealTimeliness.of(status: status, deadline: deadline, answeredOn: status == .answered ? answeredOn : nil, today: today)
@@ -81,7 +85,7 @@ enum AppealStore {
     static let columns = ["id", "number", "channel", "territory_id", "district_id", "topic", "body_id", "author_id", "author_name",
                           "text", "publishable", "public_text", "status", "registered_on", "deadline", "extensions", "extension_reason",
                           "answered_on", "answer", "rating", "rating_note", "escalations", "group_id", "meeting_id",
-                          "assignment_id", "electoral_district", "history", "demo"]
+                          "assignment_id", "electoral_district", "history", "demo", "deputy_id", "contact"]
 
     struct Row: Decodable {
         var id: Int
@@ -112,6 +116,8 @@ enum AppealStore {
         var electoral_district: String?
         var history: String?
         var demo: Bool
+        var deputy_id: UUID?
+        var contact: String?
 
         var record: AppealRecord? {
             guard let channel = AppealChannel(rawValue: channel), let status = AppealStatus(rawValue: status),
@@ -124,7 +130,8 @@ enum AppealStore {
                 answeredOn: answered_on.flatMap { try? CivilDate($0) }, answer: answer, rating: rating, ratingNote: rating_note,
                 escalations: escalations, groupID: group_id, meetingID: meeting_id, assignmentID: assignment_id,
                 electoralDistrict: electoral_district,
-                history: history.flatMap { try? JSONDecoder().decode([AppealStep].self, from: Data($0.utf8)) } ?? [], demo: demo)
+                history: history.flatMap { try? JSONDecoder().decode([AppealStep].self, from: Data($0.utf8)) } ?? [], demo: demo,
+                deputyID: deputy_id, contact: contact)
         }
     }
 
@@ -133,7 +140,7 @@ enum AppealStore {
     }
 
     /// Lists show neither the full text nor the history: they are not read.
-    static let listColumns = columns.filter { $0 != "text" && $0 != "history" }
+    static let listColumns = columns.filter { $0 != "text" && $0 != "history" && $0 != "contact" }
 
     /// Moves the appeals' version on, in the transaction of the change.
     static func bump(_ sql: any SQLDatabase) async throws {
@@ -173,6 +180,10 @@ enum AppealStore {
         var meetingID: Int? = nil
         var electoralDistrict: String? = nil
         var demo = false
+        var deputyID: UUID? = nil
+        var contact: String? = nil
+        /// Files the author sent, already stored (rows are written with the appeal).
+        var files: [EvidenceStore.Stored] = []
     }
 
     /// The stored appeals a new one may join: the same district and topic, registered within a year.
@@ -196,7 +207,7 @@ enum AppealStore {
             let id = try await sql.insert(into: "appeals")
                 .columns("channel", "territory_id", "district_id", "region_id", "topic", "body_id", "author_id", "author_name",
                          "text", "publishable", "public_text", "status", "registered_on", "deadline", "extensions", "escalations", "meeting_id",
-                         "electoral_district", "history", "created_at", "demo")
+                         "electoral_district", "history", "created_at", "demo", "deputy_id", "contact")
                 .values(SQLBind(appeal.channel.rawValue), SQLBind(appeal.territory.value), SQLBind(appeal.district.value),
                         SQLBind(appeal.territory.regionNumber), SQLBind(appeal.topic), SQLBind(appeal.bodyID), SQLBind(appeal.authorID),
                         SQLBind(appeal.authorName), SQLBind(appeal.text), SQLBind(appeal.publishable),
@@ -204,7 +215,7 @@ enum AppealStore {
                         SQLBind(AppealStatus.registered.rawValue), SQLBind(appeal.registeredOn.description),
                         SQLBind(appeal.deadline.description), SQLBind(0), SQLBind(0), SQLBind(appeal.meetingID),
                         SQLBind(appeal.electoralDistrict), SQLBind(encode(history)), SQLBind(KazakhstanTime.nowMilliseconds()),
-                        SQLBind(appeal.demo))
+                        SQLBind(appeal.demo), SQLBind(appeal.deputyID), SQLBind(appeal.contact))
                 .returning("id").first(decoding: InsertedID.self)?.id ?? 0
             let number = AppealNumber.make(region: appeal.territory.regionNumber, year: appeal.registeredOn.year, sequence: id)
             let members = try await bucket(district: appeal.district, topic: appeal.topic, since: appeal.registeredOn.adding(days: -365),
@@ -212,6 +223,8 @@ enum AppealStore {
             let group = SimilarAppeals.place(appeal.text, among: members) ?? id
             try await sql.update("appeals").set("number", to: SQLBind(number)).set("group_id", to: SQLBind(group))
                 .where("id", .equal, SQLBind(id)).run()
+            try await AppealFiles.attach(appeal.files, appeal: id, purpose: .appeal, on: sql)
+            if let deputy = appeal.deputyID { try await Notifications.notify([deputy], kind: .appealAddressed, appeal: id, on: sql) }
             try await bump(sql)
             return (id, AuditEvent(action: "appeal.register", entity: "appeal", entityID: String(id), before: nil,
                                    after: "{\"number\":\"\(number)\",\"channel\":\"\(appeal.channel.rawValue)\",\"topic\":\"\(appeal.topic)\",\"body\":\(appeal.bodyID.map(String.init) ?? "null"),\"group\":\(group)}"))
@@ -222,7 +235,7 @@ enum AppealStore {
 
     /// Answers appeals (one, or every one of a group still awaiting its answer from the same body).
     /// Returns how many were answered.
-    static func answer(_ ids: [Int], text: String, by actor: String, on day: CivilDate,
+    static func answer(_ ids: [Int], text: String, files: [EvidenceStore.Stored] = [], by actor: String, on day: CivilDate,
                        writer: AuditLog.Writer) async throws -> Int {
         try await AuditLog.record(on: writer, actor: actor) { db -> (Int, AuditEvent) in
             let sql = try db.sql
@@ -235,6 +248,9 @@ enum AppealStore {
                     .set("answered_by", to: SQLBind(actor)).set("history", to: SQLBind(encode(history)))
                     .where("id", .equal, SQLBind(appeal.id)).run()
                 answered.append(appeal.number)
+                // The evidence goes with each answer; whoever raised it is told.
+                try await AppealFiles.attach(files, appeal: appeal.id, purpose: .answer, on: sql)
+                if let author = appeal.authorID { try await Notifications.notify([author], kind: .appealAnswered, appeal: appeal.id, on: sql) }
             }
             try await bump(sql)
             return (answered.count, AuditEvent(action: "appeal.answer", entity: "appeal", entityID: ids.map(String.init).joined(separator: ","),
@@ -244,12 +260,13 @@ enum AppealStore {
 
     /// A change of one appeal's state, with the step it adds to its history.
     static func change(_ appeal: AppealRecord, action: String, step: AppealStep, set values: [String: any Encodable & Sendable],
-                       actor: String, writer: AuditLog.Writer) async throws {
+                       tell: Notifications.Kind? = nil, actor: String, writer: AuditLog.Writer) async throws {
         try await AuditLog.record(on: writer, actor: actor) { db -> (Void, AuditEvent) in
             let sql = try db.sql
             var update = sql.update("appeals").set("history", to: SQLBind(encode(appeal.history + [step])))
             for (column, value) in values.sorted(by: { $0.key < $1.key }) { update = update.set(SQLIdentifier(column), to: SQLBind(value)) }
             try await update.where("id", .equal, SQLBind(appeal.id)).run()
+            if let tell, let author = appeal.authorID { try await Notifications.notify([author], kind: tell, appeal: appeal.id, on: sql) }
             try await bump(sql)
             let after = values.keys.sorted().filter { !["answer", "rating_note", "extension_reason"].contains($0) }
                 .map { "\"\($0)\":\"\(values[$0].map { "\($0)" } ?? "")\"" }.joined(separator: ",")
@@ -271,6 +288,7 @@ enum AppealStore {
         var group: Int? = nil
         var meeting: Int? = nil
         var channel: AppealChannel? = nil
+        var deputy: UUID? = nil
     }
 
     static func filtered(_ query: SQLSelectBuilder, _ filter: Filter) -> SQLSelectBuilder {
@@ -292,6 +310,7 @@ enum AppealStore {
         if let group = filter.group { query = query.where("group_id", .equal, SQLBind(group)) }
         if let meeting = filter.meeting { query = query.where("meeting_id", .equal, SQLBind(meeting)) }
         if let channel = filter.channel { query = query.where("channel", .equal, SQLBind(channel.rawValue)) }
+        if let deputy = filter.deputy { query = query.where("deputy_id", .equal, SQLBind(deputy)) }
         return query
     }
 

@@ -184,13 +184,16 @@ enum AppealViews {
         ])
     }
 
-    static func form(territories: [Territory], values: [String: String], problem: String?, terms: AppealTerms,
-                     _ page: PageContext) -> Node {
+    static func form(territories: [Territory], deputies: [AppealController.Deputy], values: [String: String], problem: String?,
+                     terms: AppealTerms, _ page: PageContext) -> Node {
         .fragment([
             el("h1") { page.t("appeal.new.title") },
             el("p") { page.t("appeal.new.intro", ["days": String(terms.answerDays)]) },
             problem.map { text in el("p", .class("error"), Attribute("role", "alert")) { text } } ?? .empty,
-            el("form", attributes: [.class("stack"), .id("appeal-form"), Attribute("method", "post"), Attribute("action", SiteURL.appeals.path)]) {
+            // Multipart forms carry the token in the address: the body is read only after the check.
+            el("form", attributes: [.class("stack"), .id("appeal-form"), Attribute("method", "post"),
+                                    Attribute("action", SiteURL.appeals.link((.csrf, page.csrfToken))),
+                                    Attribute("enctype", "multipart/form-data")]) {
                 csrfField(page)
                 el("label", Attribute("for", "appeal-territory")) { page.t("appeal.territory") }
                 el("select", .name("territory"), .id("appeal-territory"), .flag("required")) {
@@ -214,9 +217,21 @@ enum AppealViews {
                         }
                     }
                 }
+                if !deputies.isEmpty {
+                    el("label", Attribute("for", "appeal-deputy")) { page.t("appeal.deputy") }
+                    el("select", .name("deputy"), .id("appeal-deputy"), .aria("describedby", "appeal-deputy-hint")) {
+                        Components.option("", page.t("appeal.deputy.none"), selected: (values["deputy"] ?? "").isEmpty)
+                        for deputy in deputies {
+                            Components.option(deputy.id.uuidString, deputy.display_name + " — " + page.t("role.\(deputy.role)"),
+                                              selected: values["deputy"]?.uppercased() == deputy.id.uuidString)
+                        }
+                    }
+                    el("p", .class("meta"), .id("appeal-deputy-hint")) { page.t("appeal.deputy.hint") }
+                }
                 el("label", Attribute("for", "appeal-text")) { page.t("appeal.text") }
                 el("textarea", .name("text"), .id("appeal-text"), Attribute("rows", "8"), Attribute("minlength", "20"),
                    Attribute("maxlength", String(AppealController.textLimit)), .flag("required")) { values["text"] ?? "" }
+                filesField(id: "appeal-files", page)
                 el("label") {
                     Components.checkbox("publishable", value: "1", checked: values["publishable"] == "1")
                     " " + page.t("appeal.publishable")
@@ -227,7 +242,35 @@ enum AppealViews {
         ])
     }
 
+    /// A file input for up to five files of the kinds evidence may be, with what is allowed said.
+    static func filesField(id: String, _ page: PageContext) -> Node {
+        fragment {
+            el("label", Attribute("for", id)) { page.t("appeal.files") }
+            void("input", .type("file"), .name("files[]"), .id(id), .flag("multiple"), .aria("describedby", id + "-hint"),
+                 Attribute("accept", EvidenceStore.allowedTypes.keys.sorted().map { "." + $0 }.joined(separator: ",")))
+            el("p", .class("meta"), .id(id + "-hint")) {
+                page.t("appeal.filesHint", ["n": String(EvidenceStore.maxFiles), "mb": "10",
+                                            "kinds": EvidenceStore.allowedTypes.keys.sorted().joined(separator: ", ")])
+            }
+        }
+    }
+
+    /// Links to kept files, each with its size.
+    static func fileList(_ files: [AppealFileRecord], id: String, _ page: PageContext) -> Node {
+        guard !files.isEmpty else { return .empty }
+        return el("ul", .class("files"), .id(id)) {
+            for file in files {
+                el("li") {
+                    el("a", .href(SiteURL.appealFile(.value(file.id)).path)) { file.file_name }
+                    " (" + NumberFormat.integer(max(1, file.size / 1024), page.language) + " KB)"
+                }
+            }
+        }
+    }
+
     struct PageModel {
+        var files: [AppealFileRecord] = []
+        var deputyName: String? = nil
         var appeal: AppealRecord
         var full: Bool
         var today: CivilDate
@@ -266,12 +309,21 @@ enum AppealViews {
                     el("dt") { page.t("appeal.author") }
                     el("dd") { name }
                 }
+                if model.full, let contact = appeal.contact, !contact.isEmpty {
+                    el("dt") { page.t("appeal.contact") }
+                    el("dd") { contact }
+                }
+                if let deputy = appeal.deputyID, let name = model.deputyName {
+                    el("dt") { page.t("appeal.deputy") }
+                    el("dd") { el("a", .href(SiteURL.deputy(.value(deputy)).path)) { name } }
+                }
                 if appeal.demo { el("dt") { page.t("appeal.demoLabel") }; el("dd") { page.t("appeal.demo") } }
             },
             el("h2") { page.t("appeal.text") },
             model.full ? el("p", .class("appeal-text")) { appeal.text }
                 : el("p", .class("appeal-text")) { appeal.publicText ?? "" },
             model.full && !appeal.publishable ? el("p", .class("meta")) { page.t("appeal.privateNote") } : .empty,
+            model.full ? fileList(model.files.filter { $0.purpose == AppealFileRecord.Purpose.appeal.rawValue }, id: "appeal-files-list", page) : .empty,
             answerPart(model, page),
             history(model, page),
             model.mayAnswer && appeal.status.awaitsAnswer ? officerForms(model, page) : .empty,
@@ -299,6 +351,7 @@ enum AppealViews {
             el("h2", .id("answer")) { page.t("appeal.answer") }
             el("p", .class("meta")) { Components.dateText(model.appeal.answeredOn ?? model.today, page) }
             el("p", .class("appeal-answer")) { answer }
+            if model.full { fileList(model.files.filter { $0.purpose == AppealFileRecord.Purpose.answer.rawValue }, id: "answer-files", page) }
             if let rating = model.appeal.rating {
                 el("p", .id("rating")) { page.t("appeal.rated", ["rating": String(rating)]) + (model.appeal.ratingNote.map { $0.isEmpty ? "" : " — " + $0 } ?? "") }
             }
@@ -327,11 +380,12 @@ enum AppealViews {
         return fragment {
             el("h2", .id("answer-form-title")) { page.t("appeal.answerTitle") }
             el("form", attributes: [.class("stack"), .id("answer-form"), Attribute("method", "post"),
-                                    Attribute("action", SiteURL.appealAnswer(.value(appeal.id)).path)]) {
-                csrfField(page)
+                                    Attribute("action", SiteURL.appealAnswer(.value(appeal.id)).link((.csrf, page.csrfToken))),
+                                    Attribute("enctype", "multipart/form-data")]) {
                 el("label", Attribute("for", "answer-text")) { page.t("appeal.answer") }
                 el("textarea", .name("answer"), .id("answer-text"), Attribute("rows", "6"), .flag("required"),
                    Attribute("maxlength", String(AppealController.answerLimit))) { "" }
+                filesField(id: "answer-files-input", page)
                 if !model.similar.isEmpty {
                     el("label") {
                         Components.checkbox("together", value: "1", checked: false)

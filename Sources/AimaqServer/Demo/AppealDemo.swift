@@ -71,7 +71,8 @@ enum AppealDemo {
                     name: LocalizedName(kk: name(template.kk, .kk), ru: name(template.ru, .ru), en: name(template.en, .en)),
                     bodyID: bodies.responsible(for: region.code, category: category), cost: template.cost * (0.6 + random.nextUnit()),
                     funding: template.funding, plannedStart: start, plannedEnd: end, actualEnd: end <= today ? end : nil,
-                    progress: progressShare, budgetLine: nil, instructionID: nil, demo: true), actor: "demo", on: app.db)
+                    progress: progressShare, budgetLine: template.funding == "private" ? nil : budgetFunction[template.kind],
+                    instructionID: nil, demo: true), actor: "demo", on: app.db)
                 created += 1
             }
         }
@@ -83,12 +84,17 @@ enum AppealDemo {
         return created
     }
 
+    /// The functional group of the expenditure classification an object's spending falls in.
+    static let budgetFunction = ["school": "04", "clinic": "05", "road": "12", "water": "07", "networks": "07", "industrial_zone": "11",
+                                 "airport": "12", "sport": "08", "culture": "08", "housing": "07"]
+
     static var kyzylordaObjects: [TerritoryObjectRecord] {
         let city = (try? KATOCode("431010000")) ?? kyzylorda
         func object(_ kind: String, _ kk: String, _ ru: String, _ en: String, cost: Double, funding: String, end: String, progress: Int) -> TerritoryObjectRecord {
             TerritoryObjectRecord(id: 0, territory: city, kind: kind, name: LocalizedName(kk: kk, ru: ru, en: en), bodyID: nil, cost: cost,
                                   funding: funding, plannedStart: try? CivilDate("2024-05-01"), plannedEnd: try? CivilDate(end),
-                                  actualEnd: progress == 100 ? try? CivilDate(end) : nil, progress: progress, budgetLine: nil,
+                                  actualEnd: progress == 100 ? try? CivilDate(end) : nil, progress: progress,
+                                  budgetLine: funding == "private" ? nil : budgetFunction[kind],
                                   instructionID: nil, demo: true)
         }
         return [
@@ -344,6 +350,7 @@ enum AppealDemo {
                                  en: "Visit of the Speaker of the Senate and senators to Kyzylorda region (demo)"),
             starts: try CivilDate("2026-01-08"), ends: try CivilDate("2026-01-08"),
             delegation: ["Председатель Сената (демо)", "Сенаторы от Кызылординской области (демо)", "Депутаты Мажилиса (демо)",
+                         "Demo National Deputy (Kyzylorda), депутат Мажилиса (демо)",
                          "Аким Кызылординской области (демо)", "Председатель областного маслихата (демо)"], demo: true),
             actor: "demo", on: writer)
         typealias Item = (time: String, kind: MeetingKind, kk: String, ru: String, en: String, address: String, participants: String, agenda: String, object: String?)
@@ -370,14 +377,21 @@ enum AppealDemo {
              "Общественное согласие, обсуждение парламентской реформы", nil),
         ]
         var meetings: [Int] = []
+        let senate = app.aimaq.bodies.bodies(of: nil).first { $0.kind == .senate }?.id
         for item in programme {
             let id = try await VisitStore.addMeeting(MeetingRecord(
                 id: 0, visitID: visit, kind: item.kind, territory: city, startsAt: "2026-01-08T" + item.time,
                 title: LocalizedName(kk: item.kk + " (демо)", ru: item.ru + " (демо)", en: item.en + " (demo)"), address: item.address,
                 participants: item.participants, agenda: item.agenda,
                 minutes: "Протокол встречи (демо): заслушаны выступления участников, поднятые вопросы зарегистрированы и направлены ответственным органам.",
-                objectID: item.object.flatMap(object), demo: true), actor: "demo", on: writer)
+                objectID: item.object.flatMap(object), demo: true, bodyID: senate), actor: "demo", on: writer)
             meetings.append(id)
+            // The minutes as a file, kept and checked like any evidence.
+            let minutes = "Протокол (демо)\n\(item.ru), 8 января 2026 года, \(item.time)\nМесто: \(item.address)\n"
+                + "Участники: \(item.participants)\nПовестка: \(item.agenda)\n"
+                + "Поднятые вопросы зарегистрированы в Aimaq и направлены ответственным органам.\n"
+            let stored = try await app.aimaq.evidence.store([.init(fileName: "protocol-\(meetings.count).txt", data: Data(minutes.utf8))], db: sql)
+            try await VisitStore.recordMinutes(id, minutes: nil, files: stored, actor: "demo", on: writer)
         }
         // The issues raised: (meeting index, territory, topic, text, fate).
         let issues: [(Int, String, String, String, String)] = [
@@ -407,7 +421,7 @@ enum AppealDemo {
 
     /// Registers issues raised at meetings on a day and gives each its fate.
     static func raise(_ issues: [(Int, String, String, String, String)], meetings: [Int], on day: CivilDate, channel: AppealChannel = .meeting,
-                      electoralDistrict: String? = nil, app: Application, writer: AuditLog.Writer) async throws -> Int {
+                      electoralDistrict: String? = nil, deputy: UUID? = nil, app: Application, writer: AuditLog.Writer) async throws -> Int {
         let terms = app.aimaq.configuration.appealTerms
         let calendar = app.aimaq.calendar
         let bodies = app.aimaq.bodies
@@ -419,8 +433,8 @@ enum AppealDemo {
                 channel: channel, territory: territory, district: AppealRouting.district(of: territory), topic: topic,
                 bodyID: AppealRouting.body(for: territory, topic: AppealTopic.named(topic), addressee: .akimat, bodies: bodies),
                 authorID: nil, authorName: givenNames[text.count % givenNames.count] + " " + surnames[text.count % surnames.count], text: text + " (демо)", publishable: true, registeredOn: day,
-                deadline: deadline, meetingID: meeting < meetings.count ? meetings[meeting] : nil, electoralDistrict: electoralDistrict, demo: true),
-                actor: "demo", on: writer)
+                deadline: deadline, meetingID: meeting < meetings.count ? meetings[meeting] : nil, electoralDistrict: electoralDistrict, demo: true,
+                deputyID: deputy), actor: "demo", on: writer)
             switch fate {
             case "answered":
                 _ = try await AppealStore.answer([appeal.id], text: "Вопрос рассмотрен, меры приняты; срок исполнения — текущий год. (демо)",
@@ -457,6 +471,8 @@ enum AppealDemo {
         let today = app.aimaq.clock.today()
         var meetings = 0
         var issues = 0
+        // The demo's regional maslikhat deputy holds the regional receptions.
+        let host = try await Account.query(on: app.db).filter(\.$email == "maslikhat.kyzylorda@demo.aimaq.kz").first()?.id
         for (code, name, address) in [(kyzylorda, "облыстық мәслихат|областного маслихата|regional maslikhat", "ул. Тайманова, 1"),
                                       (shieli, "Шиелі аудандық мәслихаты|Шиелийского районного маслихата|Shieli district maslikhat", "пос. Шиели, ул. Рыскулова, 5")] {
             let names = name.split(separator: "|").map(String.init)
@@ -468,7 +484,9 @@ enum AppealDemo {
                                          ru: "Приём граждан депутатом \(names[1]) (демо)",
                                          en: "Citizens' reception by a deputy of the \(names[2]) (demo)"),
                     address: address, participants: "Депутат (демо), записавшиеся жители", agenda: "Личный приём граждан",
-                    minutes: offset < 2 ? "Принято 6 граждан; вопросы зарегистрированы (демо)." : nil, objectID: nil, demo: true),
+                    minutes: offset < 2 ? "Принято 6 граждан; вопросы зарегистрированы (демо)." : nil, objectID: nil, demo: true,
+                    slots: 8, hostID: code == kyzylorda ? host : nil,
+                    bodyID: AppealRouting.body(for: code, topic: nil, addressee: .maslikhat, bodies: app.aimaq.bodies)),
                     actor: "demo", on: writer)
                 ids.append(id)
                 meetings += 1
@@ -479,7 +497,8 @@ enum AppealDemo {
                 (1, code.description, "social", "Назначение пособия по уходу за ребёнком с инвалидностью", "answered"),
                 (1, code.description, "roads", "Освещение улицы у школы", "registered"),
             ]
-            issues += try await raise(raised, meetings: ids, on: today.adding(days: -40), channel: .reception, app: app, writer: writer)
+            issues += try await raise(raised, meetings: ids, on: today.adding(days: -40), channel: .reception,
+                                      deputy: code == kyzylorda ? host : nil, app: app, writer: writer)
             // Voters' mandates of the maslikhat's electoral districts, adopted into the plan or reported on.
             let mandates: [(Int, String, String, String, String)] = [
                 (99, code.description, "water", "Наказ избирателей: провести водопровод в новые микрорайоны", "assigned"),

@@ -58,6 +58,29 @@ final class EvidenceStore: Sendable {
         return allowedTypes[ext]
     }
 
+    /// Files sent with a form, checked one by one (kind, size, that the content is what the
+    /// name says): the uploads to keep and, in the reader's language, every problem found.
+    static func checked(_ files: [File]?, _ request: Request) -> (uploads: [Upload], problems: [String]) {
+        let files = (files ?? []).filter { !$0.filename.isEmpty && $0.data.readableBytes > 0 }
+        var problems: [String] = []
+        if files.count > maxFiles {
+            problems.append(request.t("report.error.fileCount", ["n": String(maxFiles)]))
+        }
+        var uploads: [Upload] = []
+        for file in files {
+            if contentType(of: file.filename) == nil {
+                problems.append(request.t("report.error.fileType", ["name": file.filename]))
+            } else if file.data.readableBytes > maxFileBytes {
+                problems.append(request.t("report.error.fileSize", ["name": file.filename, "mb": "10"]))
+            } else if !FileSignature.matches(extension: (file.filename as NSString).pathExtension, bytes: file.data.readableBytesView) {
+                problems.append(request.t("report.error.fileContent", ["name": file.filename]))
+            } else {
+                uploads.append(.init(fileName: file.filename, data: Data(buffer: file.data)))
+            }
+        }
+        return (uploads, problems)
+    }
+
     func store(_ uploads: [Upload], db: any SQLDatabase) async throws -> [Stored] {
         guard !uploads.isEmpty else { return [] }
         if case .folder(let folder) = place {
@@ -171,23 +194,8 @@ struct ReportSubmission {
             }
             values[id] = number
         }
-        let files = (form.files ?? []).filter { !$0.filename.isEmpty && $0.data.readableBytes > 0 }
-        if files.count > EvidenceStore.maxFiles {
-            problems.append(request.t("report.error.fileCount", ["n": String(EvidenceStore.maxFiles)]))
-        }
-        var uploads: [EvidenceStore.Upload] = []
-        for file in files {
-            if EvidenceStore.contentType(of: file.filename) == nil {
-                problems.append(request.t("report.error.fileType", ["name": file.filename]))
-            } else if file.data.readableBytes > EvidenceStore.maxFileBytes {
-                problems.append(request.t("report.error.fileSize", ["name": file.filename, "mb": "10"]))
-            } else if !FileSignature.matches(extension: (file.filename as NSString).pathExtension,
-                                             bytes: file.data.readableBytesView) {
-                problems.append(request.t("report.error.fileContent", ["name": file.filename]))
-            } else {
-                uploads.append(.init(fileName: file.filename, data: Data(buffer: file.data)))
-            }
-        }
+        let (uploads, fileProblems) = EvidenceStore.checked(form.files, request)
+        problems += fileProblems
         return try validated(text: form.text, periodLabel: form.period, values: values, files: uploads,
                              indicators: indicators, period: period, today: today, problems: problems, request)
     }

@@ -143,6 +143,7 @@ final class NotificationRecord: Model, @unchecked Sendable {
     @Field(key: "account_id") var accountID: UUID
     @Field(key: "kind") var kind: String
     @OptionalField(key: "assignment_id") var assignmentID: Int?
+    @OptionalField(key: "appeal_id") var appealID: Int?
     @Field(key: "created_at") var createdAt: Int64
     @OptionalField(key: "read_at") var readAt: Int64?
     @OptionalField(key: "dedupe_key") var dedupeKey: String?

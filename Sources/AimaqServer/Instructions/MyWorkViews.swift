@@ -62,6 +62,8 @@ enum MyWorkViews {
                             if note.readAt == nil { el("strong", .class("unread")) { page.t("notification.unread") + " " } }
                             if let id = note.assignmentID {
                                 el("a", .href(SiteURL.assignment(.value(id)).path)) { page.t("notification.\(note.kind)") }
+                            } else if let id = note.appealID {
+                                el("a", .href(SiteURL.appeal(.value(id)).path)) { page.t("notification.\(note.kind)") }
                             } else {
                                 page.t("notification.\(note.kind)")
                             }

@@ -12,6 +12,22 @@ enum Notifications {
         case deadlineSoon = "deadline_soon"
         case deadlinePassed = "deadline_passed"
         case roadMapDue = "road_map_due"
+        /// To the author, or whoever raised an issue: the answer came; the term was extended;
+        /// the issue became a controlled assignment. To a deputy: an appeal addressed to them.
+        case appealAnswered = "appeal_answered"
+        case appealExtended = "appeal_extended"
+        case appealAssigned = "appeal_assigned"
+        case appealAddressed = "appeal_addressed"
+    }
+
+    /// Tells people about an appeal, in the transaction of the change.
+    static func notify(_ accounts: [UUID], kind: Kind, appeal: Int, on sql: any SQLDatabase) async throws {
+        let people = Set(accounts).sorted { $0.uuidString < $1.uuidString }
+        guard !people.isEmpty else { return }
+        let now = KazakhstanTime.nowMilliseconds()
+        let insert = sql.insert(into: NotificationRecord.schema).columns("account_id", "kind", "appeal_id", "created_at")
+        for account in people { insert.values(SQLBind(account), SQLBind(kind.rawValue), SQLBind(appeal), SQLBind(now)) }
+        try await insert.run()
     }
 
     static func notify(_ accounts: [UUID], kind: Kind, assignment: Int, dedupe: String? = nil,

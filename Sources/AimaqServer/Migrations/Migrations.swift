@@ -38,5 +38,6 @@ enum AimaqMigrations {
         app.migrations.add(M031ReferendumElectorate())
         app.migrations.add(M032AppealsAndVisits())
         app.migrations.add(M033ReceptionBookings())
+        app.migrations.add(M034AppealFilesAndDeputies())
     }
 }

@@ -51,7 +51,9 @@ enum ReceptionController {
             title: LocalizedName(kk: request.aimaq.catalog.text("reception.title", .kk, ["name": name]), ru: request.aimaq.catalog.text("reception.title", .ru, ["name": name]),
                                  en: request.aimaq.catalog.text("reception.title", .en, ["name": name])),
             address: VisitController.text(form.address, limit: 300) ?? "", participants: name, agenda: "", minutes: nil, objectID: nil,
-            demo: false, slots: slots), actor: request.auditActor, on: request.writer)
+            demo: false, slots: slots, hostID: account.id,
+            bodyID: AppealRouting.body(for: code, topic: nil, addressee: .maslikhat, bodies: request.aimaq.bodies)),
+            actor: request.auditActor, on: request.writer)
         return request.redirect(to: SiteURL.meeting(.value(id)).path, redirectType: .normal)
     }
 

@@ -15,7 +15,10 @@ enum VisitController {
         routes.get(SiteURL.visit(.key).pathComponents, use: show)
         routes.post(SiteURL.visitMeetings(.key).pathComponents, use: addMeeting)
         routes.get(SiteURL.meeting(.key).pathComponents, use: meeting)
-        routes.post(SiteURL.meetingMinutes(.key).pathComponents, use: minutes)
+        routes.upload(SiteURL.meetingMinutes(.key), maxBytes: 2 * EvidenceStore.maxRequestBytes, gate: { request in
+            let meeting = try await loadMeeting(request)
+            try request.authorize(.recordMeetings(territory: meeting.territory))
+        }, use: minutes)
         routes.post(SiteURL.meetingIssues(.key).pathComponents, use: raiseIssue)
         routes.get(SiteURL.objects.pathComponents, use: objects)
         routes.get(SiteURL.objectsCSV.pathComponents, use: objectsCSV)
@@ -35,26 +38,40 @@ enum VisitController {
         return code
     }
 
-    /// `GET /visits`: visits, and the meetings of the coming weeks and the past month.
+    static func bodyFilter(_ request: Request) throws -> Int? {
+        guard let text = request.queryText("body") else { return nil }
+        if text.isEmpty && !request.isAPI { return nil }
+        guard let id = Int(text), request.aimaq.bodies.body(id) != nil else {
+            throw Abort(.badRequest, reason: request.t("error.filter", ["name": "body", "value": text]))
+        }
+        return id
+    }
+
+    /// `GET /visits`: visits, and the meetings of the coming weeks and the past month, by
+    /// territory and by the body that holds them.
     @Sendable static func calendar(_ request: Request) async throws -> Response {
         try request.authorize(.viewPublic)
         let territory = try territoryFilter(request)
+        let body = try bodyFilter(request)
         let today = InstructionController.today(request)
-        let visits = try await VisitStore.visits(in: territory, on: request.sql)
-        let meetings = try await VisitStore.meetings(from: today.adding(days: -30), to: today.adding(days: 90), in: territory, on: request.sql)
+        let visits = body == nil ? try await VisitStore.visits(in: territory, on: request.sql) : []
+        let meetings = try await VisitStore.meetings(from: today.adding(days: -30), to: today.adding(days: 90), in: territory, body: body,
+                                                     on: request.sql)
+        let holders = try await VisitStore.meetingBodies(on: request.sql).compactMap { request.aimaq.bodies.body($0) }
         let page = request.page
         let mayRecord = AppealController.isRecorder(request.actor)
         return Layout.response(request, title: page.t("visit.list.title"), breadcrumbs: crumbs(request),
-                               content: VisitViews.calendar(visits: visits, meetings: meetings, territory: territory, today: today,
-                                                            mayRecord: mayRecord, page))
+                               content: VisitViews.calendar(visits: visits, meetings: meetings, territory: territory, body: body,
+                                                            holders: holders, today: today, mayRecord: mayRecord, page))
     }
 
     /// `GET /visits.ics`: the meetings as an iCalendar feed (public; by territory).
     @Sendable static func ical(_ request: Request) async throws -> Response {
         try request.authorize(.viewPublic)
         let territory = try territoryFilter(request)
+        let body = try bodyFilter(request)
         let today = InstructionController.today(request)
-        let meetings = try await VisitStore.meetings(from: today.adding(days: -365), to: today.adding(days: 365), in: territory,
+        let meetings = try await VisitStore.meetings(from: today.adding(days: -365), to: today.adding(days: 365), in: territory, body: body,
                                                      limit: 2_000, on: request.sql)
         let language = request.language
         var lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Aimaq//Visits//EN", "CALSCALE:GREGORIAN", "X-WR-CALNAME:Aimaq visits"]
@@ -149,10 +166,11 @@ enum VisitController {
         try request.authorize(.viewPublic)
         let visit = try await loadVisit(request)
         let meetings = try await VisitStore.meetings(visit: visit.id, on: request.sql)
-        let model = VisitViews.Programme(
+        var model = VisitViews.Programme(
             meetings: meetings, issues: try await issues(of: meetings, on: request.sql), objects: try await objects(of: meetings, on: request.sql),
             today: InstructionController.today(request), mayRecord: AccessPolicy.allows(.recordMeetings(territory: visit.territory), for: request.actor),
             bodies: request.aimaq.bodies)
+        model.files = try await AppealFiles.of(meetings: meetings.map(\.id), on: request.sql)
         let page = request.page
         return Layout.response(request, title: visit.title[page.language],
                                breadcrumbs: crumbs(request, (visit.title[page.language], SiteURL.visit(.value(visit.id)).path)),
@@ -168,6 +186,7 @@ enum VisitController {
             meetings: [meeting], issues: try await issues(of: [meeting], on: request.sql), objects: try await objects(of: [meeting], on: request.sql),
             today: InstructionController.today(request), mayRecord: AccessPolicy.allows(.recordMeetings(territory: meeting.territory), for: request.actor),
             bodies: request.aimaq.bodies)
+        model.files = try await AppealFiles.of(meetings: [meeting.id], on: request.sql)
         if meeting.kind == .reception {
             model.bookings = try await VisitStore.bookings(meeting.id, on: request.sql)
             model.mayBook = (meeting.day ?? model.today) >= model.today
@@ -191,6 +210,8 @@ enum VisitController {
         var participants: String?
         var agenda: String?
         var object: Int?
+        /// The body that holds the meeting (optional; empty for none).
+        var body: String?
     }
 
     /// `POST /visits/:id/meetings`: one item of the programme, on a day of the visit.
@@ -212,24 +233,49 @@ enum VisitController {
         if let object = form.object, try await VisitStore.object(object, on: request.sql) == nil {
             throw Abort(.unprocessableEntity, reason: request.t("visit.error.object"))
         }
+        let body = (form.body ?? "").isEmpty ? nil : form.body.flatMap { Int($0) }
+        if !(form.body ?? "").isEmpty, body.flatMap({ request.aimaq.bodies.body($0) }) == nil {
+            throw Abort(.unprocessableEntity, reason: request.t("visit.error.body"))
+        }
         let id = try await VisitStore.addMeeting(MeetingRecord(
             id: 0, visitID: visit.id, kind: kind, territory: territory, startsAt: startsAt, title: LocalizedName(kk: title, ru: title, en: title),
             address: text(form.address, limit: 300) ?? "", participants: text(form.participants, limit: 2_000) ?? "",
-            agenda: text(form.agenda, limit: 4_000) ?? "", minutes: nil, objectID: form.object, demo: false),
+            agenda: text(form.agenda, limit: 4_000) ?? "", minutes: nil, objectID: form.object, demo: false, bodyID: body),
             actor: request.auditActor, on: request.writer)
         return request.redirect(to: SiteURL.visit(.value(visit.id)).path + "#meeting-\(id)", redirectType: .normal)
     }
 
-    struct MinutesForm: Content { var minutes: String? }
+    struct MinutesForm: Content { var minutes: String?; var files: [File]?; var photos: [File]? }
 
-    /// `POST /meetings/:id/minutes`: the minutes, after the meeting.
+    /// `POST /meetings/:id/minutes`: the minutes after the meeting (text, the signed minutes
+    /// as files, photos), checked like evidence; what is sent later adds to what is there.
     @Sendable static func minutes(_ request: Request) async throws -> Response {
         let meeting = try await loadMeeting(request)
         try request.authorize(.recordMeetings(territory: meeting.territory))
-        guard let minutes = text(try request.content.decode(MinutesForm.self).minutes, limit: 20_000) else {
+        let form = try request.content.decode(MinutesForm.self)
+        let minutes = text(form.minutes, limit: 20_000)
+        if let given = form.minutes, given.count > 20_000 { throw Abort(.unprocessableEntity, reason: request.t("visit.error.minutesLong")) }
+        let (files, fileProblems) = EvidenceStore.checked(form.files, request)
+        var (photos, photoProblems) = EvidenceStore.checked(form.photos, request)
+        for photo in photos where !["jpg", "jpeg", "png"].contains((photo.fileName as NSString).pathExtension.lowercased()) {
+            photoProblems.append(request.t("visit.error.photo", ["name": photo.fileName]))
+        }
+        photos = photos.filter { ["jpg", "jpeg", "png"].contains(($0.fileName as NSString).pathExtension.lowercased()) }
+        let problems = fileProblems + photoProblems
+        guard problems.isEmpty else { throw Abort(.unprocessableEntity, reason: problems.joined(separator: " ")) }
+        guard minutes != nil || !files.isEmpty || !photos.isEmpty else {
             throw Abort(.unprocessableEntity, reason: request.t("visit.error.minutes"))
         }
-        try await VisitStore.recordMinutes(meeting.id, minutes: minutes, actor: request.auditActor, on: request.writer)
+        let storedFiles = try await request.aimaq.evidence.store(files, db: request.sql)
+        let storedPhotos: [EvidenceStore.Stored]
+        do {
+            storedPhotos = try await request.aimaq.evidence.store(photos, db: request.sql)
+            try await VisitStore.recordMinutes(meeting.id, minutes: minutes, files: storedFiles, photos: storedPhotos,
+                                               actor: request.auditActor, on: request.writer)
+        } catch {
+            await request.aimaq.evidence.discard(storedFiles, db: request.sql)
+            throw error
+        }
         return request.redirect(to: SiteURL.meeting(.value(meeting.id)).path, redirectType: .normal)
     }
 
@@ -238,6 +284,10 @@ enum VisitController {
         var text: String?
         var topic: String?
         var territory: String?
+        /// At a reception: the booking of whoever raised it (they follow it in their own appeals).
+        var booking: String?
+        /// How to tell whoever raised it (staff only).
+        var contact: String?
     }
 
     /// `POST /meetings/:id/issues`: an issue raised, registered and routed like an appeal to the
@@ -257,12 +307,22 @@ enum VisitController {
         guard let body = AppealRouting.body(for: territory, topic: topic, addressee: .akimat, bodies: request.aimaq.bodies) else {
             throw Abort(.unprocessableEntity, reason: request.t("appeal.error.noBody"))
         }
+        var author: UUID?
+        var authorName = Self.text(form.raised_by, limit: 200)
+        if let given = form.booking, !given.isEmpty {
+            guard meeting.kind == .reception, let id = Int(given), let booking = try await VisitStore.bookings(meeting.id, on: request.sql).first(where: { $0.id == id }) else {
+                throw Abort(.unprocessableEntity, reason: request.t("visit.error.booking"))
+            }
+            author = booking.account_id
+            authorName = authorName ?? booking.name
+        }
         let today = InstructionController.today(request)
         _ = try await AppealStore.register(AppealStore.NewAppeal(
             channel: meeting.kind == .reception ? .reception : .meeting, territory: territory, district: AppealRouting.district(of: territory),
-            topic: topic.key, bodyID: body, authorID: nil, authorName: Self.text(form.raised_by, limit: 200), text: text, publishable: true,
+            topic: topic.key, bodyID: body, authorID: author, authorName: authorName, text: text, publishable: true,
             registeredOn: today, deadline: AppealController.terms(request).deadline(registeredOn: today, calendar: request.aimaq.calendar),
-            meetingID: meeting.id), actor: request.auditActor, on: request.writer)
+            meetingID: meeting.id, deputyID: meeting.hostID, contact: Self.text(form.contact, limit: 200)),
+            actor: request.auditActor, on: request.writer)
         return request.redirect(to: SiteURL.meeting(.value(meeting.id)).path + "#issues-\(meeting.id)", redirectType: .normal)
     }
 

@@ -37,6 +37,10 @@ struct MeetingRecord: Sendable {
     var demo: Bool
     /// A reception's slots of 15 minutes.
     var slots: Int? = nil
+    /// The deputy who holds a reception, or who chaired a meeting.
+    var hostID: UUID? = nil
+    /// The body that holds the meeting (the calendar's filter by body).
+    var bodyID: Int? = nil
 
     var day: CivilDate? { try? CivilDate(startsAt.prefix(10)) }
     var time: String { startsAt.count >= 16 ? String(startsAt.dropFirst(11).prefix(5)) : "" }
@@ -81,11 +85,13 @@ enum VisitStore {
         var id: Int; var visit_id: Int?; var kind: String; var territory_id: Int; var starts_at: String
         var title_kk: String; var title_ru: String; var title_en: String; var address: String; var participants: String
         var agenda: String; var minutes: String?; var object_id: Int?; var demo: Bool; var slots: Int?
+        var host_id: UUID?; var body_id: Int?
         var record: MeetingRecord? {
             guard let kind = MeetingKind(rawValue: kind), let territory = try? KATOCode(number: territory_id) else { return nil }
             return MeetingRecord(id: id, visitID: visit_id, kind: kind, territory: territory, startsAt: starts_at,
                                  title: LocalizedName(kk: title_kk, ru: title_ru, en: title_en), address: address,
-                                 participants: participants, agenda: agenda, minutes: minutes, objectID: object_id, demo: demo, slots: slots)
+                                 participants: participants, agenda: agenda, minutes: minutes, objectID: object_id, demo: demo, slots: slots,
+                                 hostID: host_id, bodyID: body_id)
         }
     }
 
@@ -114,6 +120,25 @@ enum VisitStore {
             .all(decoding: VisitRow.self).compactMap(\.record)
     }
 
+    /// The visits a person took part in: named in the delegation (one member per line, the
+    /// line starting with the name), or hosting one of its meetings.
+    static func visits(joinedBy name: String, hosting host: UUID, on sql: any SQLDatabase) async throws -> [VisitRecord] {
+        struct Row: Decodable { var visit_id: Int }
+        let hosted = Set(try await sql.select().distinct().column("visit_id").from("meetings").where("host_id", .equal, SQLBind(host))
+            .where("visit_id", .isNot, SQLLiteral.null).all(decoding: Row.self).map(\.visit_id))
+        let named = try await sql.select().column("*").from("visits")
+            .where("delegation", .like, SQLBind("%" + name.replacingOccurrences(of: "%", with: "") + "%"))
+            .orderBy("starts", .descending).limit(200).all(decoding: VisitRow.self).compactMap(\.record)
+            .filter { $0.delegation.contains { $0 == name || $0.hasPrefix(name + " ") || $0.hasPrefix(name + ",") } }
+        var found = named
+        let missing = hosted.subtracting(named.map(\.id))
+        if !missing.isEmpty {
+            found += try await sql.select().column("*").from("visits").where("id", .in, SQLBind.group(Array(missing)))
+                .all(decoding: VisitRow.self).compactMap(\.record)
+        }
+        return found.sorted { ($0.starts, $0.id) > ($1.starts, $1.id) }
+    }
+
     static func visit(_ id: Int, on sql: any SQLDatabase) async throws -> VisitRecord? {
         try await sql.select().column("*").from("visits").where("id", .equal, SQLBind(id)).first(decoding: VisitRow.self)?.record
     }
@@ -124,12 +149,21 @@ enum VisitStore {
     }
 
     /// Meetings between two days (inclusive), in a territory's subtree, in time order.
-    static func meetings(from: CivilDate?, to: CivilDate?, in territory: KATOCode?, limit: Int = 500,
+    static func meetings(from: CivilDate?, to: CivilDate?, in territory: KATOCode?, body: Int? = nil, host: UUID? = nil, limit: Int = 500,
                          on sql: any SQLDatabase) async throws -> [MeetingRecord] {
         var query = inSubtree(sql.select().column("*").from("meetings"), territory)
+        if let body { query = query.where("body_id", .equal, SQLBind(body)) }
+        if let host { query = query.where("host_id", .equal, SQLBind(host)) }
         if let from { query = query.where("starts_at", .greaterThanOrEqual, SQLBind(from.description)) }
         if let to { query = query.where("starts_at", .lessThan, SQLBind(to.adding(days: 1).description)) }
         return try await query.orderBy("starts_at").orderBy("id").limit(limit).all(decoding: MeetingRow.self).compactMap(\.record)
+    }
+
+    /// The bodies that hold meetings (the calendar's filter).
+    static func meetingBodies(on sql: any SQLDatabase) async throws -> [Int] {
+        struct Row: Decodable { var body_id: Int }
+        return try await sql.select().distinct().column("body_id").from("meetings").where("body_id", .isNot, SQLLiteral.null)
+            .orderBy("body_id").all(decoding: Row.self).map(\.body_id)
     }
 
     static func meeting(_ id: Int, on sql: any SQLDatabase) async throws -> MeetingRecord? {
@@ -177,22 +211,28 @@ enum VisitStore {
         try await AuditLog.record(on: writer, actor: actor) { db -> (Int, AuditEvent) in
             let id = try await db.sql.insert(into: "meetings")
                 .columns("visit_id", "kind", "territory_id", "starts_at", "title_kk", "title_ru", "title_en", "address", "participants",
-                         "agenda", "minutes", "object_id", "demo", "slots")
+                         "agenda", "minutes", "object_id", "demo", "slots", "host_id", "body_id")
                 .values(SQLBind(meeting.visitID), SQLBind(meeting.kind.rawValue), SQLBind(meeting.territory.value), SQLBind(meeting.startsAt),
                         SQLBind(meeting.title.kk), SQLBind(meeting.title.ru), SQLBind(meeting.title.en), SQLBind(meeting.address),
                         SQLBind(meeting.participants), SQLBind(meeting.agenda), SQLBind(meeting.minutes), SQLBind(meeting.objectID),
-                        SQLBind(meeting.demo), SQLBind(meeting.slots))
+                        SQLBind(meeting.demo), SQLBind(meeting.slots), SQLBind(meeting.hostID), SQLBind(meeting.bodyID))
                 .returning("id").first(decoding: InsertedID.self)?.id ?? 0
             return (id, AuditEvent(action: "meeting.create", entity: "meeting", entityID: String(id), before: nil,
                                    after: "{\"visit\":\(meeting.visitID.map(String.init) ?? "null"),\"kind\":\"\(meeting.kind.rawValue)\",\"at\":\"\(meeting.startsAt)\"}"))
         }
     }
 
-    static func recordMinutes(_ meeting: Int, minutes: String, actor: String, on writer: AuditLog.Writer) async throws {
+    /// The minutes' text (when given) and files: the minutes as signed, and photos.
+    static func recordMinutes(_ meeting: Int, minutes: String?, files: [EvidenceStore.Stored] = [], photos: [EvidenceStore.Stored] = [],
+                              actor: String, on writer: AuditLog.Writer) async throws {
         try await AuditLog.record(on: writer, actor: actor) { db -> (Void, AuditEvent) in
-            try await db.sql.update("meetings").set("minutes", to: SQLBind(minutes)).where("id", .equal, SQLBind(meeting)).run()
+            if let minutes {
+                try await db.sql.update("meetings").set("minutes", to: SQLBind(minutes)).where("id", .equal, SQLBind(meeting)).run()
+            }
+            try await AppealFiles.attach(files, meeting: meeting, purpose: .minutes, on: db.sql)
+            try await AppealFiles.attach(photos, meeting: meeting, purpose: .photo, on: db.sql)
             return ((), AuditEvent(action: "meeting.minutes", entity: "meeting", entityID: String(meeting), before: nil,
-                                   after: "{\"characters\":\(minutes.count)}"))
+                                   after: "{\"characters\":\(minutes?.count ?? 0),\"files\":\(files.count),\"photos\":\(photos.count)}"))
         }
     }
 

@@ -14,6 +14,8 @@ enum VisitViews {
         var bookings: [VisitStore.Booking] = []
         var mayBook = false
         var ownBooking: Int? = nil
+        /// Each meeting's files: the minutes as signed, photos.
+        var files: [Int: [AppealFileRecord]] = [:]
     }
 
     static func territoryName(_ code: KATOCode, _ page: PageContext) -> String {
@@ -25,13 +27,13 @@ enum VisitViews {
             : Components.dateText(visit.starts, page) + " – " + Components.dateText(visit.ends, page)
     }
 
-    static func calendar(visits: [VisitRecord], meetings: [MeetingRecord], territory: KATOCode?, today: CivilDate, mayRecord: Bool,
-                         _ page: PageContext) -> Node {
+    static func calendar(visits: [VisitRecord], meetings: [MeetingRecord], territory: KATOCode?, body: Int?, holders: [BodySummary],
+                         today: CivilDate, mayRecord: Bool, _ page: PageContext) -> Node {
         .fragment([
             el("h1") { page.t("visit.list.title") },
             el("p") { page.t("visit.list.intro") },
             el("p", .class("actions")) {
-                el("a", .href(SiteURL.visitsICal.link(SiteQuery().adding(.territory, territory)))) { page.t("visit.ical") }
+                el("a", .href(SiteURL.visitsICal.link(SiteQuery().adding(.territory, territory).adding(.body, body)))) { page.t("visit.ical") }
                 " · "
                 el("a", .href(SiteURL.objects.path)) { page.t("object.list.title") }
                 " · "
@@ -44,6 +46,15 @@ enum VisitViews {
                         Components.option("", page.t("country.name"), selected: territory == nil)
                         for region in page.tree.regions {
                             Components.option(region.code.description, region.name[page.language], selected: territory == region.code)
+                        }
+                    }
+                }
+                el("label") {
+                    page.t("visit.body") + " "
+                    el("select", .name("body")) {
+                        Components.option("", page.t("visit.anyBody"), selected: body == nil)
+                        for holder in holders {
+                            Components.option(String(holder.id), holder.name[page.language], selected: body == holder.id)
                         }
                     }
                 }
@@ -236,7 +247,16 @@ enum VisitViews {
                 el("dd") { page.t("visit.kind.\(meeting.kind.rawValue)") }
                 el("dt") { page.t("visit.where") }
                 el("dd") { territoryName(meeting.territory, page) + (meeting.address.isEmpty ? "" : ", " + meeting.address) }
-                if !meeting.participants.isEmpty { el("dt") { page.t("visit.participants") }; el("dd") { meeting.participants } }
+                if !meeting.participants.isEmpty {
+                    el("dt") { page.t("visit.participants") }
+                    el("dd") {
+                        if let host = meeting.hostID {
+                            el("a", .href(SiteURL.deputy(.value(host)).path), .class("deputy-link")) { meeting.participants }
+                        } else {
+                            meeting.participants
+                        }
+                    }
+                }
                 if !meeting.agenda.isEmpty { el("dt") { page.t("visit.agenda") }; el("dd") { meeting.agenda } }
                 if let object = meeting.objectID.flatMap({ model.objects[$0] }) {
                     el("dt") { page.t("visit.object") }
@@ -248,16 +268,23 @@ enum VisitViews {
                     }
                 }
             }
+            let files = model.files[meeting.id] ?? []
             if let minutes = meeting.minutes {
                 el("h4") { page.t("visit.minutes") }
                 el("p", .class("minutes")) { minutes }
-            } else if model.mayRecord {
-                el("form", attributes: [.class("stack"), Attribute("method", "post"), Attribute("action", SiteURL.meetingMinutes(.value(meeting.id)).path)]) {
-                    csrfField(page)
-                    el("label", Attribute("for", "minutes-\(meeting.id)")) { page.t("visit.minutes") }
-                    el("textarea", .name("minutes"), .id("minutes-\(meeting.id)"), Attribute("rows", "4"), .flag("required")) { "" }
-                    el("button", .type("submit")) { page.t("visit.minutesSave") }
-                }
+            }
+            let minuteFiles = files.filter { $0.purpose == AppealFileRecord.Purpose.minutes.rawValue }
+            if !minuteFiles.isEmpty {
+                el("h4") { page.t("visit.minutesFiles") }
+                AppealViews.fileList(minuteFiles, id: "minutes-files-\(meeting.id)", page)
+            }
+            let photos = files.filter { $0.purpose == AppealFileRecord.Purpose.photo.rawValue }
+            if !photos.isEmpty {
+                el("h4") { page.t("visit.photos") }
+                AppealViews.fileList(photos, id: "photos-\(meeting.id)", page)
+            }
+            if model.mayRecord {
+                minutesForm(meeting, page)
             }
             el("h4", .id("issues-\(meeting.id)")) { page.t("visit.issues", ["count": String(issues.count)]) }
             if !issues.isEmpty {
@@ -290,12 +317,27 @@ enum VisitViews {
                 }
             }
             if model.mayRecord {
-                issueForm(meeting, page)
+                issueForm(meeting, bookings: meeting.kind == .reception ? model.bookings : [], page)
             }
         }
     }
 
-    static func issueForm(_ meeting: MeetingRecord, _ page: PageContext) -> Node {
+    /// The minutes (text, the signed minutes as files, photos), written after the meeting and
+    /// completed later; files are checked like evidence.
+    static func minutesForm(_ meeting: MeetingRecord, _ page: PageContext) -> Node {
+        el("form", attributes: [.class("stack"), .id("minutes-form-\(meeting.id)"), Attribute("method", "post"),
+                                Attribute("action", SiteURL.meetingMinutes(.value(meeting.id)).link((.csrf, page.csrfToken))),
+                                Attribute("enctype", "multipart/form-data")]) {
+            el("label", Attribute("for", "minutes-\(meeting.id)")) { page.t("visit.minutes") }
+            el("textarea", .name("minutes"), .id("minutes-\(meeting.id)"), Attribute("rows", "4")) { meeting.minutes ?? "" }
+            AppealViews.filesField(id: "minutes-files-input-\(meeting.id)", page)
+            el("label", Attribute("for", "photos-input-\(meeting.id)")) { page.t("visit.photos") }
+            void("input", .type("file"), .name("photos[]"), .id("photos-input-\(meeting.id)"), .flag("multiple"), Attribute("accept", ".jpg,.jpeg,.png"))
+            el("button", .type("submit")) { page.t("visit.minutesSave") }
+        }
+    }
+
+    static func issueForm(_ meeting: MeetingRecord, bookings: [VisitStore.Booking] = [], _ page: PageContext) -> Node {
         el("form", attributes: [.class("stack"), .id("issue-form-\(meeting.id)"), Attribute("method", "post"),
                                 Attribute("action", SiteURL.meetingIssues(.value(meeting.id)).path)]) {
             csrfField(page)
@@ -303,6 +345,20 @@ enum VisitViews {
             el("textarea", .name("text"), .id("issue-text-\(meeting.id)"), Attribute("rows", "3"), .flag("required")) { "" }
             el("label", Attribute("for", "issue-by-\(meeting.id)")) { page.t("visit.raisedBy") }
             void("input", .type("text"), .name("raised_by"), .id("issue-by-\(meeting.id)"), Attribute("maxlength", "200"))
+            if !bookings.isEmpty {
+                // Someone who booked the reception follows the issue in their own appeals.
+                el("label", Attribute("for", "issue-booking-\(meeting.id)")) { page.t("visit.issueBooking") }
+                el("select", .name("booking"), .id("issue-booking-\(meeting.id)")) {
+                    Components.option("", "—", selected: true)
+                    for booking in bookings {
+                        Components.option(String(booking.id), ReceptionController.slotTime(meeting, booking.slot) + " " + booking.name, selected: false)
+                    }
+                }
+            }
+            el("label", Attribute("for", "issue-contact-\(meeting.id)")) { page.t("visit.issueContact") }
+            void("input", .type("text"), .name("contact"), .id("issue-contact-\(meeting.id)"), Attribute("maxlength", "200"),
+                 .aria("describedby", "issue-contact-hint-\(meeting.id)"))
+            el("p", .class("meta"), .id("issue-contact-hint-\(meeting.id)")) { page.t("visit.issueContactHint") }
             el("label", Attribute("for", "issue-topic-\(meeting.id)")) { page.t("appeal.topic") }
             el("select", .name("topic"), .id("issue-topic-\(meeting.id)")) {
                 for topic in AppealTopic.all { Components.option(topic.key, topic.name[page.language], selected: false) }
@@ -336,6 +392,13 @@ enum VisitViews {
             el("textarea", .name("participants"), .id("meeting-participants"), Attribute("rows", "2")) { "" }
             el("label", Attribute("for", "meeting-agenda")) { page.t("visit.agenda") }
             el("textarea", .name("agenda"), .id("meeting-agenda"), Attribute("rows", "3")) { "" }
+            el("label", Attribute("for", "meeting-body")) { page.t("visit.body") }
+            el("select", .name("body"), .id("meeting-body")) {
+                Components.option("", "—", selected: true)
+                for body in page.bodies.bodies(of: nil) + page.bodies.bodies(of: visit.territory) where body.kind.isRepresentative {
+                    Components.option(String(body.id), body.name[page.language], selected: false)
+                }
+            }
             el("button", .type("submit")) { page.t("visit.meetingSave") }
         }
     }
@@ -365,31 +428,75 @@ enum VisitViews {
         return text
     }
 
+    /// Objects by district, as tiles shaded by how many each district has (with their mean
+    /// progress), each linking to its part of the list below.
+    static func districtTiles(_ groups: [KATOCode: [TerritoryObjectRecord]], _ page: PageContext) -> Node {
+        let highest = groups.values.map(\.count).max() ?? 0
+        return el("figure", .class("district-tiles"), .aria("labelledby", "district-tiles-title")) {
+            el("figcaption", .id("district-tiles-title")) { page.t("object.districtMap") }
+            el("ul", .id("district-tiles")) {
+                for district in groups.keys.sorted(by: { territoryName($0, page) < territoryName($1, page) }) {
+                    let items = groups[district] ?? []
+                    let progress = items.isEmpty ? 0 : items.map(\.progress).reduce(0, +) / items.count
+                    el("li", .class("tile tile-q\(min(4, items.count * 5 / (highest + 1)))")) {
+                        el("a", .href("#district-\(district)")) {
+                            el("span", .class("tile-name")) { territoryName(district, page) }
+                            el("span", .class("tile-figure")) {
+                                page.t("object.districtTile", ["count": String(items.count), "percent": String(progress)])
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     static func byDistrict(_ items: [TerritoryObjectRecord], bodies: BodyDirectory, _ page: PageContext) -> Node {
         let groups = Dictionary(grouping: items) { AppealRouting.district(of: $0.territory) }
         return fragment {
-            if items.isEmpty { el("p") { page.t("object.none") } }
+            if items.isEmpty { el("p") { page.t("object.none") } } else { districtTiles(groups, page) }
             for district in groups.keys.sorted() {
-                el("h2") { territoryName(district, page) + " (" + String(groups[district]?.count ?? 0) + ")" }
-                el("table", .class("list")) {
-                    el("thead") {
-                        el("tr") {
-                            Components.th(page.t("object.name")); Components.th(page.t("object.kind")); Components.th(page.t("appeal.body"))
-                            Components.th(page.t("object.cost"), .class("num")); Components.th(page.t("object.funding"))
-                            Components.th(page.t("object.dates")); Components.th(page.t("object.progressLabel"), .class("num"))
-                        }
-                    }
-                    el("tbody") {
-                        for item in groups[district] ?? [] {
-                            el("tr", .id("object-\(item.id)")) {
-                                el("th", Attribute("scope", "row")) { item.name[page.language] + (item.demo ? " " + page.t("referendum.demo.short") : "") }
-                                el("td") { page.t("object.kind.\(item.kind)") }
-                                el("td") { AppealViews.bodyName(item.bodyID, bodies, page) }
-                                el("td", .class("num")) { item.cost.map { NumberFormat.integer(Int($0.rounded()), page.language) } ?? "—" }
-                                el("td") { page.t("object.funding.\(item.funding)") }
-                                el("td") { period(item, page) }
-                                el("td", .class("num")) { String(item.progress) + "%" }
+                el("h2", .id("district-\(district)")) { territoryName(district, page) + " (" + String(groups[district]?.count ?? 0) + ")" }
+                objectTable(groups[district] ?? [], bodies: bodies, page)
+            }
+        }
+    }
+
+    /// Objects as a table: what, who answers for it, cost and funding, dates, progress, and the
+    /// budget line and instruction it is tied to.
+    static func objectTable(_ items: [TerritoryObjectRecord], bodies: BodyDirectory, _ page: PageContext) -> Node {
+        el("table", .class("list")) {
+            el("thead") {
+                el("tr") {
+                    Components.th(page.t("object.name")); Components.th(page.t("object.kind")); Components.th(page.t("appeal.body"))
+                    Components.th(page.t("object.cost"), .class("num")); Components.th(page.t("object.funding"))
+                    Components.th(page.t("object.dates")); Components.th(page.t("object.progressLabel"), .class("num"))
+                    Components.th(page.t("object.links"))
+                }
+            }
+            el("tbody") {
+                for item in items {
+                    el("tr", .id("object-\(item.id)")) {
+                        el("th", Attribute("scope", "row")) { item.name[page.language] + (item.demo ? " " + page.t("referendum.demo.short") : "") }
+                        el("td") { page.t("object.kind.\(item.kind)") }
+                        el("td") { AppealViews.bodyName(item.bodyID, bodies, page) }
+                        el("td", .class("num")) { item.cost.map { NumberFormat.integer(Int($0.rounded()), page.language) } ?? "—" }
+                        el("td") { page.t("object.funding.\(item.funding)") }
+                        el("td") { period(item, page) }
+                        el("td", .class("num")) { String(item.progress) + "%" }
+                        el("td") {
+                            if let line = item.budgetLine, !line.isEmpty {
+                                el("a", .href(SiteURL.territory(.value(AppealRouting.district(of: item.territory))).path + "#budget")) {
+                                    page.t("object.budgetLine", ["code": line])
+                                }
                             }
+                            if let instruction = item.instructionID {
+                                if item.budgetLine != nil { " · " }
+                                el("a", .href(SiteURL.instruction(.value(instruction)).path)) {
+                                    page.t("object.instruction", ["id": String(instruction)])
+                                }
+                            }
+                            if item.budgetLine == nil && item.instructionID == nil { "—" }
                         }
                     }
                 }

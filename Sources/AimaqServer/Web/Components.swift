@@ -74,7 +74,7 @@ struct SiteQuery: Sendable, Equatable {
         case year, rules, share, code, from, to, territory, instruction, source, status, body, category, overdue
         case dueWithin = "due_within"
         case roadMap = "road_map"
-        case sort, page, per, format, account, key, next, lang, topic, group, meeting, channel
+        case sort, page, per, format, account, key, next, lang, topic, group, meeting, channel, deputy
         case csrf = "_csrf"
     }
 

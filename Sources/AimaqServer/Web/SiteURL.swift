@@ -108,6 +108,8 @@ enum SiteURL: Sendable {
     case receptions
     case receptionBookings(Parameter<Int>)
     case mandates
+    case appealFile(Parameter<Int>)
+    case deputy(Parameter<UUID>)
     case api(API)
 
     enum API: Sendable {
@@ -257,6 +259,8 @@ enum SiteURL: Sendable {
         case .receptions: ["receptions"]
         case .receptionBookings(let p): ["meetings", Self.text(p, key: Self.idKey), "bookings"]
         case .mandates: ["mandates"]
+        case .appealFile(let p): ["files", Self.text(p, key: Self.idKey)]
+        case .deputy(let p): ["deputies", Self.text(p, key: Self.idKey)]
         case .api(let api):
             ["api", "v1"] + {
                 switch api {
