@@ -231,4 +231,14 @@ extension ServerTests {
         #expect(try await cache.value("other", version: 2, maxStale: .zero) { try await make(2) } == "made 3", "keys apart")
         #expect(await counter.made == 3)
     }
+
+    @Test func aNumberIsReadAtMostOncePerAgeAndNeverGoesBack() async throws {
+        let number = RecentNumber()
+        let counter = Counter()
+        #expect(try await number.value(maxAge: .seconds(60)) { await counter.next() } == 1)
+        #expect(try await number.value(maxAge: .seconds(60)) { await counter.next() } == 1, "read within the age: shared")
+        #expect(try await number.value(maxAge: .zero) { await counter.next() } == 2, "no age allowed: read again")
+        #expect(try await number.value(maxAge: .zero) { 0 } == 2, "an older reading does not move it back")
+        #expect(await counter.made == 2)
+    }
 }

@@ -51,7 +51,18 @@ def phone_width():
     driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
+def deputy_page():
+    """The page of the deputy who holds the demo's first regional reception (its id is an account's)."""
+    driver = browser.driver
+    driver.get(f"{BASE}/meetings/10")
+    links = driver.find_elements("css selector", "a.deputy-link")
+    check("the demo's first reception links to its deputy's page", len(links) == 1)
+    if links:
+        PAGES.append("/" + links[0].get_attribute("href").split("/", 3)[3])
+
+
 def steps():
+    deputy_page()
     phone_width()
     for lang in ("kk", "ru", "en"):
         for path in PAGES:

@@ -25,6 +25,8 @@ final class AppState: Sendable {
     /// Visitors' pages of the appeals register and statistics, kept by the appeals' version
     /// (at most `appealStaleMilliseconds` behind it while appeals keep changing).
     let appealPages = FreshEnough<String>()
+    /// The appeals' revision as last read (see `AppealController.cachedForVisitors`).
+    let appealRevision = RecentNumber()
     /// Stores opinion votes in batches, each acknowledged once committed.
     let votes = VoteIntake()
     /// Where audited writes run (none with an in-memory database, which one connection holds).

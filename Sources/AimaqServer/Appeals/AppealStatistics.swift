@@ -130,3 +130,26 @@ final class FreshEnough<Value: Sendable>: Sendable {
         }
     }
 }
+
+/// A number read from the database at most once per `maxAge` and shared by every request
+/// meanwhile (the appeals' revision, which every visitors' page of appeals would otherwise
+/// read). It only moves forward.
+final class RecentNumber: Sendable {
+    private let state = Mutex<(value: Int, readAt: ContinuousClock.Instant?)>((0, nil))
+
+    init() {}
+
+    func value(maxAge: Duration, read: () async throws -> Int) async throws -> Int {
+        let now = ContinuousClock.now
+        let cached: Int? = state.withLock { state in
+            guard let at = state.readAt, now - at < maxAge else { return nil }
+            return state.value
+        }
+        if let cached { return cached }
+        let value = try await read()
+        return state.withLock { state in
+            state = (max(state.value, value), ContinuousClock.now)
+            return state.value
+        }
+    }
+}

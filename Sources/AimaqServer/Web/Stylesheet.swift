@@ -73,6 +73,10 @@ enum Stylesheet {
     .tile-q0 { fill: #f3d9d9; background: #f3d9d9; } .tile-q1 { fill: #f5e6c8; background: #f5e6c8; }
     .tile-q2 { fill: #e9efc4; background: #e9efc4; } .tile-q3 { fill: #c8e6c9; background: #c8e6c9; }
     .tile-q4 { fill: #9ed6a5; background: #9ed6a5; } .tile-none { fill: #eef1f4; }
+    .district-tiles ul { display: grid; grid-template-columns: repeat(auto-fill, minmax(9rem, 1fr)); gap: .3rem; list-style: none; padding: 0; }
+    .district-tiles li { border: 1px solid var(--line); border-radius: 4px; }
+    .district-tiles a { display: block; padding: .4rem .5rem; color: #111; }
+    .district-tiles .tile-name { display: block; font-weight: 600; } .district-tiles .tile-figure { font-size: .85rem; }
     .swatch { display: inline-block; width: 1rem; height: 1rem; vertical-align: middle; border: 1px solid var(--line); }
     .bar-chart, .month-chart { width: 100%; max-width: 46rem; height: auto; font-size: 12px; }
     .bar-chart .bar { fill: #4a7fb5; } .month-chart .plan, .swatch.plan { fill: #c9d6e3; background: #c9d6e3; }
