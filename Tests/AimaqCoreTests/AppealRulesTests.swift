@@ -73,6 +73,10 @@ import Testing
         #expect(SimilarAppeals.place("Ямы на дороге к школе, нужен ремонт дороги", among: members) == 4)
         #expect(SimilarAppeals.place("Детский сад переполнен, нет мест для детей", among: members) == nil)
         #expect(SimilarAppeals.place("Anything", among: []) == nil)
+        // From stems kept beforehand, the same answers.
+        let kept = members.map { (group: $0.group, stems: SimilarAppeals.stems($0.text)) }
+        #expect(SimilarAppeals.place(stems: SimilarAppeals.stems("Ямы на дороге к школе, нужен ремонт дороги"), among: kept) == 4)
+        #expect(SimilarAppeals.place(stems: SimilarAppeals.stems("Детский сад переполнен, нет мест для детей"), among: kept) == nil)
     }
 
     @Test func similarAppealsGroupInKazakhAndEnglishToo() {

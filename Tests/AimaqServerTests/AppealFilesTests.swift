@@ -150,6 +150,28 @@ extension ServerTests {
             }
         }
 
+        @Test func aNewAppealIsPlacedFromKeptStemsAsFromTheTextsThemselves() async throws {
+            try await withAimaq { app, fixture in
+                let shieli = try KATOCode("435200000")
+                func new(_ text: String) -> AppealStore.NewAppeal {
+                    AppealStore.NewAppeal(channel: .online, territory: shieli, district: shieli, topic: "water", bodyID: fixture.bodyID,
+                                          authorID: nil, authorName: nil, text: text, publishable: false, registeredOn: Fixture.today,
+                                          deadline: try! CivilDate("2026-03-23"))
+                }
+                let writer = AuditLog.Writer(database: app.db)
+                let kept = StemCache()
+                let first = try await AppealStore.register(new("В селе Акмая нет питьевой воды, водопровод сломан"), actor: "test", stems: kept, on: writer)
+                let other = try await AppealStore.register(new("Детский сад переполнен, мест нет"), actor: "test", on: writer)
+                #expect(kept.count == 1, "stems are kept for the appeals registered with the cache")
+                let joined = try await AppealStore.register(new("Акмая: нет воды, водопровод сломан неделю"), actor: "test", stems: kept, on: writer)
+                #expect(kept.count == 3, "the bucket's other text was read and cut once, then kept")
+                #expect(joined.groupID == first.groupID && other.groupID == other.id)
+                // Without kept stems (read from the texts), the same group.
+                let again = try await AppealStore.register(new("Акмая: нет воды, водопровод сломан"), actor: "test", on: writer)
+                #expect(again.groupID == first.groupID)
+            }
+        }
+
         @Test func aMeetingsMinutesAndPhotosAreCheckedAndPublicAndTheCalendarFiltersByBody() async throws {
             try await withAimaq { app, _ in
                 var deputy = Visitor(app)

@@ -162,9 +162,15 @@ public enum SimilarAppeals {
     /// The group a new text joins among the stored members of its bucket, or nil when it
     /// starts a group of its own.
     public static func place(_ text: String, among members: [Member], threshold: Double = threshold) -> Int? {
+        place(stems: stems(text), among: members.map { (group: $0.group, stems: stems($0.text)) }, threshold: threshold)
+    }
+
+    /// The same, from stems already cut (a server keeps the stems of stored texts, which never
+    /// change, instead of cutting them again for every new appeal of the bucket).
+    public static func place(stems newStems: [String], among members: [(group: Int, stems: [String])],
+                             threshold: Double = threshold) -> Int? {
         guard !members.isEmpty else { return nil }
-        let newStems = stems(text)
-        let memberStems = members.map { stems($0.text) }
+        let memberStems = members.map(\.stems)
         var vocabulary = Vocabulary()
         for stems in memberStems { vocabulary.add(stems) }
         vocabulary.add(newStems)

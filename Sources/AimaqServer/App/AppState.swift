@@ -27,6 +27,8 @@ final class AppState: Sendable {
     let appealPages = FreshEnough<String>()
     /// The appeals' revision as last read (see `AppealController.cachedForVisitors`).
     let appealRevision = RecentNumber()
+    /// The stems of stored appeals' texts, for placing new appeals among similar ones.
+    let appealStems = StemCache()
     /// Stores opinion votes in batches, each acknowledged once committed.
     let votes = VoteIntake()
     /// Where audited writes run (none with an in-memory database, which one connection holds).

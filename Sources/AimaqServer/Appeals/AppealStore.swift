@@ -2,6 +2,7 @@ import AimaqCore
 import Fluent
 import Foundation
 import SQLKit
+import Synchronization
 import Vapor
 
 /// A topic of the appeals' classification, and the instruction category that routes it.
@@ -186,21 +187,35 @@ enum AppealStore {
         var files: [EvidenceStore.Stored] = []
     }
 
-    /// The stored appeals a new one may join: the same district and topic, registered within a year.
-    static func bucket(district: KATOCode, topic: String, since: CivilDate, excluding id: Int? = nil,
-                       on sql: any SQLDatabase) async throws -> [SimilarAppeals.Member] {
-        struct Member: Decodable { var id: Int; var group_id: Int?; var text: String }
-        var query = sql.select().columns("id", "group_id", "text").from("appeals")
+    /// The stored appeals a new one may join (the same district and topic, registered within a
+    /// year), each with its group and the stems of its text: texts never change, so their
+    /// stems are kept by `stems` and only texts not seen before are read and cut.
+    static func bucket(district: KATOCode, topic: String, since: CivilDate, excluding id: Int? = nil, stems: StemCache,
+                       on sql: any SQLDatabase) async throws -> [(group: Int, stems: [String])] {
+        struct Member: Decodable { var id: Int; var group_id: Int? }
+        struct Text: Decodable { var id: Int; var text: String }
+        var query = sql.select().columns("id", "group_id").from("appeals")
             .where("district_id", .equal, SQLBind(district.value)).where("topic", .equal, SQLBind(topic))
             .where("registered_on", .greaterThanOrEqual, SQLBind(since.description))
         if let id { query = query.where("id", .notEqual, SQLBind(id)) }
-        return try await query.orderBy("id").all(decoding: Member.self).map {
-            SimilarAppeals.Member(id: $0.id, group: $0.group_id ?? $0.id, text: $0.text)
+        let members = try await query.orderBy("id").all(decoding: Member.self)
+        var known = stems.lookup(members.map(\.id))
+        let missing = members.map(\.id).filter { known[$0] == nil }
+        for start in stride(from: 0, to: missing.count, by: 500) {
+            let chunk = Array(missing[start..<min(missing.count, start + 500)])
+            let texts = try await sql.select().columns("id", "text").from("appeals").where("id", .in, SQLBind.group(chunk))
+                .all(decoding: Text.self)
+            let cut = Dictionary(uniqueKeysWithValues: texts.map { ($0.id, SimilarAppeals.stems($0.text)) })
+            stems.store(cut)
+            known.merge(cut) { _, new in new }
         }
+        return members.map { (group: $0.group_id ?? $0.id, stems: known[$0.id] ?? []) }
     }
 
     /// Registers an appeal: its number, its place among similar ones, one audit entry.
-    static func register(_ appeal: NewAppeal, actor: String, on writer: AuditLog.Writer) async throws -> AppealRecord {
+    static func register(_ appeal: NewAppeal, actor: String, stems: StemCache = StemCache(),
+                         on writer: AuditLog.Writer) async throws -> AppealRecord {
+        let cut = SimilarAppeals.stems(appeal.text)
         let id = try await AuditLog.record(on: writer, actor: actor) { db -> (Int, AuditEvent) in
             let sql = try db.sql
             let history = [AppealStep(on: appeal.registeredOn.description, kind: "registered", body: appeal.bodyID, text: nil)]
@@ -219,16 +234,18 @@ enum AppealStore {
                 .returning("id").first(decoding: InsertedID.self)?.id ?? 0
             let number = AppealNumber.make(region: appeal.territory.regionNumber, year: appeal.registeredOn.year, sequence: id)
             let members = try await bucket(district: appeal.district, topic: appeal.topic, since: appeal.registeredOn.adding(days: -365),
-                                           excluding: id, on: sql)
-            let group = SimilarAppeals.place(appeal.text, among: members) ?? id
+                                           excluding: id, stems: stems, on: sql)
+            let group = SimilarAppeals.place(stems: cut, among: members) ?? id
             try await sql.update("appeals").set("number", to: SQLBind(number)).set("group_id", to: SQLBind(group))
                 .where("id", .equal, SQLBind(id)).run()
             try await AppealFiles.attach(appeal.files, appeal: id, purpose: .appeal, on: sql)
             if let deputy = appeal.deputyID { try await Notifications.notify([deputy], kind: .appealAddressed, appeal: id, on: sql) }
             try await bump(sql)
+            // Kept only once the appeal is stored (a retried or failed transaction leaves no stems).
             return (id, AuditEvent(action: "appeal.register", entity: "appeal", entityID: String(id), before: nil,
                                    after: "{\"number\":\"\(number)\",\"channel\":\"\(appeal.channel.rawValue)\",\"topic\":\"\(appeal.topic)\",\"body\":\(appeal.bodyID.map(String.init) ?? "null"),\"group\":\(group)}"))
         }
+        stems.store([id: cut])
         guard let record = try await find(id, on: writer.database.sql) else { throw Abort(.internalServerError) }
         return record
     }
@@ -370,4 +387,32 @@ enum AppealStore {
         }
         return (items.count, groups)
     }
+}
+
+/// The stems of stored appeals' texts, by appeal id (a text never changes once stored). Bounded:
+/// past its capacity it starts again empty, and stems are cut anew from the texts.
+final class StemCache: Sendable {
+    private let entries = Mutex<[Int: [String]]>([:])
+    private let capacity: Int
+
+    init(capacity: Int = 250_000) {
+        self.capacity = capacity
+    }
+
+    func lookup(_ ids: [Int]) -> [Int: [String]] {
+        entries.withLock { entries in
+            var found: [Int: [String]] = [:]
+            for id in ids { if let stems = entries[id] { found[id] = stems } }
+            return found
+        }
+    }
+
+    func store(_ stems: [Int: [String]]) {
+        entries.withLock { entries in
+            if entries.count + stems.count > capacity { entries.removeAll() }
+            entries.merge(stems) { _, new in new }
+        }
+    }
+
+    var count: Int { entries.withLock { $0.count } }
 }

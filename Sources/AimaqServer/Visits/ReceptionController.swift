@@ -117,7 +117,7 @@ enum ReceptionController {
         let appeal = try await AppealStore.register(AppealStore.NewAppeal(
             channel: .mandate, territory: code, district: AppealRouting.district(of: code), topic: topic.key, bodyID: body, authorID: nil,
             authorName: nil, text: text, publishable: true, registeredOn: InstructionController.today(request), deadline: deadline,
-            electoralDistrict: district), actor: request.auditActor, on: request.writer)
+            electoralDistrict: district), actor: request.auditActor, stems: request.aimaq.appealStems, on: request.writer)
         return request.redirect(to: SiteURL.appeal(.value(appeal.id)).path, redirectType: .normal)
     }
 }

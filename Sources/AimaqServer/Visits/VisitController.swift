@@ -322,7 +322,7 @@ enum VisitController {
             topic: topic.key, bodyID: body, authorID: author, authorName: authorName, text: text, publishable: true,
             registeredOn: today, deadline: AppealController.terms(request).deadline(registeredOn: today, calendar: request.aimaq.calendar),
             meetingID: meeting.id, deputyID: meeting.hostID, contact: Self.text(form.contact, limit: 200)),
-            actor: request.auditActor, on: request.writer)
+            actor: request.auditActor, stems: request.aimaq.appealStems, on: request.writer)
         return request.redirect(to: SiteURL.meeting(.value(meeting.id)).path + "#issues-\(meeting.id)", redirectType: .normal)
     }
 
