@@ -23,6 +23,16 @@ import Testing
         }
     }
 
+    @Test func akimatOfficersAndAdministratorsOfTheTerritoryKeepTheRegisterOfObjects() {
+        #expect(AccessPolicy.decide(.manageObjects(territory: shieli), for: Actor(role: .akimatOfficer, scope: .subtree(shieli))) == .allowed)
+        #expect(AccessPolicy.decide(.manageObjects(territory: shieli), for: Actor(role: .administrator, scope: .subtree(kyzylorda))) == .allowed)
+        #expect(AccessPolicy.decide(.manageObjects(territory: kyzylorda), for: Actor(role: .akimatOfficer, scope: .subtree(shieli))) == .forbidden)
+        #expect(AccessPolicy.decide(.manageObjects(territory: shieli), for: nil) == .signInRequired)
+        for role in [Role.nationalDeputy, .maslikhatDeputy, .expert, .citizen] {
+            #expect(AccessPolicy.decide(.manageObjects(territory: shieli), for: Actor(role: role, scope: .country)) == .forbidden)
+        }
+    }
+
     @Test func onlyNationalAdministratorsReadTheAuditLog() {
         #expect(AccessPolicy.decide(.viewAudit, for: Actor(role: .administrator, scope: .country)) == .allowed)
         #expect(AccessPolicy.decide(.viewAudit, for: Actor(role: .administrator, scope: .subtree(kyzylorda))) == .forbidden)

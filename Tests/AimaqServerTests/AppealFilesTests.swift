@@ -217,6 +217,54 @@ extension ServerTests {
             }
         }
 
+        @Test func anAkimatOfficerRegistersAnObjectOfTheirTerritoryAndRecordsItsProgressWithEveryProblemSaidAtOnce() async throws {
+            try await withAimaq { app, fixture in
+                var officer = Visitor(app)
+                try await officer.signIn("akimat")
+                let page = try await officer.get("/objects?territory=430000000&lang=en").body.string
+                #expect(page.contains("object-form") && page.contains("value=\"435200000\""), "the officer's own district is offered")
+                let bad = try await officer.post("/objects?lang=en", form: [
+                    "territory": "435200000", "kind": "castle", "name": " ", "cost": "-5", "funding": "lottery",
+                    "planned_start": "2026-09-01", "planned_end": "2026-01-01", "budget_line": "99", "instruction": "999999"])
+                #expect(bad.status == .unprocessableEntity)
+                for words in ["kind of object", "Name the object", "thousand tenge", "source of funding", "end is not before",
+                              "two-digit code", "no instruction with that number"] {
+                    #expect(bad.body.string.contains(words), "\(words)")
+                }
+                #expect(try await officer.post("/objects", form: ["territory": "430000000", "kind": "school", "name": "Regional school",
+                                                                  "funding": "local"]).status == .forbidden, "the region is above the officer")
+                let made = try await officer.post("/objects", form: [
+                    "territory": "435233100", "kind": "water", "name": "Akmaya water main", "body": String(fixture.bodyID), "cost": "850 000,5",
+                    "funding": "local", "planned_start": "2026-04-01", "planned_end": "2026-10-01", "budget_line": "07",
+                    "instruction": String(fixture.plan.instruction)])
+                #expect(made.status == .seeOther)
+                let object = try #require(try await VisitStore.objects(in: try KATOCode("435233100"), on: Self.sql(app)).first)
+                #expect(object.name.en == "Akmaya water main" && object.cost == 850_000.5 && object.budgetLine == "07"
+                        && object.instructionID == fixture.plan.instruction && object.progress == 0 && object.bodyID == fixture.bodyID)
+                // Progress, then done: the finishing day only at 100% and never ahead of today.
+                #expect(try await officer.post("/objects/\(object.id)", form: ["progress": "101"]).status == .unprocessableEntity)
+                #expect(try await officer.post("/objects/\(object.id)", form: ["progress": "60", "actual_end": "2026-03-01"]).status
+                    == .unprocessableEntity)
+                #expect(try await officer.post("/objects/\(object.id)", form: ["progress": "100", "actual_end": "2026-04-01"]).status
+                    == .unprocessableEntity, "a day after today")
+                #expect(try await officer.post("/objects/\(object.id)", form: ["progress": "60"]).status == .seeOther)
+                #expect(try await officer.post("/objects/\(object.id)", form: ["progress": "100", "actual_end": "2026-03-02"]).status == .seeOther)
+                let done = try #require(try await VisitStore.object(object.id, on: Self.sql(app)))
+                let planned = try CivilDate("2026-10-01")
+                #expect(done.progress == 100 && done.actualEnd == Fixture.today && done.plannedEnd == planned)
+                var astana = Visitor(app)
+                try await astana.signIn("astana-officer")
+                #expect(try await astana.post("/objects/\(object.id)", form: ["progress": "10"]).status == .forbidden)
+                var deputy = Visitor(app)
+                try await deputy.signIn("maslikhat")
+                #expect(try await deputy.post("/objects/\(object.id)", form: ["progress": "10"]).status == .forbidden)
+                #expect(!(try await deputy.get("/objects?territory=430000000").body.string.contains("object-form")))
+                let actions = try await AuditEntry.query(on: app.db).filter(\.$entity == "territory_object").all().map(\.action)
+                #expect(actions == ["object.create", "object.progress", "object.progress"])
+                #expect(try await officer.post("/objects/999999", form: ["progress": "10"]).status == .notFound)
+            }
+        }
+
         @Test func aTerritoryPageListsItsObjectsAndTheRegisterShowsThemByDistrictWithTheirBudgetLinesAndInstructions() async throws {
             try await withAimaq { app, fixture in
                 let school = try await VisitStore.createObject(TerritoryObjectRecord(

@@ -41,7 +41,7 @@ extension ServerTests {
 
         /// A Kyzylorda discussion in its public phase, with one comment, for the comment routes.
         struct Discussion { var id: Int; var comment: Int; var proposal: Int; var conversation: Int; var statement: Int; var pending: Int; var opinion: Int; var poll: Int; var appeal: Int; var visit: Int; var meeting: Int
-            var appealFile: Int; var meetingFile: Int; var deputy: UUID }
+            var appealFile: Int; var meetingFile: Int; var deputy: UUID; var object: Int }
 
         static func seedDiscussion(_ app: Application) async throws -> Discussion {
             let id = try await DiscussionStore.create(DiscussionRecord(
@@ -90,10 +90,14 @@ extension ServerTests {
             let files = try await AimaqServer.AppealFiles.of(appeal: appeal.id, on: sql)
             let meetingFiles = try await AimaqServer.AppealFiles.of(meetings: [meeting], on: sql)[meeting] ?? []
             let deputy = try #require(try await Account.query(on: app.db).filter(\.$email == Fixture.email("maslikhat")).first())
+            let object = try await VisitStore.createObject(TerritoryObjectRecord(
+                id: 0, territory: shieli, kind: "school", name: LocalizedName(kk: "S", ru: "S", en: "S"), bodyID: nil, cost: nil,
+                funding: "local", plannedStart: nil, plannedEnd: nil, actualEnd: nil, progress: 10, budgetLine: nil, instructionID: nil,
+                demo: false), actor: "test", on: app.db)
             return Discussion(id: id, comment: comment, proposal: proposal, conversation: conversation, statement: statement,
                               pending: pending, opinion: opinion.id, poll: try await Polls.open(app, territory: "430000000"),
                               appeal: appeal.id, visit: visit, meeting: meeting, appealFile: try #require(files.first?.id),
-                              meetingFile: try #require(meetingFiles.first?.id), deputy: try deputy.requireID())
+                              meetingFile: try #require(meetingFiles.first?.id), deputy: try deputy.requireID(), object: object)
         }
 
         static func cases(bodyID: Int, targetID: UUID, plan: Fixture.Plan, discussion: Discussion) -> [Case] {
@@ -295,6 +299,13 @@ extension ServerTests {
                      expected: [.account("citizen"): .ok, .account("akimat"): .ok, .account("admin"): .ok, .account("national"): .ok,
                                 .account("maslikhat"): .ok], default: .notFound),
                 Case(method: .GET, pattern: "/files/:id", path: "/files/\(discussion.meetingFile)", default: .ok),
+                // Akimat officers and administrators of the territory keep the register of objects.
+                Case(method: .POST, pattern: "/objects", path: "/objects",
+                     form: ["territory": "435200000", "kind": "school", "name": "A school from the access table", "funding": "local"],
+                     expected: [.anonymous: .seeOther], default: .forbidden, mayAct: [.account("admin"), .account("akimat")]),
+                Case(method: .POST, pattern: "/objects/:id", path: "/objects/\(discussion.object)", form: ["progress": "40"],
+                     expected: [.anonymous: .seeOther], default: .forbidden, mayAct: [.account("admin"), .account("akimat")],
+                     happened: { app in try await VisitStore.object(discussion.object, on: app.db as! any SQLDatabase)?.progress == 40 }),
                 Case(method: .GET, pattern: "/deputies/:id", path: "/deputies/\(discussion.deputy.uuidString)", default: .ok),
                 Case(method: .POST, pattern: "/appeals/:id/extension", path: "/appeals/\(discussion.appeal)/extension",
                      form: ["reason": "A site check"], expected: [.anonymous: .seeOther], default: .forbidden, mayAct: [.account("akimat")]),

@@ -115,6 +115,9 @@ public enum Action: Hashable, Sendable {
     /// Record visits, meetings and the issues raised, and turn an issue into an assignment:
     /// deputies and administrators whose scope holds the territory.
     case recordMeetings(territory: KATOCode)
+    /// Register objects and investment projects and record their progress: akimat officers
+    /// and administrators whose scope holds the territory.
+    case manageObjects(territory: KATOCode)
 }
 
 /// The answer to "may this actor do this?". `signInRequired` lets pages send an anonymous
@@ -219,6 +222,10 @@ public enum AccessPolicy {
             guard let actor else { return .signInRequired }
             let recorder = actor.role == .administrator || actor.role == .nationalDeputy || actor.role == .maslikhatDeputy
             return recorder && actor.scope.contains(territory) ? .allowed : .forbidden
+        case .manageObjects(let territory):
+            guard let actor else { return .signInRequired }
+            let keeper = actor.role == .administrator || actor.role == .akimatOfficer
+            return keeper && actor.scope.contains(territory) ? .allowed : .forbidden
         case .giveExpertOpinion(let territory):
             guard let actor else { return .signInRequired }
             guard actor.role == .expert else { return .forbidden }

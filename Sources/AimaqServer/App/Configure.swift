@@ -111,6 +111,7 @@ public enum AimaqApp {
         AppealAPI.register(app)
         ReceptionController.register(app)
         DeputyController.register(app)
+        ObjectController.register(app)
     }
 
     /// Loads what is served from memory; call after migrating.

@@ -336,7 +336,23 @@ enum VisitController {
         let page = request.page
         return Layout.response(request, title: page.t("object.list.title"),
                                breadcrumbs: [(page.t("country.name"), SiteURL.home.path), (page.t("object.list.title"), SiteURL.objects.path)],
-                               content: VisitViews.objects(items, counts: counts, territory: territory, bodies: request.aimaq.bodies, page))
+                               content: VisitViews.objects(items, counts: counts, territory: territory, bodies: request.aimaq.bodies,
+                                                           manageIn: territory.flatMap { manageScope(request.actor, viewing: $0) }, page))
+    }
+
+    /// Where a visitor keeps objects within the territory viewed: their own territory (or the
+    /// one viewed, when their scope holds it), when they may keep objects there at all.
+    static func manageScope(_ actor: Actor?, viewing territory: KATOCode) -> KATOCode? {
+        guard let actor else { return nil }
+        let place: KATOCode
+        if actor.scope.contains(territory) {
+            place = territory
+        } else if let own = actor.scope.code, territory.contains(own) {
+            place = own
+        } else {
+            return nil
+        }
+        return AccessPolicy.allows(.manageObjects(territory: place), for: actor) ? place : nil
     }
 
     /// `GET /objects.csv`: the register as CSV.

@@ -269,6 +269,22 @@ enum VisitStore {
         }
     }
 
+    /// Progress of an object: how far along, the planned end, the day it was finished.
+    static func updateObject(_ id: Int, progress: Int, plannedEnd: CivilDate?, actualEnd: CivilDate?, actor: String,
+                             on writer: AuditLog.Writer) async throws {
+        try await AuditLog.record(on: writer, actor: actor) { db -> (Void, AuditEvent) in
+            struct Row: Decodable { var progress: Int }
+            let before = try await db.sql.select().column("progress").from("territory_objects").where("id", .equal, SQLBind(id))
+                .first(decoding: Row.self)?.progress ?? 0
+            try await db.sql.update("territory_objects").set("progress", to: SQLBind(progress))
+                .set("planned_end", to: SQLBind(plannedEnd?.description)).set("actual_end", to: SQLBind(actualEnd?.description))
+                .where("id", .equal, SQLBind(id)).run()
+            return ((), AuditEvent(action: "object.progress", entity: "territory_object", entityID: String(id),
+                                   before: "{\"progress\":\(before)}",
+                                   after: "{\"progress\":\(progress),\"actual_end\":\(actualEnd.map { "\"\($0)\"" } ?? "null")}"))
+        }
+    }
+
     static func createObject(_ object: TerritoryObjectRecord, actor: String, on db: any Database) async throws -> Int {
         try await AuditLog.record(on: db, actor: actor) { db -> (Int, AuditEvent) in
             let id = try await db.sql.insert(into: "territory_objects")

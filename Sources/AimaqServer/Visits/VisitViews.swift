@@ -404,7 +404,7 @@ enum VisitViews {
     }
 
     static func objects(_ items: [TerritoryObjectRecord], counts: [Int: Int], territory: KATOCode?, bodies: BodyDirectory,
-                        _ page: PageContext) -> Node {
+                        manageIn: KATOCode? = nil, _ page: PageContext) -> Node {
         let highest = counts.values.max() ?? 0
         return .fragment([
             el("h1") { page.t("object.list.title") + (territory.map { " — " + territoryName($0, page) } ?? "") },
@@ -417,7 +417,77 @@ enum VisitViews {
                             return TileMap.Shade(cssClass: "tile tile-q\(min(4, count * 5 / (highest + 1)))", caption: String(count))
                         }),
             territory == nil ? el("p") { page.t("object.chooseRegion") } : byDistrict(items, bodies: bodies, page),
+            manageIn.map { scope in objectForms(scope, items: items.filter { scope.contains($0.territory) }, page) } ?? .empty,
         ])
+    }
+
+    /// An officer's forms: register an object in their territory, record an object's progress.
+    static func objectForms(_ scope: KATOCode, items: [TerritoryObjectRecord], _ page: PageContext) -> Node {
+        fragment {
+            el("form", attributes: [.class("stack"), .id("object-form"), Attribute("method", "post"), Attribute("action", SiteURL.objects.path)]) {
+                csrfField(page)
+                el("h2") { page.t("object.new") }
+                el("label", Attribute("for", "object-territory")) { page.t("visit.issueTerritory") }
+                void("input", .type("text"), .name("territory"), .id("object-territory"), Attribute("inputmode", "numeric"),
+                     Attribute("pattern", "[0-9]{9}"), .flag("required"), .value(scope.description))
+                el("label", Attribute("for", "object-kind")) { page.t("object.kind") }
+                el("select", .name("kind"), .id("object-kind")) {
+                    for kind in TerritoryObjectRecord.kinds { Components.option(kind, page.t("object.kind.\(kind)"), selected: false) }
+                }
+                el("label", Attribute("for", "object-name")) { page.t("object.name") }
+                void("input", .type("text"), .name("name"), .id("object-name"), .flag("required"), Attribute("maxlength", "300"))
+                el("label", Attribute("for", "object-body")) { page.t("appeal.body") }
+                el("select", .name("body"), .id("object-body")) {
+                    Components.option("", "—", selected: true)
+                    for code in [scope] + page.tree.ancestors(of: scope).map(\.code) {
+                        for body in page.bodies.bodies(of: code) where body.kind == .akimat || body.kind == .akimatDepartment {
+                            Components.option(String(body.id), body.name[page.language], selected: false)
+                        }
+                    }
+                }
+                el("label", Attribute("for", "object-cost")) { page.t("object.cost") }
+                void("input", .type("text"), .name("cost"), .id("object-cost"), Attribute("inputmode", "decimal"))
+                el("label", Attribute("for", "object-funding")) { page.t("object.funding") }
+                el("select", .name("funding"), .id("object-funding")) {
+                    for funding in TerritoryObjectRecord.fundings { Components.option(funding, page.t("object.funding.\(funding)"), selected: false) }
+                }
+                el("label", Attribute("for", "object-start")) { page.t("object.plannedStart") }
+                void("input", .type("date"), .name("planned_start"), .id("object-start"))
+                el("label", Attribute("for", "object-end")) { page.t("object.plannedEnd") }
+                void("input", .type("date"), .name("planned_end"), .id("object-end"))
+                el("label", Attribute("for", "object-line")) { page.t("object.budgetFunction") }
+                void("input", .type("text"), .name("budget_line"), .id("object-line"), Attribute("pattern", "[0-9]{2}"), Attribute("maxlength", "2"))
+                el("label", Attribute("for", "object-instruction")) { page.t("object.instructionNumber") }
+                void("input", .type("number"), .name("instruction"), .id("object-instruction"), Attribute("min", "1"))
+                el("button", .type("submit")) { page.t("object.save") }
+            }
+            if !items.isEmpty {
+                el("h2") { page.t("object.progressTitle") }
+                for item in items {
+                    el("form", attributes: [.class("filters"), .id("progress-form-\(item.id)"), Attribute("method", "post"),
+                                            Attribute("action", SiteURL.object(.value(item.id)).path)]) {
+                        csrfField(page)
+                        el("fieldset") {
+                            el("legend") { item.name[page.language] }
+                            el("label") {
+                                page.t("object.progressLabel")
+                                void("input", .type("number"), .name("progress"), Attribute("min", "0"), Attribute("max", "100"), .flag("required"),
+                                     .value(String(item.progress)))
+                            }
+                            el("label") {
+                                page.t("object.plannedEnd")
+                                void("input", .type("date"), .name("planned_end"), .value(item.plannedEnd?.description ?? ""))
+                            }
+                            el("label") {
+                                page.t("object.actualEnd")
+                                void("input", .type("date"), .name("actual_end"), .value(item.actualEnd?.description ?? ""))
+                            }
+                            el("button", .type("submit"), .class("small")) { page.t("object.progressSave") }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     static func period(_ item: TerritoryObjectRecord, _ page: PageContext) -> String {

@@ -110,6 +110,7 @@ enum SiteURL: Sendable {
     case mandates
     case appealFile(Parameter<Int>)
     case deputy(Parameter<UUID>)
+    case object(Parameter<Int>)
     case api(API)
 
     enum API: Sendable {
@@ -261,6 +262,7 @@ enum SiteURL: Sendable {
         case .mandates: ["mandates"]
         case .appealFile(let p): ["files", Self.text(p, key: Self.idKey)]
         case .deputy(let p): ["deputies", Self.text(p, key: Self.idKey)]
+        case .object(let p): ["objects", Self.text(p, key: Self.idKey)]
         case .api(let api):
             ["api", "v1"] + {
                 switch api {
