@@ -49,6 +49,43 @@ extension ServerTests {
             }
         }
 
+        @Test func aDeputyOpensAPollOfTheirTerritoryFromThePageWithEveryProblemSaidAtOnce() async throws {
+            try await withAimaq { app, _ in
+                var deputy = Visitor(app)
+                try await deputy.signIn("maslikhat")
+                let list = try await deputy.get("/polls?lang=en").body.string
+                #expect(list.contains("poll-form") && list.contains("value=\"430000000\""))
+                let bad = try await deputy.post("/polls?lang=en", form: ["options": "Only one", "territory": "430000000",
+                                                                         "opens": "2026-03-01", "closes": "2026-02-01"])
+                #expect(bad.status == .unprocessableEntity)
+                let text = bad.body.string
+                #expect(text.contains("Write the question") && text.contains("Give 2 to 10 options") && text.contains("opens today or later")
+                        && text.contains("Only one"), "every problem at once, the form filled in")
+                #expect(try await deputy.post("/polls", form: ["title_en": "Q", "options": "A\nB", "territory": "710000000",
+                                                               "opens": "2026-03-02", "closes": "2026-03-31"]).status == .forbidden,
+                        "another region")
+                #expect(try await deputy.post("/polls", form: ["title_en": "Q", "options": "A\nB", "opens": "2026-03-02",
+                                                               "closes": "2026-03-31"]).status == .forbidden,
+                        "a maslikhat deputy opens no national poll")
+                let made = try await deputy.post("/polls", form: [
+                    "title_kk": "Аулаға не керек?", "title_en": "What does the village need?",
+                    "options": "Су | Вода | Water\nЖол | Дорога | A road", "territory": "435200000", "opens": "2026-03-09", "closes": "2026-04-30"])
+                #expect(made.status == .seeOther)
+                let poll = try #require(try await PollStore.all(on: app.db as! any SQLDatabase).first { $0.title.en == "What does the village need?" })
+                #expect(poll.title.ru == "Аулаға не керек?" && poll.options.map(\.ru) == ["Вода", "Дорога"] && poll.territory?.value == 435200000)
+                // Before it opens, only those who may open polls there see it.
+                #expect(try await deputy.get("/polls/\(poll.id)").status == .ok)
+                var citizen = Visitor(app)
+                try await citizen.signIn("citizen")
+                #expect(try await citizen.get("/polls/\(poll.id)").status == .notFound)
+                #expect(!(try await citizen.get("/polls").body.string.contains("What does the village need?")))
+                #expect(!(try await citizen.get("/polls").body.string.contains("poll-form")))
+                #expect(try await citizen.post("/polls", form: ["title_en": "Q", "options": "A\nB", "territory": "435200000",
+                                                                "opens": "2026-03-02", "closes": "2026-03-31"]).status == .forbidden)
+                #expect(try await AuditEntry.query(on: app.db).filter(\.$action == "poll.create").count() == 1)
+            }
+        }
+
         @Test func theDemoPollsLoadOnce() async throws {
             try await withAimaq { app, _ in
                 #expect(try await PollDemo.load(app, progress: { _ in }) == 2)

@@ -249,6 +249,11 @@ extension ServerTests {
                      default: .ok),
                 Case(method: .GET, pattern: "/api/v1/polls/:id", path: "/api/v1/polls/\(discussion.poll)", default: .ok),
                 Case(method: .GET, pattern: "/polls", path: "/polls", default: .ok),
+                // Administrators and the region's deputies open its polls.
+                Case(method: .POST, pattern: "/polls", path: "/polls",
+                     form: ["title_en": "From the access table", "options": "A\nB", "territory": "430000000", "opens": "2026-03-02",
+                            "closes": "2026-03-31"],
+                     expected: [.anonymous: .seeOther], default: .forbidden, mayAct: holders),
                 Case(method: .GET, pattern: "/polls/:id", path: "/polls/\(discussion.poll)", default: .ok),
                 Case(method: .GET, pattern: "/polls/:id/results.csv", path: "/polls/\(discussion.poll)/results.csv", default: .ok),
                 Case(method: .POST, pattern: "/polls/:id/vote", path: "/polls/\(discussion.poll)/vote", form: ["option": "0"],

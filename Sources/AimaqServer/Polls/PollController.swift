@@ -6,6 +6,7 @@ import Vapor
 enum PollController {
     static func register(_ routes: any RoutesBuilder) {
         routes.get(SiteURL.polls.pathComponents, use: list)
+        routes.post(SiteURL.polls.pathComponents, use: create)
         routes.get(SiteURL.poll(.key).pathComponents, use: show)
         routes.post(SiteURL.pollVote(.key).pathComponents, use: vote)
         routes.get(SiteURL.pollResults(.key).pathComponents, use: csv)
@@ -14,16 +15,96 @@ enum PollController {
     @Sendable static func list(_ request: Request) async throws -> Response {
         try request.authorize(.viewPublic)
         let today = InstructionController.today(request)
-        let polls = try await PollStore.all(on: request.sql).filter { $0.opens <= today }
+        let actor = request.actor
+        // A poll not yet open is seen only by those who may open polls of its territory.
+        let polls = try await PollStore.all(on: request.sql)
+            .filter { $0.opens <= today || AccessPolicy.allows(.moderateDiscussion(territory: $0.territory), for: actor) }
         let page = request.page
         return Layout.response(request, title: page.t("poll.list.title"),
                                breadcrumbs: [(page.t("country.name"), SiteURL.home.path), (page.t("poll.list.title"), SiteURL.polls.path)],
-                               content: PollViews.list(polls, today: today, page))
+                               content: PollViews.list(polls, today: today, mayCreate: mayCreate(actor), values: [:], problems: [], page))
+    }
+
+    /// Administrators, national deputies, and maslikhat deputies (for their territory) open polls.
+    static func mayCreate(_ actor: Actor?) -> Bool {
+        guard let actor else { return false }
+        return AccessPolicy.allows(.moderateDiscussion(territory: actor.scope.code), for: actor)
+    }
+
+    struct CreateForm: Content {
+        var title_kk: String?
+        var title_ru: String?
+        var title_en: String?
+        var options: String?
+        var territory: String?
+        var opens: String?
+        var closes: String?
+    }
+
+    /// A text given in up to three languages: the ones left empty take the first one given.
+    static func localized(_ kk: String?, _ ru: String?, _ en: String?, limit: Int) -> LocalizedName? {
+        let given = [kk, ru, en].map { ($0 ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
+        guard let first = given.first(where: { !$0.isEmpty }), given.allSatisfy({ $0.count <= limit }) else { return nil }
+        func or(_ text: String) -> String { text.isEmpty ? first : text }
+        return LocalizedName(kk: or(given[0]), ru: or(given[1]), en: or(given[2]))
+    }
+
+    /// `POST /polls`: a poll of the actor's territory (or of one in it), with 2 to 10 options,
+    /// one per line (`қазақша | русский | English`, or one text for all three), open from a
+    /// day not in the past for at most a year. Every problem is said at once; the form comes
+    /// back filled in.
+    @Sendable static func create(_ request: Request) async throws -> Response {
+        guard let actor = request.actor else { throw SignInRequired() }
+        guard mayCreate(actor) else { throw Abort(.forbidden) }
+        let form = try request.content.decode(CreateForm.self)
+        var problems: [String] = []
+        let title = localized(form.title_kk, form.title_ru, form.title_en, limit: 300)
+        if title == nil { problems.append(request.t("poll.error.title")) }
+        let lines = (form.options ?? "").split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let options = lines.map { line -> LocalizedName? in
+            let parts = line.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+            guard parts.count == 1 || parts.count == 3 else { return nil }
+            return parts.count == 1 ? localized(parts[0], nil, nil, limit: 200) : localized(parts[0], parts[1], parts[2], limit: 200)
+        }
+        if !(2...10).contains(options.count) || options.contains(where: { $0 == nil }) { problems.append(request.t("poll.error.options")) }
+        var territory: KATOCode?
+        let territoryText = (form.territory ?? "").trimmingCharacters(in: .whitespaces)
+        if !territoryText.isEmpty {
+            if let code = KATOCode.parse(territoryText), request.tree[code] != nil { territory = code } else {
+                problems.append(request.t("visit.error.territory"))
+            }
+        }
+        let today = InstructionController.today(request)
+        let opens = try? CivilDate((form.opens ?? "").trimmingCharacters(in: .whitespaces))
+        let closes = try? CivilDate((form.closes ?? "").trimmingCharacters(in: .whitespaces))
+        if let opens, let closes, opens >= today, opens <= closes, closes.dayNumber - opens.dayNumber <= 366 {} else {
+            problems.append(request.t("poll.error.dates"))
+        }
+        if territoryText.isEmpty || territory != nil {
+            try request.authorize(.moderateDiscussion(territory: territory))
+        }
+        guard problems.isEmpty, let title, let opens, let closes else {
+            let today = InstructionController.today(request)
+            let polls = try await PollStore.all(on: request.sql)
+                .filter { $0.opens <= today || AccessPolicy.allows(.moderateDiscussion(territory: $0.territory), for: actor) }
+            let values = ["title_kk": form.title_kk ?? "", "title_ru": form.title_ru ?? "", "title_en": form.title_en ?? "",
+                          "options": form.options ?? "", "territory": territoryText, "opens": form.opens ?? "", "closes": form.closes ?? ""]
+            let page = request.page
+            return Layout.response(request, title: page.t("poll.list.title"),
+                                   breadcrumbs: [(page.t("country.name"), SiteURL.home.path), (page.t("poll.list.title"), SiteURL.polls.path)],
+                                   status: .unprocessableEntity,
+                                   content: PollViews.list(polls, today: today, mayCreate: true, values: values, problems: problems, page))
+        }
+        let id = try await PollStore.create(PollRecord(id: 0, territory: territory, discussionID: nil, title: title,
+                                                       options: options.compactMap { $0 }, opens: opens, closes: closes, demo: false),
+                                            actor: request.auditActor, on: request.db)
+        return request.redirect(to: SiteURL.poll(.value(id)).path, redirectType: .normal)
     }
 
     static func load(_ request: Request) async throws -> PollRecord {
         guard let id = request.parameters.get(SiteURL.idKey, as: Int.self), let poll = try await PollStore.find(id, on: request.sql),
-              poll.opens <= InstructionController.today(request) else {
+              poll.opens <= InstructionController.today(request)
+                || AccessPolicy.allows(.moderateDiscussion(territory: poll.territory), for: request.actor) else {
             throw Abort(.notFound, reason: request.t("poll.notFound"))
         }
         return poll
