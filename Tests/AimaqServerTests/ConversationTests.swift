@@ -58,6 +58,44 @@ extension ServerTests {
             Visitor.hiddenValue("statement", in: html).flatMap(Int.init)
         }
 
+        @Test func aDeputyOpensAConversationOfTheirTerritoryWithinItsDiscussionsPublicPhase() async throws {
+            try await withAimaq { app, _ in
+                let discussion = try await DiscussionStore.create(DiscussionRecord(
+                    id: 0, territory: try KATOCode("430000000"), bodyID: nil, title: LocalizedName(kk: "D", ru: "D", en: "Draft law"),
+                    schedule: try DiscussionSchedule(opens: try CivilDate("2026-03-01"), expertReview: try CivilDate("2026-04-01"),
+                                                     dispositions: try CivilDate("2026-04-10"), closes: try CivilDate("2026-04-20")),
+                    demo: false), actor: "test", on: app.db)
+                var deputy = Visitor(app)
+                try await deputy.signIn("maslikhat")
+                let list = try await deputy.get("/conversations?lang=en").body.string
+                #expect(list.contains("conversation-form") && list.contains("Draft law"))
+                let late = try await deputy.post("/conversations?lang=en", form: [
+                    "title_en": "Water", "discussion": String(discussion), "territory": "710000000", "opens": "2026-03-10", "closes": "2026-05-01"])
+                #expect(late.status == .unprocessableEntity)
+                #expect(late.body.string.contains("within its public phase") && late.body.string.contains("within the discussion&#39;s territory"),
+                        "every problem at once")
+                #expect(try await deputy.post("/conversations", form: ["title_en": "Water", "discussion": "999", "opens": "2026-03-10",
+                                                                       "closes": "2026-03-20"]).status == .unprocessableEntity)
+                let made = try await deputy.post("/conversations", form: [
+                    "title_en": "Water in Shieli", "discussion": String(discussion), "territory": "435200000", "opens": "2026-03-10",
+                    "closes": "2026-03-31"])
+                #expect(made.status == .seeOther)
+                let conversation = try #require(try await ConversationStore.all(on: app.db as! any SQLDatabase).first { $0.title.en == "Water in Shieli" })
+                #expect(conversation.discussionID == discussion && conversation.territory?.value == 435200000 && conversation.title.kk == "Water in Shieli")
+                // Not yet open: its deputies see it; a citizen does not.
+                #expect(try await deputy.get("/conversations/\(conversation.id)").status == .ok)
+                var citizen = Visitor(app)
+                try await citizen.signIn("citizen")
+                #expect(try await citizen.get("/conversations/\(conversation.id)").status == .notFound)
+                #expect(try await citizen.post("/conversations", form: ["title_en": "Mine", "opens": "2026-03-10", "closes": "2026-03-20",
+                                                                        "territory": "435200000"]).status == .forbidden)
+                var astana = Visitor(app)
+                try await astana.signIn("astana-deputy")
+                #expect(try await astana.post("/conversations", form: ["title_en": "Theirs", "opens": "2026-03-10", "closes": "2026-03-20",
+                                                                       "territory": "435200000"]).status == .forbidden)
+            }
+        }
+
         @Test func aCitizenVotesOnEveryStatementOnceAndNeverSeesOneTwice() async throws {
             try await withAimaq(file: true) { app, _ in
                 let (id, statements) = try await Self.open(app, statements: 4)

@@ -9,6 +9,7 @@ import Vapor
 enum ConversationController {
     static func register(_ routes: any RoutesBuilder) {
         routes.get(SiteURL.conversations.pathComponents, use: list)
+        routes.post(SiteURL.conversations.pathComponents, use: create)
         routes.get(SiteURL.conversation(.key).pathComponents, use: show)
         routes.post(SiteURL.conversationVotes(.key).pathComponents, use: vote)
         routes.post(SiteURL.conversationStatements(.key).pathComponents, use: submit)
@@ -23,13 +24,91 @@ enum ConversationController {
     @Sendable static func list(_ request: Request) async throws -> Response {
         try request.authorize(.viewPublic)
         let today = InstructionController.today(request)
-        let conversations = try await ConversationStore.all(on: request.sql).filter { $0.hasOpened(on: today) }
+        return try await listPage(request, today: today, values: [:], problems: [])
+    }
+
+    /// The list, with the form that opens a conversation for those who may (refilled, with
+    /// what is wrong, after a refused form).
+    static func listPage(_ request: Request, today: CivilDate, values: [String: String], problems: [String],
+                         status: HTTPResponseStatus = .ok) async throws -> Response {
+        let actor = request.actor
+        // One not yet open is seen only by those who may open conversations of its territory.
+        let conversations = try await ConversationStore.all(on: request.sql)
+            .filter { $0.hasOpened(on: today) || AccessPolicy.allows(.moderateDiscussion(territory: $0.territory), for: actor) }
         let page = request.page
         let counts = conversations.map { request.aimaq.conversations.snapshot($0.id)?.participants ?? 0 }
+        let mayCreate = PollController.mayCreate(actor)
+        let discussions = mayCreate ? try await DiscussionStore.all(on: request.sql).filter { $0.schedule.expertReview >= today } : []
         return Layout.response(request, title: page.t("conversation.list.title"),
                                breadcrumbs: [(page.t("country.name"), SiteURL.home.path),
                                              (page.t("conversation.list.title"), SiteURL.conversations.path)],
-                               content: ConversationViews.list(Array(zip(conversations, counts)), today: today, page))
+                               status: status,
+                               content: .fragment([
+                                   ConversationViews.list(Array(zip(conversations, counts)), today: today, page),
+                                   mayCreate ? ConversationViews.createForm(discussions: discussions, values: values, problems: problems, page)
+                                       : .empty,
+                               ]))
+    }
+
+    struct CreateForm: Content {
+        var title_kk: String?
+        var title_ru: String?
+        var title_en: String?
+        var territory: String?
+        var discussion: String?
+        var opens: String?
+        var closes: String?
+    }
+
+    /// `POST /conversations`: an opinion-map conversation of the actor's territory, open from a
+    /// day not in the past for at most a year; one that belongs to a discussion lies in the
+    /// discussion's territory and within its public phase (from its opening to the expert
+    /// review). Every problem is said at once; the form comes back filled in.
+    @Sendable static func create(_ request: Request) async throws -> Response {
+        guard let actor = request.actor else { throw SignInRequired() }
+        guard PollController.mayCreate(actor) else { throw Abort(.forbidden) }
+        let form = try request.content.decode(CreateForm.self)
+        var problems: [String] = []
+        let title = PollController.localized(form.title_kk, form.title_ru, form.title_en, limit: 300)
+        if title == nil { problems.append(request.t("conversation.error.title")) }
+        var discussion: DiscussionRecord?
+        let discussionText = (form.discussion ?? "").trimmingCharacters(in: .whitespaces)
+        if !discussionText.isEmpty {
+            discussion = try await Int(discussionText).asyncMap { try await DiscussionStore.find($0, on: request.sql) } ?? nil
+            if discussion == nil { problems.append(request.t("conversation.error.discussion")) }
+        }
+        var territory = discussion?.territory
+        let territoryText = (form.territory ?? "").trimmingCharacters(in: .whitespaces)
+        if !territoryText.isEmpty {
+            if let code = KATOCode.parse(territoryText), request.tree[code] != nil, discussion?.territory.map({ $0.contains(code) }) ?? true {
+                territory = code
+            } else {
+                problems.append(request.t("conversation.error.territory"))
+            }
+        }
+        let today = InstructionController.today(request)
+        let opens = try? CivilDate((form.opens ?? "").trimmingCharacters(in: .whitespaces))
+        let closes = try? CivilDate((form.closes ?? "").trimmingCharacters(in: .whitespaces))
+        if let opens, let closes, opens >= today, opens <= closes, closes.dayNumber - opens.dayNumber <= 366 {
+            if let schedule = discussion?.schedule, opens < schedule.opens || closes > schedule.expertReview {
+                problems.append(request.t("conversation.error.phase", ["from": Components.dateText(schedule.opens, request.page),
+                                                                        "to": Components.dateText(schedule.expertReview, request.page)]))
+            }
+        } else {
+            problems.append(request.t("poll.error.dates"))
+        }
+        // A form with problems comes back with them; a sound one for a territory beyond the
+        // actor's scope is refused.
+        if problems.isEmpty { try request.authorize(.moderateDiscussion(territory: territory)) }
+        guard problems.isEmpty, let title, let opens, let closes else {
+            let values = ["title_kk": form.title_kk ?? "", "title_ru": form.title_ru ?? "", "title_en": form.title_en ?? "",
+                          "territory": territoryText, "discussion": discussionText, "opens": form.opens ?? "", "closes": form.closes ?? ""]
+            return try await listPage(request, today: today, values: values, problems: problems, status: .unprocessableEntity)
+        }
+        let id = try await ConversationStore.create(ConversationRecord(
+            id: 0, discussionID: discussion?.id, territory: territory, title: title, opens: opens, closes: closes, demo: false),
+            actor: request.auditActor, on: request.db)
+        return request.redirect(to: SiteURL.conversation(.value(id)).path, redirectType: .normal)
     }
 
     /// The conversation asked for and its latest snapshot (404 when missing or not yet open).
@@ -47,7 +126,8 @@ enum ConversationController {
             }
             snapshot = ConversationMaps.unmapped(conversation, statements: try await ConversationStore.statements(id, on: request.sql))
         }
-        guard snapshot.conversation.hasOpened(on: InstructionController.today(request)) else {
+        guard snapshot.conversation.hasOpened(on: InstructionController.today(request))
+                || AccessPolicy.allows(.moderateDiscussion(territory: snapshot.conversation.territory), for: request.actor) else {
             throw Abort(.notFound, reason: request.t("conversation.notFound"))
         }
         return snapshot

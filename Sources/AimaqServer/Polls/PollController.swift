@@ -80,9 +80,9 @@ enum PollController {
         if let opens, let closes, opens >= today, opens <= closes, closes.dayNumber - opens.dayNumber <= 366 {} else {
             problems.append(request.t("poll.error.dates"))
         }
-        if territoryText.isEmpty || territory != nil {
-            try request.authorize(.moderateDiscussion(territory: territory))
-        }
+        // A form with problems comes back with them; a sound one for a territory beyond the
+        // actor's scope is refused.
+        if problems.isEmpty { try request.authorize(.moderateDiscussion(territory: territory)) }
         guard problems.isEmpty, let title, let opens, let closes else {
             let today = InstructionController.today(request)
             let polls = try await PollStore.all(on: request.sql)
