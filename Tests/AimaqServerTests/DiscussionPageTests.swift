@@ -81,6 +81,40 @@ extension ServerTests {
             }
         }
 
+        @Test func aDeputyOpensADiscussionOfADraftFromTheListWithEveryProblemSaidAtOnce() async throws {
+            try await withAimaq { app, _ in
+                var deputy = Visitor(app)
+                try await deputy.signIn("maslikhat")
+                #expect(try await deputy.get("/discussions?lang=en").body.string.contains("discussion-form"))
+                let bad = try await deputy.post("/discussions?lang=en", form: [
+                    "territory": "430000000", "opens": "2026-03-10", "expert_review": "2026-03-05", "dispositions": "2026-04-01",
+                    "closes": "2026-04-10", "draft": "## Article 1\nText.\n## Article 1\nAgain.\n"])
+                #expect(bad.status == .unprocessableEntity)
+                let text = bad.body.string
+                #expect(text.contains("Write the title") && text.contains("four dates in order") && text.contains("a second article numbered as")
+                        && text.contains("Again."), "every problem at once, the draft kept")
+                #expect(try await deputy.post("/discussions?lang=en", form: [
+                    "title_en": "No articles", "territory": "430000000", "opens": "2026-03-10", "expert_review": "2026-03-20",
+                    "dispositions": "2026-04-01", "closes": "2026-04-10", "draft": "Just prose."]).body.string.contains("No articles found"))
+                #expect(try await deputy.post("/discussions", form: [
+                    "title_en": "National", "opens": "2026-03-10", "expert_review": "2026-03-20", "dispositions": "2026-04-01",
+                    "closes": "2026-04-10", "draft": Self.first]).status == .forbidden, "a maslikhat deputy opens no national discussion")
+                let made = try await deputy.post("/discussions", form: [
+                    "title_ru": "Проект решения о бюджете", "title_en": "Draft budget decision", "territory": "430000000", "opens": "2026-03-02",
+                    "expert_review": "2026-03-20", "dispositions": "2026-04-01", "closes": "2026-04-10", "draft": Self.first])
+                #expect(made.status == .seeOther)
+                let discussion = try #require(try await DiscussionStore.all(on: app.db as! any SQLDatabase).first { $0.title.en == "Draft budget decision" })
+                #expect(discussion.title.kk == "Проект решения о бюджете" && discussion.territory?.value == 430000000)
+                #expect(try await DiscussionStore.versionNumbers(discussion.id, on: app.db as! any SQLDatabase) == [1])
+                var reader = Visitor(app)
+                #expect(try await reader.get("/discussions/\(discussion.id)?lang=en").body.string.contains("Budget"))
+                var citizen = Visitor(app)
+                try await citizen.signIn("citizen")
+                #expect(!(try await citizen.get("/discussions").body.string.contains("discussion-form")))
+                #expect(try await citizen.post("/discussions", form: ["title_en": "x"]).status == .forbidden)
+            }
+        }
+
         @Test func anAnnouncedDiscussionShowsItsDatesButNotYetItsDraft() async throws {
             try await withAimaq { app, _ in
                 let id = try await Self.open(app, opens: "2026-09-01")

@@ -16,7 +16,8 @@ PAGES = ["/", "/territories/430000000", "/territories/435200000", "/instructions
          "/conversations/1?region=710000000", "/polls", "/polls/1", "/appeals", "/appeals/statistics",
          "/appeals/statistics?territory=430000000", "/visits", "/visits/1", "/meetings/10", "/objects?territory=430000000"]
 SIGNED_IN = ["/my", "/account", "/account/password", "/account/second-factor", "/discussions/2/articles/art-3",
-             "/conversations/2", "/polls/2", "/appeals/new", "/appeals/inbox", "/appeals?channel=mandate", "/visits/1"]
+             "/conversations/2", "/polls/2", "/appeals/new", "/appeals/inbox", "/appeals?channel=mandate", "/visits/1",
+             "/polls", "/conversations"]
 
 
 def audit(path, lang, who):

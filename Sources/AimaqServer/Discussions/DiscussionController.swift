@@ -6,18 +6,98 @@ import Vapor
 enum DiscussionController {
     static func register(_ routes: any RoutesBuilder) {
         routes.get(SiteURL.discussions.pathComponents, use: list)
+        routes.post(SiteURL.discussions.pathComponents, use: create)
         routes.get(SiteURL.discussion(.key).pathComponents, use: show)
         routes.get(SiteURL.discussionChanges(.key).pathComponents, use: changes)
     }
 
     @Sendable static func list(_ request: Request) async throws -> Response {
         try request.authorize(.viewPublic)
+        return try await listPage(request, values: [:], problems: [])
+    }
+
+    static func listPage(_ request: Request, values: [String: String], problems: [String],
+                         status: HTTPResponseStatus = .ok) async throws -> Response {
         let discussions = try await DiscussionStore.all(on: request.sql)
         let page = request.page
+        let mayCreate = PollController.mayCreate(request.actor)
         return Layout.response(request, title: page.t("discussion.list.title"),
                                breadcrumbs: [(page.t("country.name"), SiteURL.home.path),
                                              (page.t("discussion.list.title"), SiteURL.discussions.path)],
-                               content: DiscussionViews.list(discussions, today: InstructionController.today(request), page))
+                               status: status,
+                               content: .fragment([
+                                   DiscussionViews.list(discussions, today: InstructionController.today(request), page),
+                                   mayCreate ? DiscussionViews.createForm(values: values, problems: problems, page) : .empty,
+                               ]))
+    }
+
+    struct CreateForm: Content {
+        var title_kk: String?
+        var title_ru: String?
+        var title_en: String?
+        var territory: String?
+        var opens: String?
+        var expert_review: String?
+        var dispositions: String?
+        var closes: String?
+        var draft: String?
+    }
+
+    static let draftLimit = 200_000
+
+    /// `POST /discussions`: a discussion of a draft in the actor's territory, with its first
+    /// version and its four dates (public discussion from a day not in the past, then the
+    /// experts' review, the dispositions, the close, in that order). Every problem is said at
+    /// once; the form comes back filled in.
+    @Sendable static func create(_ request: Request) async throws -> Response {
+        guard let actor = request.actor else { throw SignInRequired() }
+        guard PollController.mayCreate(actor) else { throw Abort(.forbidden) }
+        let form = try request.content.decode(CreateForm.self)
+        var problems: [String] = []
+        let title = PollController.localized(form.title_kk, form.title_ru, form.title_en, limit: 300)
+        if title == nil { problems.append(request.t("discussion.error.title")) }
+        var territory: KATOCode?
+        let territoryText = (form.territory ?? "").trimmingCharacters(in: .whitespaces)
+        if !territoryText.isEmpty {
+            if let code = KATOCode.parse(territoryText), request.tree[code] != nil { territory = code } else {
+                problems.append(request.t("visit.error.territory"))
+            }
+        }
+        let dates = [form.opens, form.expert_review, form.dispositions, form.closes]
+            .map { try? CivilDate(($0 ?? "").trimmingCharacters(in: .whitespaces)) }
+        var schedule: DiscussionSchedule?
+        if dates.allSatisfy({ $0 != nil }), let opens = dates[0], opens >= InstructionController.today(request) {
+            schedule = try? DiscussionSchedule(opens: opens, expertReview: dates[1]!, dispositions: dates[2]!, closes: dates[3]!)
+        }
+        if schedule == nil { problems.append(request.t("discussion.error.dates")) }
+        var document: DraftDocument?
+        let draft = form.draft ?? ""
+        if draft.count > draftLimit {
+            problems.append(request.t("discussion.error.draftLong", ["limit": String(draftLimit)]))
+        } else {
+            do {
+                document = try DraftDocument.parse(draft)
+            } catch {
+                switch error {
+                case .noArticles: problems.append(request.t("discussion.error.noArticles"))
+                case .duplicateAnchor(let anchor, let line):
+                    problems.append(request.t("discussion.error.duplicate", ["anchor": anchor, "line": String(line)]))
+                case .emptyArticle(let anchor, let line):
+                    problems.append(request.t("discussion.error.emptyArticle", ["anchor": anchor, "line": String(line)]))
+                }
+            }
+        }
+        if problems.isEmpty { try request.authorize(.moderateDiscussion(territory: territory)) }
+        guard problems.isEmpty, let title, let schedule, let document else {
+            let values = ["title_kk": form.title_kk ?? "", "title_ru": form.title_ru ?? "", "title_en": form.title_en ?? "",
+                          "territory": territoryText, "opens": form.opens ?? "", "expert_review": form.expert_review ?? "",
+                          "dispositions": form.dispositions ?? "", "closes": form.closes ?? "", "draft": draft]
+            return try await listPage(request, values: values, problems: problems, status: .unprocessableEntity)
+        }
+        let id = try await DiscussionStore.create(DiscussionRecord(id: 0, territory: territory, bodyID: nil, title: title,
+                                                                   schedule: schedule, demo: false), actor: request.auditActor, on: request.db)
+        _ = try await DiscussionStore.addVersion(document, discussion: id, actor: request.auditActor, on: request.db)
+        return request.redirect(to: SiteURL.discussion(.value(id)).path, redirectType: .normal)
     }
 
     /// The discussion, the versions it has and the one asked for (`?version=N`, else the latest).

@@ -22,6 +22,36 @@ enum DiscussionViews {
         ])
     }
 
+    /// The form that opens a discussion of a draft (administrators and deputies, for their territory).
+    static func createForm(values: [String: String], problems: [String], _ page: PageContext) -> Node {
+        el("form", attributes: [.class("stack"), .id("discussion-form"), Attribute("method", "post"),
+                                Attribute("action", SiteURL.discussions.path), .aria("labelledby", "discussion-form-title")]) {
+            csrfField(page)
+            el("h2", .id("discussion-form-title")) { page.t("discussion.new") }
+            if !problems.isEmpty {
+                el("ul", .class("error"), Attribute("role", "alert")) { for problem in problems { el("li") { problem } } }
+            }
+            for language in ["kk", "ru", "en"] {
+                el("label", Attribute("for", "discussion-title-\(language)")) { page.t("discussion.newTitle.\(language)") }
+                void("input", .type("text"), .name("title_\(language)"), .id("discussion-title-\(language)"), Attribute("maxlength", "300"),
+                     .value(values["title_\(language)"] ?? ""))
+            }
+            el("label", Attribute("for", "discussion-territory")) { page.t("poll.newTerritory") }
+            void("input", .type("text"), .name("territory"), .id("discussion-territory"), Attribute("inputmode", "numeric"),
+                 Attribute("pattern", "[0-9]{9}"), .value(values["territory"] ?? (page.actor?.scope.code?.description ?? "")))
+            for (name, key) in [("opens", "discussion.newOpens"), ("expert_review", "discussion.newExpertReview"),
+                                ("dispositions", "discussion.newDispositions"), ("closes", "discussion.newCloses")] {
+                el("label", Attribute("for", "discussion-\(name)")) { page.t(key) }
+                void("input", .type("date"), .name(name), .id("discussion-\(name)"), .flag("required"), .value(values[name] ?? ""))
+            }
+            el("label", Attribute("for", "discussion-draft")) { page.t("discussion.newDraft") }
+            el("textarea", .name("draft"), .id("discussion-draft"), Attribute("rows", "12"), .flag("required"),
+               Attribute("maxlength", String(DiscussionController.draftLimit)), .aria("describedby", "discussion-draft-hint")) { values["draft"] ?? "" }
+            el("p", .class("meta"), .id("discussion-draft-hint")) { page.t("discussion.newDraftHint") }
+            el("button", .type("submit")) { page.t("discussion.create") }
+        }
+    }
+
     static func phaseBadge(_ phase: DiscussionPhase, _ page: PageContext) -> Node {
         el("span", .class("status")) { page.t("discussion.phase.\(phase.rawValue)") }
     }
