@@ -90,18 +90,24 @@ enum AppealController {
         let paging = try Paging(request)
         let today = InstructionController.today(request)
         let render: @Sendable () async throws -> String = {
-            let (items, total) = try await AppealStore.list(filter, page: paging.page, per: paging.per, on: request.sql)
-            let page = request.page
-            return Layout.page(request, title: page.t(filter.channel == .mandate ? "mandate.list.title" : "appeal.list.title"),
-                               breadcrumbs: breadcrumbs(request),
-                               content: AppealViews.register(items, total: total, filter: filter, paging: paging, today: today,
-                                                             signedIn: request.actor != nil,
-                                                             mayRecordMandates: filter.channel == .mandate && isRecorder(request.actor),
-                                                             bodies: request.aimaq.bodies, page))
+            try await registerPage(request, filter: filter, paging: paging, today: today)
         }
         // Visitors' pages are kept by the appeals' version (see `FreshEnough`).
         guard Layout.isCacheableAnonymous(request, filtersOnly: true) else { return Layout.html(try await render()) }
         return Layout.html(try await cachedForVisitors("appeals:\(request.url.query ?? ""):\(request.language):\(today)", request, render))
+    }
+
+    /// The register (or the mandates' list), with a refused mandate form filled in again.
+    static func registerPage(_ request: Request, filter: AppealStore.Filter, paging: Paging, today: CivilDate,
+                             refusedMandate: (values: [String: String], problem: String)? = nil) async throws -> String {
+        let (items, total) = try await AppealStore.list(filter, page: paging.page, per: paging.per, on: request.sql)
+        let page = request.page
+        return Layout.page(request, title: page.t(filter.channel == .mandate ? "mandate.list.title" : "appeal.list.title"),
+                           breadcrumbs: breadcrumbs(request),
+                           content: AppealViews.register(items, total: total, filter: filter, paging: paging, today: today,
+                                                         signedIn: request.actor != nil,
+                                                         mayRecordMandates: filter.channel == .mandate && isRecorder(request.actor),
+                                                         refusedMandate: refusedMandate, bodies: request.aimaq.bodies, page))
     }
 
     /// A visitors' page of appeals, made at most once per version and key (and, while appeals

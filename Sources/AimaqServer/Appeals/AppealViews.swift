@@ -123,7 +123,8 @@ enum AppealViews {
     }
 
     static func register(_ items: [AppealRecord], total: Int, filter: AppealStore.Filter, paging: Paging, today: CivilDate,
-                         signedIn: Bool, mayRecordMandates: Bool = false, bodies: BodyDirectory, _ page: PageContext) -> Node {
+                         signedIn: Bool, mayRecordMandates: Bool = false, refusedMandate: (values: [String: String], problem: String)? = nil,
+                         bodies: BodyDirectory, _ page: PageContext) -> Node {
         .fragment([
             el("h1") { page.t(filter.channel == .mandate ? "mandate.list.title" : "appeal.list.title") },
             el("p") { page.t(filter.channel == .mandate ? "mandate.list.intro" : "appeal.list.intro") },
@@ -141,7 +142,7 @@ enum AppealViews {
                 query.add(.page, number)
                 return SiteURL.appeals.link(query)
             },
-            mayRecordMandates ? VisitViews.mandateForm(page) : .empty,
+            mayRecordMandates ? VisitViews.mandateForm(values: refusedMandate?.values ?? [:], problem: refusedMandate?.problem, page) : .empty,
         ])
     }
 

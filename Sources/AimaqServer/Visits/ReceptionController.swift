@@ -35,16 +35,20 @@ enum ReceptionController {
     @Sendable static func publish(_ request: Request) async throws -> Response {
         guard let account = request.account else { throw SignInRequired() }
         let form = try request.content.decode(ReceptionForm.self)
-        guard let code = form.territory.flatMap({ KATOCode.parse($0) }), request.tree[code] != nil else {
-            throw Abort(.unprocessableEntity, reason: request.t("visit.error.territory"))
+        // A refused form comes back on the calendar, filled in, with what was wrong.
+        func refused(_ key: String) async throws -> Response {
+            let values = ["territory": form.territory ?? "", "starts_at": form.starts_at ?? "", "address": form.address ?? "",
+                          "slots": form.slots.map(String.init) ?? ""]
+            return try await VisitController.calendarPage(request, refusedReception: (values, request.t(key)))
         }
+        guard let code = form.territory.flatMap({ KATOCode.parse($0) }), request.tree[code] != nil else { return try await refused("visit.error.territory") }
         try request.authorize(.recordMeetings(territory: code))
         let startsAt = (form.starts_at ?? "").trimmingCharacters(in: .whitespaces)
         guard startsAt.count == 16, let day = try? CivilDate(startsAt.prefix(10)), VisitController.utc(startsAt) != nil,
               day >= InstructionController.today(request) else {
-            throw Abort(.unprocessableEntity, reason: request.t("reception.error.time"))
+            return try await refused("reception.error.time")
         }
-        guard let slots = form.slots, (1...32).contains(slots) else { throw Abort(.unprocessableEntity, reason: request.t("reception.error.slots")) }
+        guard let slots = form.slots, (1...32).contains(slots) else { return try await refused("reception.error.slots") }
         let name = account.displayName
         let id = try await VisitStore.addMeeting(MeetingRecord(
             id: 0, visitID: nil, kind: .reception, territory: code, startsAt: startsAt,
@@ -99,20 +103,33 @@ enum ReceptionController {
     @Sendable static func mandate(_ request: Request) async throws -> Response {
         guard request.actor != nil else { throw SignInRequired() }
         let form = try request.content.decode(MandateForm.self)
+        // A refused form comes back on the mandates' list, filled in, with what was wrong.
+        func refused(_ problem: String) async throws -> Response {
+            let values = ["territory": form.territory ?? "", "electoral_district": form.electoral_district ?? "", "topic": form.topic ?? "",
+                          "text": form.text ?? "", "deadline": form.deadline ?? ""]
+            let html = try await AppealController.registerPage(request, filter: AppealStore.Filter(channel: .mandate), paging: try Paging(request),
+                                                               today: InstructionController.today(request), refusedMandate: (values, problem))
+            let response = Layout.html(html)
+            response.status = .unprocessableEntity
+            return response
+        }
         guard let code = form.territory.flatMap({ KATOCode.parse($0) }), request.tree[code] != nil else {
-            throw Abort(.unprocessableEntity, reason: request.t("visit.error.territory"))
+            return try await refused(request.t("visit.error.territory"))
         }
         try request.authorize(.recordMeetings(territory: code))
-        guard let district = VisitController.text(form.electoral_district, limit: 200) else {
-            throw Abort(.unprocessableEntity, reason: request.t("mandate.error.district"))
-        }
-        guard let topic = form.topic.flatMap({ AppealTopic.named($0) }) else { throw Abort(.unprocessableEntity, reason: request.t("appeal.error.topic")) }
+        guard let district = VisitController.text(form.electoral_district, limit: 200) else { return try await refused(request.t("mandate.error.district")) }
+        guard let topic = form.topic.flatMap({ AppealTopic.named($0) }) else { return try await refused(request.t("appeal.error.topic")) }
         guard let text = VisitController.text(form.text, limit: AppealController.textLimit), text.count >= 10 else {
-            throw Abort(.unprocessableEntity, reason: request.t("visit.error.issue"))
+            return try await refused(request.t("visit.error.issue"))
         }
-        let deadline = try InstructionController.newDeadline(form.deadline, request)
+        let deadline: CivilDate
+        do {
+            deadline = try InstructionController.newDeadline(form.deadline, request)
+        } catch let error as Abort where error.status == .unprocessableEntity {
+            return try await refused(error.reason)
+        }
         guard let body = AppealRouting.body(for: code, topic: topic, addressee: .akimat, bodies: request.aimaq.bodies) else {
-            throw Abort(.unprocessableEntity, reason: request.t("appeal.error.noBody"))
+            return try await refused(request.t("appeal.error.noBody"))
         }
         let appeal = try await AppealStore.register(AppealStore.NewAppeal(
             channel: .mandate, territory: code, district: AppealRouting.district(of: code), topic: topic.key, bodyID: body, authorID: nil,

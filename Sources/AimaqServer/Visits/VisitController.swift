@@ -51,6 +51,11 @@ enum VisitController {
     /// territory and by the body that holds them.
     @Sendable static func calendar(_ request: Request) async throws -> Response {
         try request.authorize(.viewPublic)
+        return try await calendarPage(request)
+    }
+
+    /// The calendar; with a refused reception form, that form filled in again with what was wrong (422).
+    static func calendarPage(_ request: Request, refusedReception: (values: [String: String], problem: String)? = nil) async throws -> Response {
         let territory = try territoryFilter(request)
         let body = try bodyFilter(request)
         let today = InstructionController.today(request)
@@ -61,8 +66,9 @@ enum VisitController {
         let page = request.page
         let mayRecord = AppealController.isRecorder(request.actor)
         return Layout.response(request, title: page.t("visit.list.title"), breadcrumbs: crumbs(request),
+                               status: refusedReception == nil ? .ok : .unprocessableEntity,
                                content: VisitViews.calendar(visits: visits, meetings: meetings, territory: territory, body: body,
-                                                            holders: holders, today: today, mayRecord: mayRecord, page))
+                                                            holders: holders, today: today, mayRecord: mayRecord, refused: refusedReception, page))
     }
 
     /// `GET /visits.ics`: the meetings as an iCalendar feed (public; by territory).
@@ -180,13 +186,19 @@ enum VisitController {
     /// `GET /meetings/:id`: one meeting (a reception, or one item of a visit's programme).
     @Sendable static func meeting(_ request: Request) async throws -> Response {
         try request.authorize(.viewPublic)
-        let meeting = try await loadMeeting(request)
+        return try await meetingPage(request, try await loadMeeting(request))
+    }
+
+    /// A meeting's page; with a refused issue form, that form filled in again with what was wrong (422).
+    static func meetingPage(_ request: Request, _ meeting: MeetingRecord,
+                            refusedIssue: (meeting: Int, values: [String: String], problem: String)? = nil) async throws -> Response {
         let visit = try await meeting.visitID.asyncMap { try await VisitStore.visit($0, on: request.sql) } ?? nil
         var model = VisitViews.Programme(
             meetings: [meeting], issues: try await issues(of: [meeting], on: request.sql), objects: try await objects(of: [meeting], on: request.sql),
             today: InstructionController.today(request), mayRecord: AccessPolicy.allows(.recordMeetings(territory: meeting.territory), for: request.actor),
             bodies: request.aimaq.bodies)
         model.files = try await AppealFiles.of(meetings: [meeting.id], on: request.sql)
+        model.refusedIssue = refusedIssue
         if meeting.kind == .reception {
             model.bookings = try await VisitStore.bookings(meeting.id, on: request.sql)
             model.mayBook = (meeting.day ?? model.today) >= model.today
@@ -198,6 +210,7 @@ enum VisitController {
         if let visit { trail.append((visit.title[page.language], SiteURL.visit(.value(visit.id)).path)) }
         trail.append((meeting.title[page.language], SiteURL.meeting(.value(meeting.id)).path))
         return Layout.response(request, title: meeting.title[page.language], breadcrumbs: trail,
+                               status: refusedIssue == nil ? .ok : .unprocessableEntity,
                                content: VisitViews.meetingPage(meeting, visit: visit, model, page))
     }
 
@@ -296,22 +309,24 @@ enum VisitController {
         let meeting = try await loadMeeting(request)
         try request.authorize(.recordMeetings(territory: meeting.territory))
         let form = try request.content.decode(IssueForm.self)
-        guard let text = text(form.text, limit: AppealController.textLimit), text.count >= 10 else {
-            throw Abort(.unprocessableEntity, reason: request.t("visit.error.issue"))
+        // A refused form comes back filled in, with what was wrong.
+        func refused(_ key: String) async throws -> Response {
+            let values = ["text": form.text ?? "", "raised_by": form.raised_by ?? "", "topic": form.topic ?? "", "territory": form.territory ?? "",
+                          "booking": form.booking ?? "", "contact": form.contact ?? ""]
+            return try await meetingPage(request, meeting, refusedIssue: (meeting.id, values, request.t(key)))
         }
-        guard let topic = form.topic.flatMap({ AppealTopic.named($0) }) else { throw Abort(.unprocessableEntity, reason: request.t("appeal.error.topic")) }
+        guard let text = text(form.text, limit: AppealController.textLimit), text.count >= 10 else { return try await refused("visit.error.issue") }
+        guard let topic = form.topic.flatMap({ AppealTopic.named($0) }) else { return try await refused("appeal.error.topic") }
         let territory = form.territory.flatMap { $0.isEmpty ? nil : KATOCode.parse($0) } ?? meeting.territory
-        guard request.tree[territory] != nil, meeting.territory.region.contains(territory) else {
-            throw Abort(.unprocessableEntity, reason: request.t("visit.error.territory"))
-        }
+        guard request.tree[territory] != nil, meeting.territory.region.contains(territory) else { return try await refused("visit.error.territory") }
         guard let body = AppealRouting.body(for: territory, topic: topic, addressee: .akimat, bodies: request.aimaq.bodies) else {
-            throw Abort(.unprocessableEntity, reason: request.t("appeal.error.noBody"))
+            return try await refused("appeal.error.noBody")
         }
         var author: UUID?
         var authorName = Self.text(form.raised_by, limit: 200)
         if let given = form.booking, !given.isEmpty {
             guard meeting.kind == .reception, let id = Int(given), let booking = try await VisitStore.bookings(meeting.id, on: request.sql).first(where: { $0.id == id }) else {
-                throw Abort(.unprocessableEntity, reason: request.t("visit.error.booking"))
+                return try await refused("visit.error.booking")
             }
             author = booking.account_id
             authorName = authorName ?? booking.name

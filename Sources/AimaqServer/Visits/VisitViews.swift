@@ -16,6 +16,8 @@ enum VisitViews {
         var ownBooking: Int? = nil
         /// Each meeting's files: the minutes as signed, photos.
         var files: [Int: [AppealFileRecord]] = [:]
+        /// A refused issue form, shown again filled in with what was wrong.
+        var refusedIssue: (meeting: Int, values: [String: String], problem: String)? = nil
     }
 
     static func territoryName(_ code: KATOCode, _ page: PageContext) -> String {
@@ -28,7 +30,8 @@ enum VisitViews {
     }
 
     static func calendar(visits: [VisitRecord], meetings: [MeetingRecord], territory: KATOCode?, body: Int?, holders: [BodySummary],
-                         today: CivilDate, mayRecord: Bool, _ page: PageContext) -> Node {
+                         today: CivilDate, mayRecord: Bool, refused: (values: [String: String], problem: String)? = nil,
+                         _ page: PageContext) -> Node {
         .fragment([
             el("h1") { page.t("visit.list.title") },
             el("p") { page.t("visit.list.intro") },
@@ -88,7 +91,7 @@ enum VisitViews {
                 }
             },
             mayRecord ? visitForm(page) : .empty,
-            mayRecord ? receptionForm(page) : .empty,
+            mayRecord ? receptionForm(values: refused?.values ?? [:], problem: refused?.problem, page) : .empty,
         ])
     }
 
@@ -200,38 +203,44 @@ enum VisitViews {
         }
     }
 
-    static func receptionForm(_ page: PageContext) -> Node {
+    static func receptionForm(values: [String: String] = [:], problem: String? = nil, _ page: PageContext) -> Node {
         el("form", attributes: [.class("stack"), .id("reception-form"), Attribute("method", "post"), Attribute("action", SiteURL.receptions.path)]) {
             csrfField(page)
             el("h2") { page.t("reception.new") }
+            if let problem { el("p", .class("error"), Attribute("role", "alert")) { problem } }
             el("label", Attribute("for", "reception-territory")) { page.t("visit.issueTerritory") }
-            void("input", .type("text"), .name("territory"), .id("reception-territory"), Attribute("pattern", "[0-9]{9}"), .flag("required"))
+            void("input", .type("text"), .name("territory"), .id("reception-territory"), Attribute("pattern", "[0-9]{9}"), .flag("required"),
+                 .value(values["territory"] ?? ""))
             el("label", Attribute("for", "reception-time")) { page.t("visit.when") }
-            void("input", .type("datetime-local"), .name("starts_at"), .id("reception-time"), .flag("required"))
+            void("input", .type("datetime-local"), .name("starts_at"), .id("reception-time"), .flag("required"), .value(values["starts_at"] ?? ""))
             el("label", Attribute("for", "reception-address")) { page.t("visit.address") }
-            void("input", .type("text"), .name("address"), .id("reception-address"), Attribute("maxlength", "300"))
+            void("input", .type("text"), .name("address"), .id("reception-address"), Attribute("maxlength", "300"), .value(values["address"] ?? ""))
             el("label", Attribute("for", "reception-slots")) { page.t("reception.slotCount") }
-            void("input", .type("number"), .name("slots"), .id("reception-slots"), Attribute("min", "1"), Attribute("max", "32"), .value("8"))
+            void("input", .type("number"), .name("slots"), .id("reception-slots"), Attribute("min", "1"), Attribute("max", "32"),
+                 .value(values["slots"] ?? "8"))
             el("button", .type("submit")) { page.t("reception.publish") }
         }
     }
 
-    static func mandateForm(_ page: PageContext) -> Node {
+    static func mandateForm(values: [String: String] = [:], problem: String? = nil, _ page: PageContext) -> Node {
         el("form", attributes: [.class("stack"), .id("mandate-form"), Attribute("method", "post"), Attribute("action", SiteURL.mandates.path)]) {
             csrfField(page)
             el("h2") { page.t("mandate.new") }
+            if let problem { el("p", .class("error"), Attribute("role", "alert")) { problem } }
             el("label", Attribute("for", "mandate-territory")) { page.t("visit.issueTerritory") }
-            void("input", .type("text"), .name("territory"), .id("mandate-territory"), Attribute("pattern", "[0-9]{9}"), .flag("required"))
+            void("input", .type("text"), .name("territory"), .id("mandate-territory"), Attribute("pattern", "[0-9]{9}"), .flag("required"),
+                 .value(values["territory"] ?? ""))
             el("label", Attribute("for", "mandate-district")) { page.t("mandate.district") }
-            void("input", .type("text"), .name("electoral_district"), .id("mandate-district"), .flag("required"), Attribute("maxlength", "200"))
+            void("input", .type("text"), .name("electoral_district"), .id("mandate-district"), .flag("required"), Attribute("maxlength", "200"),
+                 .value(values["electoral_district"] ?? ""))
             el("label", Attribute("for", "mandate-topic")) { page.t("appeal.topic") }
             el("select", .name("topic"), .id("mandate-topic")) {
-                for topic in AppealTopic.all { Components.option(topic.key, topic.name[page.language], selected: false) }
+                for topic in AppealTopic.all { Components.option(topic.key, topic.name[page.language], selected: values["topic"] == topic.key) }
             }
             el("label", Attribute("for", "mandate-text")) { page.t("mandate.text") }
-            el("textarea", .name("text"), .id("mandate-text"), Attribute("rows", "3"), .flag("required")) { "" }
+            el("textarea", .name("text"), .id("mandate-text"), Attribute("rows", "3"), .flag("required")) { values["text"] ?? "" }
             el("label", Attribute("for", "mandate-deadline")) { page.t("mandate.deadline") }
-            void("input", .type("date"), .name("deadline"), .id("mandate-deadline"), .flag("required"))
+            void("input", .type("date"), .name("deadline"), .id("mandate-deadline"), .flag("required"), .value(values["deadline"] ?? ""))
             el("button", .type("submit")) { page.t("mandate.save") }
         }
     }
@@ -317,7 +326,9 @@ enum VisitViews {
                 }
             }
             if model.mayRecord {
-                issueForm(meeting, bookings: meeting.kind == .reception ? model.bookings : [], page)
+                let refused = model.refusedIssue.flatMap { $0.meeting == meeting.id ? $0 : nil }
+                issueForm(meeting, bookings: meeting.kind == .reception ? model.bookings : [], values: refused?.values ?? [:],
+                          problem: refused?.problem, page)
             }
         }
     }
@@ -337,35 +348,39 @@ enum VisitViews {
         }
     }
 
-    static func issueForm(_ meeting: MeetingRecord, bookings: [VisitStore.Booking] = [], _ page: PageContext) -> Node {
+    static func issueForm(_ meeting: MeetingRecord, bookings: [VisitStore.Booking] = [], values: [String: String] = [:],
+                          problem: String? = nil, _ page: PageContext) -> Node {
         el("form", attributes: [.class("stack"), .id("issue-form-\(meeting.id)"), Attribute("method", "post"),
                                 Attribute("action", SiteURL.meetingIssues(.value(meeting.id)).path)]) {
             csrfField(page)
+            if let problem { el("p", .class("error"), Attribute("role", "alert")) { problem } }
             el("label", Attribute("for", "issue-text-\(meeting.id)")) { page.t("visit.issueNew") }
-            el("textarea", .name("text"), .id("issue-text-\(meeting.id)"), Attribute("rows", "3"), .flag("required")) { "" }
+            el("textarea", .name("text"), .id("issue-text-\(meeting.id)"), Attribute("rows", "3"), .flag("required")) { values["text"] ?? "" }
             el("label", Attribute("for", "issue-by-\(meeting.id)")) { page.t("visit.raisedBy") }
-            void("input", .type("text"), .name("raised_by"), .id("issue-by-\(meeting.id)"), Attribute("maxlength", "200"))
+            void("input", .type("text"), .name("raised_by"), .id("issue-by-\(meeting.id)"), Attribute("maxlength", "200"),
+                 .value(values["raised_by"] ?? ""))
             if !bookings.isEmpty {
                 // Someone who booked the reception follows the issue in their own appeals.
                 el("label", Attribute("for", "issue-booking-\(meeting.id)")) { page.t("visit.issueBooking") }
                 el("select", .name("booking"), .id("issue-booking-\(meeting.id)")) {
-                    Components.option("", "—", selected: true)
+                    Components.option("", "—", selected: (values["booking"] ?? "").isEmpty)
                     for booking in bookings {
-                        Components.option(String(booking.id), ReceptionController.slotTime(meeting, booking.slot) + " " + booking.name, selected: false)
+                        Components.option(String(booking.id), ReceptionController.slotTime(meeting, booking.slot) + " " + booking.name,
+                                          selected: values["booking"] == String(booking.id))
                     }
                 }
             }
             el("label", Attribute("for", "issue-contact-\(meeting.id)")) { page.t("visit.issueContact") }
             void("input", .type("text"), .name("contact"), .id("issue-contact-\(meeting.id)"), Attribute("maxlength", "200"),
-                 .aria("describedby", "issue-contact-hint-\(meeting.id)"))
+                 .aria("describedby", "issue-contact-hint-\(meeting.id)"), .value(values["contact"] ?? ""))
             el("p", .class("meta"), .id("issue-contact-hint-\(meeting.id)")) { page.t("visit.issueContactHint") }
             el("label", Attribute("for", "issue-topic-\(meeting.id)")) { page.t("appeal.topic") }
             el("select", .name("topic"), .id("issue-topic-\(meeting.id)")) {
-                for topic in AppealTopic.all { Components.option(topic.key, topic.name[page.language], selected: false) }
+                for topic in AppealTopic.all { Components.option(topic.key, topic.name[page.language], selected: values["topic"] == topic.key) }
             }
             el("label", Attribute("for", "issue-territory-\(meeting.id)")) { page.t("visit.issueTerritory") }
             void("input", .type("text"), .name("territory"), .id("issue-territory-\(meeting.id)"), Attribute("inputmode", "numeric"),
-                 Attribute("pattern", "[0-9]{9}"), .value(meeting.territory.description))
+                 Attribute("pattern", "[0-9]{9}"), .value(values["territory"] ?? meeting.territory.description))
             el("button", .type("submit")) { page.t("visit.issueSave") }
         }
     }
