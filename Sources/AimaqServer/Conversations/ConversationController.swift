@@ -37,7 +37,7 @@ enum ConversationController {
             .filter { $0.hasOpened(on: today) || AccessPolicy.allows(.moderateDiscussion(territory: $0.territory), for: actor) }
         let page = request.page
         let counts = conversations.map { request.aimaq.conversations.snapshot($0.id)?.participants ?? 0 }
-        let mayCreate = PollController.mayCreate(actor)
+        let mayCreate = OpeningForm.mayOpen(actor)
         let discussions = mayCreate ? try await DiscussionStore.all(on: request.sql).filter { $0.schedule.expertReview >= today } : []
         return Layout.response(request, title: page.t("conversation.list.title"),
                                breadcrumbs: [(page.t("country.name"), SiteURL.home.path),
@@ -66,10 +66,10 @@ enum ConversationController {
     /// review). Every problem is said at once; the form comes back filled in.
     @Sendable static func create(_ request: Request) async throws -> Response {
         guard let actor = request.actor else { throw SignInRequired() }
-        guard PollController.mayCreate(actor) else { throw Abort(.forbidden) }
+        guard OpeningForm.mayOpen(actor) else { throw Abort(.forbidden) }
         let form = try request.content.decode(CreateForm.self)
         var problems: [String] = []
-        let title = PollController.localized(form.title_kk, form.title_ru, form.title_en, limit: 300)
+        let title = OpeningForm.localized(form.title_kk, form.title_ru, form.title_en, limit: 300)
         if title == nil { problems.append(request.t("conversation.error.title")) }
         var discussion: DiscussionRecord?
         let discussionText = (form.discussion ?? "").trimmingCharacters(in: .whitespaces)
@@ -77,15 +77,10 @@ enum ConversationController {
             discussion = try await Int(discussionText).asyncMap { try await DiscussionStore.find($0, on: request.sql) } ?? nil
             if discussion == nil { problems.append(request.t("conversation.error.discussion")) }
         }
-        var territory = discussion?.territory
-        let territoryText = (form.territory ?? "").trimmingCharacters(in: .whitespaces)
-        if !territoryText.isEmpty {
-            if let code = KATOCode.parse(territoryText), request.tree[code] != nil, discussion?.territory.map({ $0.contains(code) }) ?? true {
-                territory = code
-            } else {
-                problems.append(request.t("conversation.error.territory"))
-            }
-        }
+        let given = OpeningForm.territory(form.territory, within: discussion?.territory, problem: "conversation.error.territory", request)
+        let territoryText = given.given
+        let territory = territoryText.isEmpty ? discussion?.territory : given.code
+        if let problem = given.problem { problems.append(problem) }
         let today = InstructionController.today(request)
         let opens = try? CivilDate((form.opens ?? "").trimmingCharacters(in: .whitespaces))
         let closes = try? CivilDate((form.closes ?? "").trimmingCharacters(in: .whitespaces))

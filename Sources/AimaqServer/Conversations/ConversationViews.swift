@@ -64,16 +64,8 @@ enum ConversationViews {
     static func createForm(discussions: [DiscussionRecord], values: [String: String], problems: [String], _ page: PageContext) -> Node {
         el("form", attributes: [.class("stack"), .id("conversation-form"), Attribute("method", "post"),
                                 Attribute("action", SiteURL.conversations.path), .aria("labelledby", "conversation-form-title")]) {
-            csrfField(page)
-            el("h2", .id("conversation-form-title")) { page.t("conversation.new") }
-            if !problems.isEmpty {
-                el("ul", .class("error"), Attribute("role", "alert")) { for problem in problems { el("li") { problem } } }
-            }
-            for language in ["kk", "ru", "en"] {
-                el("label", Attribute("for", "conversation-title-\(language)")) { page.t("conversation.newTitle.\(language)") }
-                void("input", .type("text"), .name("title_\(language)"), .id("conversation-title-\(language)"), Attribute("maxlength", "300"),
-                     .value(values["title_\(language)"] ?? ""))
-            }
+            OpeningForm.head(id: "conversation-form", heading: "conversation.new", titleLabel: "conversation.newTitle", values: values,
+                             problems: problems, page)
             el("label", Attribute("for", "conversation-discussion")) { page.t("conversation.newDiscussion") }
             el("select", .name("discussion"), .id("conversation-discussion"), .aria("describedby", "conversation-discussion-hint")) {
                 Components.option("", page.t("conversation.newDiscussion.none"), selected: (values["discussion"] ?? "").isEmpty)
@@ -82,9 +74,7 @@ enum ConversationViews {
                 }
             }
             el("p", .class("meta"), .id("conversation-discussion-hint")) { page.t("conversation.newDiscussionHint") }
-            el("label", Attribute("for", "conversation-territory")) { page.t("poll.newTerritory") }
-            void("input", .type("text"), .name("territory"), .id("conversation-territory"), Attribute("inputmode", "numeric"),
-                 Attribute("pattern", "[0-9]{9}"), .value(values["territory"] ?? (page.actor?.scope.code?.description ?? "")))
+            OpeningForm.territoryField(id: "conversation-form", values: values, page)
             el("label", Attribute("for", "conversation-opens")) { page.t("poll.newOpens") }
             void("input", .type("date"), .name("opens"), .id("conversation-opens"), .flag("required"), .value(values["opens"] ?? ""))
             el("label", Attribute("for", "conversation-closes")) { page.t("poll.newCloses") }

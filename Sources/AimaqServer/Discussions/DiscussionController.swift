@@ -20,7 +20,7 @@ enum DiscussionController {
                          status: HTTPResponseStatus = .ok) async throws -> Response {
         let discussions = try await DiscussionStore.all(on: request.sql)
         let page = request.page
-        let mayCreate = PollController.mayCreate(request.actor)
+        let mayCreate = OpeningForm.mayOpen(request.actor)
         return Layout.response(request, title: page.t("discussion.list.title"),
                                breadcrumbs: [(page.t("country.name"), SiteURL.home.path),
                                              (page.t("discussion.list.title"), SiteURL.discussions.path)],
@@ -51,18 +51,13 @@ enum DiscussionController {
     /// once; the form comes back filled in.
     @Sendable static func create(_ request: Request) async throws -> Response {
         guard let actor = request.actor else { throw SignInRequired() }
-        guard PollController.mayCreate(actor) else { throw Abort(.forbidden) }
+        guard OpeningForm.mayOpen(actor) else { throw Abort(.forbidden) }
         let form = try request.content.decode(CreateForm.self)
         var problems: [String] = []
-        let title = PollController.localized(form.title_kk, form.title_ru, form.title_en, limit: 300)
+        let title = OpeningForm.localized(form.title_kk, form.title_ru, form.title_en, limit: 300)
         if title == nil { problems.append(request.t("discussion.error.title")) }
-        var territory: KATOCode?
-        let territoryText = (form.territory ?? "").trimmingCharacters(in: .whitespaces)
-        if !territoryText.isEmpty {
-            if let code = KATOCode.parse(territoryText), request.tree[code] != nil { territory = code } else {
-                problems.append(request.t("visit.error.territory"))
-            }
-        }
+        let (territoryText, territory, territoryProblem) = OpeningForm.territory(form.territory, request)
+        if let territoryProblem { problems.append(territoryProblem) }
         let dates = [form.opens, form.expert_review, form.dispositions, form.closes]
             .map { try? CivilDate(($0 ?? "").trimmingCharacters(in: .whitespaces)) }
         var schedule: DiscussionSchedule?

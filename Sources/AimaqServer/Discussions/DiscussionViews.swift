@@ -26,19 +26,9 @@ enum DiscussionViews {
     static func createForm(values: [String: String], problems: [String], _ page: PageContext) -> Node {
         el("form", attributes: [.class("stack"), .id("discussion-form"), Attribute("method", "post"),
                                 Attribute("action", SiteURL.discussions.path), .aria("labelledby", "discussion-form-title")]) {
-            csrfField(page)
-            el("h2", .id("discussion-form-title")) { page.t("discussion.new") }
-            if !problems.isEmpty {
-                el("ul", .class("error"), Attribute("role", "alert")) { for problem in problems { el("li") { problem } } }
-            }
-            for language in ["kk", "ru", "en"] {
-                el("label", Attribute("for", "discussion-title-\(language)")) { page.t("discussion.newTitle.\(language)") }
-                void("input", .type("text"), .name("title_\(language)"), .id("discussion-title-\(language)"), Attribute("maxlength", "300"),
-                     .value(values["title_\(language)"] ?? ""))
-            }
-            el("label", Attribute("for", "discussion-territory")) { page.t("poll.newTerritory") }
-            void("input", .type("text"), .name("territory"), .id("discussion-territory"), Attribute("inputmode", "numeric"),
-                 Attribute("pattern", "[0-9]{9}"), .value(values["territory"] ?? (page.actor?.scope.code?.description ?? "")))
+            OpeningForm.head(id: "discussion-form", heading: "discussion.new", titleLabel: "discussion.newTitle", values: values,
+                             problems: problems, page)
+            OpeningForm.territoryField(id: "discussion-form", values: values, page)
             for (name, key) in [("opens", "discussion.newOpens"), ("expert_review", "discussion.newExpertReview"),
                                 ("dispositions", "discussion.newDispositions"), ("closes", "discussion.newCloses")] {
                 el("label", Attribute("for", "discussion-\(name)")) { page.t(key) }

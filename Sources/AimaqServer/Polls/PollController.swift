@@ -22,14 +22,9 @@ enum PollController {
         let page = request.page
         return Layout.response(request, title: page.t("poll.list.title"),
                                breadcrumbs: [(page.t("country.name"), SiteURL.home.path), (page.t("poll.list.title"), SiteURL.polls.path)],
-                               content: PollViews.list(polls, today: today, mayCreate: mayCreate(actor), values: [:], problems: [], page))
+                               content: PollViews.list(polls, today: today, mayCreate: OpeningForm.mayOpen(actor), values: [:], problems: [], page))
     }
 
-    /// Administrators, national deputies, and maslikhat deputies (for their territory) open polls.
-    static func mayCreate(_ actor: Actor?) -> Bool {
-        guard let actor else { return false }
-        return AccessPolicy.allows(.moderateDiscussion(territory: actor.scope.code), for: actor)
-    }
 
     struct CreateForm: Content {
         var title_kk: String?
@@ -41,13 +36,6 @@ enum PollController {
         var closes: String?
     }
 
-    /// A text given in up to three languages: the ones left empty take the first one given.
-    static func localized(_ kk: String?, _ ru: String?, _ en: String?, limit: Int) -> LocalizedName? {
-        let given = [kk, ru, en].map { ($0 ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
-        guard let first = given.first(where: { !$0.isEmpty }), given.allSatisfy({ $0.count <= limit }) else { return nil }
-        func or(_ text: String) -> String { text.isEmpty ? first : text }
-        return LocalizedName(kk: or(given[0]), ru: or(given[1]), en: or(given[2]))
-    }
 
     /// `POST /polls`: a poll of the actor's territory (or of one in it), with 2 to 10 options,
     /// one per line (`қазақша | русский | English`, or one text for all three), open from a
@@ -55,25 +43,20 @@ enum PollController {
     /// back filled in.
     @Sendable static func create(_ request: Request) async throws -> Response {
         guard let actor = request.actor else { throw SignInRequired() }
-        guard mayCreate(actor) else { throw Abort(.forbidden) }
+        guard OpeningForm.mayOpen(actor) else { throw Abort(.forbidden) }
         let form = try request.content.decode(CreateForm.self)
         var problems: [String] = []
-        let title = localized(form.title_kk, form.title_ru, form.title_en, limit: 300)
+        let title = OpeningForm.localized(form.title_kk, form.title_ru, form.title_en, limit: 300)
         if title == nil { problems.append(request.t("poll.error.title")) }
         let lines = (form.options ?? "").split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         let options = lines.map { line -> LocalizedName? in
             let parts = line.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
             guard parts.count == 1 || parts.count == 3 else { return nil }
-            return parts.count == 1 ? localized(parts[0], nil, nil, limit: 200) : localized(parts[0], parts[1], parts[2], limit: 200)
+            return parts.count == 1 ? OpeningForm.localized(parts[0], nil, nil, limit: 200) : OpeningForm.localized(parts[0], parts[1], parts[2], limit: 200)
         }
         if !(2...10).contains(options.count) || options.contains(where: { $0 == nil }) { problems.append(request.t("poll.error.options")) }
-        var territory: KATOCode?
-        let territoryText = (form.territory ?? "").trimmingCharacters(in: .whitespaces)
-        if !territoryText.isEmpty {
-            if let code = KATOCode.parse(territoryText), request.tree[code] != nil { territory = code } else {
-                problems.append(request.t("visit.error.territory"))
-            }
-        }
+        let (territoryText, territory, territoryProblem) = OpeningForm.territory(form.territory, request)
+        if let territoryProblem { problems.append(territoryProblem) }
         let today = InstructionController.today(request)
         let opens = try? CivilDate((form.opens ?? "").trimmingCharacters(in: .whitespaces))
         let closes = try? CivilDate((form.closes ?? "").trimmingCharacters(in: .whitespaces))

@@ -35,23 +35,12 @@ enum PollViews {
     static func createForm(values: [String: String], problems: [String], _ page: PageContext) -> Node {
         el("form", attributes: [.class("stack"), .id("poll-form"), Attribute("method", "post"), Attribute("action", SiteURL.polls.path),
                                 .aria("labelledby", "poll-form-title")]) {
-            csrfField(page)
-            el("h2", .id("poll-form-title")) { page.t("poll.new") }
-            if !problems.isEmpty {
-                el("ul", .class("error"), Attribute("role", "alert")) { for problem in problems { el("li") { problem } } }
-            }
-            for language in ["kk", "ru", "en"] {
-                el("label", Attribute("for", "poll-title-\(language)")) { page.t("poll.newTitle.\(language)") }
-                void("input", .type("text"), .name("title_\(language)"), .id("poll-title-\(language)"), Attribute("maxlength", "300"),
-                     .value(values["title_\(language)"] ?? ""))
-            }
+            OpeningForm.head(id: "poll-form", heading: "poll.new", titleLabel: "poll.newTitle", values: values, problems: problems, page)
             el("label", Attribute("for", "poll-options")) { page.t("poll.newOptions") }
             el("textarea", .name("options"), .id("poll-options"), Attribute("rows", "5"), .flag("required"),
                .aria("describedby", "poll-options-hint")) { values["options"] ?? "" }
             el("p", .class("meta"), .id("poll-options-hint")) { page.t("poll.newOptionsHint") }
-            el("label", Attribute("for", "poll-territory")) { page.t("poll.newTerritory") }
-            void("input", .type("text"), .name("territory"), .id("poll-territory"), Attribute("inputmode", "numeric"),
-                 Attribute("pattern", "[0-9]{9}"), .value(values["territory"] ?? (page.actor?.scope.code?.description ?? "")))
+            OpeningForm.territoryField(id: "poll-form", values: values, page)
             el("label", Attribute("for", "poll-opens")) { page.t("poll.newOpens") }
             void("input", .type("date"), .name("opens"), .id("poll-opens"), .flag("required"), .value(values["opens"] ?? ""))
             el("label", Attribute("for", "poll-closes")) { page.t("poll.newCloses") }
