@@ -50,7 +50,7 @@ enum ConversationController {
                                ]))
     }
 
-    struct CreateForm: Content {
+    struct CreateForm: OpeningForm.Titled {
         var title_kk: String?
         var title_ru: String?
         var title_en: String?
@@ -65,12 +65,7 @@ enum ConversationController {
     /// discussion's territory and within its public phase (from its opening to the expert
     /// review). Every problem is said at once; the form comes back filled in.
     @Sendable static func create(_ request: Request) async throws -> Response {
-        guard let actor = request.actor else { throw SignInRequired() }
-        guard OpeningForm.mayOpen(actor) else { throw Abort(.forbidden) }
-        let form = try request.content.decode(CreateForm.self)
-        var problems: [String] = []
-        let title = OpeningForm.localized(form.title_kk, form.title_ru, form.title_en, limit: 300)
-        if title == nil { problems.append(request.t("conversation.error.title")) }
+        var (form, title, problems) = try OpeningForm.begin(request, CreateForm.self, titleProblem: "conversation.error.title")
         var discussion: DiscussionRecord?
         let discussionText = (form.discussion ?? "").trimmingCharacters(in: .whitespaces)
         if !discussionText.isEmpty {

@@ -31,7 +31,7 @@ enum DiscussionController {
                                ]))
     }
 
-    struct CreateForm: Content {
+    struct CreateForm: OpeningForm.Titled {
         var title_kk: String?
         var title_ru: String?
         var title_en: String?
@@ -50,12 +50,7 @@ enum DiscussionController {
     /// experts' review, the dispositions, the close, in that order). Every problem is said at
     /// once; the form comes back filled in.
     @Sendable static func create(_ request: Request) async throws -> Response {
-        guard let actor = request.actor else { throw SignInRequired() }
-        guard OpeningForm.mayOpen(actor) else { throw Abort(.forbidden) }
-        let form = try request.content.decode(CreateForm.self)
-        var problems: [String] = []
-        let title = OpeningForm.localized(form.title_kk, form.title_ru, form.title_en, limit: 300)
-        if title == nil { problems.append(request.t("discussion.error.title")) }
+        var (form, title, problems) = try OpeningForm.begin(request, CreateForm.self, titleProblem: "discussion.error.title")
         let (territoryText, territory, territoryProblem) = OpeningForm.territory(form.territory, request)
         if let territoryProblem { problems.append(territoryProblem) }
         let dates = [form.opens, form.expert_review, form.dispositions, form.closes]

@@ -26,7 +26,7 @@ enum PollController {
     }
 
 
-    struct CreateForm: Content {
+    struct CreateForm: OpeningForm.Titled {
         var title_kk: String?
         var title_ru: String?
         var title_en: String?
@@ -36,18 +36,12 @@ enum PollController {
         var closes: String?
     }
 
-
     /// `POST /polls`: a poll of the actor's territory (or of one in it), with 2 to 10 options,
     /// one per line (`қазақша | русский | English`, or one text for all three), open from a
     /// day not in the past for at most a year. Every problem is said at once; the form comes
     /// back filled in.
     @Sendable static func create(_ request: Request) async throws -> Response {
-        guard let actor = request.actor else { throw SignInRequired() }
-        guard OpeningForm.mayOpen(actor) else { throw Abort(.forbidden) }
-        let form = try request.content.decode(CreateForm.self)
-        var problems: [String] = []
-        let title = OpeningForm.localized(form.title_kk, form.title_ru, form.title_en, limit: 300)
-        if title == nil { problems.append(request.t("poll.error.title")) }
+        var (form, title, problems) = try OpeningForm.begin(request, CreateForm.self, titleProblem: "poll.error.title")
         let lines = (form.options ?? "").split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         let options = lines.map { line -> LocalizedName? in
             let parts = line.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
@@ -69,7 +63,7 @@ enum PollController {
         guard problems.isEmpty, let title, let opens, let closes else {
             let today = InstructionController.today(request)
             let polls = try await PollStore.all(on: request.sql)
-                .filter { $0.opens <= today || AccessPolicy.allows(.moderateDiscussion(territory: $0.territory), for: actor) }
+                .filter { $0.opens <= today || AccessPolicy.allows(.moderateDiscussion(territory: $0.territory), for: request.actor) }
             let values = ["title_kk": form.title_kk ?? "", "title_ru": form.title_ru ?? "", "title_en": form.title_en ?? "",
                           "options": form.options ?? "", "territory": territoryText, "opens": form.opens ?? "", "closes": form.closes ?? ""]
             let page = request.page

@@ -11,6 +11,24 @@ enum OpeningForm {
         return AccessPolicy.allows(.moderateDiscussion(territory: actor.scope.code), for: actor)
     }
 
+    /// A form with a title in three languages.
+    protocol Titled: Content {
+        var title_kk: String? { get }
+        var title_ru: String? { get }
+        var title_en: String? { get }
+    }
+
+    /// The start of every opening: the visitor may open one at all, the form as sent, its
+    /// title, and the problem with the title (if any) first among the problems.
+    static func begin<Form: Titled>(_ request: Request, _ type: Form.Type,
+                                    titleProblem: String) throws -> (form: Form, title: LocalizedName?, problems: [String]) {
+        guard let actor = request.actor else { throw SignInRequired() }
+        guard mayOpen(actor) else { throw Abort(.forbidden) }
+        let form = try request.content.decode(Form.self)
+        let title = localized(form.title_kk, form.title_ru, form.title_en, limit: 300)
+        return (form, title, title == nil ? [request.t(titleProblem)] : [])
+    }
+
     /// A text given in up to three languages: the ones left empty take the first one given.
     static func localized(_ kk: String?, _ ru: String?, _ en: String?, limit: Int) -> LocalizedName? {
         let given = [kk, ru, en].map { ($0 ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
