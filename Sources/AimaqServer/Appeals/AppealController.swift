@@ -167,10 +167,11 @@ enum AppealController {
 
     /// The active deputies elected in these territories (maslikhat deputies of each, and the
     /// national deputies of the region or of the whole country).
-    static func deputies(of territories: [KATOCode], _ request: Request) async throws -> [Deputy] {
+    static func deputies(of territories: [KATOCode], only id: UUID? = nil, _ request: Request) async throws -> [Deputy] {
         var query = request.sql.select().columns("id", "display_name", "role", "territory_id").from(Account.schema)
             .where("role", .in, SQLBind.group([Role.maslikhatDeputy.rawValue, Role.nationalDeputy.rawValue]))
             .where("active", .equal, SQLBind(true))
+        if let id { query = query.where("id", .equal, SQLBind(id)) }
         let codes = territories.map(\.value)
         query = query.where { $0.where("territory_id", .in, SQLBind.group(codes.isEmpty ? [-1] : codes)).orWhere("territory_id", .is, SQLLiteral.null) }
         return try await query.orderBy("display_name").limit(200).all(decoding: Deputy.self)
@@ -208,7 +209,7 @@ enum AppealController {
         var deputy: UUID?
         if let text = input.deputy?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
             guard let id = UUID(uuidString: text),
-                  try await deputies(of: AppealRouting.chain(code), request).contains(where: { $0.id == id }) else {
+                  try await !deputies(of: AppealRouting.chain(code), only: id, request).isEmpty else {
                 return .refused("appeal.error.deputy", [:])
             }
             deputy = id

@@ -241,10 +241,10 @@ enum AppealStore {
             try await AppealFiles.attach(appeal.files, appeal: id, purpose: .appeal, on: sql)
             if let deputy = appeal.deputyID { try await Notifications.notify([deputy], kind: .appealAddressed, appeal: id, on: sql) }
             try await bump(sql)
-            // Kept only once the appeal is stored (a retried or failed transaction leaves no stems).
             return (id, AuditEvent(action: "appeal.register", entity: "appeal", entityID: String(id), before: nil,
                                    after: "{\"number\":\"\(number)\",\"channel\":\"\(appeal.channel.rawValue)\",\"topic\":\"\(appeal.topic)\",\"body\":\(appeal.bodyID.map(String.init) ?? "null"),\"group\":\(group)}"))
         }
+        // Kept only once the appeal is stored (a retried or failed transaction leaves no stems).
         stems.store([id: cut])
         guard let record = try await find(id, on: writer.database.sql) else { throw Abort(.internalServerError) }
         return record

@@ -279,14 +279,15 @@ enum VisitController {
         guard minutes != nil || !files.isEmpty || !photos.isEmpty else {
             throw Abort(.unprocessableEntity, reason: request.t("visit.error.minutes"))
         }
+        // Files of minutes that did not land are not kept.
         let storedFiles = try await request.aimaq.evidence.store(files, db: request.sql)
-        let storedPhotos: [EvidenceStore.Stored]
+        var storedPhotos: [EvidenceStore.Stored] = []
         do {
             storedPhotos = try await request.aimaq.evidence.store(photos, db: request.sql)
             try await VisitStore.recordMinutes(meeting.id, minutes: minutes, files: storedFiles, photos: storedPhotos,
                                                actor: request.auditActor, on: request.writer)
         } catch {
-            await request.aimaq.evidence.discard(storedFiles, db: request.sql)
+            await request.aimaq.evidence.discard(storedFiles + storedPhotos, db: request.sql)
             throw error
         }
         return request.redirect(to: SiteURL.meeting(.value(meeting.id)).path, redirectType: .normal)
