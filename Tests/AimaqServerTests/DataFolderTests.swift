@@ -1,3 +1,4 @@
+import AimaqCore
 import Foundation
 import SQLKit
 import Testing
@@ -124,6 +125,35 @@ import Testing
             let snapshot = try #require(app.aimaq.conversations.snapshot(1))
             #expect(snapshot.participants == 3 && snapshot.placements[statements[1].id]?.disagrees == 2)
             #expect(snapshot.placements[statements[2].id] == nil && snapshot.votes == 7)
+        }
+        // A conversation of a discussion lies in its territory and within its public phase.
+        let discussion = try await ServerCommands.withApplication(config, serving: false) { app in
+            try await AimaqApp.loadReferenceData(app)
+            return try await DiscussionStore.create(DiscussionRecord(
+                id: 0, territory: try KATOCode("430000000"), bodyID: nil, title: .init(kk: "D", ru: "D", en: "D"),
+                schedule: try DiscussionSchedule(opens: try CivilDate("2026-03-01"), expertReview: try CivilDate("2026-04-01"),
+                                                 dispositions: try CivilDate("2026-04-10"), closes: try CivilDate("2026-04-20")),
+                demo: false), actor: "test", on: app.db)
+        }
+        var late = new
+        late.discussion = discussion
+        late.closes = "2026-05-01"
+        await #expect { try await ServerCommands.importPolis(config, directory: good, new: late) } throws: {
+            "\($0)".contains("within its public phase, 2026-03-01 to 2026-04-01") && "\($0)".contains("nothing was imported")
+        }
+        var elsewhere = new
+        elsewhere.discussion = discussion
+        elsewhere.territory = "710000000"
+        await #expect { try await ServerCommands.importPolis(config, directory: good, new: elsewhere) } throws: {
+            "\($0)".contains("outside discussion")
+        }
+        var within = new
+        within.discussion = discussion
+        within.territory = nil
+        #expect(try await ServerCommands.importPolis(config, directory: good, new: within).hasPrefix("imported conversation 2:"))
+        try await ServerCommands.withApplication(config, serving: false) { app in
+            let second = try #require(try await ConversationStore.find(2, on: app.db as! any SQLDatabase))
+            #expect(second.discussionID == discussion && second.territory?.value == 430000000, "the discussion's territory")
         }
         let poll = try await ServerCommands.addPoll(config, title: .init(kk: "С", ru: "В", en: "Q"),
                                                     options: [.init(kk: "Иә", ru: "Да", en: "Yes"), .init(kk: "Жоқ", ru: "Нет", en: "No")],

@@ -425,8 +425,21 @@ public enum ServerCommands {
             if let territory, app.aimaq.territories.tree[territory] == nil {
                 throw Failure("aimaq import polis: \(territory) is not a territory of the tree")
             }
-            if let discussion = new.discussion, try await DiscussionStore.find(discussion, on: sql) == nil {
-                throw Failure("aimaq import polis: there is no discussion \(discussion)")
+            var territory = territory
+            if let discussion = new.discussion {
+                guard let record = try await DiscussionStore.find(discussion, on: sql) else {
+                    throw Failure("aimaq import polis: there is no discussion \(discussion)")
+                }
+                // As on the web: a conversation of a discussion lies in its territory and within its public phase.
+                let schedule = record.schedule
+                guard schedule.opens <= opens, closes <= schedule.expertReview else {
+                    throw Failure("aimaq import polis: a conversation of discussion \(discussion) runs within its public phase, "
+                                  + "\(schedule.opens) to \(schedule.expertReview); nothing was imported")
+                }
+                if let given = territory, let within = record.territory, !within.contains(given) {
+                    throw Failure("aimaq import polis: --territory \(given) lies outside discussion \(discussion)'s territory \(within); nothing was imported")
+                }
+                territory = territory ?? record.territory
             }
             let started = ContinuousClock.now
             let actor = "aimaq import polis"
