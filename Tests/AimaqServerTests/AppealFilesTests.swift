@@ -231,6 +231,8 @@ extension ServerTests {
                               "two-digit code", "no instruction with that number"] {
                     #expect(bad.body.string.contains(words), "\(words)")
                 }
+                var reader = Visitor(app)
+                #expect(!(try await reader.get("/territories/435200000?lang=en").body.string.contains("Akmaya water main")), "kept rendered")
                 #expect(try await officer.post("/objects", form: ["territory": "430000000", "kind": "school", "name": "Regional school",
                                                                   "funding": "local"]).status == .forbidden, "the region is above the officer")
                 let made = try await officer.post("/objects", form: [
@@ -252,6 +254,8 @@ extension ServerTests {
                 let done = try #require(try await VisitStore.object(object.id, on: Self.sql(app)))
                 let planned = try CivilDate("2026-10-01")
                 #expect(done.progress == 100 && done.actualEnd == Fixture.today && done.plannedEnd == planned)
+                let shieli = try await reader.get("/territories/435200000?lang=en").body.string
+                #expect(shieli.contains("Akmaya water main") && shieli.contains("100%"), "the kept territory page follows the register's changes")
                 var astana = Visitor(app)
                 try await astana.signIn("astana-officer")
                 #expect(try await astana.post("/objects/\(object.id)", form: ["progress": "10"]).status == .forbidden)

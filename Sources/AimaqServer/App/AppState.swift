@@ -29,6 +29,8 @@ final class AppState: Sendable {
     let appealRevision = RecentNumber()
     /// The stems of stored appeals' texts, for placing new appeals among similar ones.
     let appealStems = StemCache()
+    /// Moves on with every change to the register of objects (territory pages are kept by it).
+    let objectsVersion = ObjectsVersion()
     /// Stores opinion votes in batches, each acknowledged once committed.
     let votes = VoteIntake()
     /// Where audited writes run (none with an in-memory database, which one connection holds).
@@ -54,7 +56,7 @@ final class AppState: Sendable {
         let pages = PageCache(enabled: configuration.pageCache, megabytes: configuration.pageCacheMegabytes)
         self.pages = pages
         feed = ChangeFeed(models: [
-            ReferenceModel(territories: territories, bodies: bodies, pages: pages), register, budget,
+            ReferenceModel(territories: territories, bodies: bodies, pages: pages), register, budget, objectsVersion,
         ])
     }
 }

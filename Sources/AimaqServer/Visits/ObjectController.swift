@@ -72,6 +72,7 @@ enum ObjectController {
             id: 0, territory: code, kind: kind, name: LocalizedName(kk: name, ru: name, en: name), bodyID: body, cost: cost,
             funding: funding, plannedStart: start ?? nil, plannedEnd: end ?? nil, actualEnd: nil, progress: 0,
             budgetLine: line.isEmpty ? nil : line, instructionID: instruction, demo: false), actor: request.auditActor, on: request.db)
+        await request.application.followChanges()
         return request.redirect(to: SiteURL.objects.link(SiteQuery([(.territory, code.region.description)])) + "#object-\(created)",
                                 redirectType: .normal)
     }
@@ -102,6 +103,7 @@ enum ObjectController {
         guard problems.isEmpty, let progress else { throw Abort(.unprocessableEntity, reason: problems.joined(separator: " ")) }
         try await VisitStore.updateObject(id, progress: progress, plannedEnd: (end ?? nil) ?? object.plannedEnd, actualEnd: done ?? nil,
                                           actor: request.auditActor, on: request.writer)
+        await request.application.followChanges()
         return request.redirect(to: SiteURL.objects.link(SiteQuery([(.territory, object.territory.region.description)])) + "#object-\(id)",
                                 redirectType: .normal)
     }

@@ -1,5 +1,6 @@
 import AimaqCore
 import SQLKit
+import Synchronization
 import Vapor
 
 /// The objects and projects of a territory on its page: the first few, with a link to all of
@@ -7,15 +8,10 @@ import Vapor
 struct ObjectsSection: TerritorySection {
     static let shown = 10
 
-    /// Objects are only added, never changed in place: their number and the highest id say
-    /// whether the section is still what it was.
+    /// Moves on with every change to the register, on every server (it follows the change
+    /// feed), so a territory page asks the database nothing to know whether its part is current.
     func version(for code: KATOCode, _ request: Request) async throws -> Int {
-        struct Row: Decodable { var n: Int; var top: Int? }
-        let row = try await request.sql.select()
-            .column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
-            .column(SQLFunction("MAX", args: SQLIdentifier("id")), as: "top")
-            .from("territory_objects").first(decoding: Row.self)
-        return (row?.top ?? 0) &* 1_000_003 &+ (row?.n ?? 0)
+        request.aimaq.objectsVersion.current
     }
 
     func render(for code: KATOCode, _ request: Request) async throws -> Node? {
@@ -32,5 +28,18 @@ struct ObjectsSection: TerritorySection {
                 }
             }
         }
+    }
+}
+
+/// The register of objects' version: a change to any object (created, its progress recorded),
+/// read from the change feed, moves it on.
+final class ObjectsVersion: ReadModel {
+    private let value = Mutex(0)
+
+    var current: Int { value.withLock { $0 } }
+
+    func apply(_ changes: [Change], db: any SQLDatabase) async throws {
+        let moved = changes.filter { $0.entity == "territory_object" }.count
+        if moved > 0 { value.withLock { $0 += moved } }
     }
 }
