@@ -33,8 +33,8 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from mixed import Database, aimaq, note, percentile, wait_health  # noqa: E402
-from votes import page_script, wrk  # noqa: E402
+from mixed import aimaq, note, percentile, wait_health  # noqa: E402
+from votes import demo_data, page_script, wrk  # noqa: E402
 
 TARGETS = "register and statistics p99 < 50 ms at 64 connections while appeals arrive at 20/s; a new appeal placed in its group < 50 ms; full regrouping in seconds"
 
@@ -104,13 +104,7 @@ def main():
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     os.environ.setdefault("AIMAQ_BCRYPT_COST", "4")
     try:
-        data = args.data or tempfile.mkdtemp(prefix="aimaq-appeals-data-")
-        location = ["--data", data] + (["--database-url", args.database_url] if args.database_url else [])
-        database = Database(data, args.database_url)
-        if not os.path.exists(os.path.join(data, "audit.key")) or not args.data:
-            note(f"making the demo set in {data} (aimaq demo --load-only)")
-            aimaq(args.binary, "demo", "--load-only", *location)
-        aimaq(args.binary, "migrate", *location)
+        data, location, database = demo_data(args, "aimaq-appeals-data-")
         appeals = int(database.rows("SELECT COUNT(*) FROM appeals")[0][0])
         note(f"{appeals:,} appeals in the data set")
         run = f"{int(time.time())}{os.getpid()}"

@@ -122,6 +122,18 @@ def probe_map(base, token, conversation, statement, probes):
     return latencies
 
 
+def demo_data(args, prefix):
+    """The data folder (--data, or a new one), its location arguments and its database: the
+    demo set loaded when the folder has none, migrated when an older build made it."""
+    data = args.data or tempfile.mkdtemp(prefix=prefix)
+    location = ["--data", data] + (["--database-url", args.database_url] if args.database_url else [])
+    if not os.path.exists(os.path.join(data, "audit.key")) or not args.data:
+        note(f"making the demo set in {data} (aimaq demo --load-only)")
+        aimaq(args.binary, "demo", "--load-only", *location)
+    aimaq(args.binary, "migrate", *location)
+    return data, location, Database(data, args.database_url)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--binary", default=".build-release/release/aimaq")
@@ -142,13 +154,7 @@ def main():
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     os.environ.setdefault("AIMAQ_BCRYPT_COST", "4")
     try:
-        data = args.data or tempfile.mkdtemp(prefix="aimaq-votes-data-")
-        location = ["--data", data] + (["--database-url", args.database_url] if args.database_url else [])
-        database = Database(data, args.database_url)
-        if not os.path.exists(os.path.join(data, "audit.key")) or not args.data:
-            note(f"making the demo set in {data} (aimaq demo --load-only)")
-            aimaq(args.binary, "demo", "--load-only", *location)
-        aimaq(args.binary, "migrate", *location)  # a folder made by an older build
+        data, location, database = demo_data(args, "aimaq-votes-data-")
         marker = Path(data) / f"bench-conversation-{args.participants}x{args.statements}-{args.density}.txt"
         if marker.exists():
             conversation = int(marker.read_text())
