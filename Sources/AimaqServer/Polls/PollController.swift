@@ -14,17 +14,29 @@ enum PollController {
 
     @Sendable static func list(_ request: Request) async throws -> Response {
         try request.authorize(.viewPublic)
+        return try listPage(request, polls: try await visiblePolls(request), values: [:], problems: [])
+    }
+
+    /// The polls a visitor sees: those open or past, and one not yet open only for those who
+    /// may open polls of its territory.
+    static func visiblePolls(_ request: Request) async throws -> [PollRecord] {
         let today = InstructionController.today(request)
         let actor = request.actor
-        // A poll not yet open is seen only by those who may open polls of its territory.
-        let polls = try await PollStore.all(on: request.sql)
+        return try await PollStore.all(on: request.sql)
             .filter { $0.opens <= today || AccessPolicy.allows(.moderateDiscussion(territory: $0.territory), for: actor) }
+    }
+
+    /// The list, with the form that opens a poll for those who may (refilled, with what is
+    /// wrong, after a refused form).
+    static func listPage(_ request: Request, polls: [PollRecord], values: [String: String], problems: [String],
+                         status: HTTPResponseStatus = .ok) throws -> Response {
         let page = request.page
         return Layout.response(request, title: page.t("poll.list.title"),
                                breadcrumbs: [(page.t("country.name"), SiteURL.home.path), (page.t("poll.list.title"), SiteURL.polls.path)],
-                               content: PollViews.list(polls, today: today, mayCreate: OpeningForm.mayOpen(actor), values: [:], problems: [], page))
+                               status: status,
+                               content: PollViews.list(polls, today: InstructionController.today(request),
+                                                       mayCreate: OpeningForm.mayOpen(request.actor), values: values, problems: problems, page))
     }
-
 
     struct CreateForm: OpeningForm.Titled {
         var title_kk: String?
@@ -61,16 +73,10 @@ enum PollController {
         // actor's scope is refused.
         if problems.isEmpty { try request.authorize(.moderateDiscussion(territory: territory)) }
         guard problems.isEmpty, let title, let opens, let closes else {
-            let today = InstructionController.today(request)
-            let polls = try await PollStore.all(on: request.sql)
-                .filter { $0.opens <= today || AccessPolicy.allows(.moderateDiscussion(territory: $0.territory), for: request.actor) }
             let values = ["title_kk": form.title_kk ?? "", "title_ru": form.title_ru ?? "", "title_en": form.title_en ?? "",
                           "options": form.options ?? "", "territory": territoryText, "opens": form.opens ?? "", "closes": form.closes ?? ""]
-            let page = request.page
-            return Layout.response(request, title: page.t("poll.list.title"),
-                                   breadcrumbs: [(page.t("country.name"), SiteURL.home.path), (page.t("poll.list.title"), SiteURL.polls.path)],
-                                   status: .unprocessableEntity,
-                                   content: PollViews.list(polls, today: today, mayCreate: true, values: values, problems: problems, page))
+            return try listPage(request, polls: try await visiblePolls(request), values: values, problems: problems,
+                                status: .unprocessableEntity)
         }
         let id = try await PollStore.create(PollRecord(id: 0, territory: territory, discussionID: nil, title: title,
                                                        options: options.compactMap { $0 }, opens: opens, closes: closes, demo: false),
