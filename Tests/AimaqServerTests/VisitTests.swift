@@ -131,6 +131,13 @@ extension ServerTests {
                 #expect(try await astana.post("/meetings/\(id)/bookings", form: ["slot": "0", "topic": "roads"]).status == .forbidden)
                 let mine = try await citizen.get("/meetings/\(id)?lang=en").body.string
                 #expect(mine.contains("booked by you") && !mine.contains("The village has no water") && !mine.contains("booking-form"))
+                // The host hears of the booking; the resident is reminded the day before, once, however often the sweep runs.
+                let hostNotes = try await deputy.get("/my?lang=en").body.string
+                #expect(hostNotes.contains("A resident booked a slot of your reception") && hostNotes.contains("/meetings/\(id)#slots"))
+                #expect(try await Notifications.sweepReceptions(today: try CivilDate("2026-03-08"), on: Self.sql(app)) == 0, "two days before")
+                #expect(try await Notifications.sweepReceptions(today: try CivilDate("2026-03-09"), on: Self.sql(app)) == 1)
+                #expect(try await Notifications.sweepReceptions(today: try CivilDate("2026-03-10"), on: Self.sql(app)) == 0, "written once")
+                #expect(try await citizen.get("/my?lang=en").body.string.contains("Your reception with a deputy is today or tomorrow"))
                 let deputyView = try await deputy.get("/meetings/\(id)?lang=en").body.string
                 #expect(deputyView.contains("The village has no water") && deputyView.contains("Slots: 3 free of 4"))
                 // The deputy registers what was raised: an issue of the reception, routed to the Shieli akimat.
@@ -152,6 +159,23 @@ extension ServerTests {
                 #expect(mandates.contains("Voters&#39; mandates") && mandates.contains("1 appeals") && mandates.contains("Build a kindergarten"))
                 #expect(!mandates.contains("mandate-form"))
                 #expect(try await deputy.get("/appeals?channel=mandate&lang=en").body.string.contains("mandate-form"))
+                // Adopted into the plan with a responsible body the maslikhat chooses: the region's akimat, not the one routed by topic.
+                let mandate = try #require(try await AppealStore.list(AppealStore.Filter(channel: .mandate), on: Self.sql(app)).items.first)
+                let regional = try #require(app.aimaq.bodies.bodies(of: try KATOCode("430000000")).first { $0.kind == .akimat }?.id)
+                let form = try await deputy.get("/appeals/\(mandate.id)?lang=en").body.string
+                #expect(form.contains("name=\"body\"") && form.contains("<option value=\"\(regional)\">")
+                        && form.contains("<option value=\"\(fixture.bodyID)\" selected>"), "the routed body is offered first, the region's akimat too")
+                let maslikhat = try #require(app.aimaq.bodies.bodies(of: try KATOCode("435200000")).first { $0.kind == .maslikhat }?.id)
+                #expect(try await deputy.post("/appeals/\(mandate.id)/assignment", form: ["deadline": "2026-09-30", "body": String(maslikhat)]).status
+                        == .unprocessableEntity, "a maslikhat does not carry out assignments")
+                let astanaAkimat = try #require(app.aimaq.bodies.bodies(of: try KATOCode("710000000")).first { $0.kind == .akimat }?.id)
+                #expect(try await deputy.post("/appeals/\(mandate.id)/assignment", form: ["deadline": "2026-09-30", "body": String(astanaAkimat)]).status
+                        == .unprocessableEntity, "nor does the akimat of another region")
+                let adopted = try await deputy.post("/appeals/\(mandate.id)/assignment", form: ["deadline": "2026-09-30", "body": String(regional)])
+                #expect(adopted.status == .seeOther)
+                let assignment = try #require(try await Assignment.find(Int(try Self.location(adopted).split(separator: "/").last ?? ""), on: app.db))
+                #expect(assignment.bodyID == regional && assignment.territoryID == 435200000 && assignment.deadline == "2026-09-30")
+                #expect(try await AppealStore.find(mandate.id, on: Self.sql(app))?.history.last?.body == regional)
             }
         }
 

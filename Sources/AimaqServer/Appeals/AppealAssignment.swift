@@ -15,8 +15,8 @@ enum AppealAssignment {
                 (try? CivilDate(year: appeal.registeredOn.year, month: 1, day: 1)) ?? appeal.registeredOn)
     }
 
-    /// Creates the assignment; returns its id.
-    static func create(_ appeal: AppealRecord, deadline: CivilDate, visit: VisitRecord?, actor: String, today: CivilDate,
+    /// Creates the assignment of `body`; returns its id.
+    static func create(_ appeal: AppealRecord, body: Int, deadline: CivilDate, visit: VisitRecord?, actor: String, today: CivilDate,
                        on writer: AuditLog.Writer) async throws -> Int {
         let source = sourceTitle(appeal, visit: visit)
         let category = AppealTopic.named(appeal.topic)?.category ?? .governance
@@ -39,7 +39,7 @@ enum AppealAssignment {
             // The public register never shows what the author kept private.
             instruction.text = appeal.publicText ?? AppealViews.topicFallback(appeal)
             instruction.category = category.rawValue
-            instruction.leadBodyID = appeal.bodyID
+            instruction.leadBodyID = body
             instruction.deadline = deadline.description
             instruction.period = ReportingPeriod.once.rawValue
             instruction.isPublic = true
@@ -49,7 +49,7 @@ enum AppealAssignment {
             let assignment = Assignment()
             assignment.instructionID = try instruction.requireID()
             assignment.territoryID = appeal.territory.value
-            assignment.bodyID = appeal.bodyID
+            assignment.bodyID = body
             assignment.deadline = deadline.description
             assignment.statusName = AssignmentStatus.assigned.rawValue
             assignment.weight = 1
@@ -70,7 +70,7 @@ enum AppealAssignment {
             event.toStatus = AssignmentStatus.assigned.rawValue
             event.reason = "appeal \(appeal.number)"
             try await event.create(on: db)
-            let history = appeal.history + [AppealStep(on: today.description, kind: "assigned", body: appeal.bodyID, text: "#\(assignmentID)")]
+            let history = appeal.history + [AppealStep(on: today.description, kind: "assigned", body: body, text: "#\(assignmentID)")]
             try await db.sql.update("appeals").set("status", to: SQLBind(AppealStatus.assigned.rawValue))
                 .set("assignment_id", to: SQLBind(assignmentID)).set("history", to: SQLBind(AppealStore.encode(history)))
                 .where("id", .equal, SQLBind(appeal.id)).run()
@@ -80,7 +80,7 @@ enum AppealAssignment {
             try await AppealStore.bump(db.sql)
             return (assignmentID, AuditEvent(action: "appeal.assign", entity: "appeal", entityID: String(appeal.id),
                                              before: "{\"status\":\"\(appeal.status.rawValue)\"}",
-                                             after: "{\"assignment\":\(assignmentID),\"deadline\":\"\(deadline)\"}"))
+                                             after: "{\"assignment\":\(assignmentID),\"body\":\(body),\"deadline\":\"\(deadline)\"}"))
         }
     }
 

@@ -442,18 +442,25 @@ enum AppealController {
         return request.redirect(to: SiteURL.appeal(.value(appeal.id)).path, redirectType: .normal)
     }
 
-    struct AssignForm: Content { var deadline: String? }
+    struct AssignForm: Content { var deadline: String?; var body: Int? }
 
-    /// `POST /appeals/:id/assignment`: a deputy takes an issue still awaiting its answer under
-    /// control as an assignment to the same body, with a deadline at least the minimum away.
+    /// `POST /appeals/:id/assignment`: a deputy takes an issue (or adopts a mandate into the
+    /// plan) still awaiting its answer under control as an assignment to an executive body of
+    /// its territory or above (by default the one it was routed to), with a deadline at least
+    /// the minimum away.
     @Sendable static func assign(_ request: Request) async throws -> Response {
         let appeal = try await load(request)
         try request.authorize(.recordMeetings(territory: appeal.territory))
         guard appeal.status.awaitsAnswer else { throw Abort(.conflict, reason: request.t(AppealProblem.notAwaitingAnswer.rawValue)) }
-        let deadline = try InstructionController.newDeadline(try request.content.decode(AssignForm.self).deadline, request)
+        let form = try request.content.decode(AssignForm.self)
+        let executors = AppealRouting.executors(for: appeal.territory, bodies: request.aimaq.bodies).map(\.id)
+        guard let body = form.body ?? AppealRouting.defaultExecutor(appeal, bodies: request.aimaq.bodies), executors.contains(body) else {
+            throw Abort(.unprocessableEntity, reason: request.t("appeal.error.executor"))
+        }
+        let deadline = try InstructionController.newDeadline(form.deadline, request)
         let meeting = try await appeal.meetingID.asyncMap { try await VisitStore.meeting($0, on: request.sql) } ?? nil
         let visit = try await meeting?.visitID.asyncMap { try await VisitStore.visit($0, on: request.sql) } ?? nil
-        let id = try await AppealAssignment.create(appeal, deadline: deadline, visit: visit, actor: request.auditActor,
+        let id = try await AppealAssignment.create(appeal, body: body, deadline: deadline, visit: visit, actor: request.auditActor,
                                                    today: InstructionController.today(request), on: request.writer)
         await request.application.followChanges()
         return request.redirect(to: SiteURL.assignment(.value(id)).path, redirectType: .normal)

@@ -23,6 +23,22 @@ enum AppealRouting {
         return nil
     }
 
+    /// The executive bodies an appeal may be given to as an assignment: the akimat of the
+    /// territory and of every one above it, each followed by its departments, nearest first.
+    static func executors(for territory: KATOCode, bodies: BodyDirectory) -> [BodySummary] {
+        chain(territory).flatMap { code in
+            bodies.bodies(of: code).filter { $0.kind == .akimat || $0.kind == .akimatDepartment }
+                .sorted { ($0.kind == .akimat ? 0 : 1, $0.id) < ($1.kind == .akimat ? 0 : 1, $1.id) }
+        }
+    }
+
+    /// The executor offered first: the body the appeal was routed to when it executes, else
+    /// the one its topic routes to.
+    static func defaultExecutor(_ appeal: AppealRecord, bodies: BodyDirectory) -> Int? {
+        if let id = appeal.bodyID, let body = bodies.body(id), body.kind == .akimat || body.kind == .akimatDepartment { return id }
+        return Self.body(for: appeal.territory, topic: AppealTopic.named(appeal.topic), addressee: .akimat, bodies: bodies)
+    }
+
     /// The bucket similar appeals are grouped in: the district (or city) the territory lies in.
     static func district(of territory: KATOCode) -> KATOCode {
         guard territory.level > .district else { return territory }

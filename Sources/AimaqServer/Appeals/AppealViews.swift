@@ -415,6 +415,15 @@ enum AppealViews {
             el("p") { page.t("appeal.assignExplain") }
             el("label", Attribute("for", "assign-deadline")) { page.t("appeal.assignDeadline") }
             void("input", .type("date"), .name("deadline"), .id("assign-deadline"), .flag("required"))
+            el("label", Attribute("for", "assign-body")) { page.t("appeal.assignBody") }
+            el("select", .name("body"), .id("assign-body")) {
+                let chosen = AppealRouting.defaultExecutor(model.appeal, bodies: model.bodies)
+                for body in AppealRouting.executors(for: model.appeal.territory, bodies: model.bodies) {
+                    el("option", attributes: [.value(String(body.id))] + (body.id == chosen ? [.flag("selected")] : [])) {
+                        bodyName(body.id, model.bodies, page)
+                    }
+                }
+            }
             el("button", .type("submit")) { page.t("appeal.assign") }
         }
     }

@@ -455,7 +455,8 @@ enum AppealDemo {
                 appeal = try await AppealStore.find(appeal.id, on: app.db as! any SQLDatabase) ?? appeal
                 let visit = try await appeal.meetingID.asyncMap { try await VisitStore.meeting($0, on: app.db as! any SQLDatabase) } ?? nil
                 let record = try await visit?.visitID.asyncMap { try await VisitStore.visit($0, on: app.db as! any SQLDatabase) } ?? nil
-                _ = try await AppealAssignment.create(appeal, deadline: max(today.adding(days: 60), try CivilDate("2026-12-31")), visit: record,
+                guard let body = AppealRouting.defaultExecutor(appeal, bodies: app.aimaq.bodies) else { break }
+                _ = try await AppealAssignment.create(appeal, body: body, deadline: max(today.adding(days: 60), try CivilDate("2026-12-31")), visit: record,
                                                       actor: "demo", today: day.adding(days: 3), on: writer)
             default:
                 break  // overdue: no answer yet

@@ -144,6 +144,7 @@ final class NotificationRecord: Model, @unchecked Sendable {
     @Field(key: "kind") var kind: String
     @OptionalField(key: "assignment_id") var assignmentID: Int?
     @OptionalField(key: "appeal_id") var appealID: Int?
+    @OptionalField(key: "meeting_id") var meetingID: Int?
     @Field(key: "created_at") var createdAt: Int64
     @OptionalField(key: "read_at") var readAt: Int64?
     @OptionalField(key: "dedupe_key") var dedupeKey: String?

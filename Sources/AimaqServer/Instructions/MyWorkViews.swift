@@ -64,6 +64,8 @@ enum MyWorkViews {
                                 el("a", .href(SiteURL.assignment(.value(id)).path)) { page.t("notification.\(note.kind)") }
                             } else if let id = note.appealID {
                                 el("a", .href(SiteURL.appeal(.value(id)).path)) { page.t("notification.\(note.kind)") }
+                            } else if let id = note.meetingID {
+                                el("a", .href(SiteURL.meeting(.value(id)).path + "#slots")) { page.t("notification.\(note.kind)") }
                             } else {
                                 page.t("notification.\(note.kind)")
                             }

@@ -18,6 +18,10 @@ enum Notifications {
         case appealExtended = "appeal_extended"
         case appealAssigned = "appeal_assigned"
         case appealAddressed = "appeal_addressed"
+        /// To the deputy: a resident booked a slot of their reception. To the resident: their
+        /// reception is today or tomorrow.
+        case receptionBooked = "reception_booked"
+        case receptionSoon = "reception_soon"
     }
 
     /// Tells people about an appeal, in the transaction of the change.
@@ -27,6 +31,18 @@ enum Notifications {
         let now = KazakhstanTime.nowMilliseconds()
         let insert = sql.insert(into: NotificationRecord.schema).columns("account_id", "kind", "appeal_id", "created_at")
         for account in people { insert.values(SQLBind(account), SQLBind(kind.rawValue), SQLBind(appeal), SQLBind(now)) }
+        try await insert.run()
+    }
+
+    /// Tells people about a meeting (a reception), in the transaction of the change.
+    static func notify(_ accounts: [UUID], kind: Kind, meeting: Int, dedupe: String? = nil, on sql: any SQLDatabase) async throws {
+        let people = Set(accounts).sorted { $0.uuidString < $1.uuidString }
+        guard !people.isEmpty else { return }
+        let now = KazakhstanTime.nowMilliseconds()
+        let insert = sql.insert(into: NotificationRecord.schema).columns("account_id", "kind", "meeting_id", "created_at", "dedupe_key")
+        for account in people {
+            insert.values(SQLBind(account), SQLBind(kind.rawValue), SQLBind(meeting), SQLBind(now), SQLBind(dedupe.map { "\($0):\(account)" }))
+        }
         try await insert.run()
     }
 
@@ -126,6 +142,32 @@ extension Notifications {
     }
 }
 
+extension Notifications {
+    /// Reminds every resident who booked a slot of a reception held today or tomorrow, once
+    /// per booking: a repeated sweep (or another server's) finds the reminder written.
+    @discardableResult
+    static func sweepReceptions(today: CivilDate, on sql: any SQLDatabase) async throws -> Int {
+        struct Row: Decodable { var meeting_id: Int; var account_id: UUID }
+        let due = try await sql.select().columns(SQLColumn("meeting_id", table: "b"), SQLColumn("account_id", table: "b"))
+            .from(SQLAlias(SQLIdentifier("reception_bookings"), as: SQLIdentifier("b")))
+            .join(SQLAlias(SQLIdentifier("meetings"), as: SQLIdentifier("m")), on: SQLColumn("id", table: "m"), .equal, SQLColumn("meeting_id", table: "b"))
+            .where(SQLColumn("starts_at", table: "m"), .greaterThanOrEqual, SQLBind(today.description))
+            .where(SQLColumn("starts_at", table: "m"), .lessThan, SQLBind(today.adding(days: 2).description))
+            .limit(20_000).all(decoding: Row.self)
+        var written = 0
+        for booking in due {
+            let key = "\(Kind.receptionSoon.rawValue):\(booking.meeting_id)"
+            if try await sql.select().column("id").from(NotificationRecord.schema)
+                .where("dedupe_key", .equal, SQLBind("\(key):\(booking.account_id)")).first() != nil {
+                continue
+            }
+            try await notify([booking.account_id], kind: .receptionSoon, meeting: booking.meeting_id, dedupe: key, on: sql)
+            written += 1
+        }
+        return written
+    }
+}
+
 /// Runs the deadline sweep while the server runs: once at start, then every `interval`, so
 /// "deadline in 5 working days" and "deadline passed" arrive without anyone loading a page.
 enum DeadlineSweeper {
@@ -143,6 +185,7 @@ enum DeadlineSweeper {
             written += try await Notifications.sweepRoadMaps(
                 today: app.aimaq.clock.today(), calendar: app.aimaq.calendar, snapshot: try await app.aimaq.register.current(sql),
                 tree: app.aimaq.territories.tree, on: app.db)
+            written += try await Notifications.sweepReceptions(today: app.aimaq.clock.today(), on: sql)
             if written > 0 { app.logger.notice("deadline sweep: \(written) notification(s) written") }
         }
     }

@@ -39,5 +39,6 @@ enum AimaqMigrations {
         app.migrations.add(M032AppealsAndVisits())
         app.migrations.add(M033ReceptionBookings())
         app.migrations.add(M034AppealFilesAndDeputies())
+        app.migrations.add(M035MeetingNotifications())
     }
 }

@@ -84,7 +84,7 @@ enum ReceptionController {
         let existing = try await VisitStore.bookings(meeting.id, on: request.sql)
         guard !existing.contains(where: { $0.slot == slot || $0.account_id == accountID }),
               try await VisitStore.book(meeting.id, slot: slot, account: accountID, name: account.displayName, topic: topic.key, note: note,
-                                        actor: request.auditActor, on: request.writer) else {
+                                        host: meeting.hostID, actor: request.auditActor, on: request.writer) else {
             throw Abort(.conflict, reason: request.t("reception.error.taken"))
         }
         return request.redirect(to: SiteURL.meeting(.value(meeting.id)).path + "#slots", redirectType: .normal)

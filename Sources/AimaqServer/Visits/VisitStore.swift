@@ -252,14 +252,15 @@ enum VisitStore {
     }
 
     /// Books a slot; false when the slot is taken or the person has booked this reception (the
-    /// database's unique keys decide across servers).
-    static func book(_ meeting: Int, slot: Int, account: UUID, name: String, topic: String, note: String, actor: String,
+    /// database's unique keys decide across servers). The host, when known, is told.
+    static func book(_ meeting: Int, slot: Int, account: UUID, name: String, topic: String, note: String, host: UUID?, actor: String,
                      on writer: AuditLog.Writer) async throws -> Bool {
         do {
             try await AuditLog.record(on: writer, actor: actor) { db -> (Void, AuditEvent) in
                 try await db.sql.insert(into: "reception_bookings").columns("meeting_id", "slot", "account_id", "name", "topic", "note", "created_at")
                     .values(SQLBind(meeting), SQLBind(slot), SQLBind(account), SQLBind(name), SQLBind(topic), SQLBind(note),
                             SQLBind(KazakhstanTime.nowMilliseconds())).run()
+                if let host { try await Notifications.notify([host], kind: .receptionBooked, meeting: meeting, on: db.sql) }
                 return ((), AuditEvent(action: "reception.book", entity: "meeting", entityID: String(meeting), before: nil,
                                        after: "{\"slot\":\(slot),\"topic\":\"\(topic)\"}"))
             }
