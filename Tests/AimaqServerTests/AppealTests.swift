@@ -232,6 +232,34 @@ extension ServerTests {
         #expect(await counter.made == 3)
     }
 
+    @Test func withABackgroundLoopAnOldValueIsServedAtOnceWhileTheNewOneIsMadeOffThePath() async throws {
+        let cache = FreshEnough<String>()
+        let loop = BackgroundLoop()
+        let counter = Counter()
+        let make: @Sendable (Int) async throws -> (String, version: Int) = { version in ("made \(await counter.next())", version) }
+        #expect(try await cache.value("k", version: 1, maxStale: .milliseconds(1), background: loop.executor) { try await make(1) } == "made 1",
+                "nothing kept yet: made by the request")
+        try await Task.sleep(for: .milliseconds(5))
+        let (gate, open) = AsyncStream<Void>.makeStream()
+        let slow: @Sendable () async throws -> (String, version: Int) = {
+            for await _ in gate { break }
+            return try await make(2)
+        }
+        #expect(try await cache.value("k", version: 2, maxStale: .milliseconds(1), background: loop.executor, make: slow) == "made 1",
+                "older than allowed: the old value at once, while the new one is made")
+        #expect(try await cache.value("k", version: 2, maxStale: .milliseconds(1), background: loop.executor) { try await make(2) } == "made 1",
+                "one remaking at a time")
+        open.yield()
+        var served = ""
+        for _ in 0..<500 where served != "made 2" {
+            try await Task.sleep(for: .milliseconds(2))
+            served = try await cache.value("k", version: 2, maxStale: .milliseconds(1), background: loop.executor) { try await make(2) }
+        }
+        let made = await counter.made
+        #expect(served == "made 2" && made == 2, "the remade value is kept and served")
+        await loop.shutdown()
+    }
+
     @Test func aNumberIsReadAtMostOncePerAgeAndNeverGoesBack() async throws {
         let number = RecentNumber()
         let counter = Counter()

@@ -35,6 +35,8 @@ final class AppState: Sendable {
     let votes = VoteIntake()
     /// Where audited writes run (none with an in-memory database, which one connection holds).
     let writes: WriteLane?
+    /// Where kept pages are remade while readers get the older copy (none in memory).
+    let background: BackgroundLoop?
     /// The capabilities' sections of a territory page, in the order they appear.
     let territorySections: [any TerritorySection] = [InstructionsSection(), BudgetSection(), ObjectsSection()]
     /// Signs private feed addresses; generated once per installation and kept in the database.
@@ -42,8 +44,10 @@ final class AppState: Sendable {
     let secret = Mutex("")
 
     init(configuration: AimaqConfiguration, catalog: StringCatalog, throttle: LoginThrottle = LoginThrottle(),
-         calendar: WorkingCalendar, budget: BudgetState, evidenceInDatabase: Bool = false, writes: WriteLane? = nil) {
+         calendar: WorkingCalendar, budget: BudgetState, evidenceInDatabase: Bool = false, writes: WriteLane? = nil,
+         background: BackgroundLoop? = nil) {
         self.writes = writes
+        self.background = background
         self.budget = budget
         self.configuration = configuration
         self.catalog = catalog

@@ -51,6 +51,9 @@ public enum AimaqApp {
             lane = WriteLane(.postgres(configuration: postgres, sqlLogLevel: .debug), as: .psql, logger: app.logger)
         }
         if let lane { app.lifecycle.use(WriteLane.Shutdown(lane: lane)) }
+        // With a lane (a database file or PostgreSQL), kept pages are remade off the request path.
+        let background = lane.map { _ in BackgroundLoop() }
+        if let background { app.lifecycle.use(BackgroundLoop.Shutdown(loop: background)) }
         AimaqMigrations.register(on: app)
         _ = try RateLimits.parse(configuration.rateLimits)  // a bad setting stops the start, said plainly
         let auditKey = try AuditKey.load(configuration)
@@ -61,7 +64,7 @@ public enum AimaqApp {
         app.aimaq = AppState(configuration: configuration, catalog: try LocaleFiles.load(),
                              throttle: LoginThrottle(), calendar: calendar,
                              budget: try BudgetState.bundled(),
-                             evidenceInDatabase: isPostgres, writes: lane)
+                             evidenceInDatabase: isPostgres, writes: lane, background: background)
 
         app.middleware = Middlewares()
         app.middleware.use(ServerTimingMiddleware())

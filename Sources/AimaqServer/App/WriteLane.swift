@@ -115,3 +115,26 @@ extension Request {
         return promise.futureResult
     }
 }
+
+/// One thread for work no reader should wait for: remaking visitors' pages that may be a
+/// moment behind (`FreshEnough`). The reader who finds such a page old gets it at once, and
+/// the remaking shares the CPU under the kernel's scheduler instead of holding an event
+/// loop, whose queue of requests would wait behind it.
+final class BackgroundLoop: Sendable {
+    private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    let executor: LoopExecutor
+
+    init() {
+        executor = LoopExecutor(group.next())
+    }
+
+    func shutdown() async {
+        try? await group.shutdownGracefully()
+    }
+
+    /// Ends the loop with the application.
+    struct Shutdown: LifecycleHandler {
+        let loop: BackgroundLoop
+        func shutdownAsync(_ application: Application) async { await loop.shutdown() }
+    }
+}

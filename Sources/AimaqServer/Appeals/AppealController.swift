@@ -113,13 +113,15 @@ enum AppealController {
     /// A visitors' page of appeals, made at most once per version and key (and, while appeals
     /// keep changing, at most once per `appealStaleMilliseconds`). The version itself is read
     /// at most once per quarter of that time and shared, and a page is remade once it is three
-    /// quarters of it old, so that a page lags the latest change by no more than the setting.
+    /// quarters of it old (on the background loop, while readers get the older copy), so that
+    /// a page lags the latest change by no more than the setting.
     static func cachedForVisitors(_ key: String, _ request: Request, _ render: @escaping @Sendable () async throws -> String) async throws -> String {
         let sql = request.sql
         let stale = staleness(request)
         let poll = stale / 4
         let version = try await request.aimaq.appealRevision.value(maxAge: poll) { try await AppealStore.revision(on: sql) }
-        return try await request.aimaq.appealPages.value(key, version: version, maxStale: stale - poll) {
+        return try await request.aimaq.appealPages.value(key, version: version, maxStale: stale - poll,
+                                                         background: request.aimaq.background?.executor) {
             let made = try await AppealStore.revision(on: sql)
             return (try await render(), made)
         }

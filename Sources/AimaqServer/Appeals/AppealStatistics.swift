@@ -84,8 +84,9 @@ struct AppealFigures: Sendable {
 
 /// Values kept by version, allowed to be a moment behind: a value of the current version is
 /// served as it is; an older one is served while it is younger than `maxStale` or while
-/// another request is already making the new one; otherwise this request makes it (one per
-/// key at a time). At national scale appeals change many times a second and every change
+/// another request is already making the new one; otherwise the new one is made (one per key
+/// at a time): on `background`, when given, while this request too gets the older value, else
+/// by this request. At national scale appeals change many times a second and every change
 /// moves the version: without this, every change would send every visitor to recount and
 /// re-render at once. With `maxStale` zero, every change is seen at once.
 final class FreshEnough<Value: Sendable>: Sendable {
@@ -96,7 +97,7 @@ final class FreshEnough<Value: Sendable>: Sendable {
         var refreshing: Bool
     }
 
-    private enum Decision { case use(Value), make }
+    private enum Decision { case use(Value), make, remake(Value) }
 
     private let entries = Mutex<[String: Entry]>([:])
     private let capacity: Int
@@ -106,17 +107,29 @@ final class FreshEnough<Value: Sendable>: Sendable {
     }
 
     /// `make` returns the value and the version it was made at (read before making it).
-    func value(_ key: String, version: Int, maxStale: Duration,
-               make: @Sendable () async throws -> (Value, version: Int)) async throws -> Value {
+    func value(_ key: String, version: Int, maxStale: Duration, background: (any TaskExecutor)? = nil,
+               make: @escaping @Sendable () async throws -> (Value, version: Int)) async throws -> Value {
         let now = ContinuousClock.now
+        let offPath = background != nil && maxStale > .zero
         let decision: Decision = entries.withLock { entries in
             guard let entry = entries[key] else { return .make }
             if entry.version >= version { return .use(entry.value) }
             if entry.refreshing || now - entry.madeAt < maxStale { return .use(entry.value) }
             entries[key]?.refreshing = true
-            return .make
+            return offPath ? .remake(entry.value) : .make
         }
-        if case .use(let value) = decision { return value }
+        switch decision {
+        case .use(let value):
+            return value
+        case .remake(let older):
+            Task(executorPreference: background) { _ = try? await self.made(key, make) }
+            return older
+        case .make:
+            return try await made(key, make)
+        }
+    }
+
+    private func made(_ key: String, _ make: @Sendable () async throws -> (Value, version: Int)) async throws -> Value {
         do {
             let (value, madeAt) = try await make()
             entries.withLock { entries in
