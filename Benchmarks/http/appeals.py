@@ -33,7 +33,7 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from mixed import aimaq, note, percentile, wait_health  # noqa: E402
+from mixed import aimaq, note, percentile, server_ms, wait_health  # noqa: E402
 from votes import demo_data, page_script, wrk  # noqa: E402
 
 TARGETS = "register and statistics p99 < 50 ms at 64 connections while appeals arrive at 20/s; a new appeal placed in its group < 50 ms; full regrouping in seconds"
@@ -53,7 +53,7 @@ class Writer(threading.Thread):
     def __init__(self, base, tokens, rate, seconds):
         super().__init__(daemon=True)
         self.base, self.tokens, self.rate, self.seconds = base, tokens, rate, seconds
-        self.latencies, self.failures = [], 0
+        self.latencies, self.server, self.failures = [], [], 0
 
     def run(self):
         started = time.monotonic()
@@ -75,6 +75,9 @@ class Writer(threading.Thread):
                     response.read()
                     if response.status != 201:
                         self.failures += 1
+                    own = server_ms(response.getheader("Server-Timing"))
+                    if own is not None:
+                        self.server.append(own)
                 self.latencies.append((time.monotonic() - sent) * 1000)
             except Exception:
                 self.failures += 1
@@ -143,10 +146,12 @@ def main():
             writer.join()
             results["busy"].append(busy)
             rate = len(writer.latencies) / (args.duration + 2)
-            results["submit"].append((rate, percentile(writer.latencies, 50), percentile(writer.latencies, 99), writer.failures))
+            results["submit"].append((rate, percentile(writer.latencies, 50), percentile(writer.latencies, 99), writer.failures,
+                                      percentile(writer.server, 50), percentile(writer.server, 99)))
             note(f"round {round_}: pages quiet {quiet[0]:,.0f} req/s p99 {quiet[2]:.1f} ms; with appeals {busy[0]:,.0f} req/s "
                  f"p99 {busy[2]:.1f} ms; appeals {rate:.1f}/s p50 {percentile(writer.latencies, 50):.1f} ms "
-                 f"p99 {percentile(writer.latencies, 99):.1f} ms, {writer.failures} failed")
+                 f"p99 {percentile(writer.latencies, 99):.1f} ms (server's own p50 {percentile(writer.server, 50):.1f} ms "
+                 f"p99 {percentile(writer.server, 99):.1f} ms), {writer.failures} failed")
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
         started.remove(server)
@@ -167,6 +172,8 @@ def main():
         submit = results["submit"]
         print(f"| new appeal registered, routed and placed in its group (API) | {median([s[0] for s in submit]):.1f}/s | "
               f"{median([s[1] for s in submit]):.1f} | {median([s[2] for s in submit]):.1f} |")
+        print(f"| the same, the server's own time (`Server-Timing`) | | {median([s[4] for s in submit]):.1f} | "
+              f"{median([s[5] for s in submit]):.1f} |")
         print(f"| full regrouping of every appeal (`aimaq appeals regroup`) | {median([r[0] for r in regroups]):.2f} s | | |")
         missed = []
         if median([r[2] for r in results["busy"]]) >= 50:

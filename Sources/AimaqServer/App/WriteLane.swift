@@ -2,6 +2,7 @@ import FluentKit
 import Logging
 import NIOCore
 import NIOPosix
+import SQLKit
 import Vapor
 
 /// Where audited writes run: two threads with their own event loops, thread pool and database
@@ -88,6 +89,13 @@ extension Request {
     func onWriteLane<T: Sendable>(_ body: @Sendable (any Database) async throws -> T) async throws -> T {
         guard let lane = aimaq.writes else { return try await body(db) }
         return try await withTaskExecutorPreference(lane.readExecutor) { try await body(lane.readDatabase) }
+    }
+
+    /// What a write reads before its transaction: the write lane's connection for the reads
+    /// around transactions when there is one, else the request's database.
+    var writeReads: any SQLDatabase {
+        guard let lane = aimaq.writes else { return sql }
+        return lane.readDatabase as! any SQLDatabase
     }
 
     /// Where audited writes run: the write lane's transaction connection and loop when there

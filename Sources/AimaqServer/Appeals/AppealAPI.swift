@@ -89,7 +89,7 @@ enum AppealAPI {
             throw Abort(.unprocessableEntity, reason: request.t(key, arguments))
         case .accepted(let appeal):
             try request.aimaq.limits.charge(.participation, request)
-            let stored = try await AppealStore.register(appeal, actor: request.auditActor, stems: request.aimaq.appealStems, on: request.writer)
+            let stored = try await AppealStore.register(appeal, actor: request.auditActor, stems: request.aimaq.appealStems, reading: request.writeReads, on: request.writer)
             let response = Response(status: .created)
             try response.content.encode(dto(stored, full: true, today: InstructionController.today(request)))
             return response

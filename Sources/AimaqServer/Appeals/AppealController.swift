@@ -247,7 +247,7 @@ enum AppealController {
             try request.aimaq.limits.charge(.participation, request)
             appeal.files = try await request.aimaq.evidence.store(uploads, db: request.sql)
             do {
-                let stored = try await AppealStore.register(appeal, actor: request.auditActor, stems: request.aimaq.appealStems, on: request.writer)
+                let stored = try await AppealStore.register(appeal, actor: request.auditActor, stems: request.aimaq.appealStems, reading: request.writeReads, on: request.writer)
                 return request.redirect(to: SiteURL.appeal(.value(stored.id)).path, redirectType: .normal)
             } catch {
                 await request.aimaq.evidence.discard(appeal.files, db: request.sql)

@@ -188,15 +188,17 @@ enum AppealStore {
     }
 
     /// The stored appeals a new one may join (the same district and topic, registered within a
-    /// year), each with its group and the stems of its text: texts never change, so their
-    /// stems are kept by `stems` and only texts not seen before are read and cut.
-    static func bucket(district: KATOCode, topic: String, since: CivilDate, excluding id: Int? = nil, stems: StemCache,
-                       on sql: any SQLDatabase) async throws -> [(group: Int, stems: [String])] {
+    /// year; with `after`, only those stored since that id), each with its group and the stems
+    /// of its text: texts never change, so their stems are kept by `stems` and only texts not
+    /// seen before are read and cut.
+    static func bucket(district: KATOCode, topic: String, since: CivilDate, after: Int = 0, excluding id: Int? = nil, stems: StemCache,
+                       on sql: any SQLDatabase) async throws -> [(id: Int, group: Int, stems: [String])] {
         struct Member: Decodable { var id: Int; var group_id: Int? }
         struct Text: Decodable { var id: Int; var text: String }
         var query = sql.select().columns("id", "group_id").from("appeals")
             .where("district_id", .equal, SQLBind(district.value)).where("topic", .equal, SQLBind(topic))
             .where("registered_on", .greaterThanOrEqual, SQLBind(since.description))
+        if after > 0 { query = query.where("id", .greaterThan, SQLBind(after)) }
         if let id { query = query.where("id", .notEqual, SQLBind(id)) }
         let members = try await query.orderBy("id").all(decoding: Member.self)
         var known = stems.lookup(members.map(\.id))
@@ -209,13 +211,20 @@ enum AppealStore {
             stems.store(cut)
             known.merge(cut) { _, new in new }
         }
-        return members.map { (group: $0.group_id ?? $0.id, stems: known[$0.id] ?? []) }
+        return members.map { (id: $0.id, group: $0.group_id ?? $0.id, stems: known[$0.id] ?? []) }
     }
 
-    /// Registers an appeal: its number, its place among similar ones, one audit entry.
-    static func register(_ appeal: NewAppeal, actor: String, stems: StemCache = StemCache(),
+    /// Registers an appeal: its number, its place among similar ones, one audit entry. Its
+    /// bucket of similar appeals is read before the transaction, through `reading` (the
+    /// writer's own connection when not given), so that writes wait for one another only
+    /// while the appeals stored since are read.
+    static func register(_ appeal: NewAppeal, actor: String, stems: StemCache = StemCache(), reading: (any SQLDatabase)? = nil,
                          on writer: AuditLog.Writer) async throws -> AppealRecord {
         let cut = SimilarAppeals.stems(appeal.text)
+        let since = appeal.registeredOn.adding(days: -365)
+        let earlier = try await bucket(district: appeal.district, topic: appeal.topic, since: since, stems: stems,
+                                       on: reading ?? writer.database.sql)
+        let seen = earlier.last?.id ?? 0
         let id = try await AuditLog.record(on: writer, actor: actor) { db -> (Int, AuditEvent) in
             let sql = try db.sql
             let history = [AppealStep(on: appeal.registeredOn.description, kind: "registered", body: appeal.bodyID, text: nil)]
@@ -233,9 +242,9 @@ enum AppealStore {
                         SQLBind(appeal.demo), SQLBind(appeal.deputyID), SQLBind(appeal.contact))
                 .returning("id").first(decoding: InsertedID.self)?.id ?? 0
             let number = AppealNumber.make(region: appeal.territory.regionNumber, year: appeal.registeredOn.year, sequence: id)
-            let members = try await bucket(district: appeal.district, topic: appeal.topic, since: appeal.registeredOn.adding(days: -365),
-                                           excluding: id, stems: stems, on: sql)
-            let group = SimilarAppeals.place(stems: cut, among: members) ?? id
+            let newer = try await bucket(district: appeal.district, topic: appeal.topic, since: since, after: seen, excluding: id,
+                                         stems: stems, on: sql)
+            let group = SimilarAppeals.place(stems: cut, among: (earlier + newer).map { (group: $0.group, stems: $0.stems) }) ?? id
             try await sql.update("appeals").set("number", to: SQLBind(number)).set("group_id", to: SQLBind(group))
                 .where("id", .equal, SQLBind(id)).run()
             try await AppealFiles.attach(appeal.files, appeal: id, purpose: .appeal, on: sql)
