@@ -283,6 +283,50 @@ extension ServerTests {
         }
     }
 
+    @Test func aPageOfAnOlderVersionIsServedWhileItIsRemadeOffThePathAndAFailedRemakeIsNotServedAgain() async throws {
+        let cache = PageCache(enabled: true, megabytes: 1)
+        let loop = BackgroundLoop()
+        let renders = Renders()
+        let lag = Duration.milliseconds(20)
+        func page(_ version: Int, _ render: @escaping @Sendable () async throws -> String) async throws -> String {
+            try await cache.anonymousPage("p", version: version, lag: lag, background: loop.executor, render: render)
+        }
+        #expect(try await page(1) { "v1 #\(await renders.next())" } == "v1 #1", "nothing kept: made by the reader")
+        #expect(try await page(2) { "v2 #\(await renders.next())" } == "v1 #1", "younger than the lag: served as it is")
+        try await Task.sleep(for: .milliseconds(30))
+        let (gate, open) = AsyncStream<Void>.makeStream()
+        #expect(try await page(2) {
+            for await _ in gate { break }
+            return "v2 #\(await renders.next())"
+        } == "v1 #1", "older than the lag: still served, while it is remade")
+        #expect(try await page(2) { "other #\(await renders.next())" } == "v1 #1", "one remaking at a time")
+        open.yield()
+        var served = ""
+        for _ in 0..<500 where served != "v2 #2" {
+            try await Task.sleep(for: .milliseconds(2))
+            served = try await page(2) { "never" }
+        }
+        #expect(served == "v2 #2", "the remade page is kept under its version")
+        // A remake that fails (the page became forbidden, say) is dropped: the next reader meets the error.
+        try await Task.sleep(for: .milliseconds(30))
+        #expect(try await page(3) { throw Abort(.forbidden) } == "v2 #2")
+        var error: (any Error)?
+        for _ in 0..<500 where error == nil {
+            try await Task.sleep(for: .milliseconds(2))
+            do { _ = try await page(3) { throw Abort(.forbidden) } } catch let caught { error = caught }
+        }
+        #expect((error as? Abort)?.status == .forbidden)
+        #expect(try await PageCache(enabled: true).anonymousPage("q", version: 2, lag: .zero, background: loop.executor) { "made" } == "made")
+        await loop.shutdown()
+        let made = await renders.made
+        #expect(made == 2, "no render but the two expected ones (the failing ones throw before counting)")
+    }
+
+    actor Renders {
+        var made = 0
+        func next() -> Int { made += 1; return made }
+    }
+
     @Suite struct Loaders {
         /// Counts loads and lets a test hold one open until it says so.
         actor Source {

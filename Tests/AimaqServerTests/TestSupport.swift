@@ -226,8 +226,9 @@ func testConfiguration() -> AimaqConfiguration {
     config.auditKey = testAuditKey
     // The fixture's staff sign in with passwords; the second factor's tests turn the duty on.
     config.secondFactorRequired = false
-    // Tests read their own changes at once (FreshEnough's own test covers the staleness).
+    // Tests read their own changes at once (FreshEnough's and PageCache's own tests cover the lag).
     config.appealStaleMilliseconds = 0
+    config.pageLagMilliseconds = 0
     return config
 }
 

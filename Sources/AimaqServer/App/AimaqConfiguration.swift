@@ -43,6 +43,10 @@ public struct AimaqConfiguration: Sendable {
     /// How far behind the latest change visitors' pages of appeals (the register, the
     /// statistics) may be while appeals keep changing (`AIMAQ_APPEAL_STALE_MS`, 0 to 10,000).
     public var appealStaleMilliseconds = 1_000
+    /// How long a visitors' page (territory, register, instruction, assignment, conversation)
+    /// of an older version is still served while it is remade off the request path
+    /// (`AIMAQ_PAGE_LAG_MS`, 0 to 1,000; 0: a reader who finds it old remakes it and waits).
+    public var pageLagMilliseconds = 250
     /// A folder for evidence files that every server can read (a shared file system); by
     /// default they live in the data folder with SQLite and in the database with PostgreSQL.
     public var evidenceDirectory: String?
@@ -101,6 +105,9 @@ public struct AimaqConfiguration: Sendable {
         }
         if let value = environment["AIMAQ_APPEAL_ANSWER_DAYS"].flatMap(Int.init), (1...90).contains(value) {
             config.appealTerms.answerDays = value
+        }
+        if let value = environment["AIMAQ_PAGE_LAG_MS"].flatMap(Int.init), (0...1_000).contains(value) {
+            config.pageLagMilliseconds = value
         }
         if let value = environment["AIMAQ_APPEAL_STALE_MS"].flatMap(Int.init), (0...10_000).contains(value) {
             config.appealStaleMilliseconds = value

@@ -94,3 +94,14 @@ extension Request {
     var aimaq: AppState { application.aimaq }
     var tree: TerritoryTree { application.aimaq.territories.tree }
 }
+
+extension Request {
+    /// A visitors' page kept in the page cache under `version`, remade off the request path
+    /// while it lags (`AIMAQ_PAGE_LAG_MS`; see `PageCache.anonymousPage`).
+    func keptPage(_ key: String, version: Int, partition: PageCache.Partition = .stable,
+                  render: @escaping @Sendable () async throws -> String) async throws -> Response {
+        Layout.html(try await aimaq.pages.anonymousPage(key, version: version, partition: partition,
+                                                        lag: .milliseconds(aimaq.configuration.pageLagMilliseconds),
+                                                        background: aimaq.background?.executor, render: render))
+    }
+}

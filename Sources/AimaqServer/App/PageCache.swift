@@ -22,7 +22,11 @@ final class PageCache: Sendable {
     struct Entry: Sendable {
         var version: Int
         var value: Value
+        var madeAt = ContinuousClock.now
     }
+
+    /// Whole pages being remade off the request path (`anonymousPage`).
+    private let remaking = Mutex<Set<String>>([])
 
     enum Value: Sendable {
         case html(String)
@@ -74,6 +78,38 @@ final class PageCache: Sendable {
 
     func storeAnonymousPage(_ key: String, _ html: String, version: Int, partition: Partition = .stable) {
         keep("page:" + key, .html(html), version: version, in: partition)
+    }
+
+    /// A whole page for visitors who are not signed in, made by `render` when none is kept.
+    /// One kept of an older version, made less than `lag` ago, is served as it is; once older
+    /// than that it is still served, to every reader, while the first who found it so has it
+    /// remade on `background`. So no reader waits for a page to be remade, each page is
+    /// remade at most once per `lag` while its version keeps moving, and a page shows a
+    /// change at most `lag` and one rendering after it. Without `background` or with a zero
+    /// `lag`, a reader who finds the page old remakes it and waits (tests read their own
+    /// changes at once).
+    func anonymousPage(_ key: String, version: Int, partition: Partition = .stable, lag: Duration,
+                       background: (any TaskExecutor)?, render: @escaping @Sendable () async throws -> String) async throws -> String {
+        let full = "page:" + key
+        if enabled, lag > .zero, let background, let entry = withStore(partition, { $0.value(for: full) }),
+           case .html(let html) = entry.value, entry.version != version {
+            if ContinuousClock.now - entry.madeAt >= lag, remaking.withLock({ $0.insert(full).inserted }) {
+                Task(executorPreference: background) {
+                    defer { _ = self.remaking.withLock { $0.remove(full) } }
+                    do {
+                        self.keep(full, .html(try await render()), version: version, in: partition)
+                    } catch {
+                        // Not served again: the next reader makes it, and meets the error itself.
+                        self.withStore(partition) { $0.remove(full) }
+                    }
+                }
+            }
+            return html
+        }
+        if let html = cachedAnonymousPage(key, version: version, partition: partition) { return html }
+        let html = try await render()
+        storeAnonymousPage(key, html, version: version, partition: partition)
+        return html
     }
 
     /// A JSON answer, encoded once per version.
@@ -171,6 +207,10 @@ struct ByteLRU<Key: Hashable, Value> {
 
     mutating func removeAll() {
         self = ByteLRU(capacity: capacity)
+    }
+
+    mutating func remove(_ key: Key) {
+        if let slot = index[key] { remove(slot) }
     }
 
     private mutating func unlink(_ slot: Int) {

@@ -144,54 +144,52 @@ enum ConversationController {
         let partition: PageCache.Partition = region.isEmpty ? .stable : .variant
         let key = "conversation:\(conversation.id):\(request.language):\(today):\(region)"
         let version = Int(truncatingIfNeeded: snapshot.computedAt) &* 31 &+ snapshot.lastVoteID &* 7 &+ conversation.revision
-        if anonymous, let html = request.aimaq.pages.cachedAnonymousPage(key, version: version, partition: partition) {
-            return Layout.html(html)
-        }
-        let actor = request.actor
-        let mayTakePart = conversation.isOpen(on: today)
-            && AccessPolicy.allows(.takePartInDiscussion(territory: conversation.territory), for: actor)
-        var me: ConversationViews.Participant?
-        if mayTakePart || actor != nil, let id = try await participant(request, conversation.id) {
-            let voted = try await ConversationStore.voted(conversation.id, participant: id, on: request.sql)
-            me = ConversationViews.Participant(id: id, voted: voted)
-        }
-        var next: Int?
-        if mayTakePart {
-            let voted = me?.voted ?? []
-            next = StatementRouting.next(among: snapshot.candidates, votedOn: voted,
-                                         seed: StatementRouting.seed(participant: me?.id ?? 0, votesCast: voted.count,
-                                                                     conversation: conversation.id))
-        }
-        var regionCode: KATOCode?
-        if let asked = request.queryText("region"), !asked.isEmpty {
-            guard let code = try? KATOCode(asked), code.level == .region, request.tree[code] != nil else {
-                throw Abort(.badRequest, reason: request.t("conversation.error.region", ["region": asked]))
+        let render: @Sendable () async throws -> String = {
+            let actor = request.actor
+            let mayTakePart = conversation.isOpen(on: today)
+                && AccessPolicy.allows(.takePartInDiscussion(territory: conversation.territory), for: actor)
+            var me: ConversationViews.Participant?
+            if mayTakePart || actor != nil, let id = try await participant(request, conversation.id) {
+                let voted = try await ConversationStore.voted(conversation.id, participant: id, on: request.sql)
+                me = ConversationViews.Participant(id: id, voted: voted)
             }
-            regionCode = code
-        }
-        var discussionTitle: LocalizedName?
-        if let discussion = conversation.discussionID {
-            discussionTitle = try await DiscussionStore.find(discussion, on: request.sql)?.title
-        }
-        let mayModerate = AccessPolicy.allows(.moderateDiscussion(territory: conversation.territory), for: actor)
-        // Moderators read the queue from the database: a decision shows at once, not with the next map.
-        let pending = mayModerate
-            ? try await ConversationStore.statements(conversation.id, on: request.sql).filter { $0.statusValue == .pending } : []
-        let page = request.page
-        let context = ConversationViews.Context(
-            snapshot: snapshot, today: today, mayTakePart: mayTakePart, signedIn: actor != nil,
-            mayModerate: mayModerate, pending: pending,
-            me: me, next: next, region: regionCode, discussionTitle: discussionTitle, regions: request.tree.regions,
-            submitted: request.queryText("submitted") == "1")
-        let html = Layout.page(request, title: conversation.title[page.language],
+            var next: Int?
+            if mayTakePart {
+                let voted = me?.voted ?? []
+                next = StatementRouting.next(among: snapshot.candidates, votedOn: voted,
+                                             seed: StatementRouting.seed(participant: me?.id ?? 0, votesCast: voted.count,
+                                                                         conversation: conversation.id))
+            }
+            var regionCode: KATOCode?
+            if let asked = request.queryText("region"), !asked.isEmpty {
+                guard let code = try? KATOCode(asked), code.level == .region, request.tree[code] != nil else {
+                    throw Abort(.badRequest, reason: request.t("conversation.error.region", ["region": asked]))
+                }
+                regionCode = code
+            }
+            var discussionTitle: LocalizedName?
+            if let discussion = conversation.discussionID {
+                discussionTitle = try await DiscussionStore.find(discussion, on: request.sql)?.title
+            }
+            let mayModerate = AccessPolicy.allows(.moderateDiscussion(territory: conversation.territory), for: actor)
+            // Moderators read the queue from the database: a decision shows at once, not with the next map.
+            let pending = mayModerate
+                ? try await ConversationStore.statements(conversation.id, on: request.sql).filter { $0.statusValue == .pending } : []
+            let page = request.page
+            let context = ConversationViews.Context(
+                snapshot: snapshot, today: today, mayTakePart: mayTakePart, signedIn: actor != nil,
+                mayModerate: mayModerate, pending: pending,
+                me: me, next: next, region: regionCode, discussionTitle: discussionTitle, regions: request.tree.regions,
+                submitted: request.queryText("submitted") == "1")
+            return Layout.page(request, title: conversation.title[page.language],
                                breadcrumbs: [(page.t("country.name"), SiteURL.home.path),
                                              (page.t("conversation.list.title"), SiteURL.conversations.path),
                                              (conversation.title[page.language], SiteURL.conversation(.value(conversation.id)).path)],
                                content: ConversationViews.page(context, page))
-        if anonymous, snapshot.computedAt > 0 {
-            request.aimaq.pages.storeAnonymousPage(key, html, version: version, partition: partition)
         }
-        return Layout.html(html)
+        // Kept only once the map has been computed (before that the page says it is being drawn).
+        guard anonymous, snapshot.computedAt > 0 else { return Layout.html(try await render()) }
+        return try await request.keptPage(key, version: version, partition: partition, render: render)
     }
 
     struct VoteForm: Content {

@@ -40,17 +40,16 @@ enum InstructionController {
         // page with other filters is a variant, kept apart from the pages everybody reads.
         let version = snapshot.versions.territory(filter.territory)
         let partition: PageCache.Partition = filter.pairs.allSatisfy { $0.0 == .territory } ? .stable : .variant
-        if anonymous, let html = request.aimaq.pages.cachedAnonymousPage(key, version: version, partition: partition) {
-            return Layout.html(html)
+        let render: @Sendable () async throws -> String = {
+            let content = request.aimaq.pages.fragment(key, version: version, partition: partition) {
+                let (rows, total) = RegisterQuery.page(filter, today: today, page: paging.page, per: paging.per, in: snapshot)
+                return InstructionViews.register(rows: rows, total: total, filter: filter, paging: paging,
+                                                 sources: snapshot.sources, today: today, request.page)
+            }
+            return Layout.page(request, title: request.t("register.title"), content: content)
         }
-        let content = request.aimaq.pages.fragment(key, version: version, partition: partition) {
-            let (rows, total) = RegisterQuery.page(filter, today: today, page: paging.page, per: paging.per, in: snapshot)
-            return InstructionViews.register(rows: rows, total: total, filter: filter, paging: paging,
-                                             sources: snapshot.sources, today: today, request.page)
-        }
-        let html = Layout.page(request, title: request.t("register.title"), content: content)
-        if anonymous { request.aimaq.pages.storeAnonymousPage(key, html, version: version, partition: partition) }
-        return Layout.html(html)
+        guard anonymous else { return Layout.html(try await render()) }
+        return try await request.keptPage(key, version: version, partition: partition, render: render)
     }
 
     @Sendable static func instructionPage(_ request: Request) async throws -> Response {
@@ -64,21 +63,21 @@ enum InstructionController {
         // The page changes only with its assignments and their history: kept per snapshot.
         let key = "instruction:\(id):\(request.language):\(today)"
         let anonymous = Layout.isCacheableAnonymous(request)
-        if anonymous, let html = request.aimaq.pages.cachedAnonymousPage(key, version: snapshot.versions.instruction(id)) {
-            return Layout.html(html)
-        }
-        let content = try await request.aimaq.pages.fragment(key, version: snapshot.versions.instruction(id)) {
-            guard let detail = try await InstructionQueries.instruction(id, on: request.db, snapshot: snapshot) else {
-                throw Abort(.notFound, reason: request.t("error.instructionNotFound"))
+        let version = snapshot.versions.instruction(id)
+        let render: @Sendable () async throws -> String = {
+            let content = try await request.aimaq.pages.fragment(key, version: version) {
+                guard let detail = try await InstructionQueries.instruction(id, on: request.db, snapshot: snapshot) else {
+                    throw Abort(.notFound, reason: request.t("error.instructionNotFound"))
+                }
+                return InstructionViews.instruction(detail, today: today, request.page)
             }
-            return InstructionViews.instruction(detail, today: today, request.page)
-        }
-        let html = Layout.page(request, title: "\(heading.point). \(heading.text.prefix(80))",
+            return Layout.page(request, title: "\(heading.point). \(heading.text.prefix(80))",
                                breadcrumbs: [(request.t("register.title"), SiteURL.register.path),
                                              (heading.point, SiteURL.instruction(.value(id)).path)],
                                content: content)
-        if anonymous { request.aimaq.pages.storeAnonymousPage(key, html, version: snapshot.versions.instruction(id)) }
-        return Layout.html(html)
+        }
+        guard anonymous else { return Layout.html(try await render()) }
+        return try await request.keptPage(key, version: version, render: render)
     }
 
     @Sendable static func assignmentPage(_ request: Request) async throws -> Response {
@@ -89,30 +88,29 @@ enum InstructionController {
         let today = today(request)
         let key = "assignment:\(id):\(request.language):\(today)"
         let version = anonymous ? try await request.registerSnapshot().versions.assignment(id) : 0
-        if anonymous, let html = request.aimaq.pages.cachedAnonymousPage(key, version: version) {
-            return Layout.html(html)
-        }
-        guard let detail = try await InstructionQueries.assignment(id, roadMaps: request.aimaq.register.roadMaps,
-                                                                  on: request.db) else {
-            throw Abort(.notFound, reason: request.t("error.assignmentNotFound"))
-        }
-        try request.authorize(.viewInstruction(isPublic: detail.instruction.isPublic))
-        // The issues raised (or appeals) this assignment was made from: the link back.
-        let raised = try await AppealAssignment.appeals(ofAssignment: id, on: request.sql)
-        let origin: Node = raised.isEmpty ? .empty : el("p", .id("assignment-origin")) {
-            request.t("assignment.raisedAs") + " "
-            for (index, appeal) in raised.enumerated() {
-                if index > 0 { ", " }
-                el("a", .href(SiteURL.appeal(.value(appeal.id)).path)) { appeal.number }
+        let render: @Sendable () async throws -> String = {
+            guard let detail = try await InstructionQueries.assignment(id, roadMaps: request.aimaq.register.roadMaps,
+                                                                      on: request.db) else {
+                throw Abort(.notFound, reason: request.t("error.assignmentNotFound"))
             }
-        }
-        let html = Layout.page(request, title: request.t("assignment.title", ["id": String(id)]),
+            try request.authorize(.viewInstruction(isPublic: detail.instruction.isPublic))
+            // The issues raised (or appeals) this assignment was made from: the link back.
+            let raised = try await AppealAssignment.appeals(ofAssignment: id, on: request.sql)
+            let origin: Node = raised.isEmpty ? .empty : el("p", .id("assignment-origin")) {
+                request.t("assignment.raisedAs") + " "
+                for (index, appeal) in raised.enumerated() {
+                    if index > 0 { ", " }
+                    el("a", .href(SiteURL.appeal(.value(appeal.id)).path)) { appeal.number }
+                }
+            }
+            return Layout.page(request, title: request.t("assignment.title", ["id": String(id)]),
                                breadcrumbs: [(request.t("register.title"), SiteURL.register.path),
                                              (detail.instruction.point, SiteURL.instruction(.value(detail.instruction.id!)).path),
                                              (request.t("assignment.title", ["id": String(id)]), SiteURL.assignment(.value(id)).path)],
                                content: .fragment([origin, InstructionViews.assignment(detail, today: today, request.page)]))
-        if anonymous { request.aimaq.pages.storeAnonymousPage(key, html, version: version) }
-        return Layout.html(html)
+        }
+        guard anonymous else { return Layout.html(try await render()) }
+        return try await request.keptPage(key, version: version, render: render)
     }
 
     static func intParameter(_ request: Request) throws -> Int {

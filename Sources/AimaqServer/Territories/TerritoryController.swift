@@ -48,27 +48,27 @@ enum TerritoryController {
         let audience = AccessPolicy.seesOnlyPublic(request.actor) ? "public" : "staff"
         let key = "territory:\(code):\(request.language):\(audience):\(request.aimaq.clock.today())"
         let anonymous = Layout.isCacheableAnonymous(request)
-        if anonymous, let html = request.aimaq.pages.cachedAnonymousPage(key, version: generation) {
-            return Layout.html(html)
-        }
-        let content = try await request.aimaq.pages.fragment(key, version: generation) {
-            var sections: [Node] = []
-            for section in request.aimaq.territorySections {
-                if let node = try await section.render(for: code, request) { sections.append(node) }
+        let version = generation
+        let render: @Sendable () async throws -> String = {
+            let content = try await request.aimaq.pages.fragment(key, version: version) {
+                var sections: [Node] = []
+                for section in request.aimaq.territorySections {
+                    if let node = try await section.render(for: code, request) { sections.append(node) }
+                }
+                let model = TerritoryPage.Model(
+                    territory: territory, ancestors: tree.ancestors(of: code),
+                    children: tree.children(of: code).map { ($0, tree.childCount(of: $0.code)) },
+                    descendants: tree.descendantCounts(of: code), bodies: request.aimaq.bodies.bodies(of: code),
+                    sections: sections)
+                return TerritoryPage.body(model, request)
             }
-            let model = TerritoryPage.Model(
-                territory: territory, ancestors: tree.ancestors(of: code),
-                children: tree.children(of: code).map { ($0, tree.childCount(of: $0.code)) },
-                descendants: tree.descendantCounts(of: code), bodies: request.aimaq.bodies.bodies(of: code),
-                sections: sections)
-            return TerritoryPage.body(model, request)
+            var crumbs = [(request.t("country.name"), SiteURL.home.path)]
+            crumbs += tree.ancestors(of: code).map { ($0.name[request.language], SiteURL.territory(.value($0.code)).path) }
+            crumbs.append((territory.name[request.language], SiteURL.territory(.value(code)).path))
+            return Layout.page(request, title: territory.name[request.language], breadcrumbs: crumbs, content: content)
         }
-        var crumbs = [(request.t("country.name"), SiteURL.home.path)]
-        crumbs += tree.ancestors(of: code).map { ($0.name[request.language], SiteURL.territory(.value($0.code)).path) }
-        crumbs.append((territory.name[request.language], SiteURL.territory(.value(code)).path))
-        let page = Layout.page(request, title: territory.name[request.language], breadcrumbs: crumbs, content: content)
-        if anonymous { request.aimaq.pages.storeAnonymousPage(key, page, version: generation) }
-        return Layout.html(page)
+        guard anonymous else { return Layout.html(try await render()) }
+        return try await request.keptPage(key, version: version, render: render)
     }
 
     /// Reads the `:kato` parameter; a malformed code is a 404 like an unknown one.
