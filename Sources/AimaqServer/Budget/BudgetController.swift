@@ -81,25 +81,29 @@ enum BudgetController {
     static func whatIfResponse(_ request: Request, query: BudgetReports.WhatIfQuery, second: DistributionRules?,
                                problems: [String] = [], status: HTTPStatus = .ok) async throws -> Response {
         let (data, version) = try await load(request, query.year)
-        // The page's form for loading a table carries the visitor's CSRF token: only the
-        // computed part is kept, per version of the year's figures.
-        let key = "what-if:\(query.query.encoded):\(request.language)"
-        let result = try await request.aimaq.pages.fragment(key, version: version, partition: .variant) {
-            // Computed afresh: counted against the visitor's limit (a cached answer is not).
+        func computed() throws -> Node {
+            // Computed afresh: counted against the visitor's limit (a kept answer is not).
             try request.aimaq.limits.charge(.compute, request)
             let result = try BudgetReports.whatIf(query, year: data, rules: request.aimaq.budget.rules, second: second,
                                                   tree: request.tree, language: request.language, rowLimit: BudgetViews.rowsShown)
             return BudgetViews.whatIfResult(query, result: result, classification: request.aimaq.budget.classification, request.page)
         }
-        func page() -> Node {
+        func page(_ result: Node) -> Node {
             BudgetViews.whatIf(query, result: result, rules: request.aimaq.budget.rules,
                                classification: request.aimaq.budget.classification, problems: problems, request.page)
         }
-        // Without an account the forms carry no token: the whole page is kept too.
-        let content = request.actor == nil && problems.isEmpty
-            ? request.aimaq.pages.fragment("what-if-page:\(query.query.encoded):\(request.language)", version: version,
-                                         partition: .variant, make: page)
-            : page()
+        let content: Node
+        if request.actor == nil && problems.isEmpty {
+            // Without an account the forms carry no token: the whole page is kept, per version
+            // of the year's figures, and its computed part is rendered once, inside it.
+            content = try await request.aimaq.pages.fragment("what-if-page:\(query.query.encoded):\(request.language)", version: version,
+                                                             partition: .variant) { page(try computed()) }
+        } else {
+            // The page's form for loading a table carries the visitor's CSRF token: only the
+            // computed part is kept.
+            content = page(try await request.aimaq.pages.fragment("what-if:\(query.query.encoded):\(request.language)", version: version,
+                                                                  partition: .variant) { try computed() })
+        }
         return Layout.response(request, title: request.t("whatIf.title"),
                                breadcrumbs: [(request.t("budget.title"), SiteURL.budget.path),
                                              (request.t("whatIf.title"), SiteURL.budgetWhatIf.path)],

@@ -42,7 +42,7 @@ public indirect enum Node: Sendable {
         case .trusted(let markup):
             markup.withUTF8Buffer { output.append(contentsOf: $0) }
         case .prerendered(let fragment):
-            output.append(contentsOf: fragment.html.utf8)
+            output.append(contentsOf: fragment.bytes)
         case .fragment(let children):
             for child in children { child.render(into: &output) }
         }
@@ -133,11 +133,15 @@ public func fragment(@NodeBuilder _ content: () -> [Node]) -> Node {
 /// A fragment rendered by ``Node/render()``: escaped by construction, so it can be cached and
 /// written again as is. It can only be made from a `Node`.
 public struct Prerendered: Sendable {
-    fileprivate let html: String
+    /// Its UTF-8, appended as it is wherever it appears (never decoded into a `String`).
+    fileprivate let bytes: [UInt8]
 
     public init(_ node: Node) {
-        html = node.render()
+        var output: [UInt8] = []
+        output.reserveCapacity(4_096)
+        node.render(into: &output)
+        bytes = output
     }
 
-    public var byteCount: Int { html.utf8.count }
+    public var byteCount: Int { bytes.count }
 }
