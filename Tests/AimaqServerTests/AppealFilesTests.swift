@@ -84,6 +84,28 @@ extension ServerTests {
             }
         }
 
+        @Test func anUploadOverTheLimitIsRefusedWholeAndAnAnonymousOneBeforeItsBodyIsRead() async throws {
+            try await withAimaq { app, _ in
+                let big = Data(repeating: 0x25, count: EvidenceStore.maxRequestBytes + 1)
+                var anonymous = Visitor(app)
+                #expect(try await anonymous.postMultipart("/appeals", fields: Self.fields, files: [("files[]", "big.pdf", big)]).status == .seeOther,
+                        "sent to sign in, the body unread")
+                var citizen = Visitor(app)
+                try await citizen.signIn("citizen")
+                let before = try await app.aimaq.evidence.count(db: Self.sql(app))
+                #expect(try await citizen.postMultipart("/appeals", fields: Self.fields, files: [("files[]", "big.pdf", big)]).status
+                        == .payloadTooLarge)
+                #expect(try await AppealStore.list(AppealStore.Filter(), on: Self.sql(app)).total == 0, "no appeal registered")
+                let id = try Self.id(try await citizen.postMultipart("/appeals", fields: Self.fields, files: []))
+                var officer = Visitor(app)
+                try await officer.signIn("akimat")
+                #expect(try await officer.postMultipart("/appeals/\(id)/answer", fields: ["answer": "The main was repaired on 3 March."],
+                                                        files: [("files[]", "big.pdf", big)]).status == .payloadTooLarge)
+                #expect(try await AppealStore.find(id, on: Self.sql(app))?.status == .registered, "no answer recorded")
+                #expect(try await app.aimaq.evidence.count(db: Self.sql(app)) == before, "no file kept")
+            }
+        }
+
         @Test func anAppealToADeputyGoesToThemAndTheirCouncilAndTheirPageShowsWhatWasRaisedWithThem() async throws {
             try await withAimaq { app, _ in
                 let deputy = try await Self.account("maslikhat", app)

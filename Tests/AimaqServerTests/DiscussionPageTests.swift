@@ -327,6 +327,8 @@ extension ServerTests {
                 let report = try await visitor.get("/discussions/\(id)/report?lang=en").body.string
                 #expect(report.contains("Report of the discussion") && report.contains("Participants by region"))
                 #expect(report.contains("Proposes changes: 1") && report.contains("Institute of Law"))
+                #expect(report.contains("<tr id=\"report-region-unknown\"><th scope=\"row\">Region not known</th><td class=\"num\">1</td>"),
+                        "the expert, of national scope, is counted apart from the regions")
             }
         }
 

@@ -1,4 +1,5 @@
 import AimaqCore
+import SQLKit
 import Vapor
 
 /// An article of a draft with its comments, and what people do with them: comment and
@@ -69,22 +70,30 @@ enum CommentController {
         guard phase.allows(.comment) else { throw Abort(.conflict, reason: request.t("comment.error.phase")) }
         try request.aimaq.limits.charge(.participation, request)
         let form = try request.content.decode(CommentForm.self)
-        let text = (form.text ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !text.isEmpty, text.count <= CommentStore.maxLength else {
-            throw Abort(.unprocessableEntity, reason: request.t("comment.error.text", ["max": String(CommentStore.maxLength)]))
-        }
-        if let parent = form.parent {
-            // One level of replies: to a comment on this article that is not itself a reply.
-            guard let comment = try await CommentStore.find(parent, discussion: discussion.id, on: request.sql),
-                  comment.anchor == article.anchor, comment.parent_id == nil else {
-                throw Abort(.unprocessableEntity, reason: request.t("comment.error.parent"))
-            }
-        }
+        let text = try await checked(form.text, parent: form.parent, anchor: article.anchor, discussion: discussion.id, on: request.sql, request)
         guard let account = request.account, let accountID = account.id else { throw SignInRequired() }
         _ = try await CommentStore.add(discussion: discussion.id, anchor: article.anchor, version: version.number, parent: form.parent,
                                        author: accountID, name: account.displayName, text: text, actor: request.auditActor,
                                        on: request.db)
         return back(request, discussion.id, article.anchor)
+    }
+
+    /// A comment's text, trimmed, checked as the form and the API both check it: not empty,
+    /// not too long, and a reply only to a comment on the same article that is not itself a
+    /// reply (one level of replies).
+    static func checked(_ text: String?, parent: Int?, anchor: String, discussion: Int, on sql: any SQLDatabase,
+                        _ request: Request) async throws -> String {
+        let text = (text ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty, text.count <= CommentStore.maxLength else {
+            throw Abort(.unprocessableEntity, reason: request.t("comment.error.text", ["max": String(CommentStore.maxLength)]))
+        }
+        if let parent {
+            guard let comment = try await CommentStore.find(parent, discussion: discussion, on: sql), comment.anchor == anchor,
+                  comment.parent_id == nil else {
+                throw Abort(.unprocessableEntity, reason: request.t("comment.error.parent"))
+            }
+        }
+        return text
     }
 
     /// The comment addressed, on a discussion that can be read.

@@ -75,16 +75,7 @@ enum ParticipationAPI {
             guard let anchor = input.article, version.document.article(anchor) != nil else {
                 throw Abort(.unprocessableEntity, reason: request.t("discussion.articleNotFound"))
             }
-            let text = (input.text ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !text.isEmpty, text.count <= CommentStore.maxLength else {
-                throw Abort(.unprocessableEntity, reason: request.t("comment.error.text", ["max": String(CommentStore.maxLength)]))
-            }
-            if let parent = input.parent {
-                guard let comment = try await CommentStore.find(parent, discussion: id, on: sql), comment.anchor == anchor,
-                      comment.parent_id == nil else {
-                    throw Abort(.unprocessableEntity, reason: request.t("comment.error.parent"))
-                }
-            }
+            let text = try await CommentController.checked(input.text, parent: input.parent, anchor: anchor, discussion: id, on: sql, request)
             guard let account = request.account, let accountID = account.id else { throw SignInRequired() }
             let stored = try await CommentStore.add(discussion: id, anchor: anchor, version: version.number, parent: input.parent,
                                                     author: accountID, name: account.displayName, text: text,

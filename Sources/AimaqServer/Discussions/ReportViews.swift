@@ -72,6 +72,15 @@ enum ReportViews {
                             el("td", .class("num")) { NumberFormat.integer(figures.byRegion[region.code.regionNumber] ?? 0, page.language) }
                         }
                     }
+                    // People whose region is not known (staff of national scope, opinion-map
+                    // participants without an account who gave none): counted in the total only.
+                    let unplaced = figures.participants - figures.byRegion.values.reduce(0, +)
+                    if unplaced > 0 {
+                        el("tr", .id("report-region-unknown")) {
+                            el("th", Attribute("scope", "row")) { page.t("report.regionUnknown") }
+                            el("td", .class("num")) { NumberFormat.integer(unplaced, page.language) }
+                        }
+                    }
                 }
             }
         }
