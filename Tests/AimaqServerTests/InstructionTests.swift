@@ -275,6 +275,25 @@ extension ServerTests {
                 let shown = try await deputy.get("/assignments/\(id)?lang=en")
                 #expect(shown.body.string.contains("Audit plan approved") && !shown.body.string.contains("was due by"))
                 #expect(try await AuditEntry.query(on: app.db).filter(\.$action == "assignment.road_map").count() == 1)
+                // Through the API with a token: the same checks, every problem at once; the new road map replaces the old.
+                func post(_ key: String, _ json: String) async throws -> TestingHTTPResponse {
+                    let account = try #require(try await Account.query(on: app.db).filter(\.$email == Fixture.email(key)).first())
+                    let token = try await APITokens.issue(account: try account.requireID(), name: "road maps", actor: "test", on: app.db)
+                    var headers = HTTPHeaders()
+                    headers.bearerAuthorization = BearerAuthorization(token: token)
+                    headers.contentType = .json
+                    return try await app.testing().sendRequest(.POST, "/api/v1/road-maps?lang=en", headers: headers, body: ByteBuffer(string: json))
+                }
+                let refused = try await post("akimat", #"{"assignment":\#(id),"milestones":[{"date":"2026-02-30","text":"Audit"},{"date":"2026-05-01","text":"A"}]}"#)
+                #expect(refused.status == .unprocessableEntity && refused.body.string.contains("Milestone 1") && refused.body.string.contains("Milestone 2"))
+                #expect(try await post("astana-officer", #"{"assignment":\#(id),"milestones":[{"date":"2026-05-01","text":"Audit"}]}"#).status
+                        == .forbidden)
+                let given = try await post("akimat", #"{"assignment":\#(id),"milestones":[{"date":"2026-04-28","text":"Contracts audited"}]}"#)
+                #expect(given.status == .ok)
+                let replaced = try await (app.db as! any SQLDatabase).select().columns("position", "due", "text").from("road_map_milestones")
+                    .where("assignment_id", .equal, SQLBind(id)).orderBy("position").all(decoding: Row.self)
+                #expect(replaced.map(\.due) == ["2026-04-28"] && replaced.first?.text == "Contracts audited")
+                #expect(try await AuditEntry.query(on: app.db).filter(\.$action == "assignment.road_map").count() == 2)
                 // A handed-down assignment gives none of its own.
                 let handedDown = try await officer.post("/assignments/\(fixture.plan.shieliAssignment)/road-map",
                                                         fields: [("date[]", "2026-03-20"), ("text[]", "Plan")])

@@ -184,6 +184,7 @@ extension ServerTests {
                      expected: [.anonymous: .unauthorized, .account("citizen"): .forbidden], default: .ok),
                 Case(method: .POST, pattern: "/api/v1/reports", path: "/api/v1/reports", form: ["assignment": "1"], default: .unauthorized),
                 Case(method: .POST, pattern: "/api/v1/reviews", path: "/api/v1/reviews", form: ["assignment": "1"], default: .unauthorized),
+                Case(method: .POST, pattern: "/api/v1/road-maps", path: "/api/v1/road-maps", form: ["assignment": "1"], default: .unauthorized),
                 Case(method: .POST, pattern: "/my/tokens", path: "/my/tokens", form: ["name": "test"],
                      expected: [.anonymous: .seeOther], default: .ok),
                 Case(method: .POST, pattern: "/my/tokens/:id/revoke", path: "/my/tokens/999999/revoke", form: [:],

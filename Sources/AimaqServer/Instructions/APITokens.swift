@@ -96,6 +96,9 @@ enum APITokens {
         routes.post(SiteURL.api(.reviews).pathComponents) { request in
             startAPIWrite(request) { try await apiReview(request) }
         }
+        routes.post(SiteURL.api(.roadMaps).pathComponents) { request in
+            startAPIWrite(request) { try await apiRoadMap(request) }
+        }
     }
 
     /// Makes a token for an account and returns its secret, which is kept only as a hash.
@@ -213,6 +216,30 @@ enum APITokens {
                 decision: input.decision, remarks: input.remarks, final: input.final ?? false,
                 evidencePublic: input.evidencePublic)
             return Created(id: input.assignment, status: status.rawValue)
+        }
+    }
+
+    struct RoadMapInput: Content {
+        struct Milestone: Content {
+            var date: String
+            var text: String
+        }
+        var assignment: Int
+        var milestones: [Milestone]
+    }
+
+    /// `POST /api/v1/road-maps`: the road map of an assignment of a complex instruction, as
+    /// the assignment page takes it (its milestones replace any given before; every problem
+    /// is said at once, 422).
+    @Sendable static func apiRoadMap(_ request: Request) async throws -> Created {
+        try requireToken(request)
+        let input = try request.content.decode(RoadMapInput.self)
+        return try await request.onWriteLane { db in
+            let (assignment, instruction, territory) = try await AssignmentWorkflow.load(input.assignment, request, on: db)
+            try request.authorize(AssignmentWorkflow.reportAction(assignment, territory, request.aimaq.bodies))
+            try await AssignmentWorkflow.submitRoadMap(request, assignment: assignment, instruction: instruction,
+                                                       rows: input.milestones.map { (date: $0.date, text: $0.text) })
+            return Created(id: input.assignment, status: assignment.statusName)
         }
     }
 }

@@ -125,6 +125,7 @@ enum SiteURL: Sendable {
         case assignments
         case reports
         case reviews
+        case roadMaps
         case budgetLines
         case budgetTransfers
         case budgetIndicators
@@ -277,6 +278,7 @@ enum SiteURL: Sendable {
                 case .assignments: ["assignments"]
                 case .reports: ["reports"]
                 case .reviews: ["reviews"]
+                case .roadMaps: ["road-maps"]
                 case .budgetLines: ["budget", "lines"]
                 case .budgetTransfers: ["budget", "transfers"]
                 case .budgetIndicators: ["budget", "indicators"]
