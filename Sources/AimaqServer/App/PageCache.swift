@@ -81,11 +81,12 @@ final class PageCache: Sendable {
     }
 
     /// A whole page for visitors who are not signed in, made by `render` when none is kept.
-    /// One kept of an older version, made less than `lag` ago, is served as it is; once older
-    /// than that it is still served, to every reader, while the first who found it so has it
-    /// remade on `background`. So no reader waits for a page to be remade, each page is
-    /// remade at most once per `lag` while its version keeps moving, and a page shows a
-    /// change at most `lag` and one rendering after it. Without `background` or with a zero
+    /// One kept of an older version is served as it is while it is younger than half of `lag`;
+    /// from then on it is still served, to every reader, while the first who found it so has
+    /// it remade on `background`; once older than `lag` (after a quiet spell) the reader makes
+    /// it and waits. So under steady reading no reader waits for a page to be remade, a page
+    /// is remade at most about twice per `lag` while its version keeps moving, and it shows a
+    /// change at most `lag` (and one rendering) after it. Without `background` or with a zero
     /// `lag`, a reader who finds the page old remakes it and waits (tests read their own
     /// changes at once).
     func anonymousPage(_ key: String, version: Int, partition: Partition = .stable, lag: Duration,
@@ -93,7 +94,11 @@ final class PageCache: Sendable {
         let full = "page:" + key
         if enabled, lag > .zero, let background, let entry = withStore(partition, { $0.value(for: full) }),
            case .html(let html) = entry.value, entry.version != version {
-            if ContinuousClock.now - entry.madeAt >= lag, remaking.withLock({ $0.insert(full).inserted }) {
+            let age = ContinuousClock.now - entry.madeAt
+            if age < lag / 2 { return html }
+            let started = remaking.withLock { $0.insert(full).inserted }
+            if !started { return html }  // being remade: within one rendering
+            if age < lag {
                 Task(executorPreference: background) {
                     defer { _ = self.remaking.withLock { $0.remove(full) } }
                     do {
@@ -103,8 +108,9 @@ final class PageCache: Sendable {
                         self.withStore(partition) { $0.remove(full) }
                     }
                 }
+                return html
             }
-            return html
+            _ = remaking.withLock { $0.remove(full) }
         }
         if let html = cachedAnonymousPage(key, version: version, partition: partition) { return html }
         let html = try await render()

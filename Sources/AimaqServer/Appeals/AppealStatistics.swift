@@ -84,11 +84,12 @@ struct AppealFigures: Sendable {
 
 /// Values kept by version, allowed to be a moment behind: a value of the current version is
 /// served as it is; an older one is served while it is younger than `maxStale` or while
-/// another request is already making the new one; otherwise the new one is made (one per key
-/// at a time): on `background`, when given, while this request too gets the older value, else
-/// by this request. At national scale appeals change many times a second and every change
-/// moves the version: without this, every change would send every visitor to recount and
-/// re-render at once. With `maxStale` zero, every change is seen at once.
+/// another request is already making the new one; otherwise this request makes it (one per
+/// key at a time). With a `background` executor an older value is remade there from half of
+/// `maxStale` on, while every reader still gets it; only one older than `maxStale` (after a
+/// quiet spell) is made by the reader, who waits. At national scale appeals change many times
+/// a second and every change moves the version: without this, every change would send every
+/// visitor to recount and re-render at once. With `maxStale` zero, every change is seen at once.
 final class FreshEnough<Value: Sendable>: Sendable {
     private struct Entry {
         var value: Value
@@ -114,9 +115,10 @@ final class FreshEnough<Value: Sendable>: Sendable {
         let decision: Decision = entries.withLock { entries in
             guard let entry = entries[key] else { return .make }
             if entry.version >= version { return .use(entry.value) }
-            if entry.refreshing || now - entry.madeAt < maxStale { return .use(entry.value) }
+            let age = now - entry.madeAt
+            if entry.refreshing || age < (offPath ? maxStale / 2 : maxStale) { return .use(entry.value) }
             entries[key]?.refreshing = true
-            return offPath ? .remake(entry.value) : .make
+            return offPath && age < maxStale ? .remake(entry.value) : .make
         }
         switch decision {
         case .use(let value):
