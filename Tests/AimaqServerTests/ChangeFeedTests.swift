@@ -287,18 +287,18 @@ extension ServerTests {
         let cache = PageCache(enabled: true, megabytes: 1)
         let loop = BackgroundLoop()
         let renders = Renders()
-        let lag = Duration.milliseconds(400)
+        let lag = Duration.milliseconds(800)
         func page(_ version: Int, _ render: @escaping @Sendable () async throws -> String) async throws -> String {
             try await cache.anonymousPage("p", version: version, lag: lag, background: loop.executor, render: render)
         }
         #expect(try await page(1) { "v1 #\(await renders.next())" } == "v1 #1", "nothing kept: made by the reader")
-        #expect(try await page(2) { "v2 #\(await renders.next())" } == "v1 #1", "younger than half the lag: served as it is")
-        try await Task.sleep(for: .milliseconds(220))
+        #expect(try await page(2) { "v2 #\(await renders.next())" } == "v1 #1", "younger than three quarters of the lag: served as it is")
+        try await Task.sleep(for: .milliseconds(650))
         let (gate, open) = AsyncStream<Void>.makeStream()
         #expect(try await page(2) {
             for await _ in gate { break }
             return "v2 #\(await renders.next())"
-        } == "v1 #1", "past half the lag: still served, while it is remade")
+        } == "v1 #1", "past three quarters of the lag: still served, while it is remade")
         #expect(try await page(2) { "other #\(await renders.next())" } == "v1 #1", "one remaking at a time")
         open.yield()
         var served = ""
@@ -308,7 +308,7 @@ extension ServerTests {
         }
         #expect(served == "v2 #2", "the remade page is kept under its version")
         // A remake that fails (the page became forbidden, say) is dropped: the next reader meets the error.
-        try await Task.sleep(for: .milliseconds(220))
+        try await Task.sleep(for: .milliseconds(650))
         #expect(try await page(3) { throw Abort(.forbidden) } == "v2 #2")
         var error: (any Error)?
         for _ in 0..<500 where error == nil {
@@ -318,7 +318,7 @@ extension ServerTests {
         #expect((error as? Abort)?.status == .forbidden)
         // After a quiet spell longer than the lag, the reader waits for the current page: never one older than the lag.
         _ = try await page(4) { "v4" }
-        try await Task.sleep(for: .milliseconds(450))
+        try await Task.sleep(for: .milliseconds(850))
         #expect(try await page(5) { "v5" } == "v5")
         #expect(try await PageCache(enabled: true).anonymousPage("q", version: 2, lag: .zero, background: loop.executor) { "made" } == "made")
         await loop.shutdown()

@@ -81,11 +81,12 @@ final class PageCache: Sendable {
     }
 
     /// A whole page for visitors who are not signed in, made by `render` when none is kept.
-    /// One kept of an older version is served as it is while it is younger than half of `lag`;
+    /// One kept of an older version is served as it is while it is younger than three quarters
+    /// of `lag`;
     /// from then on it is still served, to every reader, while the first who found it so has
     /// it remade on `background`; once older than `lag` (after a quiet spell) the reader makes
     /// it and waits. So under steady reading no reader waits for a page to be remade, a page
-    /// is remade at most about twice per `lag` while its version keeps moving, and it shows a
+    /// is remade about once per `lag` while its version keeps moving, and it shows a
     /// change at most `lag` (and one rendering) after it. Without `background` or with a zero
     /// `lag`, a reader who finds the page old remakes it and waits (tests read their own
     /// changes at once).
@@ -95,7 +96,7 @@ final class PageCache: Sendable {
         if enabled, lag > .zero, let background, let entry = withStore(partition, { $0.value(for: full) }),
            case .html(let html) = entry.value, entry.version != version {
             let age = ContinuousClock.now - entry.madeAt
-            if age < lag / 2 { return html }
+            if age < lag * 3 / 4 { return html }
             let started = remaking.withLock { $0.insert(full).inserted }
             if !started { return html }  // being remade: within one rendering
             if age < lag {

@@ -113,7 +113,7 @@ enum AppealController {
     /// A visitors' page of appeals, made at most once per version and key (and, while appeals
     /// keep changing, at most once per `appealStaleMilliseconds`). The version itself is read
     /// at most once per quarter of that time and shared, and a page is remade on the background
-    /// loop once it is three eighths of it old (readers get the older copy meanwhile), or by
+    /// loop once it is nine sixteenths of it old (readers get the older copy meanwhile), or by
     /// the reader once it is three quarters old, so that a page lags the latest change by no
     /// more than the setting.
     static func cachedForVisitors(_ key: String, _ request: Request, _ render: @escaping @Sendable () async throws -> String) async throws -> String {

@@ -85,8 +85,8 @@ struct AppealFigures: Sendable {
 /// Values kept by version, allowed to be a moment behind: a value of the current version is
 /// served as it is; an older one is served while it is younger than `maxStale` or while
 /// another request is already making the new one; otherwise this request makes it (one per
-/// key at a time). With a `background` executor an older value is remade there from half of
-/// `maxStale` on, while every reader still gets it; only one older than `maxStale` (after a
+/// key at a time). With a `background` executor an older value is remade there from three
+/// quarters of `maxStale` on, while every reader still gets it; only one older than `maxStale` (after a
 /// quiet spell) is made by the reader, who waits. At national scale appeals change many times
 /// a second and every change moves the version: without this, every change would send every
 /// visitor to recount and re-render at once. With `maxStale` zero, every change is seen at once.
@@ -116,7 +116,7 @@ final class FreshEnough<Value: Sendable>: Sendable {
             guard let entry = entries[key] else { return .make }
             if entry.version >= version { return .use(entry.value) }
             let age = now - entry.madeAt
-            if entry.refreshing || age < (offPath ? maxStale / 2 : maxStale) { return .use(entry.value) }
+            if entry.refreshing || age < (offPath ? maxStale * 3 / 4 : maxStale) { return .use(entry.value) }
             entries[key]?.refreshing = true
             return offPath && age < maxStale ? .remake(entry.value) : .make
         }
