@@ -89,13 +89,14 @@ final class PageCache: Sendable {
     /// is remade about once per `lag` while its version keeps moving, and it shows a
     /// change at most `lag` (and one rendering) after it. Without `background` or with a zero
     /// `lag`, a reader who finds the page old remakes it and waits (tests read their own
-    /// changes at once).
+    /// changes at once). `now` is the present (tests move it).
     func anonymousPage(_ key: String, version: Int, partition: Partition = .stable, lag: Duration,
-                       background: (any TaskExecutor)?, render: @escaping @Sendable () async throws -> String) async throws -> String {
+                       background: (any TaskExecutor)?, now: ContinuousClock.Instant = .now,
+                       render: @escaping @Sendable () async throws -> String) async throws -> String {
         let full = "page:" + key
         if enabled, lag > .zero, let background, let entry = withStore(partition, { $0.value(for: full) }),
            case .html(let html) = entry.value, entry.version != version {
-            let age = ContinuousClock.now - entry.madeAt
+            let age = now - entry.madeAt
             if age < lag * 3 / 4 { return html }
             let started = remaking.withLock { $0.insert(full).inserted }
             if !started { return html }  // being remade: within one rendering

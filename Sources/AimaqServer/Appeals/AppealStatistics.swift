@@ -108,9 +108,10 @@ final class FreshEnough<Value: Sendable>: Sendable {
     }
 
     /// `make` returns the value and the version it was made at (read before making it).
+    /// `now` is the present (tests move it).
     func value(_ key: String, version: Int, maxStale: Duration, background: (any TaskExecutor)? = nil,
+               now: ContinuousClock.Instant = .now,
                make: @escaping @Sendable () async throws -> (Value, version: Int)) async throws -> Value {
-        let now = ContinuousClock.now
         let offPath = background != nil && maxStale > .zero
         let decision: Decision = entries.withLock { entries in
             guard let entry = entries[key] else { return .make }
