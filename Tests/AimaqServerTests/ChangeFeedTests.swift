@@ -288,18 +288,18 @@ extension ServerTests {
         let loop = BackgroundLoop()
         let renders = Renders()
         // The present is moved rather than waited for: the thresholds hold however busy the machine is.
-        let lag = Duration.seconds(10)
+        let lag = Duration.seconds(100)
         func page(_ version: Int, after: Duration = .zero, _ render: @escaping @Sendable () async throws -> String) async throws -> String {
             try await cache.anonymousPage("p", version: version, lag: lag, background: loop.executor, now: .now + after, render: render)
         }
         #expect(try await page(1) { "v1 #\(await renders.next())" } == "v1 #1", "nothing kept: made by the reader")
         #expect(try await page(2) { "v2 #\(await renders.next())" } == "v1 #1", "younger than three quarters of the lag: served as it is")
         let (gate, open) = AsyncStream<Void>.makeStream()
-        #expect(try await page(2, after: .seconds(8)) {
+        #expect(try await page(2, after: .seconds(80)) {
             for await _ in gate { break }
             return "v2 #\(await renders.next())"
         } == "v1 #1", "past three quarters of the lag: still served, while it is remade")
-        #expect(try await page(2, after: .seconds(8)) { "other #\(await renders.next())" } == "v1 #1", "one remaking at a time")
+        #expect(try await page(2, after: .seconds(80)) { "other #\(await renders.next())" } == "v1 #1", "one remaking at a time")
         open.yield()
         var served = ""
         for _ in 0..<500 where served != "v2 #2" {
@@ -308,7 +308,7 @@ extension ServerTests {
         }
         #expect(served == "v2 #2", "the remade page is kept under its version")
         // A remake that fails (the page became forbidden, say) is dropped: the next reader meets the error.
-        #expect(try await page(3, after: .seconds(8)) { throw Abort(.forbidden) } == "v2 #2")
+        #expect(try await page(3, after: .seconds(80)) { throw Abort(.forbidden) } == "v2 #2")
         var error: (any Error)?
         for _ in 0..<500 where error == nil {
             try await Task.sleep(for: .milliseconds(2))
@@ -317,7 +317,7 @@ extension ServerTests {
         #expect((error as? Abort)?.status == .forbidden)
         // After a quiet spell longer than the lag, the reader waits for the current page: never one older than the lag.
         _ = try await page(4) { "v4" }
-        #expect(try await page(5, after: .seconds(11)) { "v5" } == "v5")
+        #expect(try await page(5, after: .seconds(110)) { "v5" } == "v5")
         #expect(try await PageCache(enabled: true).anonymousPage("q", version: 2, lag: .zero, background: loop.executor) { "made" } == "made")
         await loop.shutdown()
         let made = await renders.made

@@ -16,6 +16,8 @@ public enum BodyKind: String, Sendable, CaseIterable, Codable {
     /// The People's Council (Kazakhstan Halyk Kenesi, from 1 July 2026) advises: it holds
     /// members, has legislative initiative, and neither represents voters nor executes.
     public var isConsultative: Bool { self == .peoplesCouncil }
+    /// Executive bodies carry out assignments: akimats and their departments.
+    public var isExecutive: Bool { self == .akimat || self == .akimatDepartment }
     public var isNational: Bool { self == .senate || self == .mazhilis || self == .kurultai || self == .peoplesCouncil }
 }
 

@@ -98,9 +98,8 @@ final class PageCache: Sendable {
            case .html(let html) = entry.value, entry.version != version {
             let age = now - entry.madeAt
             if age < lag * 3 / 4 { return html }
-            let started = remaking.withLock { $0.insert(full).inserted }
-            if !started { return html }  // being remade: within one rendering
             if age < lag {
+                guard remaking.withLock({ $0.insert(full).inserted }) else { return html }
                 Task(executorPreference: background) {
                     defer { _ = self.remaking.withLock { $0.remove(full) } }
                     do {
@@ -112,7 +111,7 @@ final class PageCache: Sendable {
                 }
                 return html
             }
-            _ = remaking.withLock { $0.remove(full) }
+            if remaking.withLock({ $0.contains(full) }) { return html }  // being remade: within one rendering
         }
         if let html = cachedAnonymousPage(key, version: version, partition: partition) { return html }
         let html = try await render()

@@ -27,7 +27,7 @@ enum AppealRouting {
     /// territory and of every one above it, each followed by its departments, nearest first.
     static func executors(for territory: KATOCode, bodies: BodyDirectory) -> [BodySummary] {
         chain(territory).flatMap { code in
-            bodies.bodies(of: code).filter { $0.kind == .akimat || $0.kind == .akimatDepartment }
+            bodies.bodies(of: code).filter(\.kind.isExecutive)
                 .sorted { ($0.kind == .akimat ? 0 : 1, $0.id) < ($1.kind == .akimat ? 0 : 1, $1.id) }
         }
     }
@@ -35,7 +35,7 @@ enum AppealRouting {
     /// The executor offered first: the body the appeal was routed to when it executes, else
     /// the one its topic routes to.
     static func defaultExecutor(_ appeal: AppealRecord, bodies: BodyDirectory) -> Int? {
-        if let id = appeal.bodyID, let body = bodies.body(id), body.kind == .akimat || body.kind == .akimatDepartment { return id }
+        if let id = appeal.bodyID, let body = bodies.body(id), body.kind.isExecutive { return id }
         return Self.body(for: appeal.territory, topic: AppealTopic.named(appeal.topic), addressee: .akimat, bodies: bodies)
     }
 

@@ -26,37 +26,29 @@ enum Notifications {
 
     /// Tells people about an appeal, in the transaction of the change.
     static func notify(_ accounts: [UUID], kind: Kind, appeal: Int, on sql: any SQLDatabase) async throws {
-        let people = Set(accounts).sorted { $0.uuidString < $1.uuidString }
-        guard !people.isEmpty else { return }
-        let now = KazakhstanTime.nowMilliseconds()
-        let insert = sql.insert(into: NotificationRecord.schema).columns("account_id", "kind", "appeal_id", "created_at")
-        for account in people { insert.values(SQLBind(account), SQLBind(kind.rawValue), SQLBind(appeal), SQLBind(now)) }
-        try await insert.run()
+        try await insert(accounts, kind: kind, about: "appeal_id", id: appeal, dedupe: nil, on: sql)
     }
 
     /// Tells people about a meeting (a reception), in the transaction of the change.
     static func notify(_ accounts: [UUID], kind: Kind, meeting: Int, dedupe: String? = nil, on sql: any SQLDatabase) async throws {
-        let people = Set(accounts).sorted { $0.uuidString < $1.uuidString }
-        guard !people.isEmpty else { return }
-        let now = KazakhstanTime.nowMilliseconds()
-        let insert = sql.insert(into: NotificationRecord.schema).columns("account_id", "kind", "meeting_id", "created_at", "dedupe_key")
-        for account in people {
-            insert.values(SQLBind(account), SQLBind(kind.rawValue), SQLBind(meeting), SQLBind(now), SQLBind(dedupe.map { "\($0):\(account)" }))
-        }
-        try await insert.run()
+        try await insert(accounts, kind: kind, about: "meeting_id", id: meeting, dedupe: dedupe, on: sql)
     }
 
     static func notify(_ accounts: [UUID], kind: Kind, assignment: Int, dedupe: String? = nil,
                        on db: any Database) async throws {
+        try await insert(accounts, kind: kind, about: "assignment_id", id: assignment, dedupe: dedupe, on: db.sql)
+    }
+
+    /// One statement for all of them, each notification naming what it is about (`column`);
+    /// with `dedupe`, each carries `dedupe:account`, unique, so it is written once.
+    private static func insert(_ accounts: [UUID], kind: Kind, about column: String, id: Int, dedupe: String?,
+                               on sql: any SQLDatabase) async throws {
         let people = Set(accounts).sorted { $0.uuidString < $1.uuidString }
         guard !people.isEmpty else { return }
-        // One statement for all of them.
         let now = KazakhstanTime.nowMilliseconds()
-        let insert = try db.sql.insert(into: NotificationRecord.schema)
-            .columns("account_id", "kind", "assignment_id", "created_at", "dedupe_key")
+        let insert = sql.insert(into: NotificationRecord.schema).columns("account_id", "kind", column, "created_at", "dedupe_key")
         for account in people {
-            insert.values(SQLBind(account), SQLBind(kind.rawValue), SQLBind(assignment), SQLBind(now),
-                          SQLBind(dedupe.map { "\($0):\(account)" }))
+            insert.values(SQLBind(account), SQLBind(kind.rawValue), SQLBind(id), SQLBind(now), SQLBind(dedupe.map { "\($0):\(account)" }))
         }
         try await insert.run()
     }

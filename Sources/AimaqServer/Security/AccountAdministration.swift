@@ -55,7 +55,7 @@ public enum AccountAdministration {
             found = bodies.body(id)
         }
         guard let body = found else { throw Failure(description: "--body: no such body in \(scope.code?.description ?? "the country")") }
-        guard body.kind == .akimat || body.kind == .akimatDepartment else {
+        guard body.kind.isExecutive else {
             throw Failure(description: "--body: body \(body.id) is not an akimat or an akimat department")
         }
         guard let territory = body.territory, scope.contains(territory) || territory.contains(scope.code ?? territory) else {

@@ -455,7 +455,7 @@ enum VisitViews {
                 el("select", .name("body"), .id("object-body")) {
                     Components.option("", "—", selected: true)
                     for code in [scope] + page.tree.ancestors(of: scope).map(\.code) {
-                        for body in page.bodies.bodies(of: code) where body.kind == .akimat || body.kind == .akimatDepartment {
+                        for body in page.bodies.bodies(of: code) where body.kind.isExecutive {
                             Components.option(String(body.id), body.name[page.language], selected: false)
                         }
                     }
