@@ -51,7 +51,7 @@ public struct OpinionMapConfiguration: Sendable, Hashable, Codable {
                 minimumGroupCount: Int = 2,
                 maximumGroupCount: Int = 5,
                 baseClustersPerExtraGroup: Int = 12,
-                groupCountMargin: Double = 0.04,
+                groupCountMargin: Double = 0.06,
                 groupCountBuffer: Int = 4,
                 groupRestarts: Int = 10,
                 groupIterations: Int = 100,

@@ -2,6 +2,8 @@
 ///
 /// 1. **Who is clustered**: participants who voted on at least `min(7, statements)` statements,
 ///    topped up to 15 with the most active others (and, on an update, everyone clustered before).
+///    As in Polis, a moderated-out statement stays a column of zeros: votes on it count here, and
+///    it counts among the statements and every participant's votes in step 3.
 /// 2. **Principal components**: the top two eigenvectors of the covariance of the clustered
 ///    participants' votes, missing votes filled with the statement's mean, by block power iteration.
 /// 3. **Positions**: each participant's centred votes projected on the components and scaled by
@@ -118,9 +120,12 @@ public struct OpinionMapEngine: Sendable {
     }
 
     /// Every participant's position: centred votes times the components, scaled by
-    /// √(statements / votes cast) so that a sparse voter is not pulled to the centre.
+    /// √(statements / votes cast) so that a sparse voter is not pulled to the centre. Polis keeps a
+    /// moderated-out statement as a column of zeros for everyone: it adds nothing to the position
+    /// but counts among both the statements and every participant's votes.
     private func project(_ matrix: VoteMatrix, on components: PrincipalComponents) -> [SIMD2<Double>] {
         let m = matrix.statementCount
+        let zeroColumns = matrix.moderatedStatementCount
         var loadings = [SIMD2<Double>](repeating: .zero, count: m)
         var meanShift = [Double](repeating: 0, count: m)
         for j in 0 ..< m {
@@ -145,7 +150,8 @@ public struct OpinionMapEngine: Sendable {
                                             let column = Int(columns[position])
                                             sum += (Double(values[position]) - means[column]) * loadings[column]
                                         }
-                                        output.pointer[row] = sum * (Double(m) / Double(range.count)).squareRoot()
+                                        let cast = range.count + zeroColumns
+                                        output.pointer[row] = sum * (Double(m + zeroColumns) / Double(cast)).squareRoot()
                                     }
                                 }
                             }
@@ -340,9 +346,13 @@ struct ClusteredSelection {
          previouslyClustered: [ParticipantPlacement]? = nil) {
         let n = matrix.participantCount
         let rowStart = matrix.rowStart
-        let threshold = max(1, min(configuration.minimumVotesToCluster, matrix.statementCount))
+        // As in Polis, votes on moderated-out statements still count, and so do those statements.
+        let moderatedVotes = matrix.moderatedVoteCounts()
+        func votesCast(_ row: Int) -> Int { rowStart[row + 1] - rowStart[row] + moderatedVotes[row] }
+        let threshold = max(1, min(configuration.minimumVotesToCluster,
+                                   matrix.statementCount + matrix.moderatedStatementCount))
         var isClustered = [Bool](repeating: false, count: n)
-        for row in 0 ..< n where rowStart[row + 1] - rowStart[row] >= threshold {
+        for row in 0 ..< n where votesCast(row) >= threshold {
             isClustered[row] = true
         }
         for participant in previouslyClustered ?? [] where participant.group != nil {
@@ -355,7 +365,7 @@ struct ClusteredSelection {
             // Top up with the most active of the others (earliest first among equals).
             let others = (0 ..< n).filter { !isClustered[$0] && rowStart[$0 + 1] > rowStart[$0] }
                 .sorted { a, b in
-                    let countA = rowStart[a + 1] - rowStart[a], countB = rowStart[b + 1] - rowStart[b]
+                    let countA = votesCast(a), countB = votesCast(b)
                     return countA != countB ? countA > countB : a < b
                 }
             for row in others.prefix(configuration.minimumClusteredParticipants - clusteredCount) {

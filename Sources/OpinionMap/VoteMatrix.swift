@@ -3,8 +3,10 @@
 /// Rows are participants and columns are statements, both in order of first appearance. Each
 /// participant's votes are stored contiguously (compressed sparse rows): a statement the participant
 /// has not voted on is simply absent, which is not the same as a pass. Only the latest vote on a
-/// (participant, statement) pair is kept, and statements that moderation removed are not columns
-/// at all: votes on them are dropped, and they do not count towards anyone's number of votes.
+/// (participant, statement) pair is kept, and statements that moderation removed are not columns.
+/// Who voted on a moderated-out statement is still remembered (``moderatedVoteCounts``): Polis
+/// keeps such a statement as a column of zeros, so it still counts towards a participant's number
+/// of votes and the statement count of the sparsity-aware projection.
 ///
 /// Build a matrix from a list of votes with ``init(votes:moderatedOut:)``, or vote by vote with
 /// ``Builder`` when the votes come from a large stream; add later votes with ``apply(_:)``.
@@ -13,6 +15,8 @@ public struct VoteMatrix: Sendable {
     private var statements = IdentifierIndex()
     /// Statements excluded by moderation; votes on them are ignored, now and in later updates.
     public private(set) var moderatedOutStatementIDs: Set<Int>
+    /// Participants who voted on each moderated-out statement (only statements with a vote).
+    private var moderatedVoters: [Int: Set<Int>] = [:]
     /// `rowStart[r] ..< rowStart[r + 1]` are the positions of row `r`'s votes.
     private(set) var rowStart: [Int]
     /// Column index of each stored vote.
@@ -39,10 +43,12 @@ public struct VoteMatrix: Sendable {
     }
 
     fileprivate init(participants: IdentifierIndex, statements: IdentifierIndex,
-                     moderatedOut: Set<Int>, rowStart: [Int], columns: [Int32], values: [Int8]) {
+                     moderatedOut: Set<Int>, moderatedVoters: [Int: Set<Int>],
+                     rowStart: [Int], columns: [Int32], values: [Int8]) {
         self.participants = participants
         self.statements = statements
         self.moderatedOutStatementIDs = moderatedOut
+        self.moderatedVoters = moderatedVoters
         self.rowStart = rowStart
         self.columns = columns
         self.values = values
@@ -58,6 +64,21 @@ public struct VoteMatrix: Sendable {
     public var statementCount: Int { statements.count }
     /// The number of stored votes (one per participant and statement at most).
     public var voteCount: Int { columns.count }
+
+    /// The number of moderated-out statements that received at least one vote: Polis keeps them as
+    /// columns of zeros.
+    public var moderatedStatementCount: Int { moderatedVoters.count }
+
+    /// For each row, the number of moderated-out statements the participant voted on.
+    public func moderatedVoteCounts() -> [Int] {
+        var counts = [Int](repeating: 0, count: participantCount)
+        for voters in moderatedVoters.values {
+            for participant in voters {
+                if let row = participants.index(of: participant) { counts[row] += 1 }
+            }
+        }
+        return counts
+    }
 
     /// The row of a participant, or `nil` when the participant has never voted.
     public func row(ofParticipant id: Int) -> Int? { participants.index(of: id) }
@@ -114,7 +135,11 @@ public struct VoteMatrix: Sendable {
         var pendingRows: [Int32] = []
         var pendingColumns: [Int32] = []
         var pendingValues: [Int8] = []
-        for vote in Self.chronological(newVotes) where !moderatedOutStatementIDs.contains(vote.statement) {
+        for vote in Self.chronological(newVotes) {
+            if moderatedOutStatementIDs.contains(vote.statement) {
+                moderatedVoters[vote.statement, default: []].insert(vote.participant)
+                continue
+            }
             let row = participants.insert(vote.participant)
             let column = statements.insert(vote.statement)
             pendingRows.append(row)
@@ -213,7 +238,9 @@ public struct VoteMatrix: Sendable {
                                value: VoteValue(rawValue: values[position]) ?? .pass)
             }
         }
+        let earlierVoters = moderatedVoters
         self = builder.build(moderatedOut: moderatedOutStatementIDs)
+        moderatedVoters.merge(earlierVoters) { $0.union($1) }
     }
 
     /// Vote events ordered by timestamp, stable among equal timestamps.
@@ -302,10 +329,15 @@ extension VoteMatrix {
             var slot = [Int](repeating: 0, count: keptStatements.count)
             var written = 0
             var compactStart = [Int](repeating: 0, count: rowCount + 1)
+            var moderatedVoters: [Int: Set<Int>] = [:]
             for row in 0 ..< rowCount {
                 for event in rowStart[row] ..< rowStart[row + 1] {
                     let column = columnMap[Int(sortedColumns[event])]
-                    if column < 0 { continue }
+                    if column < 0 {
+                        moderatedVoters[statements.identifiers[Int(sortedColumns[event])], default: []]
+                            .insert(participants.identifiers[row])
+                        continue
+                    }
                     let columnIndex = Int(column)
                     if stamp[columnIndex] == Int32(row) {
                         sortedValues[slot[columnIndex]] = sortedValues[event]
@@ -322,7 +354,8 @@ extension VoteMatrix {
             sortedColumns.removeLast(eventCount - written)
             sortedValues.removeLast(eventCount - written)
             return VoteMatrix(participants: participants, statements: keptStatements,
-                              moderatedOut: moderatedOut, rowStart: compactStart,
+                              moderatedOut: moderatedOut, moderatedVoters: moderatedVoters,
+                              rowStart: compactStart,
                               columns: sortedColumns, values: sortedValues)
         }
     }

@@ -26,7 +26,7 @@ struct OpinionMapCommand: ParsableCommand {
     var compareAll = false
 
     @Option(help: "With --compare-all: minutes of votes between two computations of the replay.")
-    var replayMinutes = 60
+    var replayMinutes = 10
 
     @Option(help: "A larger group count must beat a smaller one's silhouette by more than this (Polis: 0).")
     var groupCountMargin: Double?
