@@ -17,6 +17,17 @@ import Testing
         #expect(try CivilDate(dayNumber: CivilDate("2031-08-31").dayNumber) == CivilDate("2031-08-31"))
     }
 
+    @Test func datesAndCodesAreWrittenAndReadBack() throws {
+        #expect(try CivilDate(year: 5, month: 3, day: 7).description == "0005-03-07")
+        #expect(try CivilDate(year: 2026, month: 12, day: 31).description == "2026-12-31")
+        for text in ["2026-01-09", "1999-10-10", "9999-12-31"] { #expect(try CivilDate(text).description == text) }
+        #expect(throws: CivilDate.ParseError.outOfRange("2026-2-30")) { try CivilDate(year: 2026, month: 2, day: 30) }
+        #expect(try KATOCode(number: 435233100).description == "435233100")
+        #expect(throws: KATOCode.ParseError.notNineDigits("43523310")) { try KATOCode(number: 43_523_310) }
+        #expect(throws: KATOCode.ParseError.notNineDigits("-435233100")) { try KATOCode(number: -435_233_100) }
+        #expect(throws: KATOCode.ParseError.unknownRegion("125233100")) { try KATOCode(number: 125_233_100) }
+    }
+
     @Test func aDecreesTransfersOverrideTheLawsDays() throws {
         let decree = try WorkingCalendar.parse("date,kind,name\n2026-03-28,day_off,Cancelled transfer\n2026-01-03,working_day,Transfer\n")
         let merged = calendar.overlaid(with: decree)

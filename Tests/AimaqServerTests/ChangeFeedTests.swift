@@ -152,7 +152,7 @@ extension ServerTests {
                     try await other.aimaq.feed.catchUp(db: sql)
                     let after = try await other.aimaq.register.current(sql)
                     #expect(after.index.count == before + 1)
-                    #expect(after.headings.values.contains { $0.text == "Build a school" })
+                    #expect(after.instructions.values.contains { $0.text == "Build a school" })
                 } catch {
                     try? await other.asyncShutdown()
                     throw error

@@ -58,6 +58,7 @@ extension ServerTests {
                     .status == .seeOther)
                 #expect(try await deputy.post("/appeals/\(road.id)/assignment", form: ["deadline": "2026-03-03"]).status == .unprocessableEntity,
                         "a deadline one working day away is too soon")
+                #expect(try await deputy.get("/instructions").status == .ok, "the register is in memory before the assignment is made")
                 let assigned = try await deputy.post("/appeals/\(road.id)/assignment", form: ["deadline": "2026-06-30"])
                 #expect(assigned.status == .seeOther)
                 let assignment = try #require(Int(try Self.location(assigned).split(separator: "/").last ?? ""))
@@ -72,6 +73,14 @@ extension ServerTests {
                 #expect(source.kind == "visit" && source.title.contains("Visit of senators"))
                 let assignmentPage = try await deputy.get("/assignments/\(assignment)?lang=en").body.string
                 #expect(assignmentPage.contains(road.number), "the assignment links back to the issue")
+                // The register follows the change: the new instruction has its page, the
+                // assignment its row, and its source its place in the register's filter.
+                let instructionPage = try await deputy.get("/instructions/\(record.instructionID)?lang=en")
+                #expect(instructionPage.status == .ok && instructionPage.body.string.contains(road.number)
+                        && instructionPage.body.string.contains("/assignments/\(assignment)"))
+                let register = try await deputy.get("/instructions?instruction=\(record.instructionID)&lang=en").body.string
+                #expect(register.contains("/assignments/\(assignment)")
+                        && register.contains("<option value=\"\(instruction.sourceID)\">\(source.date) · \(source.title.prefix(60))</option>"))
 
                 // Minutes after the meeting; the public page reads like the programme.
                 #expect(try await deputy.post("/meetings/\(meeting.id)/minutes", form: ["minutes": "Twelve residents spoke."]).status == .seeOther)

@@ -17,10 +17,9 @@ public struct CivilDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
     }
 
     public init(year: Int, month: Int, day: Int) throws(ParseError) {
-        let text = "\(year)-\(month)-\(day)"
         guard (1...12).contains(month), year >= 1 && year <= 9999,
               (1...Self.daysIn(month: month, year: year)).contains(day) else {
-            throw .outOfRange(text)
+            throw .outOfRange("\(year)-\(month)-\(day)")
         }
         self.year = year
         self.month = month
@@ -49,11 +48,25 @@ public struct CivilDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
     }
 
     public var description: String {
-        func pad(_ n: Int, _ width: Int) -> String {
-            let s = String(n)
-            return String(repeating: "0", count: max(0, width - s.count)) + s
+        // Digit by digit into ten bytes: pages write hundreds of dates.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(10)
+        func digits(_ n: Int, _ width: Int) {
+            var divisor = 1
+            for _ in 1 ..< width { divisor *= 10 }
+            var rest = n
+            while divisor > 0 {
+                bytes.append(48 + UInt8(rest / divisor))
+                rest %= divisor
+                divisor /= 10
+            }
         }
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
+        digits(year, 4)
+        bytes.append(45)
+        digits(month, 2)
+        bytes.append(45)
+        digits(day, 2)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     public static func < (a: CivilDate, b: CivilDate) -> Bool {

@@ -67,17 +67,21 @@ public enum Completion {
     public static func rollUp(byTerritory items: [(territory: KATOCode, item: Weighted)],
                               tree: TerritoryTree) -> [KATOCode: (completion: Double, count: Int)] {
         var sums: [KATOCode: (weighted: Double, weight: Double, count: Int)] = [:]
+        sums.reserveCapacity(items.count * 2)
+        func add(_ code: KATOCode, _ item: Weighted, _ weight: Double) {
+            var sum = sums[code] ?? (0, 0, 0)
+            sum.weighted += item.completion * weight
+            sum.weight += weight
+            sum.count += 1
+            sums[code] = sum
+        }
         for (territory, item) in items {
             let weight = max(0, item.weight)
-            var codes = [territory]
-            codes += tree.ancestors(of: territory).map(\.code)
-            if tree[territory] == nil { codes += territory.nominalAncestors }
-            for code in Set(codes) {
-                var sum = sums[code] ?? (0, 0, 0)
-                sum.weighted += item.completion * weight
-                sum.weight += weight
-                sum.count += 1
-                sums[code] = sum
+            add(territory, item, weight)
+            if tree.contains(territory) {
+                for code in tree.ancestorCodes(of: territory) { add(code, item, weight) }
+            } else {
+                for code in territory.nominalAncestors where code != territory { add(code, item, weight) }
             }
         }
         return sums.compactMapValues { sum in

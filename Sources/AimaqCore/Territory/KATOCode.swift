@@ -47,7 +47,10 @@ public struct KATOCode: Hashable, Comparable, Sendable, CustomStringConvertible,
 
     /// Validates a code given as a number.
     public init(number: Int) throws(ParseError) {
-        try self.init(String(number))
+        // Nine digits without a leading zero: no text to parse (pages read thousands of these).
+        guard (100_000_000 ... 999_999_999).contains(number) else { throw .notNineDigits(String(number)) }
+        guard Self.regionNumbers.contains(number / 10_000_000) else { throw .unknownRegion(String(number)) }
+        self.value = number
     }
 
     private init(unchecked value: Int) { self.value = value }

@@ -7,6 +7,8 @@ public struct TerritoryTree: Sendable {
     public private(set) var regions: [Territory] = []
     /// Number of units of each level below each code (the unit itself excluded).
     private var descendantCounts: [KATOCode: [KATOCode.Level: Int]] = [:]
+    /// Each unit's existing ancestors, nearest first (a look-up that copies no names).
+    private var ancestorCodes: [KATOCode: [KATOCode]] = [:]
 
     public init(_ territories: [Territory]) {
         for territory in territories { byCode[territory.code] = territory }
@@ -18,12 +20,22 @@ public struct TerritoryTree: Sendable {
         regions = territories.filter { $0.parent == nil }.sorted { $0.code < $1.code }
         for territory in territories {
             var current = territory.parent
+            var chain: [KATOCode] = []
             while let code = current, let ancestor = byCode[code] {
                 descendantCounts[code, default: [:]][territory.level, default: 0] += 1
+                chain.append(code)
                 current = ancestor.parent
             }
+            ancestorCodes[territory.code] = chain
         }
     }
+
+    /// Whether the tree holds `code`.
+    public func contains(_ code: KATOCode) -> Bool { ancestorCodes[code] != nil }
+
+    /// The codes of the existing units above `code`, nearest first (empty for a region or a
+    /// code the tree does not hold).
+    public func ancestorCodes(of code: KATOCode) -> [KATOCode] { ancestorCodes[code] ?? [] }
 
     public var count: Int { byCode.count }
     public var isEmpty: Bool { byCode.isEmpty }

@@ -14,6 +14,13 @@ struct Change: Sendable, Equatable {
     var entityID: String
     var after: String?
 
+    /// The whole number under `key` in the entry's `after` JSON (`"assignment":12`).
+    func number(_ key: String) -> Int? {
+        guard let after, let data = after.data(using: .utf8),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+        return (object[key] as? NSNumber)?.intValue
+    }
+
     /// Whole numbers listed under `key` in the entry's `after` JSON (`"children":[1,2]`).
     func numbers(_ key: String) -> [Int] {
         guard let after, let data = after.data(using: .utf8),

@@ -36,6 +36,18 @@ enum InstructionAPI {
             isPublic = i.isPublic
             leadBody = i.leadBodyID
         }
+
+        init(_ i: RegisterSnapshot.InstructionFacts) {
+            id = i.id
+            source = i.sourceID
+            point = i.point
+            text = i.text
+            category = i.category
+            deadline = i.deadline
+            period = i.period
+            isPublic = i.isPublic
+            leadBody = i.leadBodyID
+        }
     }
 
     struct IndicatorDTO: Content {
@@ -89,7 +101,7 @@ enum InstructionAPI {
 
     @Sendable static func instruction(_ request: Request) async throws -> InstructionDetailDTO {
         let id = try InstructionController.intParameter(request)
-        guard let detail = try await InstructionQueries.instruction(id, on: request.db, snapshot: try await request.registerSnapshot()) else {
+        guard let detail = try await InstructionQueries.instruction(id, on: request.sql, snapshot: try await request.registerSnapshot()) else {
             throw Abort(.notFound, reason: request.t("error.instructionNotFound"))
         }
         try request.authorize(.viewInstruction(isPublic: detail.instruction.isPublic))
@@ -97,7 +109,7 @@ enum InstructionAPI {
         let weighted = detail.assignments.compactMap { a in a.completion.map { Completion.Weighted(completion: $0, weight: a.weight) } }
         return InstructionDetailDTO(
             instruction: InstructionDTO(detail.instruction),
-            indicators: detail.indicators.map { IndicatorDTO(id: $0.id ?? 0, name: $0.name, unit: $0.unit, target: $0.target) },
+            indicators: detail.instruction.indicators.map { IndicatorDTO(id: $0.id, name: $0.name, unit: $0.unit, target: $0.target) },
             completion: Completion.rollUp(weighted),
             assignments: detail.assignments.map { a in
                 AssignmentSummaryDTO(id: a.id, territory: String(a.territory), body: a.bodyID, deadline: a.deadline.description,

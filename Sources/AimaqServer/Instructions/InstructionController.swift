@@ -55,7 +55,7 @@ enum InstructionController {
     @Sendable static func instructionPage(_ request: Request) async throws -> Response {
         let id = try intParameter(request)
         let snapshot = try await request.registerSnapshot()
-        guard let heading = snapshot.headings[id] else {
+        guard let heading = snapshot.instructions[id] else {
             throw Abort(.notFound, reason: request.t("error.instructionNotFound"))
         }
         try request.authorize(.viewInstruction(isPublic: heading.isPublic))
@@ -66,7 +66,7 @@ enum InstructionController {
         let version = snapshot.versions.instruction(id)
         let render: @Sendable () async throws -> String = {
             let content = try await request.aimaq.pages.fragment(key, version: version) {
-                guard let detail = try await InstructionQueries.instruction(id, on: request.db, snapshot: snapshot) else {
+                guard let detail = try await InstructionQueries.instruction(id, on: request.sql, snapshot: snapshot) else {
                     throw Abort(.notFound, reason: request.t("error.instructionNotFound"))
                 }
                 return InstructionViews.instruction(detail, today: today, request.page)

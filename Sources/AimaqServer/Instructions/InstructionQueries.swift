@@ -6,23 +6,20 @@ import Vapor
 /// Detail reads for the instruction and assignment pages: a fixed number of queries each.
 enum InstructionQueries {
     struct InstructionDetail {
-        var instruction: Instruction
-        var source: SourceDocument
-        var indicators: [IndicatorRecord]
+        /// With its source document and indicators.
+        var instruction: RegisterSnapshot.InstructionFacts
         var assignments: [AssignmentIndex.Entry]
         var history: [HistoryEntry]
     }
 
-    /// The assignments come from the register snapshot, in territory order.
-    static func instruction(_ id: Int, on db: any Database, snapshot: RegisterSnapshot) async throws -> InstructionDetail? {
-        guard let instruction = try await Instruction.find(id, on: db),
-              let source = try await SourceDocument.find(instruction.sourceID, on: db) else { return nil }
-        let indicators = try await IndicatorRecord.query(on: db).filter(\.$instructionID == id).sort(\.$id).all()
+    /// The instruction and its assignments come from the register snapshot (assignments in
+    /// territory order); only the history is read: one query.
+    static func instruction(_ id: Int, on db: any SQLDatabase, snapshot: RegisterSnapshot) async throws -> InstructionDetail? {
+        guard let instruction = snapshot.instructions[id] else { return nil }
         let assignments = snapshot.index.assignments(ofInstruction: id)
-        let history = try await HistoryEntry.read(on: db as! any SQLDatabase, column: "instruction_id", equals: id,
+        let history = try await HistoryEntry.read(on: db, column: "instruction_id", equals: id,
                                                   newestFirst: true, limit: 50)
-        return InstructionDetail(instruction: instruction, source: source, indicators: indicators,
-                                 assignments: assignments, history: history)
+        return InstructionDetail(instruction: instruction, assignments: assignments, history: history)
     }
 
     struct ReportDetail {
@@ -121,6 +118,17 @@ struct HistoryEntry: Decodable, Sendable {
             .where(SQLIdentifier(column), .equal, SQLBind(value))
             .orderBy("at", direction).orderBy("id", direction)
         if let limit { query = query.limit(limit) }
-        return try await query.all(decoding: HistoryEntry.self)
+        // Column by column: a keyed decoder per row cost more than the rest of the read.
+        return try await query.all().map { row in
+            HistoryEntry(id: try row.decode(column: "id", as: Int.self),
+                         at: try row.decode(column: "at", as: Int64.self),
+                         actor: try row.decode(column: "actor", as: String.self),
+                         actorRole: try row.decodeNil(column: "actor_role") ? nil : row.decode(column: "actor_role", as: String.self),
+                         event: try row.decode(column: "event", as: String.self),
+                         fromStatus: try row.decodeNil(column: "from_status") ? nil : row.decode(column: "from_status", as: String.self),
+                         toStatus: try row.decode(column: "to_status", as: String.self),
+                         reason: try row.decodeNil(column: "reason") ? nil : row.decode(column: "reason", as: String.self),
+                         deadline: try row.decodeNil(column: "deadline") ? nil : row.decode(column: "deadline", as: String.self))
+        }
     }
 }

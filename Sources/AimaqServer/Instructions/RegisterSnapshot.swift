@@ -4,14 +4,33 @@ import SQLKit
 import Synchronization
 import Vapor
 
-/// The register in memory: every assignment as an `AssignmentIndex` entry, with the headings
-/// of the instructions the pages print beside them.
+/// The register in memory: every assignment as an `AssignmentIndex` entry, with the facts of
+/// the instructions the pages print beside them and on each instruction's page.
 struct RegisterSnapshot: Sendable {
-    struct Heading: Sendable {
+    /// An instruction as its page shows it, with its source document and indicators.
+    struct InstructionFacts: Sendable {
+        struct Indicator: Sendable {
+            var id: Int
+            var name: String
+            var unit: String
+            var target: Double
+        }
+
+        var id: Int
+        var sourceID: Int
         var point: String
         var text: String
-        var sourceTitle: String
+        var category: String
+        var leadBodyID: Int?
+        var coExecutors: String?
+        var deadline: String
+        var period: String
+        var completionForm: String?
         var isPublic: Bool
+        var sourceKind: String
+        var sourceDate: String
+        var sourceTitle: String
+        var indicators: [Indicator] = []
     }
 
     /// A source document as the register's filter lists it.
@@ -22,9 +41,10 @@ struct RegisterSnapshot: Sendable {
     }
 
     var index: AssignmentIndex
-    let headings: [Int: Heading]
+    /// Read at load and for each instruction a change brings (instructions are not edited).
+    var instructions: [Int: InstructionFacts]
     /// Newest first.
-    let sources: [Source]
+    var sources: [Source]
     /// The versions of what pages show (a territory's subtree, an instruction, everything):
     /// pages rendered from this snapshot are kept under them.
     var versions = ScopeVersions()
@@ -49,7 +69,7 @@ struct RegisterSnapshot: Sendable {
     }
 
     func row(_ entry: AssignmentIndex.Entry) -> RegisterRow {
-        let heading = headings[entry.instructionID]
+        let heading = instructions[entry.instructionID]
         return RegisterRow(id: entry.id, instructionID: entry.instructionID, point: heading?.point ?? "",
                            text: heading?.text ?? "", category: entry.category.rawValue,
                            sourceTitle: heading?.sourceTitle ?? "", territory: entry.territory, bodyID: entry.bodyID,
@@ -103,12 +123,64 @@ struct RegisterSnapshot: Sendable {
         var has_road_map: Int
     }
 
-    private struct HeadingRow: Decodable {
+    private struct InstructionRow: Decodable {
         var id: Int
+        var source_id: Int
         var point: String
         var text: String
+        var category: String
+        var lead_body_id: Int?
+        var co_executors: String?
+        var deadline: String
+        var period: String
+        var completion_form: String?
         var is_public: Bool
+        var source_kind: String
+        var source_date: String
         var source_title: String
+    }
+
+    private struct IndicatorRow: Decodable {
+        var id: Int
+        var instruction_id: Int
+        var name: String
+        var unit: String
+        var target: Double
+    }
+
+    /// Reads the instructions with these ids (every instruction when nil), with their source
+    /// documents and indicators: two queries.
+    static func instructionFacts(_ ids: [Int]?, db: any SQLDatabase) async throws -> [Int: InstructionFacts] {
+        if let ids, ids.isEmpty { return [:] }
+        var query = db.select()
+            .from(SQLAlias(SQLIdentifier("instructions"), as: SQLIdentifier("i")))
+            .join(SQLAlias(SQLIdentifier("source_documents"), as: SQLIdentifier("s")), method: SQLJoinMethod.inner,
+                  on: SQLColumn("source_id", table: "i"), .equal, SQLColumn("id", table: "s"))
+        for column in ["id", "source_id", "point", "text", "category", "lead_body_id", "co_executors", "deadline",
+                       "period", "completion_form", "is_public"] {
+            query = query.column(SQLColumn(column, table: "i"))
+        }
+        query = query
+            .column(SQLAlias(SQLColumn("kind", table: "s"), as: SQLIdentifier("source_kind")))
+            .column(SQLAlias(SQLColumn("date", table: "s"), as: SQLIdentifier("source_date")))
+            .column(SQLAlias(SQLColumn("title", table: "s"), as: SQLIdentifier("source_title")))
+        if let ids { query = query.where(SQLColumn("id", table: "i"), .in, SQLBind.group(ids)) }
+        var facts: [Int: InstructionFacts] = [:]
+        for row in try await query.all(decoding: InstructionRow.self) {
+            facts[row.id] = InstructionFacts(
+                id: row.id, sourceID: row.source_id, point: row.point, text: row.text, category: row.category,
+                leadBodyID: row.lead_body_id, coExecutors: row.co_executors, deadline: row.deadline, period: row.period,
+                completionForm: row.completion_form, isPublic: row.is_public, sourceKind: row.source_kind,
+                sourceDate: row.source_date, sourceTitle: row.source_title)
+        }
+        var indicators = db.select().from("instruction_indicators")
+            .columns("id", "instruction_id", "name", "unit", "target")
+        if let ids { indicators = indicators.where("instruction_id", .in, SQLBind.group(ids)) }
+        for row in try await indicators.orderBy("id").all(decoding: IndicatorRow.self) {
+            facts[row.instruction_id]?.indicators.append(
+                InstructionFacts.Indicator(id: row.id, name: row.name, unit: row.unit, target: row.target))
+        }
+        return facts
     }
 
     private struct SourceRow: Decodable {
@@ -163,29 +235,16 @@ struct RegisterSnapshot: Sendable {
         return entries
     }
 
-    /// Reads every assignment, instruction heading and source: three queries.
+    /// Reads every assignment, instruction (with its source and indicators) and source: four queries.
     static func load(_ db: any SQLDatabase, roadMaps: RoadMapTerms) async throws -> RegisterSnapshot {
         let entries = try await entries(nil, roadMaps: roadMaps, db: db)
-        let headings = try await db.select()
-            .from(SQLAlias(SQLIdentifier("instructions"), as: SQLIdentifier("i")))
-            .join(SQLAlias(SQLIdentifier("source_documents"), as: SQLIdentifier("s")), method: SQLJoinMethod.inner,
-                  on: SQLColumn("source_id", table: "i"), .equal, SQLColumn("id", table: "s"))
-            .column(SQLColumn("id", table: "i")).column(SQLColumn("point", table: "i"))
-            .column(SQLColumn("text", table: "i"))
-            .column(SQLColumn("is_public", table: "i"))
-            .column(SQLAlias(SQLColumn("title", table: "s"), as: SQLIdentifier("source_title")))
-            .all(decoding: HeadingRow.self)
+        let instructions = try await instructionFacts(nil, db: db)
         let sources = try await db.select().from("source_documents")
             .column("id").column("date").column("title")
             .orderBy("date", .descending).orderBy("id", .ascending)
             .all(decoding: SourceRow.self)
-        return RegisterSnapshot(
-            index: AssignmentIndex(entries),
-            headings: Dictionary(headings.map {
-                ($0.id, Heading(point: $0.point, text: $0.text, sourceTitle: $0.source_title,
-                                isPublic: $0.is_public))
-            }, uniquingKeysWith: { first, _ in first }),
-            sources: sources.map { Source(id: $0.id, date: $0.date, title: $0.title) })
+        return RegisterSnapshot(index: AssignmentIndex(entries), instructions: instructions,
+                                sources: sources.map { Source(id: $0.id, date: $0.date, title: $0.title) })
     }
 }
 
@@ -260,6 +319,10 @@ final class RegisterSnapshots: ReadModel {
                 ids.formUnion(change.numbers("children"))
             case "instructions":
                 reload = true
+            case "appeal" where change.action == "appeal.assign":
+                // An appeal or an issue raised taken under control: a new assignment (and the
+                // instruction made for it).
+                if let id = change.number("assignment") { ids.insert(id) }
             default:
                 continue
             }
@@ -277,9 +340,19 @@ final class RegisterSnapshots: ReadModel {
         }
         let entries = try await RegisterSnapshot.entries(Array(ids), roadMaps: roadMaps, db: db)
         let missing = ids.subtracting(entries.map(\.id))
+        // The instructions of new assignments that the snapshot does not know yet.
+        let unknown = state.withLock { state in
+            Set(entries.map(\.instructionID)).filter { state.snapshot?.instructions[$0] == nil }
+        }
+        let newInstructions = try await RegisterSnapshot.instructionFacts(Array(unknown), db: db)
         state.withLock { state in
             guard let snapshot = state.snapshot else { return }
-            let next = snapshot.applying(entries, missing: missing)
+            var next = snapshot.applying(entries, missing: missing)
+            next.instructions.merge(newInstructions) { _, new in new }
+            for facts in newInstructions.values where !next.sources.contains(where: { $0.id == facts.sourceID }) {
+                next.sources.append(RegisterSnapshot.Source(id: facts.sourceID, date: facts.sourceDate, title: facts.sourceTitle))
+                next.sources.sort { $0.date != $1.date ? $0.date > $1.date : $0.id < $1.id }
+            }
             state.highest = max(state.highest, next.versions.all)
             state.snapshot = next
         }

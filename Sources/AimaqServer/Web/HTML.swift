@@ -145,3 +145,63 @@ public struct Prerendered: Sendable {
 
     public var byteCount: Int { bytes.count }
 }
+
+/// Writes markup straight into bytes, for long tables where a `Node` per cell costs more than
+/// the page's own work (the instruction page's 224 rows). Like `Node` it escapes every text and
+/// attribute value; tag and attribute names are static strings of our own.
+public struct MarkupWriter {
+    private var bytes: [UInt8] = []
+
+    public init(capacity: Int = 4_096) { bytes.reserveCapacity(capacity) }
+
+    /// `<tag>`
+    public mutating func open(_ tag: StaticString) {
+        bytes.append(60)
+        tag.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        bytes.append(62)
+    }
+
+    /// `<tag name="value">`
+    public mutating func open(_ tag: StaticString, _ name: StaticString, _ value: String) {
+        bytes.append(60)
+        tag.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        bytes.append(32)
+        name.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        bytes.append(61)
+        bytes.append(34)
+        Node.escape(value, into: &bytes)
+        bytes.append(34)
+        bytes.append(62)
+    }
+
+    /// `</tag>`
+    public mutating func close(_ tag: StaticString) {
+        bytes.append(60)
+        bytes.append(47)
+        tag.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        bytes.append(62)
+    }
+
+    /// `<tag>text</tag>`
+    public mutating func element(_ tag: StaticString, _ text: String) {
+        open(tag)
+        self.text(text)
+        close(tag)
+    }
+
+    public mutating func text(_ text: String) { Node.escape(text, into: &bytes) }
+
+    /// A node written in place.
+    public mutating func node(_ node: Node) { node.render(into: &bytes) }
+
+    /// A fragment rendered earlier, written again as is.
+    public mutating func prerendered(_ fragment: Prerendered) { bytes.append(contentsOf: fragment.bytes) }
+
+    /// What was written, as a node to place in a page.
+    public func finish() -> Node { .prerendered(Prerendered(writtenBytes: bytes)) }
+}
+
+extension Prerendered {
+    /// Bytes a `MarkupWriter` wrote (escaped by construction as well).
+    fileprivate init(writtenBytes: [UInt8]) { bytes = writtenBytes }
+}

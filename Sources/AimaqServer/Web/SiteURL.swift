@@ -310,6 +310,21 @@ enum SiteURL: Sendable {
         }
     }
 
+    /// Numbers written without the generic printing path (a page makes hundreds of links).
+    private static func text(_ parameter: Parameter<Int>, key: String) -> String {
+        switch parameter {
+        case .key: ":\(key)"
+        case .value(let value): String(value)
+        }
+    }
+
+    private static func text(_ parameter: Parameter<KATOCode>, key: String) -> String {
+        switch parameter {
+        case .key: ":\(key)"
+        case .value(let value): String(value.value)
+        }
+    }
+
     /// The path for links, e.g. `/territories/430000000`.
     var path: String { "/" + segments.joined(separator: "/") }
 

@@ -30,6 +30,7 @@ enum TileMap {
         let columns = 7, rows = 5
         let width = columns * (tileWidth + gap)
         let height = rows * (tileHeight + gap)
+        let cities = cityNames(regions, language)
         return el("svg", attributes: [
             Attribute("viewBox", "0 0 \(width) \(height)"), .class("tile-map"),
             Attribute("role", "img"), .aria("labelledby", titleID),
@@ -45,7 +46,7 @@ enum TileMap {
                         el("rect", Attribute("x", "\(x)"), Attribute("y", "\(y)"),
                            Attribute("width", "\(tileWidth)"), Attribute("height", "\(tileHeight)"),
                            Attribute("rx", "6"), .class(style.cssClass))
-                        let lines = labelLines(shortName(region, language, among: regions))
+                        let lines = labelLines(shortName(region, language, cityNames: cities))
                         el("text", Attribute("x", "\(x + tileWidth / 2)"), Attribute("y", "\(y + (lines.count > 1 ? 20 : 28))"),
                            Attribute("text-anchor", "middle"), .class("tile-label")) {
                             for (index, line) in lines.enumerated() {
@@ -65,9 +66,18 @@ enum TileMap {
     /// The region's name without the word for "region", to fit a tile; an oblast that shares
     /// its short name with a city (Almaty) keeps a short word for "region".
     static func shortName(_ territory: Territory, _ language: Language, among all: [Territory] = []) -> String {
+        shortName(territory, language, cityNames: cityNames(all, language))
+    }
+
+    /// The short names of the republican cities among `regions` (an oblast named like one of
+    /// them keeps its word for "region").
+    static func cityNames(_ regions: [Territory], _ language: Language) -> Set<String> {
+        Set(regions.lazy.filter { $0.kind == .republicanCity }.map { stripped($0, language) })
+    }
+
+    static func shortName(_ territory: Territory, _ language: Language, cityNames: Set<String>) -> String {
         let short = stripped(territory, language)
-        if territory.kind == .oblast,
-           all.contains(where: { $0.kind == .republicanCity && stripped($0, language) == short }) {
+        if territory.kind == .oblast, cityNames.contains(short) {
             return short + (language == .en ? " Reg." : " обл.")
         }
         return short
