@@ -154,7 +154,7 @@ enum InstructionAPI {
             throw Abort(.badRequest, reason: request.t("error.filter", ["name": "assignment", "value": request.queryText("assignment") ?? ""]))
         }
         let paging = try Paging(request)
-        guard let detail = try await InstructionQueries.assignment(id, on: request.db) else {
+        guard let detail = try await InstructionQueries.assignment(id, snapshot: try await request.registerSnapshot(), on: request.db) else {
             throw Abort(.notFound, reason: request.t("error.assignmentNotFound"))
         }
         try request.authorize(.viewInstruction(isPublic: detail.instruction.isPublic))

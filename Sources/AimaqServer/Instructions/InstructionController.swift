@@ -89,7 +89,8 @@ enum InstructionController {
         let key = "assignment:\(id):\(request.language):\(today)"
         let version = anonymous ? try await request.registerSnapshot().versions.assignment(id) : 0
         let render: @Sendable () async throws -> String = {
-            guard let detail = try await InstructionQueries.assignment(id, roadMaps: request.aimaq.register.roadMaps,
+            guard let detail = try await InstructionQueries.assignment(id, snapshot: try await request.registerSnapshot(),
+                                                                      roadMaps: request.aimaq.register.roadMaps,
                                                                       on: request.db) else {
                 throw Abort(.notFound, reason: request.t("error.assignmentNotFound"))
             }
@@ -105,7 +106,7 @@ enum InstructionController {
             }
             return Layout.page(request, title: request.t("assignment.title", ["id": String(id)]),
                                breadcrumbs: [(request.t("register.title"), SiteURL.register.path),
-                                             (detail.instruction.point, SiteURL.instruction(.value(detail.instruction.id!)).path),
+                                             (detail.instruction.point, SiteURL.instruction(.value(detail.instruction.id)).path),
                                              (request.t("assignment.title", ["id": String(id)]), SiteURL.assignment(.value(id)).path)],
                                content: .fragment([origin, InstructionViews.assignment(detail, today: today, request.page)]))
         }

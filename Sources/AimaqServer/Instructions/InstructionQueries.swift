@@ -31,9 +31,8 @@ enum InstructionQueries {
 
     struct AssignmentDetail {
         var assignment: Assignment
-        var instruction: Instruction
-        var source: SourceDocument
-        var indicators: [IndicatorRecord]
+        /// With its source document and indicators (from the register snapshot).
+        var instruction: RegisterSnapshot.InstructionFacts
         var reports: [ReportDetail]
         var history: [HistoryEntry]
         var children: [Assignment]
@@ -55,12 +54,17 @@ enum InstructionQueries {
         var author_role: String?
     }
 
-    static func assignment(_ id: Int, roadMaps: RegisterSnapshot.RoadMapTerms? = nil,
+    /// The instruction, its source and indicators come from the register snapshot (read here
+    /// when the snapshot has not yet followed the change that made the assignment).
+    static func assignment(_ id: Int, snapshot: RegisterSnapshot, roadMaps: RegisterSnapshot.RoadMapTerms? = nil,
                            on db: any Database) async throws -> AssignmentDetail? {
-        guard let assignment = try await Assignment.find(id, on: db),
-              let instruction = try await Instruction.find(assignment.instructionID, on: db),
-              let source = try await SourceDocument.find(instruction.sourceID, on: db) else { return nil }
-        let indicators = try await IndicatorRecord.query(on: db).filter(\.$instructionID == instruction.id!).sort(\.$id).all()
+        guard let assignment = try await Assignment.find(id, on: db) else { return nil }
+        let instructionID = assignment.instructionID
+        var facts = snapshot.instructions[instructionID]
+        if facts == nil {
+            facts = try await RegisterSnapshot.instructionFacts([instructionID], db: db as! any SQLDatabase)[instructionID]
+        }
+        guard let instruction = facts else { return nil }
         let reports = try await ReportRecord.query(on: db).filter(\.$assignmentID == id).sort(\.$submittedAt, .descending).all()
         let reportIDs = reports.compactMap(\.id)
         let values = reportIDs.isEmpty ? [] : try await ReportValue.query(on: db).filter(\.$reportID ~~ reportIDs).all()
@@ -73,11 +77,11 @@ enum InstructionQueries {
             .columns("position", "due", "text", "submitted_at", "author", "author_role")
             .from("road_map_milestones").where("assignment_id", .equal, SQLBind(id)).orderBy("position")
             .all(decoding: RoadMapMilestone.self)
-        let roadMapDue = roadMaps?.due(given: source.date, instructionDeadline: instruction.deadline,
+        let roadMapDue = roadMaps?.due(given: instruction.sourceDate, instructionDeadline: instruction.deadline,
                                        coExecutors: instruction.coExecutors, isTopLevel: assignment.parentID == nil,
                                        hasRoadMap: !roadMap.isEmpty)
         var detail = AssignmentDetail(
-            assignment: assignment, instruction: instruction, source: source, indicators: indicators,
+            assignment: assignment, instruction: instruction,
             reports: reports.map { report in
                 ReportDetail(report: report, values: values.filter { $0.reportID == report.id },
                              files: files.filter { $0.reportID == report.id },

@@ -23,7 +23,7 @@ extension InstructionViews {
         return fragment {
             el("h1") { page.t("assignment.title", ["id": String(id)]) }
             el("p", .class("lead")) {
-                el("a", .href(SiteURL.instruction(.value(d.instruction.id ?? 0)).path)) { "\(d.instruction.point). \(d.instruction.text)" }
+                el("a", .href(SiteURL.instruction(.value(d.instruction.id)).path)) { "\(d.instruction.point). \(d.instruction.text)" }
             }
             el("ul", .class("facts")) {
                 fact(page.t("register.territory"), territoryName(a.territoryID, in: tree, page.language))
@@ -36,16 +36,16 @@ extension InstructionViews {
             if d.asksRoadMap {
                 roadMap(d, today: today, canGive: canReport && !status.isFinal && a.parentID == nil, page)
             }
-            if !d.indicators.isEmpty {
+            if !d.instruction.indicators.isEmpty {
                 el("h2") { page.t("instruction.indicators") }
                 el("table", .class("list")) {
                     el("thead") { el("tr") { Components.th(page.t("indicator.name")); Components.th(page.t("indicator.target"), .class("num")); Components.th(page.t("indicator.actual"), .class("num")) } }
                     el("tbody") {
-                        for indicator in d.indicators {
+                        for indicator in d.instruction.indicators {
                             el("tr") {
                                 el("td") { "\(indicator.name), \(indicator.unit)" }
                                 el("td", .class("num")) { NumberFormat.decimal(indicator.target, page.language) }
-                                el("td", .class("num")) { latest[indicator.id ?? 0].map { NumberFormat.decimal($0, page.language) } ?? "—" }
+                                el("td", .class("num")) { latest[indicator.id].map { NumberFormat.decimal($0, page.language) } ?? "—" }
                             }
                         }
                     }
@@ -85,7 +85,7 @@ extension InstructionViews {
                 }
             }
             if canReport, (try? status.applying(.submitReport)) != nil {
-                reportForm(id: id, indicators: d.indicators, period: period.label(for: today), page)
+                reportForm(id: id, indicators: d.instruction.indicators, period: period.label(for: today), page)
             }
             if canReview, status == .reportSubmitted {
                 reviewForm(id: id, periodic: period != .once,
@@ -115,7 +115,7 @@ extension InstructionViews {
         }
     }
 
-    static func reportForm(id: Int, indicators: [IndicatorRecord], period: String, _ page: PageContext) -> Node {
+    static func reportForm(id: Int, indicators: [RegisterSnapshot.InstructionFacts.Indicator], period: String, _ page: PageContext) -> Node {
         // Multipart forms carry the token in the address: the body is read only after the check.
         let action = SiteURL.assignmentReports(.value(id)).link((.csrf, page.csrfToken))
         return el("form", Attribute("method", "post"), Attribute("action", action), Attribute("enctype", "multipart/form-data"),
@@ -126,8 +126,8 @@ extension InstructionViews {
             el("label", Attribute("for", "text")) { page.t("report.text") }
             el("textarea", .id("text"), .name("text"), Attribute("rows", "6"), .flag("required")) { "" }
             for indicator in indicators {
-                el("label", Attribute("for", "value-\(indicator.id ?? 0)")) { "\(indicator.name), \(indicator.unit)" }
-                void("input", .id("value-\(indicator.id ?? 0)"), .name("value_\(indicator.id ?? 0)"), .type("text"), Attribute("inputmode", "decimal"))
+                el("label", Attribute("for", "value-\(indicator.id)")) { "\(indicator.name), \(indicator.unit)" }
+                void("input", .id("value-\(indicator.id)"), .name("value_\(indicator.id)"), .type("text"), Attribute("inputmode", "decimal"))
             }
             el("label", Attribute("for", "files")) { page.t("report.files") }
             void("input", .id("files"), .name("files[]"), .type("file"), .flag("multiple"),

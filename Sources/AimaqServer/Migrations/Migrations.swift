@@ -40,5 +40,6 @@ enum AimaqMigrations {
         app.migrations.add(M033ReceptionBookings())
         app.migrations.add(M034AppealFilesAndDeputies())
         app.migrations.add(M035MeetingNotifications())
+        app.migrations.add(M036AppealAssignmentIndex())
     }
 }
