@@ -364,3 +364,38 @@ extension ServerTests {
         }
     }
 }
+
+/// A subtree's budgets are added up from running sums: the same totals as a pass over every
+/// budget, for every code of the tree and the codes between them.
+@Suite struct BudgetSubtreeSums {
+    @Test func consolidatedFiguresMatchAPassOverEveryBudget() throws {
+        var generator = SystemRandomNumberGenerator()
+        var budgets: [Int: BudgetFigures] = [:]
+        let codes = [430000000, 431000000, 435200000, 435233000, 435233100, 435233110, 435400000, 435410000, 750000000, 751000000]
+        for code in codes {
+            budgets[code] = BudgetFigures(tax: Int64.random(in: 0 ... 1_000_000, using: &generator),
+                                          nonTax: Int64.random(in: 0 ... 1_000, using: &generator),
+                                          saleOfCapital: Int64.random(in: 0 ... 1_000, using: &generator),
+                                          transfers: Int64.random(in: 0 ... 500_000, using: &generator),
+                                          plan: Int64.random(in: 0 ... 2_000_000, using: &generator),
+                                          executed: Int64.random(in: 0 ... 2_000_000, using: &generator))
+        }
+        let year = BudgetYear(year: 2026, budgets: budgets)
+        let tree = TerritoryTree([])
+        for code in codes + [110000000, 435300000, 435233200] {
+            let kato = try KATOCode(number: code)
+            var expected = BudgetFigures()
+            var below: Int64 = 0
+            for (id, figures) in budgets where kato.subtree.contains(id) {
+                expected.tax += figures.tax
+                expected.nonTax += figures.nonTax
+                expected.saleOfCapital += figures.saleOfCapital
+                expected.plan += figures.plan
+                expected.executed += figures.executed
+                if id == code { expected.transfers = figures.transfers } else { below += figures.own }
+            }
+            #expect(year.consolidated(kato, tree: tree) == expected, "\(code)")
+            #expect(year.ownBelow(kato) == below, "\(code)")
+        }
+    }
+}

@@ -18,7 +18,10 @@ struct BudgetYear: Sendable {
 
     let year: Int
     /// Each budget's own figures (not including the budgets below it).
-    var budgets: [Int: BudgetFigures] = [:]
+    private(set) var budgets: [Int: BudgetFigures] = [:]
+    /// The budgets' codes in order, with the running sums of their figures: a subtree (one
+    /// range of codes) is consolidated by two binary searches instead of a pass over all.
+    private var summed = RunningSums()
     /// Revenue received by code, per budget (executed).
     var revenue: [Int: [RevenueCode: Amounts]] = [:]
     /// Expenditure by functional group, per budget.
@@ -33,6 +36,15 @@ struct BudgetYear: Sendable {
     var isDemo = false
 
     var isEmpty: Bool { budgets.isEmpty && transfers.isEmpty }
+
+    init(year: Int) { self.year = year }
+
+    /// A year of these budgets' figures alone (no receipts by code, transfers or collections).
+    init(year: Int, budgets: [Int: BudgetFigures]) {
+        self.year = year
+        self.budgets = budgets
+        summed = Self.runningSums(budgets)
+    }
 
     private struct LineRow: Decodable {
         var territory_id: Int
@@ -99,6 +111,7 @@ struct BudgetYear: Sendable {
             figures.population = (try? KATOCode(number: id)).flatMap { tree[$0]?.population } ?? 0
             result.budgets[id] = figures
         }
+        result.summed = Self.runningSums(result.budgets)
         let transfers = try await db.select()
             .columns("kind", "from_territory", "to_territory", "amount")
             .column(SQLAlias(SQLQueryString("CASE WHEN demo THEN 1 ELSE 0 END"), as: SQLIdentifier("demo")))
@@ -126,19 +139,52 @@ struct BudgetYear: Sendable {
         }
     }
 
+    struct RunningSums: Sendable {
+        var ids: [Int] = []
+        /// `sums[i]` holds the figures of `ids[..<i]` added up (so `sums.count == ids.count + 1`).
+        var sums: [BudgetFigures] = [BudgetFigures()]
+
+        /// The position of the first id not below `id`.
+        func position(_ id: Int) -> Int {
+            var low = 0, high = ids.count
+            while low < high {
+                let middle = (low + high) / 2
+                if ids[middle] < id { low = middle + 1 } else { high = middle }
+            }
+            return low
+        }
+
+        /// The figures of the budgets with codes in `range`, added up (transfers left out).
+        func total(_ range: Range<Int>) -> BudgetFigures {
+            let (from, to) = (sums[position(range.lowerBound)], sums[position(range.upperBound)])
+            return BudgetFigures(tax: to.tax - from.tax, nonTax: to.nonTax - from.nonTax,
+                                 saleOfCapital: to.saleOfCapital - from.saleOfCapital,
+                                 plan: to.plan - from.plan, executed: to.executed - from.executed)
+        }
+    }
+
+    private static func runningSums(_ budgets: [Int: BudgetFigures]) -> RunningSums {
+        var result = RunningSums()
+        result.ids = budgets.keys.sorted()
+        result.sums.reserveCapacity(result.ids.count + 1)
+        var running = BudgetFigures()
+        for id in result.ids {
+            let figures = budgets[id]!
+            running.tax += figures.tax
+            running.nonTax += figures.nonTax
+            running.saleOfCapital += figures.saleOfCapital
+            running.plan += figures.plan
+            running.executed += figures.executed
+            result.sums.append(running)
+        }
+        return result
+    }
+
     /// The budget's own figures plus those of every budget below it, with the transfers it
     /// received from above (transfers inside the subtree would count twice).
     func consolidated(_ code: KATOCode, tree: TerritoryTree) -> BudgetFigures {
-        let (low, high) = (code.subtree.lowerBound, code.subtree.upperBound)
-        var total = BudgetFigures()
-        for (id, figures) in budgets where id >= low && id < high {
-            total.tax += figures.tax
-            total.nonTax += figures.nonTax
-            total.saleOfCapital += figures.saleOfCapital
-            total.plan += figures.plan
-            total.executed += figures.executed
-            if id == code.value { total.transfers += figures.transfers }
-        }
+        var total = summed.total(code.subtree)
+        total.transfers = budgets[code.value]?.transfers ?? 0
         total.population = tree[code]?.population ?? 0
         return total
     }
@@ -146,9 +192,6 @@ struct BudgetYear: Sendable {
     /// Own revenue of the budgets below `code` (its districts, towns, villages and rural
     /// districts), without its own.
     func ownBelow(_ code: KATOCode) -> Int64 {
-        let (low, high) = (code.subtree.lowerBound, code.subtree.upperBound)
-        return budgets.reduce(0) { sum, entry in
-            entry.key > low && entry.key < high ? sum + entry.value.own : sum
-        }
+        summed.total(code.value + 1 ..< code.subtree.upperBound).own
     }
 }
