@@ -26,27 +26,26 @@ enum InstructionAPI {
         var leadBody: Int?
 
         init(_ i: Instruction) {
-            id = i.id ?? 0
-            source = i.sourceID
-            point = i.point
-            text = i.text
-            category = i.category
-            deadline = i.deadline
-            period = i.period
-            isPublic = i.isPublic
-            leadBody = i.leadBodyID
+            self.init(id: i.id ?? 0, source: i.sourceID, point: i.point, text: i.text, category: i.category,
+                      deadline: i.deadline, period: i.period, isPublic: i.isPublic, leadBody: i.leadBodyID)
         }
 
         init(_ i: RegisterSnapshot.InstructionFacts) {
-            id = i.id
-            source = i.sourceID
-            point = i.point
-            text = i.text
-            category = i.category
-            deadline = i.deadline
-            period = i.period
-            isPublic = i.isPublic
-            leadBody = i.leadBodyID
+            self.init(id: i.id, source: i.sourceID, point: i.point, text: i.text, category: i.category,
+                      deadline: i.deadline, period: i.period, isPublic: i.isPublic, leadBody: i.leadBodyID)
+        }
+
+        init(id: Int, source: Int, point: String, text: String, category: String, deadline: String, period: String,
+             isPublic: Bool, leadBody: Int?) {
+            self.id = id
+            self.source = source
+            self.point = point
+            self.text = text
+            self.category = category
+            self.deadline = deadline
+            self.period = period
+            self.isPublic = isPublic
+            self.leadBody = leadBody
         }
     }
 

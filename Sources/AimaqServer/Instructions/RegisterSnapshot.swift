@@ -123,31 +123,6 @@ struct RegisterSnapshot: Sendable {
         var has_road_map: Int
     }
 
-    private struct InstructionRow: Decodable {
-        var id: Int
-        var source_id: Int
-        var point: String
-        var text: String
-        var category: String
-        var lead_body_id: Int?
-        var co_executors: String?
-        var deadline: String
-        var period: String
-        var completion_form: String?
-        var is_public: Bool
-        var source_kind: String
-        var source_date: String
-        var source_title: String
-    }
-
-    private struct IndicatorRow: Decodable {
-        var id: Int
-        var instruction_id: Int
-        var name: String
-        var unit: String
-        var target: Double
-    }
-
     /// Reads the instructions with these ids (every instruction when nil), with their source
     /// documents and indicators: two queries.
     static func instructionFacts(_ ids: [Int]?, db: any SQLDatabase) async throws -> [Int: InstructionFacts] {
@@ -166,19 +141,29 @@ struct RegisterSnapshot: Sendable {
             .column(SQLAlias(SQLColumn("title", table: "s"), as: SQLIdentifier("source_title")))
         if let ids { query = query.where(SQLColumn("id", table: "i"), .in, SQLBind.group(ids)) }
         var facts: [Int: InstructionFacts] = [:]
-        for row in try await query.all(decoding: InstructionRow.self) {
-            facts[row.id] = InstructionFacts(
-                id: row.id, sourceID: row.source_id, point: row.point, text: row.text, category: row.category,
-                leadBodyID: row.lead_body_id, coExecutors: row.co_executors, deadline: row.deadline, period: row.period,
-                completionForm: row.completion_form, isPublic: row.is_public, sourceKind: row.source_kind,
-                sourceDate: row.source_date, sourceTitle: row.source_title)
+        for row in try await query.all() {
+            let id = try row.decode(column: "id", as: Int.self)
+            facts[id] = InstructionFacts(
+                id: id, sourceID: try row.decode(column: "source_id", as: Int.self),
+                point: try row.decode(column: "point", as: String.self), text: try row.decode(column: "text", as: String.self),
+                category: try row.decode(column: "category", as: String.self),
+                leadBodyID: try row.optional("lead_body_id", Int.self), coExecutors: try row.optional("co_executors", String.self),
+                deadline: try row.decode(column: "deadline", as: String.self), period: try row.decode(column: "period", as: String.self),
+                completionForm: try row.optional("completion_form", String.self),
+                isPublic: try row.decode(column: "is_public", as: Bool.self),
+                sourceKind: try row.decode(column: "source_kind", as: String.self),
+                sourceDate: try row.decode(column: "source_date", as: String.self),
+                sourceTitle: try row.decode(column: "source_title", as: String.self))
         }
         var indicators = db.select().from("instruction_indicators")
             .columns("id", "instruction_id", "name", "unit", "target")
         if let ids { indicators = indicators.where("instruction_id", .in, SQLBind.group(ids)) }
-        for row in try await indicators.orderBy("id").all(decoding: IndicatorRow.self) {
-            facts[row.instruction_id]?.indicators.append(
-                InstructionFacts.Indicator(id: row.id, name: row.name, unit: row.unit, target: row.target))
+        for row in try await indicators.orderBy("id").all() {
+            facts[try row.decode(column: "instruction_id", as: Int.self)]?.indicators.append(
+                InstructionFacts.Indicator(id: try row.decode(column: "id", as: Int.self),
+                                           name: try row.decode(column: "name", as: String.self),
+                                           unit: try row.decode(column: "unit", as: String.self),
+                                           target: try row.decode(column: "target", as: Double.self)))
         }
         return facts
     }
