@@ -22,8 +22,11 @@ final class PageCache: Sendable {
     struct Entry: Sendable {
         var version: Int
         var value: Value
-        var madeAt = ContinuousClock.now
+        var madeAt: ContinuousClock.Instant
     }
+
+    /// The present, read when a page is kept and when its age is judged (tests move it).
+    private let clock: @Sendable () -> ContinuousClock.Instant
 
     /// Whole pages being remade off the request path (`anonymousPage`).
     private let remaking = Mutex<Set<String>>([])
@@ -42,8 +45,10 @@ final class PageCache: Sendable {
         }
     }
 
-    init(enabled: Bool = true, megabytes: Int = 64) {
+    init(enabled: Bool = true, megabytes: Int = 64,
+         clock: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }) {
         self.enabled = enabled
+        self.clock = clock
         let total = max(1, megabytes) * 1_048_576
         stable = Mutex(ByteLRU(capacity: total - total / 4))
         variants = Mutex(ByteLRU(capacity: total / 4))
@@ -60,7 +65,8 @@ final class PageCache: Sendable {
         guard enabled else { return }
         // Every key carries a fixed overhead for its bookkeeping.
         let bytes = value.bytes + key.utf8.count + 64
-        withStore(partition) { $0.set(key, Entry(version: version, value: value), bytes: bytes) }
+        let entry = Entry(version: version, value: value, madeAt: clock())
+        withStore(partition) { $0.set(key, entry, bytes: bytes) }
     }
 
     private func withStore<T: Sendable>(_ partition: Partition, _ body: (inout ByteLRU<String, Entry>) -> T) -> T {
@@ -89,22 +95,24 @@ final class PageCache: Sendable {
     /// is remade about once per `lag` while its version keeps moving, and it shows a
     /// change at most `lag` (and one rendering) after it. Without `background` or with a zero
     /// `lag`, a reader who finds the page old remakes it and waits (tests read their own
-    /// changes at once). `now` is the present (tests move it).
+    /// changes at once).
     func anonymousPage(_ key: String, version: Int, partition: Partition = .stable, lag: Duration,
-                       background: (any TaskExecutor)?, now: ContinuousClock.Instant = .now,
+                       background: (any TaskExecutor)?,
                        render: @escaping @Sendable () async throws -> String) async throws -> String {
         let full = "page:" + key
         if enabled, lag > .zero, let background, let entry = withStore(partition, { $0.value(for: full) }),
            case .html(let html) = entry.value, entry.version != version {
-            let age = now - entry.madeAt
+            let age = clock() - entry.madeAt
             if age < lag * 3 / 4 { return html }
             if age < lag {
                 guard remaking.withLock({ $0.insert(full).inserted }) else { return html }
                 Task(executorPreference: background) {
-                    defer { _ = self.remaking.withLock { $0.remove(full) } }
-                    do {
-                        self.keep(full, .html(try await render()), version: version, in: partition)
-                    } catch {
+                    let made = try? await render()
+                    // Done before the outcome shows, so a reader who sees it may start the next remake.
+                    _ = self.remaking.withLock { $0.remove(full) }
+                    if let made {
+                        self.keep(full, .html(made), version: version, in: partition)
+                    } else {
                         // Not served again: the next reader makes it, and meets the error itself.
                         self.withStore(partition) { $0.remove(full) }
                     }
