@@ -305,7 +305,7 @@ class Writers:
                 connection.request("POST", path, body=data, headers=headers)
                 response = connection.getresponse()
                 text = response.read()
-                server = server_ms(response.getheader("Server-Timing"))
+                server = server_phases(response.getheader("Server-Timing"))
                 try:
                     answer = json.loads(text)
                 except ValueError:
@@ -320,14 +320,22 @@ class Writers:
 
 
 def server_ms(header):
-    """The server's own time from `Server-Timing: app;dur=12.345` (ms), or None."""
-    for part in (header or "").split(";"):
-        if part.strip().startswith("dur="):
-            try:
-                return float(part.strip()[4:])
-            except ValueError:
-                return None
-    return None
+    """The server's own time from `Server-Timing: app;dur=12.345, tx;dur=…` (ms), or None."""
+    return server_phases(header).get("app")
+
+
+def server_phases(header):
+    """Every metric of a `Server-Timing` header: {"app": 12.345, "tx": …} (ms)."""
+    phases = {}
+    for metric in (header or "").split(","):
+        name, _, rest = metric.strip().partition(";")
+        for part in rest.split(";"):
+            if part.strip().startswith("dur="):
+                try:
+                    phases[name.strip()] = float(part.strip()[4:])
+                except ValueError:
+                    pass
+    return phases
 
 
 # MARK: checking the writes
@@ -651,7 +659,13 @@ def main():
         return statistics.median(r[index] for r in results[mode])
     accepted = [r[4] * 1000 for r in records if r[3] in (200, 201)]
     by_kind = {kind: [r[4] * 1000 for r in records if r[0] == kind and r[3] in (200, 201)] for kind in ("report", "review")}
-    server_side = [r[7] for r in records if r[3] in (200, 201) and r[7] is not None]
+    server_side = [r[7]["app"] for r in records if r[3] in (200, 201) and r[7] and "app" in r[7]]
+    phases = {}
+    for r in records:
+        if r[3] in (200, 201) and r[7]:
+            for name, value in r[7].items():
+                if name != "app":
+                    phases.setdefault(name, []).append(value)
     refused = [r for r in records if r[3] not in (200, 201)]
     refusals = {}
     for r in refused:
@@ -678,6 +692,8 @@ def main():
     if server_side:
         print(f"| writes, the server's own time (Server-Timing) p50 / p99 ms | | "
               f"{percentile(server_side, 50):.2f} / {percentile(server_side, 99):.2f} | |")
+    for name, values in phases.items():
+        print(f"| of which `{name}` p50 / p99 ms | | {percentile(values, 50):.2f} / {percentile(values, 99):.2f} | |")
     print(f"| writes done, per second | | {rate:.1f} | |")
     print(f"| writes accepted (reports + reviews) / refused / lost | | {reports} + {reviews} / {len(refused)} / {lost} | |")
     print(f"| what-if, random share: requests/s | {what_if_rps:,.0f} | | |")

@@ -1,6 +1,7 @@
 import AimaqCore
 import Fluent
 import Foundation
+import NIOPosix
 import SQLKit
 import Synchronization
 import Testing
@@ -244,6 +245,66 @@ extension ServerTests {
                 let (broken, after) = try await AuditLog.verify(on: app.db)
                 #expect(broken == nil)
                 #expect(after == before + 1, "one entry for the change that landed, none for the one that failed")
+            }
+        }
+    }
+
+    /// Readers past the gate's permits wait outside the event loop, first come first served;
+    /// writes and routes that answer at once are not gated.
+    @Suite struct ReadGates {
+        actor Order {
+            var admitted: [Int] = []
+            func admit(_ n: Int) { admitted.append(n) }
+        }
+
+        @Test func readersPastThePermitsWaitTheirTurnInOrderAndGoOnOnTheirLoop() async throws {
+            let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+            let loop = group.next()
+            let gate = ReadGate(permits: 2, loop: loop)
+            await gate.enter()
+            await gate.enter()
+            #expect(gate.load == (2, 0))
+            let order = Order()
+            var waiting: [Task<Void, Never>] = []
+            for n in 1...5 {
+                waiting.append(Task {
+                    await gate.enter()
+                    await order.admit(n)
+                })
+                // Each in the queue before the next starts: the order below is the queue's.
+                for _ in 0..<2_000 where gate.load.waiting < n { await Task.yield() }
+            }
+            #expect(gate.load == (2, 5), "two at work, five waiting")
+            #expect(await order.admitted.isEmpty, "nobody past the permits goes in")
+            gate.leave()
+            gate.leave()
+            for _ in 0..<2_000 where await order.admitted.count < 2 { try await Task.sleep(for: .milliseconds(1)) }
+            #expect(await order.admitted == [1, 2], "the oldest first")
+            #expect(gate.load == (2, 3))
+            for _ in 0..<5 { gate.leave() }
+            for task in waiting { await task.value }
+            #expect(await order.admitted == [1, 2, 3, 4, 5])
+            #expect(gate.load == (0, 0), "every place given back")
+            try await group.shutdownGracefully()
+        }
+
+        @Test func everyAsynchronousReadIsGatedAndNothingElse() async throws {
+            try await withAimaq { app, _ in
+                var gated = 0
+                for route in app.routes.all {
+                    let isGated = route.responder is ReadGate.Gated
+                    if route.method == .GET, route.responder is any AsyncResponder {
+                        #expect(isGated, "\(route.description) reads without the gate")
+                    } else if route.method != .GET {
+                        #expect(!isGated, "\(route.description) is a write behind the readers' gate")
+                    }
+                    if isGated { gated += 1 }
+                }
+                #expect(gated > 50)
+                // A gated page answers as before, and gives its place back.
+                try await app.testing().test(.GET, "/territories/430000000") { response in
+                    #expect(response.status == .ok)
+                }
             }
         }
     }

@@ -463,6 +463,9 @@ extension ServerTests.InstructionControl {
             #expect(try await send("/api/v1/reports", report, token: deputyToken).status == .forbidden)
             let created = try await send("/api/v1/reports", report, token: officerToken)
             #expect(created.status == .created)
+            // The server's own time, with the transaction and the models' catching up as phases.
+            let timing = created.headers.first(name: "Server-Timing") ?? ""
+            #expect(timing.hasPrefix("app;dur=") && timing.contains(", tx;dur=") && timing.contains(", feed;dur="), "\(timing)")
             #expect(try await Assignment.find(id, on: app.db)?.completion == 0.4)
             let wrongReviewer = try await send("/api/v1/reviews", "{\"assignment\": \(id), \"decision\": \"accept\"}", token: officerToken)
             #expect(wrongReviewer.status == .forbidden)

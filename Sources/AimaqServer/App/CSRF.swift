@@ -114,16 +114,40 @@ struct SecurityHeadersMiddleware: Middleware {
 
 /// `Server-Timing: app;dur=…`: how long the server worked on an answer, from the first
 /// middleware to the answer (milliseconds), so that a client or a benchmark can tell the
-/// server's own time from the network's and its own.
+/// server's own time from the network's and its own. Phases a route timed (`Request.timed`)
+/// follow it: a write's transaction (`tx`, with its wait for its turn) and the bringing of
+/// this server's models up to date (`feed`).
 struct ServerTimingMiddleware: Middleware {
     func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         let started = DispatchTime.now().uptimeNanoseconds
         return next.respond(to: request).map { response in
-            let micros = (DispatchTime.now().uptimeNanoseconds - started) / 1_000
-            let fraction = String(micros % 1_000)
-            let padded = String(repeating: "0", count: 3 - fraction.count) + fraction
-            response.headers.replaceOrAdd(name: "Server-Timing", value: "app;dur=\(micros / 1_000).\(padded)")
+            var value = "app;dur=" + Self.milliseconds(DispatchTime.now().uptimeNanoseconds - started)
+            for (name, nanoseconds) in request.storage[Phases.self] ?? [] {
+                value += ", \(name);dur=" + Self.milliseconds(nanoseconds)
+            }
+            response.headers.replaceOrAdd(name: "Server-Timing", value: value)
             return response
         }
+    }
+
+    /// Milliseconds with three decimals.
+    static func milliseconds(_ nanoseconds: UInt64) -> String {
+        let micros = nanoseconds / 1_000
+        let fraction = String(micros % 1_000)
+        return "\(micros / 1_000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
+    }
+
+    struct Phases: StorageKey { typealias Value = [(String, UInt64)] }
+}
+
+extension Request {
+    /// Runs `body` and reports its duration as the phase `name` of `Server-Timing`.
+    func timed<T>(_ name: String, _ body: () async throws -> T) async rethrows -> T {
+        let started = DispatchTime.now().uptimeNanoseconds
+        defer {
+            let phase = (name, DispatchTime.now().uptimeNanoseconds - started)
+            storage[ServerTimingMiddleware.Phases.self] = (storage[ServerTimingMiddleware.Phases.self] ?? []) + [phase]
+        }
+        return try await body()
     }
 }

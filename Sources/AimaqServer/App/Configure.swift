@@ -81,6 +81,10 @@ public enum AimaqApp {
         _ = SignInController.dummyHash(cost: configuration.bcryptCost)
 
         registerRoutes(app)
+        if configuration.readConcurrency > 0 {
+            let loops = Array(app.eventLoopGroup.makeIterator())
+            ReadGate.guardReads(app.routes, loops: loops, permits: max(1, configuration.readConcurrency / max(1, loops.count)))
+        }
         app.storage[MethodTable.Key.self] = MethodTable(app.routes.all)
     }
 

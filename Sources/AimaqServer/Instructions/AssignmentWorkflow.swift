@@ -74,14 +74,16 @@ enum AssignmentWorkflow {
     static func record<T: Sendable>(_ request: Request, assignment id: Int, action: String,
                                     _ change: @escaping @Sendable (Assignment, any Database) async throws -> T) async throws -> T {
         do {
-            let result = try await AuditLog.record(on: request.writer, actor: request.auditActor) { db in
-                let assignment = try await current(id, on: db)
-                let before = assignment.auditSnapshot
-                let result = try await change(assignment, db)
-                return (result, AuditEvent(action: "assignment.\(action)", entity: "assignment", entityID: String(id),
-                                           before: before, after: assignment.auditSnapshot))
+            let result = try await request.timed("tx") {
+                try await AuditLog.record(on: request.writer, actor: request.auditActor) { db in
+                    let assignment = try await current(id, on: db)
+                    let before = assignment.auditSnapshot
+                    let result = try await change(assignment, db)
+                    return (result, AuditEvent(action: "assignment.\(action)", entity: "assignment", entityID: String(id),
+                                               before: before, after: assignment.auditSnapshot))
+                }
             }
-            await request.application.followChanges()
+            await request.timed("feed") { await request.application.followChanges() }
             return result
         } catch let refused as Refused {
             throw Abort(.conflict, reason: refused.description)

@@ -1,0 +1,111 @@
+import Synchronization
+import Vapor
+
+/// At most so many reading requests at work at once on an event loop (`AIMAQ_READ_CONCURRENCY`
+/// over the loops); the others wait their turn here, first come first served.
+///
+/// Pages are rendered on the event loops, which also carry every connection's bytes and the
+/// answers of writes coming back from the write lane (`WriteLane`). An event loop runs its
+/// jobs in the order they came: with 64 readers, each loop holds some thirty rendering jobs,
+/// and a write's answer waited behind all of them (some 15 ms at each step of its way).
+/// Readers past the limit wait as suspended tasks instead, outside the loops' queues, so a
+/// write, a connection's bytes or a database answer waits behind a few pages at most. The
+/// readers lose nothing: the cores are as busy, the order is the same.
+///
+/// Each loop has its own gate, and a waiting reader is let in on its own loop: Swift's tasks
+/// run on the event loops (`installEventLoopExecutor`), a resumed task stays on the loop that
+/// resumed it, and one shared gate let one loop render everything while the other idled.
+final class ReadGate: Sendable {
+    private struct State {
+        var free: Int
+        /// The waiting readers, oldest from `head`.
+        var waiting: [CheckedContinuation<Void, Never>] = []
+        var head = 0
+
+        mutating func takeOldest() -> CheckedContinuation<Void, Never>? {
+            guard head < waiting.count else { return nil }
+            let next = waiting[head]
+            head += 1
+            if head >= 64, head * 2 >= waiting.count {
+                waiting.removeFirst(head)
+                head = 0
+            }
+            return next
+        }
+    }
+
+    private let state: Mutex<State>
+    let permits: Int
+    /// The loop whose readers wait here.
+    let loop: any EventLoop
+
+    init(permits: Int, loop: any EventLoop) {
+        self.permits = permits
+        self.loop = loop
+        state = Mutex(State(free: permits))
+    }
+
+    /// Waits until a reader may start.
+    func enter() async {
+        let admitted = state.withLock { state -> Bool in
+            guard state.free > 0 else { return false }
+            state.free -= 1
+            return true
+        }
+        if admitted { return }
+        await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
+            let now = state.withLock { state -> Bool in
+                if state.free > 0 {
+                    state.free -= 1
+                    return true
+                }
+                state.waiting.append(waiter)
+                return false
+            }
+            if now { waiter.resume() }
+        }
+    }
+
+    /// A reader is done: its place goes to the oldest waiting one, who goes on on this loop.
+    func leave() {
+        let next = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            if let next = state.takeOldest() { return next }
+            state.free += 1
+            return nil
+        }
+        guard let next else { return }
+        if loop.inEventLoop { next.resume() } else { loop.execute { next.resume() } }
+    }
+
+    /// Readers at work and waiting, for tests and the health page.
+    var load: (working: Int, waiting: Int) {
+        state.withLock { (permits - $0.free, $0.waiting.count - $0.head) }
+    }
+
+    /// Puts every `GET` route whose work is asynchronous behind the gate of its request's
+    /// loop, `permits` readers at work on each loop of `loops`. Routes that answer on their
+    /// event loop at once (`/ping`) and writes are left as they are.
+    static func guardReads(_ routes: Routes, loops: [any EventLoop], permits: Int) {
+        var gates: [ObjectIdentifier: ReadGate] = [:]
+        for loop in loops { gates[ObjectIdentifier(loop)] = ReadGate(permits: permits, loop: loop) }
+        let all = gates
+        for route in routes.all where route.method == .GET || route.method == .HEAD {
+            if let base = route.responder as? any AsyncResponder {
+                route.responder = Gated(base: base, gates: all)
+            }
+        }
+    }
+
+    struct Gated: AsyncResponder {
+        let base: any AsyncResponder
+        let gates: [ObjectIdentifier: ReadGate]
+
+        func respond(to request: Request) async throws -> Response {
+            // A request on a loop of another group (none in a server) goes in at once.
+            guard let gate = gates[ObjectIdentifier(request.eventLoop)] else { return try await base.respond(to: request) }
+            await gate.enter()
+            defer { gate.leave() }
+            return try await base.respond(to: request)
+        }
+    }
+}
