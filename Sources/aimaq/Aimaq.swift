@@ -38,13 +38,21 @@ struct ServerOptions: ParsableArguments {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error (AIMAQ_LOG_LEVEL; default notice).")
     var logLevel: String?
 
-    var configuration: AimaqConfiguration {
-        var config = AimaqConfiguration.fromEnvironment()
+    /// The settings of the environment with the flags laid over them; a variable that is set
+    /// but cannot be used stops the command, named with what was expected.
+    func configuration() throws -> AimaqConfiguration {
+        var config = try AimaqConfiguration.fromEnvironment().checked()
         if let data { config.dataDirectory = data }
         if let host { config.host = host }
         if let port { config.port = port }
         if let databaseURL { config.databaseURL = databaseURL }
-        if let level = logLevel.flatMap(Logger.Level.init(rawValue:)) { config.logLevel = level }
+        if let logLevel {
+            guard let level = Logger.Level(rawValue: logLevel) else {
+                throw CommandFailure(description: "--log-level \(logLevel): expected one of "
+                                     + Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            config.logLevel = level
+        }
         return config
     }
 }
@@ -58,7 +66,7 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var options: ServerOptions
 
     func run() async throws {
-        let config = options.configuration
+        let config = try options.configuration()
         ServerCommands.bootstrapLogging(config.logLevel)
         try await ServerCommands.serve(config)
     }
@@ -70,7 +78,7 @@ struct Check: AsyncParsableCommand {
     @OptionGroup var options: ServerOptions
 
     func run() async throws {
-        let config = options.configuration
+        let config = try options.configuration()
         ServerCommands.bootstrapLogging(config.logLevel)
         let report = try await Maintenance.check(config)
         guard report.isHealthy else {
@@ -88,7 +96,7 @@ struct Backup: AsyncParsableCommand {
     @Argument(help: "The backup file to write (must not exist).") var file: String
 
     func run() async throws {
-        let config = options.configuration
+        let config = try options.configuration()
         ServerCommands.bootstrapLogging(config.logLevel)
         do {
             print(try await Maintenance.backup(config, to: file))
@@ -105,7 +113,7 @@ struct Restore: AsyncParsableCommand {
     @Argument(help: "A file written by `aimaq backup`.") var file: String
 
     func run() async throws {
-        let config = options.configuration
+        let config = try options.configuration()
         ServerCommands.bootstrapLogging(config.logLevel)
         do {
             print(try await Maintenance.restore(config, from: file))
@@ -121,7 +129,7 @@ struct Migrate: AsyncParsableCommand {
     @OptionGroup var options: ServerOptions
 
     func run() async throws {
-        let config = options.configuration
+        let config = try options.configuration()
         ServerCommands.bootstrapLogging(config.logLevel)
         try await ServerCommands.migrate(config)
     }
@@ -135,7 +143,7 @@ struct Demo: AsyncParsableCommand {
     @Flag(help: "Generate the national-scale instruction set (50,000+ assignments) for benchmarks.") var national = false
 
     func run() async throws {
-        let config = options.configuration
+        let config = try options.configuration()
         ServerCommands.bootstrapLogging(config.logLevel)
         try await ServerCommands.demo(config, loadOnly: loadOnly, nationalScale: national)
     }
@@ -153,7 +161,7 @@ struct UserCommand: AsyncParsableCommand {
         @Option(help: "What the token is for (1 to 100 characters).") var name: String
 
         func run() async throws {
-            let config = options.configuration
+            let config = try options.configuration()
             ServerCommands.bootstrapLogging(config.logLevel)
             let name = name.trimmingCharacters(in: .whitespaces)
             guard !name.isEmpty, name.count <= 100 else { throw ValidationError("--name: 1 to 100 characters") }
@@ -179,7 +187,7 @@ struct UserCommand: AsyncParsableCommand {
         var passwordFromStandardInput = false
 
         func run() async throws {
-            let config = options.configuration
+            let config = try options.configuration()
             ServerCommands.bootstrapLogging(config.logLevel)
             let email = email.trimmingCharacters(in: .whitespaces).lowercased()
             guard AccountRules.isPlausibleEmail(email) else {
@@ -235,7 +243,7 @@ struct AuditCommand: AsyncParsableCommand {
         var anchor: String?
 
         func run() async throws {
-            let config = options.configuration
+            let config = try options.configuration()
             ServerCommands.bootstrapLogging(config.logLevel)
             let (broken, intact) = try await ServerCommands.verifyAudit(config, anchor: anchor)
             if let broken {
@@ -251,7 +259,7 @@ struct AuditCommand: AsyncParsableCommand {
         @OptionGroup var options: ServerOptions
 
         func run() async throws {
-            let config = options.configuration
+            let config = try options.configuration()
             ServerCommands.bootstrapLogging(config.logLevel)
             guard let anchor = try await ServerCommands.auditAnchor(config) else {
                 throw CommandFailure(description: "aimaq audit anchor: the audit log is empty")
@@ -283,7 +291,7 @@ struct ImportCommand: AsyncParsableCommand {
         @Argument(help: "The draft file.") var file: String
 
         func run() async throws {
-            let config = options.configuration
+            let config = try options.configuration()
             ServerCommands.bootstrapLogging(config.logLevel)
             var new: ServerCommands.NewDiscussion?
             if discussion == nil, let title, let territory {
@@ -303,7 +311,7 @@ struct ImportCommand: AsyncParsableCommand {
         @Argument(help: "The CSV file.") var file: String
 
         func run() async throws {
-            let config = options.configuration
+            let config = try options.configuration()
             ServerCommands.bootstrapLogging(config.logLevel)
             print(try await ServerCommands.importElectorate(config, referendum: referendum, file: file))
         }
@@ -324,7 +332,7 @@ struct ImportCommand: AsyncParsableCommand {
         @Argument(help: "The folder of the export.") var directory: String
 
         func run() async throws {
-            let config = options.configuration
+            let config = try options.configuration()
             ServerCommands.bootstrapLogging(config.logLevel)
             let new = ServerCommands.NewConversation(
                 title: LocalizedName(kk: titleKK ?? title, ru: titleRU ?? title, en: titleEN ?? title), territory: territory,
@@ -345,7 +353,7 @@ struct ImportCommand: AsyncParsableCommand {
         @Argument(help: "CSV with the columns kato,eligible,participants,yes,no,invalid.") var file: String
 
         func run() async throws {
-            let config = options.configuration
+            let config = try options.configuration()
             ServerCommands.bootstrapLogging(config.logLevel)
             var new: ServerCommands.NewReferendum?
             if referendum == nil, let title, let question, let heldOn {
@@ -364,7 +372,7 @@ struct ImportCommand: AsyncParsableCommand {
         @Argument(help: "The CSV file; its columns are listed in docs/BUDGETS.md.") var file: String
 
         func run() async throws {
-            let config = options.configuration
+            let config = try options.configuration()
             ServerCommands.bootstrapLogging(config.logLevel)
             print(try await ServerCommands.importBudget(config, file: file))
         }
@@ -377,7 +385,7 @@ struct ImportCommand: AsyncParsableCommand {
         @Argument(help: "The CSV file; its columns are listed in docs/INSTRUCTIONS.md.") var file: String
 
         func run() async throws {
-            let config = options.configuration
+            let config = try options.configuration()
             ServerCommands.bootstrapLogging(config.logLevel)
             print(try await ServerCommands.importPlan(config, file: file))
         }
@@ -394,7 +402,7 @@ struct ImportCommand: AsyncParsableCommand {
         var population: String?
 
         func run() async throws {
-            let config = options.configuration
+            let config = try options.configuration()
             ServerCommands.bootstrapLogging(config.logLevel)
             let count = try await ServerCommands.importTerritories(config, classifier: classifier, regions: regions,
                                                                    names: names, population: population)
@@ -412,7 +420,7 @@ struct AppealsCommand: AsyncParsableCommand {
         @OptionGroup var options: ServerOptions
 
         func run() async throws {
-            let config = options.configuration
+            let config = try options.configuration()
             ServerCommands.bootstrapLogging(config.logLevel)
             print(try await ServerCommands.regroupAppeals(config, progress: ServerCommands.note))
         }
@@ -437,7 +445,7 @@ struct PollCommand: AsyncParsableCommand {
         @Option(help: "Last day of voting (YYYY-MM-DD).") var closes: String
 
         func run() async throws {
-            let config = options.configuration
+            let config = try options.configuration()
             ServerCommands.bootstrapLogging(config.logLevel)
             let parsed = try answers.map { text -> LocalizedName in
                 let parts = text.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }

@@ -33,7 +33,7 @@ struct BenchConversationCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let config = options.configuration
+        let config = try options.configuration()
         ServerCommands.bootstrapLogging(config.logLevel)
         let started = ContinuousClock.now
         let id = try await ServerCommands.seedBenchConversation(

@@ -217,5 +217,30 @@ import Testing
         #expect(config.usesPostgres)
         #expect(config.bcryptCost == 10)
         #expect(!AimaqConfiguration.fromEnvironment([:]).usesPostgres)
+        #expect(config.problems.isEmpty)
+    }
+
+    /// A setting that is set but cannot be used stops the start, named with what was
+    /// expected, instead of being quietly replaced by its default.
+    @Test func aBadSettingIsNamedAndRefused() throws {
+        let config = AimaqConfiguration.fromEnvironment([
+            "AIMAQ_READ_CONCURRENCY": "many", "AIMAQ_PAGE_CACHE_MB": "0", "AIMAQ_PORT": "80000", "AIMAQ_LOG_LEVEL": "loud",
+            "AIMAQ_FEED_POLL_MS": "500",
+        ])
+        #expect(config.feedPollMilliseconds == 500, "the good ones are taken")
+        #expect(config.pageCacheMegabytes == 64, "a bad one keeps its default")
+        #expect(config.problems.count == 4)
+        do {
+            _ = try config.checked()
+            Issue.record("a configuration with bad settings was accepted")
+        } catch {
+            let text = String(describing: error)
+            for expected in ["AIMAQ_READ_CONCURRENCY=many: expected a whole number from 0 to 4096",
+                             "AIMAQ_PAGE_CACHE_MB=0: expected a whole number from 1 to 65536",
+                             "AIMAQ_PORT=80000", "AIMAQ_LOG_LEVEL=loud: expected one of trace"] {
+                #expect(text.contains(expected), "\(expected) in \(text)")
+            }
+        }
+        #expect(throws: Never.self) { try AimaqConfiguration.fromEnvironment(["AIMAQ_PORT": "9000"]).checked() }
     }
 }

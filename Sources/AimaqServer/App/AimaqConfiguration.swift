@@ -78,56 +78,78 @@ public struct AimaqConfiguration: Sendable {
     /// (`AIMAQ_SECOND_FACTOR=optional` turns the duty off, as the demo does).
     public var secondFactorRequired = true
 
+    /// Environment variables that were set but could not be used, each said plainly.
+    public var problems: [String] = []
+
     public init() {}
 
+    /// This configuration, or an error naming every variable that could not be used.
+    public func checked() throws -> Self {
+        guard problems.isEmpty else {
+            throw DataFolderError(description: "Aimaq's settings cannot be used:\n  " + problems.joined(separator: "\n  "))
+        }
+        return self
+    }
+
+    /// What the environment says; a variable that is set but cannot be used is named in
+    /// `problems` (and the default kept), so that a command can refuse to start over it.
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> Self {
         var config = Self()
+        var problems: [String] = []
+        func number(_ name: String, _ range: ClosedRange<Int>) -> Int? {
+            guard let text = environment[name], !text.isEmpty else { return nil }
+            guard let value = Int(text), range.contains(value) else {
+                problems.append("\(name)=\(text): expected a whole number from \(range.lowerBound) to \(range.upperBound)")
+                return nil
+            }
+            return value
+        }
         if let value = environment["AIMAQ_DATA"], !value.isEmpty { config.dataDirectory = value }
         if let value = environment["AIMAQ_HOST"], !value.isEmpty { config.host = value }
-        if let value = environment["AIMAQ_PORT"].flatMap(Int.init) { config.port = value }
+        if let value = number("AIMAQ_PORT", 1...65_535) { config.port = value }
         if let value = environment["AIMAQ_DATABASE_URL"], !value.isEmpty { config.databaseURL = value }
-        if let value = environment["AIMAQ_BCRYPT_COST"].flatMap(Int.init) { config.bcryptCost = value }
+        if let value = number("AIMAQ_BCRYPT_COST", 4...31) { config.bcryptCost = value }
         if let value = environment["AIMAQ_SECURE_COOKIES"] { config.secureCookies = value == "1" || value == "true" }
         if let value = environment["AIMAQ_PAGE_CACHE"] { config.pageCache = !(value == "0" || value == "off" || value == "false") }
-        if let value = environment["AIMAQ_PAGE_CACHE_MB"].flatMap(Int.init), (1...65_536).contains(value) {
+        if let value = number("AIMAQ_PAGE_CACHE_MB", 1...65_536) {
             config.pageCacheMegabytes = value
         }
-        if let value = environment["AIMAQ_PG_CONNECTIONS"].flatMap(Int.init), (1...32).contains(value) {
+        if let value = number("AIMAQ_PG_CONNECTIONS", 1...32) {
             config.postgresConnectionsPerLoop = value
         }
-        if let value = environment["AIMAQ_READ_CONCURRENCY"].flatMap(Int.init), (0...4_096).contains(value) {
+        if let value = number("AIMAQ_READ_CONCURRENCY", 0...4_096) {
             config.readConcurrency = value
         }
-        if let value = environment["AIMAQ_FEED_POLL_MS"].flatMap(Int.init), (20...10_000).contains(value) {
+        if let value = number("AIMAQ_FEED_POLL_MS", 20...10_000) {
             config.feedPollMilliseconds = value
         }
-        if let value = environment["AIMAQ_MAP_POLL_MS"].flatMap(Int.init), (20...10_000).contains(value) {
+        if let value = number("AIMAQ_MAP_POLL_MS", 20...10_000) {
             config.mapPollMilliseconds = value
         }
-        if let value = environment["AIMAQ_SWEEP_MINUTES"].flatMap(Int.init), (1...1_440).contains(value) {
+        if let value = number("AIMAQ_SWEEP_MINUTES", 1...1_440) {
             config.sweepMinutes = value
         }
         if let value = environment["AIMAQ_CALENDAR"], !value.isEmpty { config.calendarFile = value }
-        if let value = environment["AIMAQ_DEADLINE_MIN_WORKING_DAYS"].flatMap(Int.init), (0...30).contains(value) {
+        if let value = number("AIMAQ_DEADLINE_MIN_WORKING_DAYS", 0...30) {
             config.minimumDeadlineWorkingDays = value
         }
-        if let value = environment["AIMAQ_APPEAL_ANSWER_DAYS"].flatMap(Int.init), (1...90).contains(value) {
+        if let value = number("AIMAQ_APPEAL_ANSWER_DAYS", 1...90) {
             config.appealTerms.answerDays = value
         }
-        if let value = environment["AIMAQ_PAGE_LAG_MS"].flatMap(Int.init), (0...1_000).contains(value) {
+        if let value = number("AIMAQ_PAGE_LAG_MS", 0...1_000) {
             config.pageLagMilliseconds = value
         }
-        if let value = environment["AIMAQ_APPEAL_STALE_MS"].flatMap(Int.init), (0...10_000).contains(value) {
+        if let value = number("AIMAQ_APPEAL_STALE_MS", 0...10_000) {
             config.appealStaleMilliseconds = value
         }
-        if let value = environment["AIMAQ_APPEAL_EXTENSION_DAYS"].flatMap(Int.init), (0...90).contains(value) {
+        if let value = number("AIMAQ_APPEAL_EXTENSION_DAYS", 0...90) {
             config.appealTerms.extensionDays = value
         }
         if let value = environment["AIMAQ_EVIDENCE_DIR"], !value.isEmpty { config.evidenceDirectory = value }
-        if let value = environment["AIMAQ_SESSION_IDLE_MINUTES"].flatMap(Int.init), (5...720).contains(value) {
+        if let value = number("AIMAQ_SESSION_IDLE_MINUTES", 5...720) {
             config.sessionIdleMinutes = value
         }
-        if let value = environment["AIMAQ_SESSION_HOURS"].flatMap(Int.init), (1...72).contains(value) {
+        if let value = number("AIMAQ_SESSION_HOURS", 1...72) {
             config.sessionHours = value
         }
         if let value = environment["AIMAQ_TRUSTED_PROXIES"] {
@@ -137,8 +159,16 @@ public struct AimaqConfiguration: Sendable {
         if let value = environment["AIMAQ_RATE_LIMITS"], !value.isEmpty { config.rateLimits = value }
         if let value = environment["AIMAQ_SECOND_FACTOR"] { config.secondFactorRequired = value != "optional" }
         if let value = environment["AIMAQ_PUBLIC_URL"], !value.isEmpty { config.publicURL = value }
-        if let value = environment["AIMAQ_LINK_HOURS"].flatMap(Int.init), (1...168).contains(value) { config.linkHours = value }
-        if let value = environment["AIMAQ_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) { config.logLevel = value }
+        if let value = number("AIMAQ_LINK_HOURS", 1...168) { config.linkHours = value }
+        if let text = environment["AIMAQ_LOG_LEVEL"], !text.isEmpty {
+            if let level = Logger.Level(rawValue: text) {
+                config.logLevel = level
+            } else {
+                problems.append("AIMAQ_LOG_LEVEL=\(text): expected one of "
+                                + Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+        }
+        config.problems = problems
         return config
     }
 
