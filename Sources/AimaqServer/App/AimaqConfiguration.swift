@@ -31,8 +31,8 @@ public struct AimaqConfiguration: Sendable {
     public var postgresConnectionsPerLoop: Int = 4
     /// Reading requests at work at once (`AIMAQ_READ_CONCURRENCY`, 0 for no limit); the rest
     /// wait their turn outside the event loops, so that writes never queue behind them
-    /// (`ReadGate`). Four per core by default (2, 4 and 8 on two cores measured alike; 8
-    /// keeps the cores busy while pages wait for PostgreSQL).
+    /// (`ReadGate`). Four per core by default: on two cores 4 and 8 measured alike and 2 a
+    /// tenth slower; more keeps the cores busy while pages wait for PostgreSQL.
     public var readConcurrency: Int = 4 * ProcessInfo.processInfo.activeProcessorCount
     /// Minutes between two sweeps for deadline notifications while serving (1 to 1440).
     public var sweepMinutes: Int = 60

@@ -10,7 +10,8 @@ import Vapor
 /// and a write's answer waited behind all of them (some 15 ms at each step of its way).
 /// Readers past the limit wait as suspended tasks instead, outside the loops' queues, so a
 /// write, a connection's bytes or a database answer waits behind a few pages at most. The
-/// readers lose nothing: the cores are as busy, the order is the same.
+/// order is the same; one server on its own cores served more pages a second with the gate,
+/// two sharing the same two cores a little fewer (docs/BENCHMARKS.md).
 ///
 /// Each loop has its own gate, and a waiting reader is let in on its own loop: Swift's tasks
 /// run on the event loops (`installEventLoopExecutor`), a resumed task stays on the loop that
