@@ -290,6 +290,22 @@ extension ServerTests {
             try await group.shutdownGracefully()
         }
 
+        @Test func theLoopsThatReadRunAtALowerPriorityThanTheRest() async throws {
+            #if os(Linux)
+            let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+            let loops = Array(group.makeIterator())
+            let before = try await loops[0].submit { ReadPriority.currentThreadNice() }.get()
+            try await ReadPriority.lower(loops, by: 5)
+            for loop in loops {
+                #expect(try await loop.submit { ReadPriority.currentThreadNice() }.get() == min(19, before + 5))
+            }
+            try await ReadPriority.lower(loops, by: 30)
+            #expect(try await loops[1].submit { ReadPriority.currentThreadNice() }.get() == 19, "never past 19")
+            #expect(ReadPriority.currentThreadNice() == before, "other threads keep theirs")
+            try await group.shutdownGracefully()
+            #endif
+        }
+
         @Test func everyAsynchronousReadIsGatedAndNothingElse() async throws {
             try await withAimaq { app, _ in
                 var gated = 0

@@ -34,6 +34,9 @@ public struct AimaqConfiguration: Sendable {
     /// (`ReadGate`). Four per core by default: on two cores 4 and 8 measured alike and 2 a
     /// tenth slower; more keeps the cores busy while pages wait for PostgreSQL.
     public var readConcurrency: Int = 4 * ProcessInfo.processInfo.activeProcessorCount
+    /// How much lower the threads that render pages run than those that write
+    /// (`AIMAQ_READ_NICE`, 0 to 19 added to their `nice`; `ReadPriority`).
+    public var readNice: Int = 10
     /// Minutes between two sweeps for deadline notifications while serving (1 to 1440).
     public var sweepMinutes: Int = 60
     /// A CSV of extra calendar days (`date,kind,name`: holiday, day_off, working_day) laid
@@ -120,6 +123,7 @@ public struct AimaqConfiguration: Sendable {
         if let value = number("AIMAQ_READ_CONCURRENCY", 0...4_096) {
             config.readConcurrency = value
         }
+        if let value = number("AIMAQ_READ_NICE", 0...19) { config.readNice = value }
         if let value = number("AIMAQ_FEED_POLL_MS", 20...10_000) {
             config.feedPollMilliseconds = value
         }

@@ -86,6 +86,7 @@ public enum ServerCommands {
             let seconds = Double(warm.components.seconds) + Double(warm.components.attoseconds) / 1e18
             note(String(format: "aimaq serve: register and budget read in %.1f s", seconds))
             say("Aimaq is serving \(config.dataDirectory) on http://\(config.host):\(config.port)")
+            try await yieldReadsToWrites(app, config)
             try await app.execute()
         }
     }
@@ -116,8 +117,16 @@ public enum ServerCommands {
             for login in DemoData.logins {
                 say("  \(login.role.rawValue.padding(toLength: 17, withPad: " ", startingAt: 0)) \(login.email)  [\(login.territory)]")
             }
+            try await yieldReadsToWrites(app, config)
             try await app.execute()
         }
+    }
+
+    /// Lowers the priority of the threads that render pages (`ReadPriority`).
+    private static func yieldReadsToWrites(_ app: Application, _ config: AimaqConfiguration) async throws {
+        var loops = Array(app.eventLoopGroup.makeIterator())
+        if let background = app.aimaq.background { loops.append(background.executor.loop) }
+        try await ReadPriority.lower(loops, by: config.readNice)
     }
 
     public static func addUser(_ config: AimaqConfiguration, email: String, name: String, role: Role,
