@@ -89,7 +89,7 @@ public struct AimaqConfiguration: Sendable {
     /// This configuration, or an error naming every variable that could not be used.
     public func checked() throws -> Self {
         guard problems.isEmpty else {
-            throw DataFolderError(description: "Aimaq's settings cannot be used:\n  " + problems.joined(separator: "\n  "))
+            throw SettingsError(description: "Aimaq's settings cannot be used:\n  " + problems.joined(separator: "\n  "))
         }
         return self
     }
@@ -184,6 +184,11 @@ public struct AimaqConfiguration: Sendable {
     public var sqlitePath: String {
         URL(fileURLWithPath: dataDirectory).appendingPathComponent("aimaq.sqlite").path
     }
+}
+
+/// `AIMAQ_` variables that are set but cannot be used, each named with what was expected.
+public struct SettingsError: Error, CustomStringConvertible, Sendable {
+    public let description: String
 }
 
 /// What is wrong with a data folder, said so that a person can fix it.

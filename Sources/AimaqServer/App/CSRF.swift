@@ -115,8 +115,8 @@ struct SecurityHeadersMiddleware: Middleware {
 /// `Server-Timing: app;dur=…`: how long the server worked on an answer, from the first
 /// middleware to the answer (milliseconds), so that a client or a benchmark can tell the
 /// server's own time from the network's and its own. Phases a route timed (`Request.timed`)
-/// follow it: a write's transaction (`tx`, with its wait for its turn) and the bringing of
-/// this server's models up to date (`feed`).
+/// follow it: for a write of an assignment, its transaction (`tx`, with its wait for its
+/// turn) and the bringing of this server's models up to date (`feed`).
 struct ServerTimingMiddleware: Middleware {
     func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         let started = DispatchTime.now().uptimeNanoseconds
