@@ -474,6 +474,15 @@ extension ServerTests.InstructionControl {
             #expect(try await Assignment.find(id, on: app.db)?.status == .accepted)
             let badValue = try await send("/api/v1/reports", "{\"assignment\": \(fixture.plan.aralAssignment), \"text\": \"x\", \"values\": {\"777\": 1}}", token: officerToken)
             #expect(badValue.status == .forbidden, "Aral is not the officer's district")
+            // A token's use is noted; the token of an account made inactive works no more.
+            let deputyRecord = try #require(try await APIToken.query(on: app.db)
+                .filter(\.$tokenHash == APITokens.hash(deputyToken)).first())
+            #expect(deputyRecord.lastUsedAt != nil)
+            let deputyAccount = try #require(try await Account.find(deputyRecord.accountID, on: app.db))
+            deputyAccount.active = false
+            try await deputyAccount.save(on: app.db)
+            let inactive = try await send("/api/v1/reviews", "{\"assignment\": \(id), \"decision\": \"accept\"}", token: deputyToken)
+            #expect(inactive.status == .unauthorized)
             // A revoked token no longer works.
             var officer = Visitor(app)
             try await officer.signIn("akimat")

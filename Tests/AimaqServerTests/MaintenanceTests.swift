@@ -32,6 +32,7 @@ extension ServerTests {
                 }
                 let folder = FileManager.default.temporaryDirectory.appendingPathComponent("aimaq-backup-\(UUID().uuidString)").path
                 try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                defer { try? FileManager.default.removeItem(atPath: folder) }
                 let file = folder + "/aimaq.backup"
                 let said = try await AimaqServer.Maintenance.backup(app.aimaq.configuration, to: file)
                 #expect(said.contains("backed up"))
@@ -71,6 +72,7 @@ extension ServerTests {
             guard Self.onSQLite else { return }
             // A real data folder: the whole classifier makes a file of several megabytes.
             let config = testConfiguration()
+            defer { try? FileManager.default.removeItem(atPath: config.dataDirectory) }
             try await ServerCommands.migrate(config)
             let sound = try await AimaqServer.Maintenance.check(config)
             #expect(sound.isHealthy, "\(sound.problems)")

@@ -272,9 +272,12 @@ func withAimaq(file: Bool = false, configure: (inout AimaqConfiguration) -> Void
     } catch {
         try? await app.autoRevert()
         try? await app.asyncShutdown()
+        try? FileManager.default.removeItem(atPath: config.dataDirectory)
         throw error
     }
     try await app.asyncShutdown()
+    // The data folder (database file, evidence, backups) goes with the test.
+    try? FileManager.default.removeItem(atPath: config.dataDirectory)
 }
 
 /// A visitor with a cookie jar: signs in through the real form and sends CSRF tokens as a

@@ -132,10 +132,7 @@ final class SerialRunner: Sendable {
 /// command-line imports committed.
 enum ChangeFeedPoller {
     static func task(interval: Duration) -> RepeatingTask {
-        RepeatingTask("change feed", every: interval) { app in
-            guard let sql = app.db as? any SQLDatabase else { return }
-            try await app.aimaq.feed.catchUp(db: sql)
-        }
+        RepeatingTask("change feed", every: interval) { app in try await app.catchUpChanges() }
     }
 }
 
@@ -143,13 +140,20 @@ extension Application {
     /// Applies what was committed (call after a write): this server's models then show it.
     /// A failure is logged, not thrown, since the write itself has landed; the poll retries.
     func followChanges() async {
-        // On the write lane when there is one: a writer's own catch-up waits for no reader.
-        let lane = aimaq.writes
-        guard let sql = (lane?.readDatabase ?? db) as? any SQLDatabase else { return }
         do {
-            try await aimaq.feed.catchUp(db: sql, executor: lane?.readExecutor)
+            try await catchUpChanges()
         } catch {
             logger.error("change feed: \(String(reflecting: error))")
         }
+    }
+
+    /// Applies what was committed, on the write lane's reading loop when there is one, for
+    /// a writer and for the poll alike: catch-ups run one after another, so a poll run on an
+    /// event loop (whose priority is lowered, behind the pages queued there) would keep the
+    /// next writer's own catch-up waiting as long.
+    func catchUpChanges() async throws {
+        let lane = aimaq.writes
+        guard let sql = (lane?.readDatabase ?? db) as? any SQLDatabase else { return }
+        try await aimaq.feed.catchUp(db: sql, executor: lane?.readExecutor)
     }
 }

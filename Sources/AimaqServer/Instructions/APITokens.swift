@@ -45,15 +45,17 @@ enum APITokens {
         /// The active account a token belongs to; notes the token's use (at most once a
         /// minute, by the writer: an API client's every call costs no write of its own).
         private static func owner(of tokenHash: String, _ request: Request, on db: any Database) async throws -> Account? {
-            struct Row: Decodable { var id: Int; var account_id: UUID; var last_used_at: Int64? }
-            guard let token = try await db.sql.select().columns("id", "account_id", "last_used_at")
-                    .from(APIToken.schema).where("token_hash", .equal, SQLBind(tokenHash)).first(decoding: Row.self),
-                  let account = try await Account.find(token.account_id, on: db), account.active else { return nil }
+            // The token and its owner in one round trip (a write's first statement).
+            guard let account = try await Account.query(on: db)
+                    .join(APIToken.self, on: \APIToken.$accountID == \Account.$id)
+                    .filter(APIToken.self, \.$tokenHash == tokenHash).first(),
+                  account.active else { return nil }
+            let token = try account.joined(APIToken.self)
             let now = KazakhstanTime.nowMilliseconds()
-            if now - (token.last_used_at ?? 0) > 60_000 {
+            if now - (token.lastUsedAt ?? 0) > 60_000, let tokenID = token.id {
                 try await request.onWriteLane { db in
                     try await db.sql.update(APIToken.schema).set("last_used_at", to: SQLBind(now))
-                        .where("id", .equal, SQLBind(token.id)).run()
+                        .where("id", .equal, SQLBind(tokenID)).run()
                 }
             }
             return account
