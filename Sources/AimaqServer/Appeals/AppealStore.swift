@@ -255,7 +255,8 @@ enum AppealStore {
         }
         // Kept only once the appeal is stored (a retried or failed transaction leaves no stems).
         stems.store([id: cut])
-        guard let record = try await find(id, on: writer.database.sql) else { throw Abort(.internalServerError) }
+        // Read back where the bucket was read: the transactions' connection is free for the next.
+        guard let record = try await find(id, on: reading ?? writer.database.sql) else { throw Abort(.internalServerError) }
         return record
     }
 
