@@ -70,8 +70,8 @@ extension ServerTests {
                     let mine = try await app.aimaq.register.current(app.db as! any SQLDatabase)
                     #expect(mine.index.entries.first { $0.id == fixture.plan.shieliAssignment }?.status == .reportSubmitted)
 
-                    // The other server learns it from the feed (its poll calls this).
-                    try await other.aimaq.feed.catchUp(db: sql)
+                    // The other server learns it from the feed (its poll calls this, on its write lane).
+                    try await other.catchUpChanges()
                     let after = try await other.aimaq.register.current(sql)
                     #expect(after.index.entries.first { $0.id == fixture.plan.shieliAssignment }?.status == .reportSubmitted)
                     #expect(after.index.count == before.index.count)
@@ -151,7 +151,7 @@ extension ServerTests {
                         + "F1,protocol,2026-01-08,01,Feed meeting,9.1,Build a school,social,2026-12-31,once,yes,,,,435200000,\n"
                     let plan = try PlanImporter.parse(text, app: app).get()
                     _ = try await PlanImporter.write(plan, app: app, actor: "test")
-                    try await other.aimaq.feed.catchUp(db: sql)
+                    try await other.catchUpChanges()
                     let after = try await other.aimaq.register.current(sql)
                     #expect(after.index.count == before + 1)
                     #expect(after.instructions.values.contains { $0.text == "Build a school" })
