@@ -261,14 +261,14 @@ extension ServerTests {
             let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
             let loop = group.next()
             let gate = ReadGate(permits: 2, loop: loop)
-            await gate.enter()
-            await gate.enter()
+            #expect(await gate.enter())
+            #expect(await gate.enter())
             #expect(gate.load == (2, 0))
             let order = Order()
             var waiting: [Task<Void, Never>] = []
             for n in 1...5 {
                 waiting.append(Task {
-                    await gate.enter()
+                    #expect(await gate.enter())
                     await order.admit(n)
                 })
                 // Each in the queue before the next starts: the order below is the queue's.
@@ -288,6 +288,58 @@ extension ServerTests {
             gate.leave()
             #expect(gate.load == (0, 0), "every place given back")
             try await group.shutdownGracefully()
+        }
+
+        @Test func aReaderPastTheQueueIsTurnedAwayAtOnce() async throws {
+            let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+            let loop = group.next()
+            let gate = ReadGate(permits: 1, queue: 2, loop: loop)
+            #expect(await gate.enter())
+            let waiting = (1...2).map { _ in Task { await gate.enter() } }
+            for _ in 0..<5_000 where gate.load.waiting < 2 { try await Task.sleep(for: .milliseconds(1)) }
+            try #require(gate.load == (1, 2))
+            #expect(await gate.enter() == false, "a third waiting reader finds no place")
+            #expect(gate.load == (1, 2), "and takes none")
+            gate.leave()
+            #expect(await waiting[0].value)
+            gate.leave()
+            #expect(await waiting[1].value)
+            gate.leave()
+            #expect(gate.load == (0, 0))
+            try await group.shutdownGracefully()
+        }
+
+        @Test func aPageTurnedAwaySaysSoInTheVisitorsLanguageWithRetryAfter() async throws {
+            try await withAimaq(configure: { $0.readConcurrency = 1; $0.readQueue = 1 }) { app, _ in
+                // Every loop's one place taken and its one waiting place filled.
+                let gates = try #require(app.routes.all.lazy.compactMap { $0.responder as? ReadGate.Gated }.first).gates
+                var held: [Task<Bool, Never>] = []
+                for gate in gates.values {
+                    #expect(await gate.enter())
+                    held.append(Task { await gate.enter() })
+                    for _ in 0..<5_000 where gate.load.waiting < 1 { try await Task.sleep(for: .milliseconds(1)) }
+                    try #require(gate.load == (1, 1))
+                }
+                let headers: HTTPHeaders = ["Accept-Language": "ru"]
+                try await app.testing().test(.GET, "/territories/430000000", headers: headers) { response in
+                    #expect(response.status == .serviceUnavailable)
+                    #expect(response.headers.first(name: "Retry-After") == "1")
+                    #expect(response.body.string.contains("Повторите попытку"), "\(response.body.string.prefix(300))")
+                    #expect(response.headers.contentType == .html)
+                }
+                try await app.testing().test(.GET, "/api/v1/assignments?territory=430000000&lang=en") { response in
+                    #expect(response.status == .serviceUnavailable)
+                    #expect(response.headers.first(name: "Retry-After") == "1")
+                    let answer = try response.content.decode(APIErrorBody.self)
+                    #expect(answer.error.status == 503 && answer.error.message.contains("moment"))
+                }
+                for gate in gates.values { gate.leave() }
+                for task in held { #expect(await task.value) }
+                for gate in gates.values { gate.leave() }
+                try await app.testing().test(.GET, "/territories/430000000") { response in
+                    #expect(response.status == .ok, "places given back, pages served again")
+                }
+            }
         }
 
         @Test func theLoopsThatReadRunAtALowerPriorityThanTheRest() async throws {

@@ -34,6 +34,11 @@ public struct AimaqConfiguration: Sendable {
     /// (`ReadGate`). Four per core by default: on two cores 4 and 8 measured alike and 2 a
     /// tenth slower; more keeps the cores busy while pages wait for PostgreSQL.
     public var readConcurrency: Int = 4 * ProcessInfo.processInfo.activeProcessorCount
+    /// Reading requests that may wait their turn on each event loop (`AIMAQ_READ_QUEUE`, 1 to
+    /// 1,000,000); the next is answered 503 with `Retry-After` at once. The default is about a
+    /// second of kept pages on one loop of a two-core machine (some 5,000 a second each), a few
+    /// seconds of pages rendered afresh: a safety valve for an overload, not a throttle.
+    public var readQueue: Int = 2_048
     /// How much lower the threads that render pages run than those that write
     /// (`AIMAQ_READ_NICE`, 0 to 19 added to their `nice`; `ReadPriority`).
     public var readNice: Int = 10
@@ -123,6 +128,7 @@ public struct AimaqConfiguration: Sendable {
         if let value = number("AIMAQ_READ_CONCURRENCY", 0...4_096) {
             config.readConcurrency = value
         }
+        if let value = number("AIMAQ_READ_QUEUE", 1...1_000_000) { config.readQueue = value }
         if let value = number("AIMAQ_READ_NICE", 0...19) { config.readNice = value }
         if let value = number("AIMAQ_FEED_POLL_MS", 20...10_000) {
             config.feedPollMilliseconds = value

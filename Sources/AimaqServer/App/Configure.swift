@@ -83,7 +83,8 @@ public enum AimaqApp {
         registerRoutes(app)
         if configuration.readConcurrency > 0 {
             let loops = Array(app.eventLoopGroup.makeIterator())
-            ReadGate.guardReads(app.routes, loops: loops, permits: max(1, configuration.readConcurrency / max(1, loops.count)))
+            ReadGate.guardReads(app.routes, loops: loops, permits: max(1, configuration.readConcurrency / max(1, loops.count)),
+                                 queue: configuration.readQueue)
         }
         app.storage[MethodTable.Key.self] = MethodTable(app.routes.all)
     }

@@ -2,7 +2,10 @@ import Synchronization
 import Vapor
 
 /// At most so many reading requests at work at once on an event loop (`AIMAQ_READ_CONCURRENCY`
-/// over the loops); the others wait their turn here, first come first served.
+/// over the loops); the others wait their turn here, first come first served, up to
+/// `AIMAQ_READ_QUEUE` on each loop. A reader who would wait behind more is answered at once
+/// with 503 and `Retry-After`: an overloaded server sheds what it cannot serve soon instead of
+/// growing its queue, its memory and every reader's wait without end.
 ///
 /// Pages are rendered on the event loops, which also carry every connection's bytes and the
 /// answers of writes coming back from the write lane (`WriteLane`). An event loop runs its
@@ -20,10 +23,10 @@ final class ReadGate: Sendable {
     private struct State {
         var free: Int
         /// The waiting readers, oldest from `head`.
-        var waiting: [CheckedContinuation<Void, Never>] = []
+        var waiting: [CheckedContinuation<Bool, Never>] = []
         var head = 0
 
-        mutating func takeOldest() -> CheckedContinuation<Void, Never>? {
+        mutating func takeOldest() -> CheckedContinuation<Bool, Never>? {
             guard head < waiting.count else { return nil }
             let next = waiting[head]
             head += 1
@@ -37,45 +40,50 @@ final class ReadGate: Sendable {
 
     private let state: Mutex<State>
     let permits: Int
+    /// Readers that may wait at once; the next is turned away.
+    let queue: Int
     /// The loop whose readers wait here.
     let loop: any EventLoop
 
-    init(permits: Int, loop: any EventLoop) {
+    init(permits: Int, queue: Int = .max, loop: any EventLoop) {
         self.permits = permits
+        self.queue = max(queue, 0)
         self.loop = loop
         state = Mutex(State(free: permits))
     }
 
-    /// Waits until a reader may start.
-    func enter() async {
+    /// Waits until a reader may start; false, at once, when the queue is full (the reader
+    /// then holds no place to give back).
+    func enter() async -> Bool {
         let admitted = state.withLock { state -> Bool in
             guard state.free > 0 else { return false }
             state.free -= 1
             return true
         }
-        if admitted { return }
-        await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
-            let now = state.withLock { state -> Bool in
+        if admitted { return true }
+        return await withCheckedContinuation { (waiter: CheckedContinuation<Bool, Never>) in
+            let answer = state.withLock { state -> Bool? in
                 if state.free > 0 {
                     state.free -= 1
                     return true
                 }
+                guard state.waiting.count - state.head < queue else { return false }
                 state.waiting.append(waiter)
-                return false
+                return nil
             }
-            if now { waiter.resume() }
+            if let answer { waiter.resume(returning: answer) }
         }
     }
 
     /// A reader is done: its place goes to the oldest waiting one, who goes on on this loop.
     func leave() {
-        let next = state.withLock { state -> CheckedContinuation<Void, Never>? in
+        let next = state.withLock { state -> CheckedContinuation<Bool, Never>? in
             if let next = state.takeOldest() { return next }
             state.free += 1
             return nil
         }
         guard let next else { return }
-        if loop.inEventLoop { next.resume() } else { loop.execute { next.resume() } }
+        if loop.inEventLoop { next.resume(returning: true) } else { loop.execute { next.resume(returning: true) } }
     }
 
     /// Readers at work and waiting, for tests and the health page.
@@ -86,15 +94,38 @@ final class ReadGate: Sendable {
     /// Puts every `GET` route whose work is asynchronous behind the gate of its request's
     /// loop, `permits` readers at work on each loop of `loops`. Routes that answer on their
     /// event loop at once (`/ping`) and writes are left as they are.
-    static func guardReads(_ routes: Routes, loops: [any EventLoop], permits: Int) {
+    static func guardReads(_ routes: Routes, loops: [any EventLoop], permits: Int, queue: Int) {
         var gates: [ObjectIdentifier: ReadGate] = [:]
-        for loop in loops { gates[ObjectIdentifier(loop)] = ReadGate(permits: permits, loop: loop) }
+        for loop in loops { gates[ObjectIdentifier(loop)] = ReadGate(permits: permits, queue: queue, loop: loop) }
         let all = gates
         for route in routes.all where route.method == .GET || route.method == .HEAD {
             if let base = route.responder as? any AsyncResponder {
                 route.responder = Gated(base: base, gates: all)
             }
         }
+    }
+
+    /// The answer to a reader turned away: 503 with `Retry-After`, in the visitor's language,
+    /// and cheaper than any page (a reader turned away must not cost what a page served does;
+    /// the full error page, with the site's header, measured so).
+    static func busy(_ request: Request) -> Response {
+        var headers: HTTPHeaders = ["Retry-After": "1", "Cache-Control": "no-store"]
+        let message = request.t("error.busy")
+        let body: String
+        if request.url.path.hasPrefix("/api/") {
+            headers.contentType = .json
+            body = "{\"error\":{\"status\":503,\"message\":\(jsonString(message))}}"
+        } else {
+            headers.contentType = .html
+            let title = request.t("error.busy.title")
+            let page = fragment {
+                el("title") { title }
+                el("h1") { title }
+                el("p", .class("error-message")) { message }
+            }
+            body = "<!doctype html><html lang=\"\(request.language.rawValue)\"><meta charset=\"utf-8\">\(page.render())</html>"
+        }
+        return Response(status: .serviceUnavailable, headers: headers, body: .init(string: body))
     }
 
     struct Gated: AsyncResponder {
@@ -104,7 +135,7 @@ final class ReadGate: Sendable {
         func respond(to request: Request) async throws -> Response {
             // A request on a loop of another group (none in a server) goes in at once.
             guard let gate = gates[ObjectIdentifier(request.eventLoop)] else { return try await base.respond(to: request) }
-            await gate.enter()
+            guard await gate.enter() else { return ReadGate.busy(request) }
             defer { gate.leave() }
             return try await base.respond(to: request)
         }
