@@ -91,14 +91,19 @@ final class ReadGate: Sendable {
         state.withLock { (permits - $0.free, $0.waiting.count - $0.head) }
     }
 
+    /// The health checks pass by the gate: a balancer that found a busy server "unhealthy"
+    /// would send its readers to the others, and overload them in turn.
+    static let ungated: Set<String> = [SiteURL.health.path, SiteURL.api(.health).path]
+
     /// Puts every `GET` route whose work is asynchronous behind the gate of its request's
     /// loop, `permits` readers at work on each loop of `loops`. Routes that answer on their
-    /// event loop at once (`/ping`) and writes are left as they are.
+    /// event loop at once (`/ping`), the health checks and writes are left as they are.
     static func guardReads(_ routes: Routes, loops: [any EventLoop], permits: Int, queue: Int) {
         var gates: [ObjectIdentifier: ReadGate] = [:]
         for loop in loops { gates[ObjectIdentifier(loop)] = ReadGate(permits: permits, queue: queue, loop: loop) }
         let all = gates
         for route in routes.all where route.method == .GET || route.method == .HEAD {
+            guard !ungated.contains("/" + route.path.string) else { continue }
             if let base = route.responder as? any AsyncResponder {
                 route.responder = Gated(base: base, gates: all)
             }
