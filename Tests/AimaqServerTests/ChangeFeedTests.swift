@@ -346,6 +346,46 @@ extension ServerTests {
             }
         }
 
+        /// Answers whether it runs on `loop`.
+        struct Where: AsyncResponder {
+            let loop: any EventLoop
+            func respond(to request: Request) async throws -> Response {
+                Response(status: loop.inEventLoop ? .ok : .conflict)
+            }
+        }
+
+        @Test func pagesAreRenderedOnTheRenderThreadsNotTheEventLoops() async throws {
+            try await withAimaq { app, _ in
+                let render = RenderLoops(threads: 1)
+                let loop = app.eventLoopGroup.next()
+                let routes = Routes()
+                routes.add(Route(method: .GET, path: ["where"], responder: Where(loop: render.executors[0].loop),
+                                 requestType: Request.self, responseType: Response.self))
+                ReadGate.guardReads(routes, loops: [loop], permits: 1, queue: 4, render: render.executors)
+                let gated = try #require(routes.all.first?.responder as? ReadGate.Gated)
+                #expect(gated.gates[ObjectIdentifier(loop)]?.loop === render.executors[0].loop)
+                // Readers past the permit wait, then render there too.
+                let answers = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+                    for _ in 0..<3 {
+                        group.addTask {
+                            let request = Request(application: app, method: .GET, url: URI(path: "/where"), on: loop)
+                            return try await gated.respond(to: request).status
+                        }
+                    }
+                    return try await group.reduce(into: []) { $0.append($1) }
+                }
+                #expect(answers == [.ok, .ok, .ok], "rendered on the render thread")
+                let load = try #require(gated.gates[ObjectIdentifier(loop)]).load
+                #expect(load == (0, 0))
+                // The server's own pages answer as before with the render threads (the default).
+                #expect(app.storage[RenderLoops.Key.self] != nil)
+                try await app.testing().test(.GET, "/instructions") { response in
+                    #expect(response.status == .ok)
+                }
+                await render.shutdown()
+            }
+        }
+
         @Test func theLoopsThatReadRunAtALowerPriorityThanTheRest() async throws {
             #if os(Linux)
             let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)

@@ -39,6 +39,10 @@ public struct AimaqConfiguration: Sendable {
     /// second of kept pages on one loop of a two-core machine (some 5,000 a second each), a few
     /// seconds of pages rendered afresh: a safety valve for an overload, not a throttle.
     public var readQueue: Int = 2_048
+    /// Threads that render the pages let through the gate (`AIMAQ_RENDER_THREADS`, 0 to 256;
+    /// `RenderLoops`), so that the event loops only move bytes and a write's request and
+    /// answer never wait behind a page. One per core by default; 0 renders on the event loops.
+    public var renderThreads: Int = ProcessInfo.processInfo.activeProcessorCount
     /// How much lower the threads that render pages run than those that write
     /// (`AIMAQ_READ_NICE`, 0 to 19 added to their `nice`; `ReadPriority`).
     public var readNice: Int = 10
@@ -129,6 +133,7 @@ public struct AimaqConfiguration: Sendable {
             config.readConcurrency = value
         }
         if let value = number("AIMAQ_READ_QUEUE", 1...1_000_000) { config.readQueue = value }
+        if let value = number("AIMAQ_RENDER_THREADS", 0...256) { config.renderThreads = value }
         if let value = number("AIMAQ_READ_NICE", 0...19) { config.readNice = value }
         if let value = number("AIMAQ_FEED_POLL_MS", 20...10_000) {
             config.feedPollMilliseconds = value

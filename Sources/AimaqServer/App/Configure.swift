@@ -83,8 +83,14 @@ public enum AimaqApp {
         registerRoutes(app)
         if configuration.readConcurrency > 0 {
             let loops = Array(app.eventLoopGroup.makeIterator())
+            var render: RenderLoops?
+            if configuration.renderThreads > 0 {
+                render = RenderLoops(threads: configuration.renderThreads)
+                app.storage[RenderLoops.Key.self] = render
+                app.lifecycle.use(RenderLoops.Shutdown(loops: render!))
+            }
             ReadGate.guardReads(app.routes, loops: loops, permits: max(1, configuration.readConcurrency / max(1, loops.count)),
-                                 queue: configuration.readQueue)
+                                 queue: configuration.readQueue, render: render?.executors ?? [])
         }
         app.storage[MethodTable.Key.self] = MethodTable(app.routes.all)
     }

@@ -42,13 +42,16 @@ final class ReadGate: Sendable {
     let permits: Int
     /// Readers that may wait at once; the next is turned away.
     let queue: Int
-    /// The loop whose readers wait here.
+    /// The loop whose readers wait here: where they go on when let in.
     let loop: any EventLoop
+    /// Where the readers render their pages, when not on their event loop (`RenderLoops`).
+    let render: LoopExecutor?
 
-    init(permits: Int, queue: Int = .max, loop: any EventLoop) {
+    init(permits: Int, queue: Int = .max, loop: any EventLoop, render: LoopExecutor? = nil) {
         self.permits = permits
         self.queue = max(queue, 0)
-        self.loop = loop
+        self.loop = render?.loop ?? loop
+        self.render = render
         state = Mutex(State(free: permits))
     }
 
@@ -98,9 +101,16 @@ final class ReadGate: Sendable {
     /// Puts every `GET` route whose work is asynchronous behind the gate of its request's
     /// loop, `permits` readers at work on each loop of `loops`. Routes that answer on their
     /// event loop at once (`/ping`), the health checks and writes are left as they are.
-    static func guardReads(_ routes: Routes, loops: [any EventLoop], permits: Int, queue: Int) {
+    /// With `render` executors, the readers of each event loop wait for and render their page
+    /// on one of them (`RenderLoops`), the loop only moving the bytes.
+    static func guardReads(_ routes: Routes, loops: [any EventLoop], permits: Int, queue: Int,
+                           render: [LoopExecutor] = []) {
         var gates: [ObjectIdentifier: ReadGate] = [:]
-        for loop in loops { gates[ObjectIdentifier(loop)] = ReadGate(permits: permits, queue: queue, loop: loop) }
+        for (number, loop) in loops.enumerated() {
+            let executor = render.isEmpty ? nil : render[number % render.count]
+            gates[ObjectIdentifier(loop)] = ReadGate(permits: permits, queue: queue, loop: executor?.loop ?? loop,
+                                                     render: executor)
+        }
         let all = gates
         for route in routes.all where route.method == .GET || route.method == .HEAD {
             guard !ungated.contains("/" + route.path.string) else { continue }
@@ -140,6 +150,13 @@ final class ReadGate: Sendable {
         func respond(to request: Request) async throws -> Response {
             // A request on a loop of another group (none in a server) goes in at once.
             guard let gate = gates[ObjectIdentifier(request.eventLoop)] else { return try await base.respond(to: request) }
+            guard let render = gate.render else { return try await pass(gate, request) }
+            // Waiting, rendering and every step after a database's answer run on the render
+            // thread; only the answer goes back to the request's loop.
+            return try await withTaskExecutorPreference(render) { try await pass(gate, request) }
+        }
+
+        private func pass(_ gate: ReadGate, _ request: Request) async throws -> Response {
             guard await gate.enter() else { return ReadGate.busy(request) }
             defer { gate.leave() }
             return try await base.respond(to: request)
