@@ -8,8 +8,9 @@ import NIOCore
 /// Pages are rendered on the event loops; a write runs its statements on the write lane's
 /// loop and thread pool (`WriteLane`) and hands each one from thread to thread. Under a full
 /// load of readers each such hand-over waited for a core as long as any page, and a write
-/// makes some twenty. The serving process therefore lowers the scheduling priority of its
-/// event loops and of the loop that remakes pages (`nice`, raised by `AIMAQ_READ_NICE`):
+/// makes some twenty. The serving process therefore lowers the scheduling priority of the
+/// threads that render pages (`RenderLoops`, or the event loops when rendering there) and of
+/// the loop that remakes pages (`nice`, raised by `AIMAQ_READ_NICE`):
 /// when nothing else wants the cores the loops have them all, and a write's threads (and the
 /// database server on the same machine) go first when they need one. Raising one's own
 /// `nice` needs no privilege. Linux keeps a `nice` per thread; elsewhere this does nothing.
