@@ -234,7 +234,7 @@ extension ServerTests {
 
     @Test func withABackgroundLoopAnOldValueIsServedAtOnceWhileTheNewOneIsMadeOffThePath() async throws {
         let cache = FreshEnough<String>()
-        let loop = BackgroundLoop()
+        let loop = LoopThreads(threads: 1)
         let counter = Counter()
         // The present is moved rather than waited for: the thresholds hold however busy the machine is.
         let stale = Duration.seconds(100)

@@ -356,7 +356,7 @@ extension ServerTests {
 
         @Test func pagesAreRenderedOnTheRenderThreadsNotTheEventLoops() async throws {
             try await withAimaq { app, _ in
-                let render = RenderLoops(threads: 1)
+                let render = LoopThreads(threads: 1)
                 let loop = app.eventLoopGroup.next()
                 let routes = Routes()
                 routes.add(Route(method: .GET, path: ["where"], responder: Where(loop: render.executors[0].loop),
@@ -378,7 +378,7 @@ extension ServerTests {
                 let load = try #require(gated.gates[ObjectIdentifier(loop)]).load
                 #expect(load == (0, 0))
                 // The server's own pages answer as before with the render threads (the default).
-                #expect(app.storage[RenderLoops.Key.self] != nil)
+                #expect(app.storage[LoopThreads.RenderKey.self] != nil)
                 try await app.testing().test(.GET, "/instructions") { response in
                     #expect(response.status == .ok)
                 }
@@ -465,7 +465,7 @@ extension ServerTests {
         // The present is moved by the test, never waited for: the thresholds hold however busy the machine is.
         let clock = ManualClock()
         let cache = PageCache(enabled: true, megabytes: 1, clock: { clock.now })
-        let loop = BackgroundLoop()
+        let loop = LoopThreads(threads: 1)
         let renders = Renders()
         let lag = Duration.seconds(100)
         func page(_ version: Int, _ render: @escaping @Sendable () async throws -> String) async throws -> String {

@@ -40,7 +40,7 @@ public struct AimaqConfiguration: Sendable {
     /// seconds of pages rendered afresh: a safety valve for an overload, not a throttle.
     public var readQueue: Int = 2_048
     /// Threads that render the pages let through the gate (`AIMAQ_RENDER_THREADS`, 0 to 256;
-    /// `RenderLoops`), so that the event loops only move bytes and a write's request and
+    /// `LoopThreads`), so that the event loops only move bytes and a write's request and
     /// answer never wait behind a page. One per core by default; 0 renders on the event loops.
     public var renderThreads: Int = ProcessInfo.processInfo.activeProcessorCount
     /// How much lower the threads that render pages run than those that write

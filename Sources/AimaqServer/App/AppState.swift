@@ -36,7 +36,7 @@ final class AppState: Sendable {
     /// Where audited writes run (none with an in-memory database, which one connection holds).
     let writes: WriteLane?
     /// Where kept pages are remade while readers get the older copy (none in memory).
-    let background: BackgroundLoop?
+    let background: LoopThreads?
     /// The capabilities' sections of a territory page, in the order they appear.
     let territorySections: [any TerritorySection] = [InstructionsSection(), BudgetSection(), ObjectsSection()]
     /// Signs private feed addresses; generated once per installation and kept in the database.
@@ -45,7 +45,7 @@ final class AppState: Sendable {
 
     init(configuration: AimaqConfiguration, catalog: StringCatalog, throttle: LoginThrottle = LoginThrottle(),
          calendar: WorkingCalendar, budget: BudgetState, evidenceInDatabase: Bool = false, writes: WriteLane? = nil,
-         background: BackgroundLoop? = nil) {
+         background: LoopThreads? = nil) {
         self.writes = writes
         self.background = background
         self.budget = budget

@@ -52,8 +52,8 @@ public enum AimaqApp {
         }
         if let lane { app.lifecycle.use(WriteLane.Shutdown(lane: lane)) }
         // With a lane (a database file or PostgreSQL), kept pages are remade off the request path.
-        let background = lane.map { _ in BackgroundLoop() }
-        if let background { app.lifecycle.use(BackgroundLoop.Shutdown(loop: background)) }
+        let background = lane.map { _ in LoopThreads(threads: 1) }
+        if let background { app.lifecycle.use(LoopThreads.Shutdown(threads: background)) }
         AimaqMigrations.register(on: app)
         _ = try RateLimits.parse(configuration.rateLimits)  // a bad setting stops the start, said plainly
         let auditKey = try AuditKey.load(configuration)
@@ -83,11 +83,10 @@ public enum AimaqApp {
         registerRoutes(app)
         if configuration.readConcurrency > 0 {
             let loops = Array(app.eventLoopGroup.makeIterator())
-            var render: RenderLoops?
-            if configuration.renderThreads > 0 {
-                render = RenderLoops(threads: configuration.renderThreads)
-                app.storage[RenderLoops.Key.self] = render
-                app.lifecycle.use(RenderLoops.Shutdown(loops: render!))
+            let render = configuration.renderThreads > 0 ? LoopThreads(threads: configuration.renderThreads) : nil
+            if let render {
+                app.storage[LoopThreads.RenderKey.self] = render
+                app.lifecycle.use(LoopThreads.Shutdown(threads: render))
             }
             ReadGate.guardReads(app.routes, loops: loops, permits: max(1, configuration.readConcurrency / max(1, loops.count)),
                                  queue: configuration.readQueue, render: render?.executors ?? [])

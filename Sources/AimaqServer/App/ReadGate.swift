@@ -7,8 +7,9 @@ import Vapor
 /// with 503 and `Retry-After`: an overloaded server sheds what it cannot serve soon instead of
 /// growing its queue, its memory and every reader's wait without end.
 ///
-/// Pages are rendered on the event loops, which also carry every connection's bytes and the
-/// answers of writes coming back from the write lane (`WriteLane`). An event loop runs its
+/// Without render threads (`AIMAQ_RENDER_THREADS=0`) pages are rendered on the event loops,
+/// which also carry every connection's bytes and the answers of writes coming back from the
+/// write lane (`WriteLane`). An event loop runs its
 /// jobs in the order they came: with 64 readers, each loop holds some thirty rendering jobs,
 /// and a write's answer waited behind all of them (some 15 ms at each step of its way).
 /// Readers past the limit wait as suspended tasks instead, outside the loops' queues, so a
@@ -16,9 +17,11 @@ import Vapor
 /// order is the same; one server on its own cores served more pages a second with the gate,
 /// two sharing the same two cores a little fewer (docs/BENCHMARKS.md).
 ///
-/// Each loop has its own gate, and a waiting reader is let in on its own loop: Swift's tasks
-/// run on the event loops (`installEventLoopExecutor`), a resumed task stays on the loop that
-/// resumed it, and one shared gate let one loop render everything while the other idled.
+/// Each loop has its own gate, and a waiting reader is let in on its own loop (or its render
+/// thread): Swift's tasks run on the event loops (`installEventLoopExecutor`), a resumed task
+/// stays on the loop that resumed it, and one shared gate let one loop render everything
+/// while the other idled. With render threads, a reader waits and renders on the thread
+/// beside its event loop (`LoopThreads`), and only the answer goes back to the loop.
 final class ReadGate: Sendable {
     private struct State {
         var free: Int
@@ -44,7 +47,7 @@ final class ReadGate: Sendable {
     let queue: Int
     /// The loop whose readers wait here: where they go on when let in.
     let loop: any EventLoop
-    /// Where the readers render their pages, when not on their event loop (`RenderLoops`).
+    /// Where the readers render their pages, when not on their event loop (`LoopThreads`).
     let render: LoopExecutor?
 
     init(permits: Int, queue: Int = .max, loop: any EventLoop, render: LoopExecutor? = nil) {
@@ -102,14 +105,13 @@ final class ReadGate: Sendable {
     /// loop, `permits` readers at work on each loop of `loops`. Routes that answer on their
     /// event loop at once (`/ping`), the health checks and writes are left as they are.
     /// With `render` executors, the readers of each event loop wait for and render their page
-    /// on one of them (`RenderLoops`), the loop only moving the bytes.
+    /// on one of them (`LoopThreads`), the loop only moving the bytes.
     static func guardReads(_ routes: Routes, loops: [any EventLoop], permits: Int, queue: Int,
                            render: [LoopExecutor] = []) {
         var gates: [ObjectIdentifier: ReadGate] = [:]
         for (number, loop) in loops.enumerated() {
             let executor = render.isEmpty ? nil : render[number % render.count]
-            gates[ObjectIdentifier(loop)] = ReadGate(permits: permits, queue: queue, loop: executor?.loop ?? loop,
-                                                     render: executor)
+            gates[ObjectIdentifier(loop)] = ReadGate(permits: permits, queue: queue, loop: loop, render: executor)
         }
         let all = gates
         for route in routes.all where route.method == .GET || route.method == .HEAD {

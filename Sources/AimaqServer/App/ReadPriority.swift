@@ -9,7 +9,7 @@ import NIOCore
 /// loop and thread pool (`WriteLane`) and hands each one from thread to thread. Under a full
 /// load of readers each such hand-over waited for a core as long as any page, and a write
 /// makes some twenty. The serving process therefore lowers the scheduling priority of the
-/// threads that render pages (`RenderLoops`, or the event loops when rendering there) and of
+/// threads that render pages (`LoopThreads`, or the event loops when rendering there) and of
 /// the loop that remakes pages (`nice`, raised by `AIMAQ_READ_NICE`):
 /// when nothing else wants the cores the loops have them all, and a write's threads (and the
 /// database server on the same machine) go first when they need one. Raising one's own

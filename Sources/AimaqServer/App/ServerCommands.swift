@@ -126,7 +126,7 @@ public enum ServerCommands {
     private static func yieldReadsToWrites(_ app: Application, _ config: AimaqConfiguration) async throws {
         // The threads that render: their own when there are (the event loops then only move
         // bytes, a write's among them, and keep their priority), else the event loops.
-        var loops = app.storage[RenderLoops.Key.self]?.loops ?? Array(app.eventLoopGroup.makeIterator())
+        var loops = app.storage[LoopThreads.RenderKey.self]?.loops ?? Array(app.eventLoopGroup.makeIterator())
         if let background = app.aimaq.background { loops.append(background.executor.loop) }
         try await ReadPriority.lower(loops, by: config.readNice)
     }

@@ -124,25 +124,41 @@ extension Request {
     }
 }
 
-/// One thread for work no reader should wait for: remaking visitors' pages that may be a
-/// moment behind (`FreshEnough`). The reader who finds such a page old gets it at once, and
-/// the remaking shares the CPU under the kernel's scheduler instead of holding an event
-/// loop, whose queue of requests would wait behind it.
-final class BackgroundLoop: Sendable {
-    private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-    let executor: LoopExecutor
+/// Threads with event loops of their own, for work that must neither hold the server's event
+/// loops nor wait behind them:
+/// - one for remaking visitors' pages that may be a moment behind (`FreshEnough`): the
+///   reader who finds such a page old gets it at once, and the remaking shares the CPU under
+///   the kernel's scheduler instead of holding an event loop;
+/// - one beside each event loop for rendering the pages let through the gate
+///   (`AIMAQ_RENDER_THREADS`, `ReadGate`). An event loop carries its connections' bytes, a
+///   write's request and answer among them; while the same loops rendered pages, those bytes
+///   waited behind the pages queued there, some 10 ms at each end under a full load of
+///   readers. With the rendering here the loops only move bytes and keep their priority;
+///   these threads take the lower one (`ReadPriority`).
+final class LoopThreads: Sendable {
+    private let group: MultiThreadedEventLoopGroup
+    let executors: [LoopExecutor]
 
-    init() {
-        executor = LoopExecutor(group.next())
+    init(threads: Int) {
+        group = MultiThreadedEventLoopGroup(numberOfThreads: max(threads, 1))
+        executors = group.makeIterator().map { LoopExecutor($0) }
     }
+
+    /// The first (with one thread, the only) executor.
+    var executor: LoopExecutor { executors[0] }
+
+    var loops: [any EventLoop] { executors.map(\.loop) }
 
     func shutdown() async {
         try? await group.shutdownGracefully()
     }
 
-    /// Ends the loop with the application.
+    /// The render threads of a server.
+    struct RenderKey: StorageKey { typealias Value = LoopThreads }
+
+    /// Ends the threads with the application.
     struct Shutdown: LifecycleHandler {
-        let loop: BackgroundLoop
-        func shutdownAsync(_ application: Application) async { await loop.shutdown() }
+        let threads: LoopThreads
+        func shutdownAsync(_ application: Application) async { await threads.shutdown() }
     }
 }
