@@ -55,6 +55,25 @@ import Testing
         #expect(SimilarAppeals.stems("The roads and the road") == ["road", "road"])
     }
 
+    /// The placement over numbered stems gives the group that the rule read plainly gives
+    /// (`placeByVocabulary`), on buckets of random texts from a small vocabulary.
+    @Test func placementOverNumberedStemsAgreesWithTheRuleReadPlainly() {
+        var generator = SystemRandomNumberGenerator()
+        let words = ["вода", "дорога", "школа", "свет", "отопление", "котельная", "ямы", "ремонт", "су", "жол", "мектеп", "water", "road",
+                     "lights", "heating", "село", "улица", "неделя", "питьевой", "водопровод"]
+        func text() -> String { (0..<Int.random(in: 3...9, using: &generator)).map { _ in words.randomElement(using: &generator)! }.joined(separator: " ") }
+        var placed = 0
+        for _ in 0..<200 {
+            let members = (0..<Int.random(in: 1...40, using: &generator)).map { _ in (group: Int.random(in: 1...6, using: &generator), stems: SimilarAppeals.stems(text())) }
+            let new = SimilarAppeals.stems(text())
+            let expected = SimilarAppeals.placeByVocabulary(stems: new, among: members)
+            let got = SimilarAppeals.place(stems: new, among: members)
+            #expect(got == expected, "\(members) \(new)")
+            if got != nil { placed += 1 }
+        }
+        #expect(placed > 20, "the random buckets place some texts in groups and leave others alone")
+    }
+
     @Test func similarAppealsGroupAndDifferentOnesDoNot() {
         let texts = [
             SimilarAppeals.Text(id: 1, text: "В селе Жиделиарык уже две недели нет питьевой воды, просим восстановить водоснабжение"),

@@ -192,7 +192,7 @@ enum AppealStore {
     /// of its text: texts never change, so their stems are kept by `stems` and only texts not
     /// seen before are read and cut.
     static func bucket(district: KATOCode, topic: String, since: CivilDate, after: Int = 0, excluding id: Int? = nil, stems: StemCache,
-                       on sql: any SQLDatabase) async throws -> [(id: Int, group: Int, stems: [String])] {
+                       on sql: any SQLDatabase) async throws -> [(id: Int, group: Int, terms: [Int32])] {
         struct Member: Decodable { var id: Int; var group_id: Int? }
         struct Text: Decodable { var id: Int; var text: String }
         var query = sql.select().columns("id", "group_id").from("appeals")
@@ -207,11 +207,10 @@ enum AppealStore {
             let chunk = Array(missing[start..<min(missing.count, start + 500)])
             let texts = try await sql.select().columns("id", "text").from("appeals").where("id", .in, SQLBind.group(chunk))
                 .all(decoding: Text.self)
-            let cut = Dictionary(uniqueKeysWithValues: texts.map { ($0.id, SimilarAppeals.stems($0.text)) })
-            stems.store(cut)
+            let cut = stems.store(Dictionary(uniqueKeysWithValues: texts.map { ($0.id, SimilarAppeals.stems($0.text)) }))
             known.merge(cut) { _, new in new }
         }
-        return members.map { (id: $0.id, group: $0.group_id ?? $0.id, stems: known[$0.id] ?? []) }
+        return members.map { (id: $0.id, group: $0.group_id ?? $0.id, terms: known[$0.id] ?? []) }
     }
 
     /// Registers an appeal: its number, its place among similar ones, one audit entry. Its
@@ -244,7 +243,9 @@ enum AppealStore {
             let number = AppealNumber.make(region: appeal.territory.regionNumber, year: appeal.registeredOn.year, sequence: id)
             let newer = try await bucket(district: appeal.district, topic: appeal.topic, since: since, after: seen, excluding: id,
                                          stems: stems, on: sql)
-            let group = SimilarAppeals.place(stems: cut, among: (earlier + newer).map { (group: $0.group, stems: $0.stems) }) ?? id
+            let terms = stems.terms(cut)
+            let group = SimilarAppeals.place(terms: terms, among: (earlier + newer).map { (group: $0.group, terms: $0.terms) },
+                                             termCount: stems.termCount) ?? id
             try await sql.update("appeals").set("number", to: SQLBind(number)).set("group_id", to: SQLBind(group))
                 .where("id", .equal, SQLBind(id)).run()
             try await AppealFiles.attach(appeal.files, appeal: id, purpose: .appeal, on: sql)
@@ -402,27 +403,49 @@ enum AppealStore {
 /// The stems of stored appeals' texts, by appeal id (a text never changes once stored). Bounded:
 /// past its capacity it starts again empty, and stems are cut anew from the texts.
 final class StemCache: Sendable {
-    private let entries = Mutex<[Int: [String]]>([:])
+    private struct State {
+        var entries: [Int: [Int32]] = [:]
+        /// Stems numbered once for all (stems are at most four letters: their number stays small).
+        var terms = SimilarAppeals.Terms()
+    }
+
+    private let state = Mutex(State())
     private let capacity: Int
 
     init(capacity: Int = 250_000) {
         self.capacity = capacity
     }
 
-    func lookup(_ ids: [Int]) -> [Int: [String]] {
-        entries.withLock { entries in
-            var found: [Int: [String]] = [:]
-            for id in ids { if let stems = entries[id] { found[id] = stems } }
+    func lookup(_ ids: [Int]) -> [Int: [Int32]] {
+        state.withLock { state in
+            var found: [Int: [Int32]] = [:]
+            for id in ids { if let terms = state.entries[id] { found[id] = terms } }
             return found
         }
     }
 
-    func store(_ stems: [Int: [String]]) {
-        entries.withLock { entries in
-            if entries.count + stems.count > capacity { entries.removeAll() }
-            entries.merge(stems) { _, new in new }
+    /// Keeps the stems of stored texts, numbered; returns them so.
+    @discardableResult
+    func store(_ stems: [Int: [String]]) -> [Int: [Int32]] {
+        state.withLock { state in
+            if state.entries.count + stems.count > capacity { state.entries.removeAll() }
+            var numbered: [Int: [Int32]] = [:]
+            for (id, text) in stems {
+                let terms = state.terms.ids(text)
+                numbered[id] = terms
+                state.entries[id] = terms
+            }
+            return numbered
         }
     }
 
-    var count: Int { entries.withLock { $0.count } }
+    /// Stems numbered as the kept ones are, without keeping them.
+    func terms(_ stems: [String]) -> [Int32] {
+        state.withLock { $0.terms.ids(stems) }
+    }
+
+    /// Every number given so far is below this.
+    var termCount: Int { state.withLock { $0.terms.count } }
+
+    var count: Int { state.withLock { $0.entries.count } }
 }
