@@ -360,6 +360,10 @@ extension ServerTests {
                 let page = try await visitor.get("/budget/what-if?year=2026&code=101201&from=3&to=4&share=0.25&lang=en").body.string
                 #expect(page.contains("id=\"what-if-balance\">0 ₸"))
                 #expect(page.contains("Demo figures"))
+                // The code list is kept per code chosen: each page marks its own.
+                let other = try await visitor.get("/budget/what-if?year=2026&code=101202&from=3&to=4&share=0.25&lang=en").body.string
+                #expect(other.contains("<option value=\"101202\" selected>") && other.contains("<option value=\"101201\">"))
+                #expect(page.contains("<option value=\"101201\" selected>") && page.contains("<option value=\"101202\">"))
             }
         }
     }

@@ -89,8 +89,11 @@ enum BudgetController {
             return BudgetViews.whatIfResult(query, result: result, classification: request.aimaq.budget.classification, request.page)
         }
         func page(_ result: Node) -> Node {
-            BudgetViews.whatIf(query, result: result, rules: request.aimaq.budget.rules,
-                               classification: request.aimaq.budget.classification, problems: problems, request.page)
+            // The classification never changes while the server runs.
+            let codes = request.aimaq.pages.fragment("what-if-codes:\(query.code.text):\(request.language)", version: 0) {
+                BudgetViews.codeOptions(selected: query.code, classification: request.aimaq.budget.classification, request.page)
+            }
+            return BudgetViews.whatIf(query, result: result, codes: codes, rules: request.aimaq.budget.rules, problems: problems, request.page)
         }
         let content: Node
         if request.actor == nil && problems.isEmpty {

@@ -194,13 +194,18 @@ enum BudgetReports {
             rulesYear = source
         }
         let prepared = year.prepared
-        var totals: [BudgetLevel: Int64] = [:]
+        // By level's number (1 to 4): a dictionary lookup per changed budget showed in `perf`.
+        let levels = (BudgetLevel.allCases.map(\.rawValue).max() ?? 0) + 1
+        var totals = [Int64](repeating: 0, count: levels)
+        var touched = [Bool](repeating: false, count: levels)
         // Each changed budget once, largest change first (then by code), before any text is
         // made; only the rows shown are put in order.
         var changed: [(position: Int, code: KATOCode, delta: Int64)] = []
         for change in prepared.changes(codes: codes, before: rules, after: changedRules) {
             let delta = change.after - change.before
-            totals[year.preparedBudgets[change.position].level, default: 0] += delta
+            let level = year.preparedBudgets[change.position].level.rawValue
+            totals[level] += delta
+            touched[level] = true
             guard let code = year.preparedBudgets[change.position].code, delta != 0 else { continue }
             changed.append((change.position, code, delta))
         }
@@ -221,7 +226,8 @@ enum BudgetReports {
         return WhatIfDTO(year: query.year, code: moved ? query.code.text : nil, from: moved ? query.from.rawValue : nil,
                          to: moved ? query.to.rawValue : nil, share: moved ? DistributionRules.format(query.share) : nil,
                          rules: query.table?.text, rulesYear: rulesYear, codes: codes.map(\.text), demo: year.isDemo,
-                         totalsByLevel: Dictionary(uniqueKeysWithValues: totals.map { (String($0.key.rawValue), $0.value) }), collected: prepared.collected(codes: codes), rows: rows,
+                         totalsByLevel: Dictionary(uniqueKeysWithValues: BudgetLevel.allCases.compactMap { level in
+                             touched[level.rawValue] ? (String(level.rawValue), totals[level.rawValue]) : nil }), collected: prepared.collected(codes: codes), rows: rows,
                          changedBudgets: changed.count)
     }
 }

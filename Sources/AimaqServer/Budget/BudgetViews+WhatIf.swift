@@ -5,10 +5,10 @@ import Vapor
 extension BudgetViews {
     /// The what-if page: the two ways to ask (move a share; lay a second rule table over the
     /// year's) and the result, which is rendered once per version of the year's figures.
-    static func whatIf(_ query: BudgetReports.WhatIfQuery, result: Node, rules: DistributionRules,
-                       classification: BudgetClassification, problems: [String], _ page: PageContext) -> Node {
-        let codes = classification.revenue.values.filter { $0.code.depth == .specific && $0.code.category.isOwn }
-            .sorted { $0.code < $1.code }
+    /// `codes` are the options of the revenue code's list (`codeOptions`), made apart: they
+    /// change only with the code chosen, and a what-if is asked for with every share.
+    static func whatIf(_ query: BudgetReports.WhatIfQuery, result: Node, codes: Node, rules: DistributionRules,
+                       problems: [String], _ page: PageContext) -> Node {
         func levelSelect(_ name: String, _ selected: BudgetLevel) -> Node {
             el("select", .name(name)) {
                 for level in BudgetLevel.allCases {
@@ -29,12 +29,7 @@ extension BudgetViews {
                 yearField()
                 el("label") {
                     page.t("whatIf.code")
-                    el("select", .name("code")) {
-                        for entry in codes {
-                            Components.option(entry.code.text, "\(entry.code) \(entry.name[page.language].prefix(70))",
-                                   selected: entry.code == query.code)
-                        }
-                    }
+                    el("select", .name("code")) { codes }
                 }
                 el("label") { page.t("whatIf.from"); levelSelect("from", query.from) }
                 el("label") { page.t("whatIf.to"); levelSelect("to", query.to) }
@@ -84,6 +79,17 @@ extension BudgetViews {
                 }
             }
             result
+        }
+    }
+
+    /// The own revenue codes a share of which can be moved, `selected` chosen.
+    static func codeOptions(selected: RevenueCode, classification: BudgetClassification, _ page: PageContext) -> Node {
+        let codes = classification.revenue.values.filter { $0.code.depth == .specific && $0.code.category.isOwn }
+            .sorted { $0.code < $1.code }
+        return fragment {
+            for entry in codes {
+                Components.option(entry.code.text, "\(entry.code) \(entry.name[page.language].prefix(70))", selected: entry.code == selected)
+            }
         }
     }
 

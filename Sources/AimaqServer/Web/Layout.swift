@@ -4,8 +4,8 @@ import Vapor
 /// The frame of every page: landmarks, skip link, navigation, language switcher, the demo
 /// banner, and the content.
 enum Layout {
-    static func page(_ request: Request, title: String, breadcrumbs: [(String, String)] = [],
-                     content: Node) -> String {
+    static func pageBytes(_ request: Request, title: String, breadcrumbs: [(String, String)] = [],
+                          content: Node) -> [UInt8] {
         let language = request.language
         let account = request.account
         let document = fragment {
@@ -108,13 +108,23 @@ enum Layout {
         var output = Array("<!doctype html>".utf8)
         output.reserveCapacity(16_384)
         document.render(into: &output)
-        return String(decoding: output, as: UTF8.self)
+        return output
     }
 
-    /// A page response with the right content type.
+    static func page(_ request: Request, title: String, breadcrumbs: [(String, String)] = [],
+                     content: Node) -> String {
+        String(decoding: pageBytes(request, title: title, breadcrumbs: breadcrumbs, content: content), as: UTF8.self)
+    }
+
+    /// A page response with the right content type. The page's bytes go to the answer as they
+    /// are: made from valid text, they need no check as UTF-8 on the way (which a `String`
+    /// made from them costs).
     static func response(_ request: Request, title: String, breadcrumbs: [(String, String)] = [],
                          status: HTTPResponseStatus = .ok, content: Node) -> Response {
-        html(page(request, title: title, breadcrumbs: breadcrumbs, content: content), status: status)
+        let bytes = pageBytes(request, title: title, breadcrumbs: breadcrumbs, content: content)
+        let response = html("", status: status)
+        response.body = .init(buffer: ByteBuffer(bytes: bytes))
+        return response
     }
 
     /// A page that shows a secret once (a new token, a one-time link, recovery codes, a
