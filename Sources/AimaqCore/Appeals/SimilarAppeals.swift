@@ -236,7 +236,7 @@ public enum SimilarAppeals {
         var idf = [Double](repeating: 0, count: termCount)
         for term in 0..<termCount where frequency[term] > 0 { idf[term] = log((documents + 1) / Double(frequency[term] + 1)) + 1 }
 
-        // A text's unit TF-IDF vector, added into `into` (scaled by `scale`), touching `touched`.
+        // A text's unit TF-IDF vector, as (stem, weight) pairs; `weights` is left all zeros again.
         var weights = [Double](repeating: 0, count: termCount)
         var touched: [Int32] = []
         func unitVector(_ terms: [Int32]) -> [(term: Int32, weight: Double)] {

@@ -4,6 +4,7 @@ import Vapor
 /// The frame of every page: landmarks, skip link, navigation, language switcher, the demo
 /// banner, and the content.
 enum Layout {
+    /// The whole page, as the bytes of its HTML.
     static func pageBytes(_ request: Request, title: String, breadcrumbs: [(String, String)] = [],
                           content: Node) -> [UInt8] {
         let language = request.language
