@@ -360,6 +360,17 @@ extension ServerTests {
                 let page = try await visitor.get("/budget/what-if?year=2026&code=101201&from=3&to=4&share=0.25&lang=en").body.string
                 #expect(page.contains("id=\"what-if-balance\">0 ₸"))
                 #expect(page.contains("Demo figures"))
+                // The table's rows, written straight into bytes: a row per budget the API lists first,
+                // with its link, its figures and the sign of its change.
+                let english = try await visitor.get("/api/v1/budget/what-if?year=2026&code=101201&from=3&to=4&share=0.25&lang=en")
+                    .content.decode(WhatIf.self)
+                let first = try #require(english.rows.first)
+                let change = first.ownAfter - first.ownBefore
+                let sign = change > 0 ? "+" : ""
+                #expect(page.contains("<tr><td><a href=\"/territories/\(first.territory)\">"))
+                #expect(page.contains("<td class=\"num\">\(sign)\(BudgetViews.MoneyFormat.text(change, .en, billions: " bn ₸", millions: " mn ₸"))</td>"),
+                        "the change's cell")
+                #expect(page.components(separatedBy: "<tr><td><a href=\"/territories/").count - 1 == min(english.rows.count, BudgetViews.rowsShown))
                 // The code list is kept per code chosen: each page marks its own.
                 let other = try await visitor.get("/budget/what-if?year=2026&code=101202&from=3&to=4&share=0.25&lang=en").body.string
                 #expect(other.contains("<option value=\"101202\" selected>") && other.contains("<option value=\"101201\">"))

@@ -13,6 +13,10 @@ import Testing
         ])
         #expect(node.render() == "<p title=\"Құрманғазы &quot;ауданы&quot; &amp; &lt;аймақ&gt;\">"
             + "Маңғыстау ауданы: 5 &lt; 6 &amp; 7 &gt; 3, &#39;иә&#39;<br><span hidden>Aimaq 🇰🇿</span></p>")
+        // Characters to escape first, last and side by side; nothing at all.
+        #expect(Node.text("<&>\"'").render() == "&lt;&amp;&gt;&quot;&#39;")
+        #expect(Node.text("<a & b>").render() == "&lt;a &amp; b&gt;")
+        #expect(Node.text("").render() == "")
     }
 
     @Test func trustedAndPrerenderedMarkupIsKeptAsIs() {

@@ -51,20 +51,26 @@ public indirect enum Node: Sendable {
     /// Escapes the five characters HTML gives meaning to. Byte by byte: none of them can be
     /// part of a longer UTF-8 sequence.
     static func escape(_ text: String, into output: inout [UInt8]) {
-        // Fast path: most text has nothing to escape.
-        if !text.utf8.contains(where: { $0 == 38 || $0 == 60 || $0 == 62 || $0 == 34 || $0 == 39 }) {
-            output.append(contentsOf: text.utf8)
-            return
-        }
-        for byte in text.utf8 {
-            switch byte {
-            case 38: output.append(contentsOf: "&amp;".utf8)
-            case 60: output.append(contentsOf: "&lt;".utf8)
-            case 62: output.append(contentsOf: "&gt;".utf8)
-            case 34: output.append(contentsOf: "&quot;".utf8)
-            case 39: output.append(contentsOf: "&#39;".utf8)
-            default: output.append(byte)
+        // One pass over the text's bytes, copying the runs between characters to escape
+        // (most text has none: one copy).
+        var text = text
+        text.withUTF8 { bytes in
+            var start = 0
+            for index in bytes.indices {
+                let replacement: StaticString
+                switch bytes[index] {
+                case 38: replacement = "&amp;"
+                case 60: replacement = "&lt;"
+                case 62: replacement = "&gt;"
+                case 34: replacement = "&quot;"
+                case 39: replacement = "&#39;"
+                default: continue
+                }
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
+                replacement.withUTF8Buffer { output.append(contentsOf: $0) }
+                start = index + 1
             }
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
         }
     }
 }
