@@ -73,14 +73,9 @@ def parse_wrk(text):
             sum(int(n) for n in sockets.groups()) if sockets else 0)
 
 
-def lua_script(groups, what_if_base):
-    """wrk script: each request picks a group at random, then a path in it; the group
-    "@what-if" is the what-if with a random share (four decimals) on every request."""
-    def table(items):
-        return "{" + ", ".join(json.dumps(item) for item in items) + "}"
-    return f"""
-local groups = {{{", ".join(table(paths) for paths in groups)}}}
-local whatif = {json.dumps(what_if_base)}
+# Each wrk thread seeds its own generator: seeded alike, two threads ask for the same
+# what-if shares, and every second one finds a kept page.
+SEEDED_THREADS_LUA = """
 local counter = 0
 function setup(thread)
     counter = counter + 1
@@ -90,6 +85,18 @@ function init(args)
     math.randomseed(os.time() * 1000 + (id or 0) * 7919)
     for _ = 1, 10 do math.random() end
 end
+"""
+
+
+def lua_script(groups, what_if_base):
+    """wrk script: each request picks a group at random, then a path in it; the group
+    "@what-if" is the what-if with a random share (four decimals) on every request."""
+    def table(items):
+        return "{" + ", ".join(json.dumps(item) for item in items) + "}"
+    return f"""
+local groups = {{{", ".join(table(paths) for paths in groups)}}}
+local whatif = {json.dumps(what_if_base)}
+{SEEDED_THREADS_LUA}
 request = function()
     local paths = groups[math.random(#groups)]
     local path = paths[math.random(#paths)]
@@ -481,12 +488,18 @@ def main():
     parser.add_argument("--what-if", default="/budget/what-if?year=2026&code=101201&from=3&to=4",
                         help="the what-if without its share; a random share 0.0001-0.9999 is added to each request")
     parser.add_argument("--port", type=int, default=8090, help="first server's port (the second +1, nginx +2)")
+    parser.add_argument("--write-what-if-script", metavar="FILE",
+                        help="only write the what-if's wrk script (a random share per request) to FILE, for wrk on its own")
     parser.add_argument("--env", action="append", default=[], help="KEY=VALUE for the servers, e.g. AIMAQ_PAGE_CACHE=off")
     parser.add_argument("--seed", type=int, default=10)
     args = parser.parse_args()
+    what_if_base = args.what_if + ("&" if "?" in args.what_if else "?") + "share="
+    if args.write_what_if_script:
+        Path(args.write_what_if_script).write_text(lua_script([["@what-if"]], what_if_base))
+        print(f"wrote {args.write_what_if_script}: wrk -t2 -c64 -d10s --latency -s {args.write_what_if_script} http://127.0.0.1:PORT")
+        return
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: apt-get install wrk")
-    what_if_base = args.what_if + ("&" if "?" in args.what_if else "?") + "share="
     run = f"{int(time.time())}{os.getpid()}"
     attached = [u.rstrip("/") for u in (args.urls.split(",") if args.urls else [args.url] if args.url else [])]
     started, temporary = [], []

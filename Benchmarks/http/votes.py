@@ -39,7 +39,7 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from mixed import Database, MemorySampler, aimaq, get_json, note, parse_wrk, rss_mib, wait_health  # noqa: E402
+from mixed import SEEDED_THREADS_LUA, Database, MemorySampler, aimaq, get_json, note, parse_wrk, rss_mib, wait_health  # noqa: E402
 
 TARGETS = "votes >= 2,000/s on SQLite, vote to map < 1 s, pages p99 < 50 ms while votes arrive"
 
@@ -49,15 +49,7 @@ def vote_script(tokens, statements, path):
 local tokens = {{{", ".join(json.dumps(t) for t in tokens)}}}
 local statements = {{{", ".join(str(s) for s in statements)}}}
 local answers = {{"agree", "disagree", "pass"}}
-local counter = 0
-function setup(thread)
-    counter = counter + 1
-    thread:set("id", counter)
-end
-function init(args)
-    math.randomseed(os.time() * 1000 + (id or 0) * 7919)
-    for _ = 1, 10 do math.random() end
-end
+{SEEDED_THREADS_LUA}
 request = function()
     local body = string.format('{{"statement":%d,"vote":"%s"}}', statements[math.random(#statements)], answers[math.random(3)])
     local headers = {{["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. tokens[math.random(#tokens)]}}
