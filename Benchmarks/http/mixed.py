@@ -495,7 +495,10 @@ def main():
     args = parser.parse_args()
     what_if_base = args.what_if + ("&" if "?" in args.what_if else "?") + "share="
     if args.write_what_if_script:
-        Path(args.write_what_if_script).write_text(lua_script([["@what-if"]], what_if_base))
+        try:
+            Path(args.write_what_if_script).write_text(lua_script([["@what-if"]], what_if_base))
+        except OSError as error:
+            sys.exit(f"--write-what-if-script: cannot write {args.write_what_if_script}: {error.strerror}")
         print(f"wrote {args.write_what_if_script}: wrk -t2 -c64 -d10s --latency -s {args.write_what_if_script} http://127.0.0.1:PORT")
         return
     if not shutil.which("wrk"):

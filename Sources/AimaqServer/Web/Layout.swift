@@ -122,10 +122,7 @@ enum Layout {
     /// made from them costs).
     static func response(_ request: Request, title: String, breadcrumbs: [(String, String)] = [],
                          status: HTTPResponseStatus = .ok, content: Node) -> Response {
-        let bytes = pageBytes(request, title: title, breadcrumbs: breadcrumbs, content: content)
-        let response = html("", status: status)
-        response.body = .init(buffer: ByteBuffer(bytes: bytes))
-        return response
+        html(.init(buffer: ByteBuffer(bytes: pageBytes(request, title: title, breadcrumbs: breadcrumbs, content: content))), status: status)
     }
 
     /// A page that shows a secret once (a new token, a one-time link, recovery codes, a
@@ -137,10 +134,13 @@ enum Layout {
     }
 
     static func html(_ html: String, status: HTTPResponseStatus = .ok) -> Response {
-        let response = Response(status: status)
+        self.html(.init(string: html), status: status)
+    }
+
+    private static func html(_ body: Response.Body, status: HTTPResponseStatus) -> Response {
+        let response = Response(status: status, body: body)
         response.headers.contentType = .html
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-cache")
-        response.body = .init(string: html)
         return response
     }
 
