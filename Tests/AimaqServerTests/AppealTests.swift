@@ -187,6 +187,8 @@ extension ServerTests {
 
         @Test func statisticsCountOverdueOnTimeAndRatingsByRegionAndDistrict() async throws {
             try await withAimaq { app, _ in
+                // The kept tally is loaded before any appeal, so what follows reaches it change by change.
+                #expect(try await app.aimaq.appealTally.read(db: Self.sql(app)) { $0.count } == 0)
                 var citizen = Visitor(app)
                 try await citizen.signIn("citizen")
                 let answered = try await Self.submit(&citizen)
@@ -201,6 +203,14 @@ extension ServerTests {
                 let districts = try await AppealStatistics.counts(within: try KATOCode("430000000"), topic: "roads",
                                                                   today: try CivilDate("2026-05-01"), on: Self.sql(app))
                 #expect(districts == [435200000: AppealCounts(total: 1, awaiting: 1, overdue: 1)])
+                try await app.catchUpChanges()
+                let kept = try await app.aimaq.appealTally.read(db: Self.sql(app)) { tally in
+                    (tally.counts(region: nil, topic: nil, today: try! CivilDate("2026-05-01")),
+                     tally.counts(region: 43, topic: "roads", today: try! CivilDate("2026-05-01")), tally.byTopic(region: 43))
+                }
+                #expect(kept.0 == counts && kept.1 == districts)
+                #expect(kept.2 == (try await AppealStatistics.byTopic(within: try KATOCode("430000000"), today: try CivilDate("2026-05-01"),
+                                                                      on: Self.sql(app))))
                 let page = try await citizen.get("/appeals/statistics?lang=en").body.string
                 #expect(page.contains("Appeals per 10,000 inhabitants") && page.contains("100%"))
                 let regional = try await citizen.get("/appeals/statistics?territory=430000000&lang=en").body.string

@@ -27,6 +27,8 @@ final class AppState: Sendable {
     let appealPages = FreshEnough<String>()
     /// The appeals' revision as last read (see `AppealController.cachedForVisitors`).
     let appealRevision = RecentNumber()
+    /// The statistics of appeals, kept current by the change feed.
+    let appealTally = AppealTallyModel()
     /// The stems of stored appeals' texts, for placing new appeals among similar ones.
     let appealStems = StemCache()
     /// Moves on with every change to the register of objects (territory pages are kept by it).
@@ -60,7 +62,7 @@ final class AppState: Sendable {
         let pages = PageCache(enabled: configuration.pageCache, megabytes: configuration.pageCacheMegabytes)
         self.pages = pages
         feed = ChangeFeed(models: [
-            ReferenceModel(territories: territories, bodies: bodies, pages: pages), register, budget, objectsVersion,
+            ReferenceModel(territories: territories, bodies: bodies, pages: pages), register, budget, objectsVersion, appealTally,
         ])
     }
 }

@@ -476,11 +476,15 @@ enum AppealController {
         let filter = try filter(request)
         let region = filter.territory?.region
         let today = InstructionController.today(request)
-        let sql = request.sql
         let topic = filter.topic
         let render: @Sendable () async throws -> String = {
-            let figures = AppealFigures(counts: try await AppealStatistics.counts(within: region, topic: topic, today: today, on: sql),
-                                        topics: try await AppealStatistics.byTopic(within: region, today: today, on: sql))
+            // The tally follows the feed: applying what was committed so far makes it at least
+            // as new as the version the page is kept under (read before this).
+            try await request.application.catchUpChanges()
+            let figures = try await request.aimaq.appealTally.read(db: request.sql) { tally in
+                AppealFigures(counts: tally.counts(region: region?.regionNumber, topic: topic, today: today),
+                              topics: tally.byTopic(region: region?.regionNumber))
+            }
             let page = request.page
             return Layout.page(request, title: page.t("appeal.stats.title"),
                                breadcrumbs: breadcrumbs(request, (page.t("appeal.stats.title"), SiteURL.appealStatistics.path)),

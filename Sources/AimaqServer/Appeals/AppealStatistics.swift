@@ -2,31 +2,8 @@ import AimaqCore
 import Synchronization
 import SQLKit
 
-/// Counts of appeals for one area (a region, or a district of a region).
-struct AppealCounts: Sendable, Equatable {
-    var total = 0
-    var awaiting = 0
-    var overdue = 0
-    var answered = 0
-    var answeredOnTime = 0
-    var ratings = 0
-    var ratingSum = 0
-
-    var onTimeShare: Double? { answered > 0 ? Double(answeredOnTime) / Double(answered) : nil }
-    var meanRating: Double? { ratings > 0 ? Double(ratingSum) / Double(ratings) : nil }
-
-    mutating func add(_ other: AppealCounts) {
-        total += other.total; awaiting += other.awaiting; overdue += other.overdue; answered += other.answered
-        answeredOnTime += other.answeredOnTime; ratings += other.ratings; ratingSum += other.ratingSum
-    }
-
-    func perTenThousand(_ population: Int?) -> Double? {
-        guard let population, population > 0 else { return nil }
-        return Double(total) * 10_000 / Double(population)
-    }
-}
-
-/// Statistics of appeals by territory and topic in one query (grouped in the database).
+/// Statistics of appeals counted by the database, one query over the whole table: the rule the
+/// kept tally (`AppealTallyModel`) is held to in tests.
 enum AppealStatistics {
     /// Counts by region (`within` nil) or by district bucket of one region, optionally for one topic.
     static func counts(within region: KATOCode?, topic: String?, today: CivilDate,
