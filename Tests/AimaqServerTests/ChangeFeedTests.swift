@@ -141,6 +141,36 @@ extension ServerTests {
             }
         }
 
+        @Test func aWriteLaneThatKeptAnOlderHeadOfTheAuditChainChainsToTheNewestEntry() async throws {
+            try await withAimaq(file: true) { app, _ in
+                let other = try await Self.secondServer(sharing: app)
+                do {
+                    let first = try #require(app.aimaq.writes)
+                    let second = try #require(other.aimaq.writes)
+                    func write(_ lane: WriteLane, _ n: Int) async throws {
+                        let writer = AuditLog.Writer(database: lane.database, executor: lane.executor, exclusive: lane.exclusive,
+                                                     head: lane.auditHead)
+                        try await AuditLog.record(on: writer, actor: "test") { _ in
+                            ((), AuditEvent(action: "test.write", entity: "test", entityID: String(n), before: nil, after: nil))
+                        }
+                    }
+                    try await write(first, 1)
+                    try await write(first, 2)
+                    // The other server appends: the first one's kept head is now an older entry.
+                    try await write(second, 3)
+                    try await write(first, 4)
+                    let entries = try await AuditEntry.query(on: app.db).filter(\.$action == "test.write").sort(\.$id).all()
+                    #expect(entries.map(\.entityID) == ["1", "2", "3", "4"])
+                    #expect(first.auditHead.current?.sequence == entries.last?.id && first.auditHead.current?.hash == entries.last?.hash)
+                    #expect(try await AuditLog.verify(on: app.db).0 == nil)
+                } catch {
+                    try? await other.asyncShutdown()
+                    throw error
+                }
+                try await other.asyncShutdown()
+            }
+        }
+
         @Test func aPlanImportedElsewhereReachesTheRegister() async throws {
             try await withAimaq(file: true) { app, _ in
                 let other = try await Self.secondServer(sharing: app)

@@ -79,22 +79,46 @@ enum AuditLog {
             while true {
                 attempt += 1
                 do {
-                    return try await transaction(writer) { db in
+                    let known = writer.head?.current
+                    let (result, entry) = try await transaction(writer) { db in
                         if let sql = db as? any SQLDatabase, sql.dialect.name == "postgresql" {
                             try await sql.raw("SELECT pg_advisory_xact_lock(\(literal: lockKey))").run()
                         }
                         let (result, event) = try await change(db)
-                        try await append(event, actor: actor, on: db)
-                        return result
+                        return (result, try await append(event, actor: actor, after: known, on: db))
                     }
+                    writer.head?.current = (entry.sequence, entry.hash)
+                    return result
                 } catch let error as any DatabaseError where error.isConstraintFailure && attempt < 5 {
+                    // Also what a head kept here meets when another process appended since.
+                    writer.head?.current = nil
                     continue
                 } catch where isBusy(error) && attempt < 50 {
                     // Another process writes to the same SQLite file: wait and try again.
+                    writer.head?.current = nil
                     try await Task.sleep(for: .milliseconds(20))
                     continue
+                } catch {
+                    writer.head?.current = nil
+                    throw error
                 }
             }
+        }
+    }
+
+    /// The newest entry a server's write lane appended, so that its next write need not read
+    /// the head of the chain again. Another process appending meanwhile (a second server, a
+    /// command) takes the next sequence number first: the insert then breaks the key, the
+    /// kept head is dropped and the write runs again reading it, so nothing chains to an
+    /// older entry.
+    final class Head: Sendable {
+        private let value = Mutex<(sequence: Int, hash: String)?>(nil)
+
+        init() {}
+
+        var current: (sequence: Int, hash: String)? {
+            get { value.withLock { $0 } }
+            set { value.withLock { $0 = newValue } }
         }
     }
 
@@ -142,6 +166,8 @@ enum AuditLog {
         /// `database` is one connection that only audited writes use, one at a time (the
         /// write lane's on SQLite): the transaction is begun and ended on it directly.
         var exclusive = false
+        /// The head of the chain as this writer last appended it (the write lane's).
+        var head: Head? = nil
     }
 
     /// Runs `body` in a transaction on the writer's executor. The driver's own transaction
@@ -183,15 +209,20 @@ enum AuditLog {
         String(reflecting: error).contains("database is locked")
     }
 
-    /// Appends one entry on `database` (call inside the transaction of the change).
-    static func append(_ event: AuditEvent, actor: String, on database: any Database) async throws {
-        struct Head: Decodable { var id: Int; var hash: String }
+    /// Appends one entry on `database` (call inside the transaction of the change), after
+    /// `known` when the head of the chain is known, else after the head read here.
+    static func append(_ event: AuditEvent, actor: String, after known: (sequence: Int, hash: String)? = nil,
+                       on database: any Database) async throws -> AuditRecord {
+        struct Row: Decodable { var id: Int; var hash: String }
         let sql = try database.sql
-        let head = try await sql.select().columns("id", "hash").from(AuditEntry.schema)
-            .orderBy("id", .descending).limit(1).first(decoding: Head.self)
+        var head = known
+        if head == nil {
+            head = try await sql.select().columns("id", "hash").from(AuditEntry.schema)
+                .orderBy("id", .descending).limit(1).first(decoding: Row.self).map { (sequence: $0.id, hash: $0.hash) }
+        }
         let now = Int64((Date().timeIntervalSince1970 * 1000).rounded())
         let record = AuditChain.entry(
-            following: head.map { (sequence: $0.id, hash: $0.hash) }, timestamp: now, actor: actor, action: event.action,
+            following: head, timestamp: now, actor: actor, action: event.action,
             entity: event.entity, entityID: event.entityID, before: event.before, after: event.after,
             key: key.withLock { $0 })
         try await sql.insert(into: AuditEntry.schema)
@@ -200,6 +231,7 @@ enum AuditLog {
                     SQLBind(record.entity), SQLBind(record.entityID), SQLBind(record.before), SQLBind(record.after),
                     SQLBind(record.previousHash), SQLBind(record.hash))
             .run()
+        return record
     }
 
     /// Checks the whole chain in pages of `pageSize`, with the installation's key; with an

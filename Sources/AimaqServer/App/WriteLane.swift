@@ -23,6 +23,8 @@ final class WriteLane: Sendable {
     let executor: LoopExecutor
     /// Runs the rest of a write: its reads before and after the transaction.
     let readExecutor: LoopExecutor
+    /// The head of the audit chain as the lane last appended it.
+    let auditHead = AuditLog.Head()
     private let logger: Logger
     /// The transactions' connection is a SQLite file's: one connection that nothing else
     /// uses, so a transaction is begun and ended on it directly (`AuditLog.Writer.exclusive`).
@@ -102,7 +104,7 @@ extension Request {
     /// is one (a server on a database file or on PostgreSQL), else the request's database.
     var writer: AuditLog.Writer {
         guard let lane = aimaq.writes else { return AuditLog.Writer(database: db) }
-        return AuditLog.Writer(database: lane.database, executor: lane.executor, exclusive: lane.exclusive)
+        return AuditLog.Writer(database: lane.database, executor: lane.executor, exclusive: lane.exclusive, head: lane.auditHead)
     }
 }
 
