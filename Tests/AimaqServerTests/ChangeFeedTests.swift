@@ -63,12 +63,26 @@ extension ServerTests {
                     let shieliVersion = before.versions.territory(try KATOCode(number: 435200000))
 
                     let token = try await Self.token(app, "akimat")
+                    let deputy = try await Self.token(app, "maslikhat")
                     let sent = try await Self.post(app, "/api/v1/reports", token: token,
                                                    json: #"{"assignment":\#(fixture.plan.shieliAssignment),"text":"Road 12 km repaired","values":{"\#(fixture.plan.indicator)":12}}"#)
                     #expect(sent.status == .created, "\(sent.body.string)")
                     // The writer sees its change at once.
                     let mine = try await app.aimaq.register.current(app.db as! any SQLDatabase)
                     #expect(mine.index.entries.first { $0.id == fixture.plan.shieliAssignment }?.status == .reportSubmitted)
+                    // The next writes follow the lane's own entries with none missing: they are applied from memory.
+                    let returned = try await Self.post(app, "/api/v1/reviews", token: deputy,
+                                                       json: #"{"assignment":\#(fixture.plan.shieliAssignment),"decision":"return","remarks":"Photos, please"}"#)
+                    #expect(returned.status == .ok, "\(returned.body.string)")
+                    let lane = try #require(app.aimaq.writes)
+                    #expect(app.aimaq.feed.lastApplied == lane.auditHead.current?.sequence)
+                    let reviewed = try await app.aimaq.register.current(app.db as! any SQLDatabase)
+                    #expect(reviewed.index.entries.first { $0.id == fixture.plan.shieliAssignment }?.status == .returned)
+                    let resent = try await Self.post(app, "/api/v1/reports", token: token,
+                                                     json: #"{"assignment":\#(fixture.plan.shieliAssignment),"text":"Road 12 km repaired, photos attached","values":{"\#(fixture.plan.indicator)":12}}"#)
+                    #expect(resent.status == .created, "\(resent.body.string)")
+                    #expect(try await app.aimaq.register.current(app.db as! any SQLDatabase).index.entries
+                        .first { $0.id == fixture.plan.shieliAssignment }?.status == .reportSubmitted)
 
                     // The other server learns it from the feed (its poll calls this, on its write lane).
                     try await other.catchUpChanges()
@@ -169,6 +183,24 @@ extension ServerTests {
                 }
                 try await other.asyncShutdown()
             }
+        }
+
+        @Test func aLaneAppliesItsOwnEntriesFromMemoryOnlyWhenNoneIsMissingBeforeThem() throws {
+            let head = AuditLog.Head()
+            func entry(_ n: Int) -> AuditRecord {
+                AuditRecord(sequence: n, timestamp: 0, actor: "test", action: "test.write", entity: "test", entityID: String(n),
+                            before: nil, after: nil, previousHash: "", hash: "h\(n)")
+            }
+            // Nothing kept: the log must be read.
+            #expect(head.committed(after: 0).changes.isEmpty && !head.committed(after: 0).reachNewest)
+            for n in [3, 4, 6, 7] { head.committed(entry(n)) }
+            #expect(head.current?.sequence == 7 && head.current?.hash == "h7")
+            // 2 and 5 were another process's: from 1, 2 is missing; from 2, the run stops at 4; from 5 it reaches 7.
+            #expect(head.committed(after: 1).changes.isEmpty && !head.committed(after: 1).reachNewest)
+            #expect(head.committed(after: 2).changes.map(\.sequence) == [3, 4] && !head.committed(after: 2).reachNewest)
+            #expect(head.committed(after: 5).changes.map(\.entityID) == ["6", "7"] && head.committed(after: 5).reachNewest)
+            // Already applied past the newest: nothing to apply, nothing to read for this lane's writes.
+            #expect(head.committed(after: 9).changes.isEmpty && head.committed(after: 9).reachNewest)
         }
 
         @Test func aPlanImportedElsewhereReachesTheRegister() async throws {

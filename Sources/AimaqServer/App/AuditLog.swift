@@ -87,7 +87,7 @@ enum AuditLog {
                         let (result, event) = try await change(db)
                         return (result, try await append(event, actor: actor, after: known, on: db))
                     }
-                    writer.head?.current = (entry.sequence, entry.hash)
+                    writer.head?.committed(entry)
                     return result
                 } catch let error as any DatabaseError where error.isConstraintFailure && attempt < 5 {
                     // Also what a head kept here meets when another process appended since.
@@ -110,15 +110,49 @@ enum AuditLog {
     /// the head of the chain again. Another process appending meanwhile (a second server, a
     /// command) takes the next sequence number first: the insert then breaks the key, the
     /// kept head is dropped and the write runs again reading it, so nothing chains to an
-    /// older entry.
+    /// older entry. The lane's last committed entries are kept too, as changes: the server's
+    /// own catch-up after a write applies them without reading them back (`ChangeFeed`).
     final class Head: Sendable {
-        private let value = Mutex<(sequence: Int, hash: String)?>(nil)
+        private struct State {
+            var head: (sequence: Int, hash: String)?
+            var committed: [Change] = []
+        }
+
+        private let state = Mutex(State())
+        /// Committed entries kept.
+        static let kept = 64
 
         init() {}
 
         var current: (sequence: Int, hash: String)? {
-            get { value.withLock { $0 } }
-            set { value.withLock { $0 = newValue } }
+            get { state.withLock { $0.head } }
+            set { state.withLock { $0.head = newValue } }
+        }
+
+        /// Call once `record`'s transaction has committed.
+        func committed(_ record: AuditRecord) {
+            state.withLock { state in
+                state.head = (record.sequence, record.hash)
+                state.committed.append(Change(sequence: record.sequence, action: record.action, entity: record.entity,
+                                              entityID: record.entityID, after: record.after))
+                if state.committed.count > Self.kept { state.committed.removeFirst(state.committed.count - Self.kept) }
+            }
+        }
+
+        /// The committed entries kept that follow `sequence` with no number missing, oldest
+        /// first, and whether the newest this lane committed is then applied (none kept: no).
+        func committed(after sequence: Int) -> (changes: [Change], reachNewest: Bool) {
+            state.withLock { state in
+                guard let start = state.committed.firstIndex(where: { $0.sequence == sequence + 1 }) else {
+                    return ([], state.committed.last.map { $0.sequence <= sequence } ?? false)
+                }
+                var run = [state.committed[start]]
+                for change in state.committed[(start + 1)...] {
+                    guard change.sequence == run[run.count - 1].sequence + 1 else { break }
+                    run.append(change)
+                }
+                return (run, run.last?.sequence == state.committed.last?.sequence)
+            }
         }
     }
 

@@ -72,9 +72,20 @@ final class ChangeFeed: Sendable {
     }
 
     /// Applies every entry committed so far. Calls run one after another, and each reads
-    /// afresh, so a caller's own committed change is applied when this returns.
-    func catchUp(db: any SQLDatabase, executor: (any TaskExecutor)? = nil) async throws {
+    /// afresh, so a caller's own committed change is applied when this returns. With `own`
+    /// (a writer's catch-up), the entries this server's lane committed are applied from memory
+    /// when they follow the last applied with none missing: the writer's change is then
+    /// applied without reading the log, and other servers' later entries come with the poll.
+    func catchUp(db: any SQLDatabase, executor: (any TaskExecutor)? = nil, own: AuditLog.Head? = nil) async throws {
         try await serial.run(on: executor) { [self] in
+            if let own {
+                let (changes, reachNewest) = own.committed(after: position.withLock { $0 })
+                if let last = changes.last {
+                    for model in models { try await model.apply(changes, db: db) }
+                    position.withLock { $0 = max($0, last.sequence) }
+                }
+                if reachNewest { return }
+            }
             while true {
                 let after = position.withLock { $0 }
                 let changes = try await read(after: after, db: db)
@@ -139,9 +150,12 @@ enum ChangeFeedPoller {
 extension Application {
     /// Applies what was committed (call after a write): this server's models then show it.
     /// A failure is logged, not thrown, since the write itself has landed; the poll retries.
-    func followChanges() async {
+    /// `laneWrite`: the write went through the write lane (`Request.writer`), whose entries
+    /// are then applied from memory when none is missing before them (`ChangeFeed.catchUp`).
+    /// A write on any other database must not say so: its entry is not among the lane's.
+    func followChanges(laneWrite: Bool = false) async {
         do {
-            try await catchUpChanges()
+            try await catchUpChanges(own: laneWrite)
         } catch {
             logger.error("change feed: \(String(reflecting: error))")
         }
@@ -151,9 +165,11 @@ extension Application {
     /// a writer and for the poll alike: catch-ups run one after another, so a poll run on an
     /// event loop (whose priority is lowered, behind the pages queued there) would keep the
     /// next writer's own catch-up waiting as long.
-    func catchUpChanges() async throws {
+    ///
+    /// `own`: after this server's own write, whose entry the lane keeps (see `ChangeFeed.catchUp`).
+    func catchUpChanges(own: Bool = false) async throws {
         let lane = aimaq.writes
         guard let sql = (lane?.readDatabase ?? db) as? any SQLDatabase else { return }
-        try await aimaq.feed.catchUp(db: sql, executor: lane?.readExecutor)
+        try await aimaq.feed.catchUp(db: sql, executor: lane?.readExecutor, own: own ? lane?.auditHead : nil)
     }
 }

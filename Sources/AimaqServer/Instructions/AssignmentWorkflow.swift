@@ -83,7 +83,7 @@ enum AssignmentWorkflow {
                                                before: before, after: assignment.auditSnapshot))
                 }
             }
-            await request.timed("feed") { await request.application.followChanges() }
+            await request.timed("feed") { await request.application.followChanges(laneWrite: true) }
             return result
         } catch let refused as Refused {
             throw Abort(.conflict, reason: refused.description)
