@@ -245,6 +245,8 @@ final class RegisterSnapshots: ReadModel {
         var loading: (epoch: Int, task: Task<RegisterSnapshot, any Error>)?
         /// The highest version handed out, so that a fresh load starts above it.
         var highest = 0
+        /// Moves with every snapshot installed.
+        var generation = 0
     }
 
     private let state = Mutex(State())
@@ -268,6 +270,7 @@ final class RegisterSnapshots: ReadModel {
         if snapshot.versions.base <= state.highest { snapshot.versions = ScopeVersions(base: state.highest + 1) }
         state.highest = max(state.highest, snapshot.versions.all)
         state.snapshot = snapshot
+        state.generation += 1
         return snapshot
     }
 
@@ -330,16 +333,25 @@ final class RegisterSnapshots: ReadModel {
             Set(entries.map(\.instructionID)).filter { state.snapshot?.instructions[$0] == nil }
         }
         let newInstructions = try await RegisterSnapshot.instructionFacts(Array(unknown), db: db)
-        state.withLock { state in
-            guard let snapshot = state.snapshot else { return }
+        func next(_ snapshot: RegisterSnapshot) -> RegisterSnapshot {
             var next = snapshot.applying(entries, missing: missing)
             next.instructions.merge(newInstructions) { _, new in new }
             for facts in newInstructions.values where !next.sources.contains(where: { $0.id == facts.sourceID }) {
                 next.sources.append(RegisterSnapshot.Source(id: facts.sourceID, date: facts.sourceDate, title: facts.sourceTitle))
                 next.sources.sort { $0.date != $1.date ? $0.date > $1.date : $0.id < $1.id }
             }
-            state.highest = max(state.highest, next.versions.all)
-            state.snapshot = next
+            return next
+        }
+        // The new snapshot is made outside the lock (it copies the whole index, which readers
+        // share), and installed if nothing was installed meanwhile; else made again inside.
+        guard let (base, generation) = state.withLock({ state in state.snapshot.map { ($0, state.generation) } }) else { return }
+        let made = next(base)
+        state.withLock { state in
+            guard let snapshot = state.snapshot else { return }
+            let applied = state.generation == generation ? made : next(snapshot)
+            state.highest = max(state.highest, applied.versions.all)
+            state.snapshot = applied
+            state.generation += 1
         }
     }
 }
