@@ -89,17 +89,16 @@ enum AuditLog {
                     }
                     writer.head?.committed(entry)
                     return result
-                } catch let error as any DatabaseError where error.isConstraintFailure && attempt < 5 {
-                    // Also what a head kept here meets when another process appended since.
-                    writer.head?.current = nil
-                    continue
-                } catch where isBusy(error) && attempt < 50 {
-                    // Another process writes to the same SQLite file: wait and try again.
-                    writer.head?.current = nil
-                    try await Task.sleep(for: .milliseconds(20))
-                    continue
                 } catch {
-                    writer.head?.current = nil
+                    // Whatever failed, the head is read afresh next time: a broken key is also
+                    // what a kept head meets when another process appended since.
+                    writer.head?.forget()
+                    if let error = error as? any DatabaseError, error.isConstraintFailure, attempt < 5 { continue }
+                    if isBusy(error) && attempt < 50 {
+                        // Another process writes to the same SQLite file: wait and try again.
+                        try await Task.sleep(for: .milliseconds(20))
+                        continue
+                    }
                     throw error
                 }
             }
@@ -124,9 +123,11 @@ enum AuditLog {
 
         init() {}
 
-        var current: (sequence: Int, hash: String)? {
-            get { state.withLock { $0.head } }
-            set { state.withLock { $0.head = newValue } }
+        var current: (sequence: Int, hash: String)? { state.withLock { $0.head } }
+
+        /// Drops the kept head: the next write reads it from the database.
+        func forget() {
+            state.withLock { $0.head = nil }
         }
 
         /// Call once `record`'s transaction has committed.
