@@ -31,11 +31,23 @@ struct OpinionMapCommand: ParsableCommand {
     @Option(help: "A larger group count must beat a smaller one's silhouette by more than this (Polis: 0).")
     var groupCountMargin: Double?
 
+    @Option(help: "Votes a participant needs to be clustered (Polis: 7; its 2017 exports cluster everyone).")
+    var minimumVotes: Int?
+
+    func validate() throws {
+        if replayMinutes < 1 { throw ValidationError("--replay-minutes must be at least 1") }
+        if let minimumVotes, minimumVotes < 0 { throw ValidationError("--minimum-votes must not be negative") }
+        if let groupCountMargin, !(0 ... 1).contains(groupCountMargin) {
+            throw ValidationError("--group-count-margin must be between 0 and 1")
+        }
+    }
+
     func run() throws {
         let folder = URL(fileURLWithPath: directory, isDirectory: true)
+        var configuration = OpinionMapConfiguration(seed: seed)
+        if let groupCountMargin { configuration.groupCountMargin = groupCountMargin }
+        if let minimumVotes { configuration.minimumVotesToCluster = minimumVotes }
         if compareAll {
-            var configuration = OpinionMapConfiguration(seed: seed)
-            if let groupCountMargin { configuration.groupCountMargin = groupCountMargin }
             let rows = try OpinionMapComparison.rows(in: folder, configuration: configuration,
                                                      windowMilliseconds: Int64(replayMinutes) * 60_000)
             print(OpinionMapComparison.table(rows), terminator: "")
@@ -43,7 +55,7 @@ struct OpinionMapCommand: ParsableCommand {
         }
         let export = try PolisExport.load(from: folder)
         let matrix = export.voteMatrix()
-        let engine = OpinionMapEngine(configuration: OpinionMapConfiguration(seed: seed))
+        let engine = OpinionMapEngine(configuration: configuration)
         let (map, timings) = engine.measuredMap(matrix)
         let comparison = export.referenceGroups.isEmpty
             ? nil : GroupComparison(map: map, reference: export.referenceGroups)
